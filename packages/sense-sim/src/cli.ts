@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+/**
+ * `qixflow-sim`: starts the Qlik Sense simulator and prints how to connect.
+ * `qixflow-sim --demo` serves the demo site, writes the JWT key and the CA to `--out`, and
+ * proves the setup with a real handshake + websocket before waiting for clients.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { createSimulator, type Simulator } from './create-simulator.js';
+import { selfCheck } from './internal/cli/self-check.js';
+import type { SimulatorOptions } from './options.js';
+
+interface CliOptions {
+  config?: string;
+  site?: string;
+  demo?: boolean;
+  host?: string;
+  port: number;
+  http?: boolean;
+  tenant?: boolean;
+  out: string;
+  check: boolean;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be an integer 0-65535');
+  return n;
+}
+
+const program = new Command()
+  .name('qixflow-sim')
+  .description('Qlik Sense simulator: JWT virtual proxy, Qlik Cloud login, QRS subset and engine on real sockets')
+  .option('-c, --config <file>', 'simulator config (JSON, schemas/sim-config.schema.json)')
+  .option('-s, --site <path>', "site fixture file, or 'demo'")
+  .option('--demo', 'serve the demo site (same as --site demo)')
+  .option('--host <address>', 'address to listen on (default 127.0.0.1)')
+  .option('-p, --port <port>', 'port to listen on (0 = any free port)', port, 4431)
+  .option('--http', 'plain HTTP instead of HTTPS')
+  .option('--tenant', 'also play a Qlik Cloud tenant (/login/jwt-session) at the root')
+  .option('-o, --out <dir>', 'where to write the JWT private key, its certificate and the CA', '.qixflow-sim')
+  .option('--no-check', 'skip the start-up self-check (handshake + websocket)')
+  .showHelpAfterError();
+
+async function main(): Promise<void> {
+  program.parse();
+  const opts = program.opts<CliOptions>();
+  let options: SimulatorOptions = {};
+  if (opts.config) {
+    try {
+      options = JSON.parse(await readFile(opts.config, 'utf8')) as SimulatorOptions;
+    } catch (error) {
+      fail(`cannot read config ${opts.config}: ${(error as Error).message}`);
+    }
+  }
+  options = {
+    ...options,
+    ...(opts.demo ? { site: 'demo' } : {}),
+    ...(opts.site ? { site: opts.site } : {}),
+    ...(opts.host ? { host: opts.host } : {}),
+    ...(opts.http ? { https: false } : {}),
+    ...(opts.tenant && !options.tenant ? { tenant: {} } : {}),
+    port: options.port ?? opts.port,
+  };
+
+  let sim: Simulator;
+  try {
+    sim = await createSimulator(options);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') fail(`port ${options.port} is in use: pass --port <n> (or --port 0 for any free port)`);
+    fail((error as Error).message);
+  }
+  const out = resolve(opts.out);
+  await mkdir(out, { recursive: true });
+  const files = {
+    key: join(out, 'jwt-private-key.pem'),
+    cert: join(out, 'jwt-certificate.pem'),
+    ca: join(out, 'ca.pem'),
+  };
+  await writeFile(files.key, sim.keys.privateKey, { mode: 0o600 });
+  await writeFile(files.cert, sim.keys.certificate);
+  if (sim.ca) await writeFile(files.ca, sim.ca);
+  const show = (p: string) => relative(process.cwd(), p) || p;
+
+  const lines = [`qixflow simulator listening on ${sim.url}`, ''];
+  for (const p of sim.proxies) {
+    lines.push(
+      `  virtual proxy ${p.prefix === '' ? '(central)' : `/${p.prefix}`}: cookie ${p.cookieName}, csrf ${p.csrf}, licence ${p.licence}`,
+    );
+  }
+  if (sim.tenant)
+    lines.push(`  Qlik Cloud tenant at ${sim.tenant.url} (issuer ${sim.tenant.issuer}, kid ${sim.tenant.keyId})`);
+  lines.push(
+    `  apps: ${sim.apps.length === 0 ? 'none' : sim.apps.map((a) => `${a.name} (${a.id})`).join(', ')}`,
+    '',
+    'Connect:',
+    `  sign a JWT (RS256) with ${show(files.key)}, claims {"${sim.proxies[0]?.userIdAttribute}": "<user>", "${sim.proxies[0]?.userDirectoryAttribute}": "<directory>"}`,
+    `  (the proxy's JWT certificate is ${show(files.cert)})${sim.ca ? `; trust ${show(files.ca)} as the CA` : ''}`,
+    `  1. GET ${sim.proxies[0]?.url}/qps/csrftoken with "Authorization: Bearer <jwt>" -> session cookie + qlik-csrf-token header`,
+    `  2. ${sim.proxies[0]?.wsUrl}<appId>?qlik-csrf-token=<token> with "Cookie: <name>=<value>" and "Origin: ${sim.url.replace('127.0.0.1', 'localhost')}"`,
+    `  QRS: ${sim.proxies[0]?.url}/qrs/app/full?xrfkey=<16 chars> with the same "X-Qlik-Xrfkey" header and the cookie`,
+    '  Engine: this version answers OnConnected and EngineVersion only (the full QIX engine is in progress).',
+  );
+  console.log(lines.join('\n'));
+
+  if (opts.check && sim.proxies.length > 0) {
+    try {
+      const result = await selfCheck(sim);
+      console.log(
+        `\nself-check: JWT handshake OK (cookie ${result.cookieName}, CSRF token ${result.csrfToken ? 'received' : 'not used'}), ` +
+          `websocket ${result.sessionState}, engine ${result.engineVersion}`,
+      );
+    } catch (error) {
+      console.error(`\nself-check failed: ${(error as Error).message}`);
+      await sim.close();
+      process.exit(1);
+    }
+  }
+  console.log('\nPress Ctrl-C to stop.');
+  const stop = () => {
+    void sim.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function fail(message: string): never {
+  console.error(`qixflow-sim: ${message}`);
+  process.exit(2);
+}
+
+void main();

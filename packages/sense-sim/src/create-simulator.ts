@@ -1,0 +1,288 @@
+import { createPublicKey } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { AuditLog } from './audit-log.js';
+import { CloudTenant } from './internal/cloud/cloud-tenant.js';
+import { CLOUD_AUDIENCE } from './internal/cloud/verify-cloud-jwt.js';
+import type { Engine } from './internal/engine/engine.js';
+import { VersionOnlyEngine } from './internal/engine/version-only-engine.js';
+import { refuseUpgrade, sendText } from './internal/http/respond.js';
+import { ProxyFaults } from './internal/proxy/proxy-faults.js';
+import { VirtualProxy } from './internal/proxy/virtual-proxy.js';
+import { QrsRouter } from './internal/qrs/qrs-router.js';
+import { LicencePool } from './internal/session/licence-pool.js';
+import { ProxySessionStore } from './internal/session/proxy-session-store.js';
+import { Site } from './internal/site/site.js';
+import {
+  defaultSigningKeys,
+  defaultTlsCredentials,
+  type SigningKeys,
+  signingKeysFrom,
+} from './internal/tls/generate-credentials.js';
+import { resolveOptions, type SimulatorOptions } from './options.js';
+import { SimulatorControl } from './simulator-control.js';
+
+export type { SigningKeys } from './internal/tls/generate-credentials.js';
+
+/** A virtual proxy as a client sees it. */
+export interface SimulatorProxyInfo {
+  prefix: string;
+  /** Base URL of the proxy, e.g. `https://127.0.0.1:4431/jwt`. */
+  url: string;
+  /** Engine websocket base, e.g. `wss://127.0.0.1:4431/jwt/app/`. */
+  wsUrl: string;
+  /** The session cookie name as this proxy sets it (with '-HTTP' over plain HTTP). */
+  cookieName: string;
+  csrf: 'strict' | 'legacy' | 'off';
+  licence: 'professional' | 'core-based';
+  userIdAttribute: string;
+  userDirectoryAttribute: string;
+  hostAllowList: readonly string[];
+}
+
+/** The Qlik Cloud tenant as a client sees it. */
+export interface SimulatorTenantInfo {
+  url: string;
+  issuer: string;
+  keyId: string;
+  audience: string;
+}
+
+/** A live proxy session, without its secrets. */
+export interface SimulatorSessionInfo {
+  ref: number;
+  proxy: string;
+  user: { userDirectory: string; userId: string };
+  createdAt: number;
+  lastSeen: number;
+  sockets: number;
+}
+
+/** A running simulator. */
+export interface Simulator {
+  /** Base URL, e.g. `https://127.0.0.1:4431` (the listener's address). */
+  readonly url: string;
+  readonly port: number;
+  readonly https: boolean;
+  /** PEM certificate clients must trust (`ca`) when `https`; undefined over plain HTTP. */
+  readonly ca: string | undefined;
+  /** The JWT signing key pair (private key for clients, certificate for the proxies). */
+  readonly keys: SigningKeys;
+  readonly proxies: readonly SimulatorProxyInfo[];
+  readonly tenant: SimulatorTenantInfo | undefined;
+  /** Apps of the site: id, name, stream. */
+  readonly apps: readonly { id: string; name: string; stream: string | undefined }[];
+  /** What happened: sessions, licences, rejects. */
+  readonly audit: AuditLog;
+  /** Faults on demand. */
+  readonly control: SimulatorControl;
+  /** Live proxy sessions. */
+  sessions(): SimulatorSessionInfo[];
+  /** Ends timed-out sessions now (they are also swept every `sweepIntervalMs`). Returns how many. */
+  sweep(): number;
+  /** Stops listening, closes every socket, removes its temporary folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a Qlik Sense simulator on real sockets: JWT virtual proxies (QSEoW), optionally a Qlik
+ * Cloud tenant, a QRS subset over the site's apps, and the engine behind the websocket.
+ *
+ * @example
+ * ```ts
+ * const sim = await createSimulator({ site: 'demo' });
+ * console.log(sim.proxies[0].url);        // https://127.0.0.1:<port>/jwt
+ * // sign a JWT with sim.keys.privateKey, trust sim.ca …
+ * await sim.close();
+ * ```
+ */
+export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const config = resolveOptions(options);
+  const ownsWorkDir = config.workDir === undefined;
+  const workDir = config.workDir ?? (await mkdtemp(join(tmpdir(), 'qixflow-sim-')));
+  try {
+    const keys = config.signingKey ? await signingKeysFrom(config.signingKey) : await defaultSigningKeys();
+    const tls = config.https ? (config.tls ?? (await defaultTlsCredentials(config.hostname))) : undefined;
+    const site = config.site === undefined ? Site.empty() : await Site.load(config.site, workDir);
+
+    const { clock } = config;
+    const audit = new AuditLog(clock);
+    const sessions = new ProxySessionStore(clock, audit);
+    const licences = new LicencePool(clock);
+    const faults = new ProxyFaults();
+    const engine: Engine = new VersionOnlyEngine(config.engineVersion);
+    const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 * 1024 });
+    const qrs = new QrsRouter(site, audit);
+    const defaultKey = createPublicKey(keys.publicKey);
+
+    const proxies = config.virtualProxies.map(
+      (vp) =>
+        new VirtualProxy(vp, {
+          https: config.https,
+          clock,
+          audit,
+          sessions,
+          licences,
+          engine,
+          wss,
+          qrs,
+          faults,
+          fatalCloseCode: config.fatalCloseCode,
+          defaultKey,
+        }),
+    );
+    const byPrefix = new Map(proxies.map((p) => [p.config.prefix, p]));
+    const tenant = config.tenant
+      ? new CloudTenant(config.tenant, {
+          https: config.https,
+          clock,
+          audit,
+          sessions,
+          engine,
+          wss,
+          key: config.tenant.publicKey ? createPublicKey(config.tenant.publicKey) : defaultKey,
+          ownHosts: [config.hostname, 'localhost', '127.0.0.1'],
+        })
+      : undefined;
+    sessions.onEnded((session) => {
+      if (session.proxy === 'cloud') tenant?.sessionEnded(session);
+      else byPrefix.get(session.proxy)?.sessionEnded(session);
+    });
+
+    type Route =
+      | { kind: 'proxy'; proxy: VirtualProxy; segments: string[] }
+      | { kind: 'tenant'; segments: string[] }
+      | undefined;
+    const route = (segments: string[]): Route => {
+      if (tenant?.owns(segments)) return { kind: 'tenant', segments };
+      const first = segments[0] ?? '';
+      const prefixed = first === '' ? undefined : byPrefix.get(first);
+      if (prefixed) return { kind: 'proxy', proxy: prefixed, segments: segments.slice(1) };
+      const central = byPrefix.get('');
+      return central ? { kind: 'proxy', proxy: central, segments } : undefined;
+    };
+
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+      const parsed = parseTarget(req);
+      const target = parsed && route(parsed.segments);
+      const work = async (): Promise<void> => {
+        if (!parsed) sendText(res, 400, '400 Bad Request: malformed URL');
+        else if (!target) sendText(res, 404, '404 Not Found');
+        else if (target.kind === 'tenant') await tenant?.handleRequest(req, res, target.segments);
+        else await target.proxy.handleRequest(req, res, target.segments, parsed.url);
+      };
+      work().catch((error: unknown) => {
+        // A bug must not take the server down: answer this request and keep serving the others.
+        process.emitWarning(`qixflow-sim: request failed: ${(error as Error)?.message ?? String(error)}`);
+        if (!res.headersSent) sendText(res, 500, '500 Internal Server Error');
+        else res.destroy();
+      });
+    };
+
+    const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+      socket.on('error', () => socket.destroy());
+      const parsed = parseTarget(req);
+      const target = parsed && route(parsed.segments);
+      const work = async (): Promise<void> => {
+        if (!parsed) refuseUpgrade(socket, 400, '400 Bad Request: malformed URL');
+        else if (!target) refuseUpgrade(socket, 404, '404 Not Found');
+        else if (target.kind === 'tenant') await tenant?.handleUpgrade(req, socket, head, target.segments, parsed.url);
+        else await target.proxy.handleUpgrade(req, socket, head, target.segments, parsed.url);
+      };
+      work().catch((error: unknown) => {
+        process.emitWarning(`qixflow-sim: upgrade failed: ${(error as Error)?.message ?? String(error)}`);
+        refuseUpgrade(socket, 500, '500 Internal Server Error');
+      });
+    };
+
+    const server: Server = tls
+      ? createHttpsServer({ cert: tls.cert, key: tls.key }, onRequest)
+      : createHttpServer(onRequest);
+    server.on('upgrade', onUpgrade);
+    server.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolveListen, rejectListen) => {
+      server.once('error', rejectListen);
+      server.listen(config.port, config.host, () => {
+        server.off('error', rejectListen);
+        resolveListen();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const url = `${config.https ? 'https' : 'http'}://${hostForUrl}:${port}`;
+    const wsBase = url.replace(/^http/, 'ws');
+
+    const sweeper = setInterval(() => sessions.sweep(), config.sweepIntervalMs);
+    sweeper.unref();
+
+    let closed: Promise<void> | undefined;
+    const simulator: Simulator = {
+      url,
+      port,
+      https: config.https,
+      ca: tls?.cert,
+      keys,
+      proxies: proxies.map((p) => ({
+        prefix: p.config.prefix,
+        url: p.config.prefix === '' ? url : `${url}/${p.config.prefix}`,
+        wsUrl: `${wsBase}${p.config.prefix === '' ? '' : `/${p.config.prefix}`}/app/`,
+        cookieName: p.cookieName,
+        csrf: p.config.csrf,
+        licence: p.config.licence.kind,
+        userIdAttribute: p.config.jwt.userIdAttribute,
+        userDirectoryAttribute: p.config.jwt.userDirectoryAttribute,
+        hostAllowList: [...p.config.hostAllowList],
+      })),
+      tenant: config.tenant
+        ? { url, issuer: config.tenant.issuer, keyId: config.tenant.keyId, audience: CLOUD_AUDIENCE }
+        : undefined,
+      apps: [...site.apps.values()].map((a) => ({ id: a.id, name: a.name, stream: a.stream?.name })),
+      audit,
+      control: new SimulatorControl(sessions, faults),
+      sessions: () =>
+        sessions.live().map((s) => ({
+          ref: s.ref,
+          proxy: s.proxy,
+          user: { userDirectory: s.user.userDirectory, userId: s.user.userId },
+          createdAt: s.createdAt,
+          lastSeen: s.lastSeen,
+          sockets: s.sockets.size,
+        })),
+      sweep: () => sessions.sweep(),
+      close: () => {
+        closed ??= (async () => {
+          clearInterval(sweeper);
+          await engine.close();
+          for (const client of wss.clients) client.terminate();
+          wss.close();
+          await new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          });
+          if (ownsWorkDir) await rm(workDir, { recursive: true, force: true });
+        })();
+        return closed;
+      },
+    };
+    return simulator;
+  } catch (error) {
+    if (ownsWorkDir) await rm(workDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function parseTarget(req: IncomingMessage): { url: URL; segments: string[] } | undefined {
+  try {
+    const url = new URL(req.url ?? '/', 'http://sim.invalid');
+    const segments = url.pathname.split('/').slice(1).map(decodeURIComponent);
+    return { url, segments };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,23 @@
+export type { AuditEntry, AuditEntryType, AuditUser, RejectReason, SessionEndReason } from './audit-log.js';
+export { AuditLog, userKey } from './audit-log.js';
+export type { Clock } from './clock.js';
+export { ManualClock, systemClock } from './clock.js';
+export type {
+  SigningKeys,
+  Simulator,
+  SimulatorProxyInfo,
+  SimulatorSessionInfo,
+  SimulatorTenantInfo,
+} from './create-simulator.js';
+export { createSimulator } from './create-simulator.js';
+export { demoSitePath, SiteFixtureError } from './internal/site/site.js';
+export type {
+  SimAppFixture,
+  SimSiteFixture,
+  SimulatorConfig,
+  SimulatorOptions,
+  Tenant,
+  VirtualProxy,
+} from './options.js';
+export type { SessionSelector } from './simulator-control.js';
+export { SimulatorControl } from './simulator-control.js';

@@ -1,0 +1,487 @@
+import { createHash } from 'node:crypto';
+import type { EngineProperties } from '../../generated/schemas.js';
+import type { Site, SiteApp, SiteDataConnection, SiteReloadTask, SiteStream, SiteUser } from '../site/site.js';
+import { stableGuid } from '../site/stable-guid.js';
+
+/** The QRS entity types the simulator serves, as they appear in the URL (`/qrs/app/object/full`). */
+export type QrsEntityType = 'app' | 'stream' | 'dataconnection' | 'reloadtask' | 'app/object' | 'user';
+
+// QRS writes "never" (unpublished, never reloaded, no next run) as the .NET SqlDateTime minimum.
+const NEVER = '1753-01-01T00:00:00.000Z';
+const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+// The site model has no dates for streams, users, connections and tasks; this is the default it uses for apps.
+const SITE_TIME = '2026-01-05T08:00:00.000Z';
+const SERVICE_ACCOUNT = 'INTERNAL\\sa_repository';
+// The engine version the simulator reports by default: apps "were saved" by it.
+const SAVED_IN_PRODUCT_VERSION = '12.2027.0';
+// Opaque on a real server (a hash of the repository's migration state); it only has to be stable.
+const MIGRATION_HASH = createHash('sha1').update(`qixflow-sense-sim ${SAVED_IN_PRODUCT_VERSION}`).digest('hex');
+// AvailabilityStatusEnum: 0 NotApplicable, 1 Available, 2 NoActiveRoute, 3 NoConfiguredRoute, 4 NotSynced, 5 NotMigrated.
+const AVAILABLE = 1;
+// TaskExecutionStatus: 0 NeverStarted … 7 FinishedSuccess, 8 FinishedFail.
+const NEVER_STARTED = 0;
+const FINISHED_SUCCESS = 7;
+/** Top-level engine object types that the repository lists as App.Object (their children are not listed). */
+const LISTED_OBJECT_TYPES: ReadonlySet<string> = new Set(['sheet', 'story', 'masterobject']);
+
+type UserCondensed = {
+  id: string;
+  userId: string;
+  userDirectory: string;
+  userDirectoryConnectorName: string;
+  name: string;
+  privileges: null;
+};
+
+type StreamCondensed = { id: string; name: string; privileges: null };
+
+type AppCondensed = {
+  id: string;
+  name: string;
+  appId: string;
+  publishTime: string;
+  published: boolean;
+  stream: StreamCondensed | null;
+  savedInProductVersion: string;
+  migrationHash: string;
+  availabilityStatus: number;
+  privileges: null;
+};
+
+type TagCondensed = { id: string; name: string; privileges: null };
+
+type CustomPropertyValue = {
+  id: string;
+  createdDate: string;
+  modifiedDate: string;
+  modifiedByUserName: string;
+  value: string;
+  definition: { id: string; name: string; valueType: string; choiceValues: string[]; privileges: null };
+  schemaPath: 'CustomPropertyValue';
+};
+
+/** One App.Object before shaping: which app, what kind, and the engine properties it comes from. */
+interface AppObjectSource {
+  app: SiteApp;
+  objectType: string;
+  properties: EngineProperties;
+  /** What the content hash covers: the whole property tree for generic objects. */
+  content: unknown;
+}
+
+/**
+ * The entities of one QRS type as `/qrs/<type>` (condensed) or `/qrs/<type>/full` returns them,
+ * derived from the site. Field names, order and enum numbers follow the QRS JSON; `privileges` is
+ * null, as QRS answers when `?privileges=true` is not asked for.
+ *
+ * App.Object entries are the sheets, stories and master visualisations at the top level of each app
+ * fixture's `objects`, then its master dimensions, measures and bookmarks.
+ *
+ * @example
+ * const published = qrsEntities(site, 'app', 'full').filter((app) => app.published === true);
+ */
+export function qrsEntities(site: Site, type: QrsEntityType, shape: 'condensed' | 'full'): Record<string, unknown>[] {
+  const full = shape === 'full';
+  switch (type) {
+    case 'app': {
+      const choices = customPropertyChoices(site);
+      return [...site.apps.values()].map((app) => (full ? appFull(app, choices) : appCondensed(app)));
+    }
+    case 'stream':
+      return [...site.streams.values()].map((stream) => (full ? streamFull(stream) : streamCondensed(stream)));
+    case 'dataconnection':
+      return [...site.dataConnections.values()].map((c) => (full ? dataConnectionFull(c) : dataConnectionCondensed(c)));
+    case 'reloadtask':
+      return [...site.reloadTasks.values()].map((task) => (full ? reloadTaskFull(task) : reloadTaskCondensed(task)));
+    case 'app/object':
+      return [...site.apps.values()]
+        .flatMap(appObjectSources)
+        .map((source) => (full ? appObjectFull(source) : appObjectCondensed(source)));
+    case 'user':
+      return [...site.users.values()].map((user) => (full ? userFull(user) : userCondensed(user)));
+  }
+}
+
+/**
+ * The body of `GET /qrs/about`.
+ *
+ * @example
+ * qrsAbout('34.12.1').buildVersion; // '34.12.1'
+ */
+export function qrsAbout(buildVersion: string): Record<string, unknown> {
+  return {
+    buildVersion,
+    // QRS formats this one date the .NET invariant way, not as ISO 8601
+    buildDate: '1/5/2026 8:00:00 AM',
+    databaseProvider: 'Devart.Data.PostgreSql',
+    // NodeType: 0 Undefined, 1 Central, 2 Rim — the simulator is a single central node
+    nodeType: 1,
+    sharedPersistence: true,
+    requiresBootstrap: false,
+    singleNodeOnly: false,
+    schemaPath: 'About',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Users and streams
+
+function userName(user: SiteUser): string {
+  return `${user.userDirectory}\\${user.userId}`;
+}
+
+function userCondensed(user: SiteUser): UserCondensed {
+  return {
+    id: user.id,
+    userId: user.userId,
+    userDirectory: user.userDirectory,
+    // INTERNAL users come from no user directory connector; others are named after their directory
+    userDirectoryConnectorName: user.userDirectory.toUpperCase() === 'INTERNAL' ? '' : user.userDirectory,
+    name: user.name,
+    privileges: null,
+  };
+}
+
+function userFull(user: SiteUser): Record<string, unknown> {
+  const condensed = userCondensed(user);
+  return {
+    id: user.id,
+    createdDate: SITE_TIME,
+    modifiedDate: SITE_TIME,
+    modifiedByUserName: SERVICE_ACCOUNT,
+    customProperties: [],
+    userId: condensed.userId,
+    userDirectory: condensed.userDirectory,
+    userDirectoryConnectorName: condensed.userDirectoryConnectorName,
+    name: condensed.name,
+    roles: [],
+    attributes: [],
+    inactive: false,
+    removedExternally: false,
+    blacklisted: false,
+    deleteProhibited: false,
+    tags: [],
+    privileges: null,
+    schemaPath: 'User',
+  };
+}
+
+function streamCondensed(stream: SiteStream): StreamCondensed {
+  return { id: stream.id, name: stream.name, privileges: null };
+}
+
+function streamFull(stream: SiteStream): Record<string, unknown> {
+  return {
+    id: stream.id,
+    createdDate: SITE_TIME,
+    modifiedDate: SITE_TIME,
+    modifiedByUserName: userName(stream.owner),
+    customProperties: [],
+    owner: userCondensed(stream.owner),
+    name: stream.name,
+    tags: [],
+    privileges: null,
+    schemaPath: 'Stream',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Apps
+
+function appCondensed(app: SiteApp): AppCondensed {
+  return {
+    id: app.id,
+    name: app.name,
+    // Real servers leave appId empty; the id is what clients open
+    appId: '',
+    publishTime: app.publishTime ?? NEVER,
+    published: app.stream !== undefined,
+    stream: app.stream ? streamCondensed(app.stream) : null,
+    savedInProductVersion: SAVED_IN_PRODUCT_VERSION,
+    migrationHash: MIGRATION_HASH,
+    availabilityStatus: AVAILABLE,
+    privileges: null,
+  };
+}
+
+function appFull(app: SiteApp, choices: ReadonlyMap<string, string[]>): Record<string, unknown> {
+  const condensed = appCondensed(app);
+  return {
+    id: app.id,
+    createdDate: app.createdDate,
+    modifiedDate: app.modifiedDate,
+    modifiedByUserName: userName(app.owner),
+    customProperties: app.customProperties.map((cp) => customPropertyValue(app, cp.name, cp.value, choices)),
+    owner: userCondensed(app.owner),
+    name: app.name,
+    appId: condensed.appId,
+    sourceAppId: EMPTY_GUID,
+    targetAppId: EMPTY_GUID,
+    publishTime: condensed.publishTime,
+    published: condensed.published,
+    tags: app.tags.map(tag),
+    description: app.description,
+    stream: condensed.stream,
+    // Stands in for the size of the .qvf: deterministic and grows with the app's content
+    fileSize: Buffer.byteLength(JSON.stringify(app.fixture)),
+    lastReloadTime: app.lastReloadTime ?? NEVER,
+    thumbnail: '',
+    savedInProductVersion: condensed.savedInProductVersion,
+    migrationHash: condensed.migrationHash,
+    dynamicColor: '',
+    availabilityStatus: condensed.availabilityStatus,
+    privileges: null,
+    schemaPath: 'App',
+  };
+}
+
+function tag(name: string): TagCondensed {
+  return { id: stableGuid('tag', name), name, privileges: null };
+}
+
+/** A definition lists every value in use, which is what the QMC offers as choices. */
+function customPropertyChoices(site: Site): Map<string, string[]> {
+  const values = new Map<string, Set<string>>();
+  for (const app of site.apps.values()) {
+    for (const cp of app.customProperties) {
+      const set = values.get(cp.name) ?? new Set<string>();
+      set.add(cp.value);
+      values.set(cp.name, set);
+    }
+  }
+  return new Map([...values].map(([name, set]) => [name, [...set].sort()]));
+}
+
+function customPropertyValue(
+  app: SiteApp,
+  name: string,
+  value: string,
+  choices: ReadonlyMap<string, string[]>,
+): CustomPropertyValue {
+  return {
+    id: stableGuid('custompropertyvalue', `${app.id}\u0000${name}\u0000${value}`),
+    createdDate: app.createdDate,
+    modifiedDate: app.modifiedDate,
+    modifiedByUserName: userName(app.owner),
+    value,
+    definition: {
+      id: stableGuid('custompropertydefinition', name),
+      name,
+      valueType: 'Text',
+      choiceValues: choices.get(name) ?? [value],
+      privileges: null,
+    },
+    schemaPath: 'CustomPropertyValue',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// App objects
+
+function appObjectSources(app: SiteApp): AppObjectSource[] {
+  const fixture = app.fixture;
+  const sources: AppObjectSource[] = [];
+  for (const tree of fixture.objects ?? []) {
+    const qType = tree.qProperty.qInfo.qType;
+    if (LISTED_OBJECT_TYPES.has(qType))
+      sources.push({ app, objectType: qType, properties: tree.qProperty, content: tree });
+  }
+  const items: [string, EngineProperties[] | undefined][] = [
+    ['dimension', fixture.dimensions],
+    ['measure', fixture.measures],
+    ['bookmark', fixture.bookmarks],
+  ];
+  for (const [objectType, list] of items) {
+    for (const properties of list ?? []) sources.push({ app, objectType, properties, content: properties });
+  }
+  return sources;
+}
+
+function appObjectCondensed(source: AppObjectSource): Record<string, unknown> {
+  const { properties, app } = source;
+  return {
+    id: appObjectId(source),
+    privileges: null,
+    name: metaText(properties, 'title') ?? properties.qInfo.qId,
+    engineObjectId: properties.qInfo.qId,
+    contentHash: contentHash(source.content),
+    engineObjectType: '',
+    description: metaText(properties, 'description') ?? '',
+    objectType: source.objectType,
+    publishTime: app.publishTime ?? NEVER,
+    published: app.stream !== undefined,
+  };
+}
+
+function appObjectFull(source: AppObjectSource): Record<string, unknown> {
+  const { app, properties } = source;
+  const condensed = appObjectCondensed(source);
+  const hash = contentHash(source.content);
+  return {
+    id: condensed.id,
+    createdDate: app.createdDate,
+    modifiedDate: app.modifiedDate,
+    modifiedByUserName: userName(app.owner),
+    // Fixtures carry no per-object owner: the app owner made everything in it
+    owner: userCondensed(app.owner),
+    engineObjectType: condensed.engineObjectType,
+    description: condensed.description,
+    attributes: attributes(properties.qInfo.qId, hash),
+    objectType: condensed.objectType,
+    publishTime: condensed.publishTime,
+    published: condensed.published,
+    // Everything a fixture holds is base content, approved when the app is published
+    approved: condensed.published,
+    tags: [],
+    sourceObject: '',
+    draftObject: '',
+    name: condensed.name,
+    app: appCondensed(app),
+    appObjectBlobId: '',
+    engineObjectId: condensed.engineObjectId,
+    contentHash: hash,
+    // Objects stored inside the app file report no separate size
+    size: -1,
+    privileges: null,
+    schemaPath: 'App.Object',
+  };
+}
+
+function appObjectId(source: AppObjectSource): string {
+  return stableGuid('app.object', `${source.app.id}\u0000${source.objectType}\u0000${source.properties.qInfo.qId}`);
+}
+
+/** qMetaDef.x, else qMeta.x, else a top-level string x (older sheets keep their title there). */
+function metaText(properties: EngineProperties, key: 'title' | 'description'): string | undefined {
+  for (const candidate of [
+    field(field(properties, 'qMetaDef'), key),
+    field(field(properties, 'qMeta'), key),
+    field(properties, key),
+  ]) {
+    if (typeof candidate === 'string' && candidate !== '') return candidate;
+  }
+  return undefined;
+}
+
+function field(value: unknown, key: string): unknown {
+  if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+  return (value as Record<string, unknown>)[key];
+}
+
+function contentHash(content: unknown): string {
+  return createHash('sha256').update(JSON.stringify(content)).digest('base64');
+}
+
+/** QRS keeps an object's storage metadata as base64 JSON; clients rarely read it but do round-trip it. */
+function attributes(engineObjectId: string, hash: string): string {
+  const json = JSON.stringify({
+    Type: 'GenericAppObjectEntry',
+    Format: 'gzjson',
+    Title: '',
+    ParentId: engineObjectId,
+    IsTemporary: false,
+    ContentHash: hash,
+  });
+  return Buffer.from(json, 'utf8').toString('base64');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data connections and reload tasks
+
+function dataConnectionCondensed(connection: SiteDataConnection): Record<string, unknown> {
+  return {
+    id: connection.id,
+    privileges: null,
+    name: connection.name,
+    connectionstring: connection.connectionString,
+    type: connection.type,
+    // The simulated engine lists the connection under the repository id, so the two agree
+    engineObjectId: connection.id,
+    // No credentials in fixtures; a password is write-only in QRS, so it is never part of the answer
+    username: '',
+    // logOn: 0 LOG_ON_SERVICE_USER, 1 LOG_ON_CURRENT_USER; architecture: 0 Undefined, 1 x86, 2 x64
+    logOn: 0,
+    architecture: 0,
+  };
+}
+
+function dataConnectionFull(connection: SiteDataConnection): Record<string, unknown> {
+  const { id, privileges, ...rest } = dataConnectionCondensed(connection);
+  return {
+    id,
+    createdDate: SITE_TIME,
+    modifiedDate: SITE_TIME,
+    modifiedByUserName: userName(connection.owner),
+    customProperties: [],
+    owner: userCondensed(connection.owner),
+    ...rest,
+    tags: [],
+    privileges,
+    schemaPath: 'DataConnection',
+  };
+}
+
+function reloadTaskCondensed(task: SiteReloadTask): Record<string, unknown> {
+  return {
+    id: task.id,
+    privileges: null,
+    name: task.name,
+    // TaskType: 0 Reload, 1 ExternalProgram, 2 UserSync, 3 Distribute
+    taskType: 0,
+    enabled: task.enabled,
+    // QMC defaults: 1440 minutes, no retries
+    taskSessionTimeout: 1440,
+    maxRetries: 0,
+    operational: reloadTaskOperational(task),
+  };
+}
+
+function reloadTaskFull(task: SiteReloadTask): Record<string, unknown> {
+  const condensed = reloadTaskCondensed(task);
+  return {
+    id: task.id,
+    createdDate: SITE_TIME,
+    modifiedDate: SITE_TIME,
+    modifiedByUserName: userName(task.app.owner),
+    customProperties: [],
+    app: appCondensed(task.app),
+    isManuallyTriggered: false,
+    operational: condensed.operational,
+    name: task.name,
+    taskType: condensed.taskType,
+    enabled: condensed.enabled,
+    taskSessionTimeout: condensed.taskSessionTimeout,
+    maxRetries: condensed.maxRetries,
+    tags: [],
+    isPartialReload: false,
+    privileges: null,
+    schemaPath: 'ReloadTask',
+  };
+}
+
+/**
+ * The task's last run: the app's last reload time if the fixture has one (reported as a successful
+ * run of this task), otherwise never started. Fixture schedules are free text, so there is no next run.
+ */
+function reloadTaskOperational(task: SiteReloadTask): Record<string, unknown> {
+  const last = task.app.lastReloadTime;
+  return {
+    id: stableGuid('reloadtask.operational', task.id),
+    lastExecutionResult: {
+      id: stableGuid('executionresult', task.id),
+      executingNodeName: last ? 'sense-sim' : '',
+      status: last ? FINISHED_SUCCESS : NEVER_STARTED,
+      startTime: last ?? NEVER,
+      stopTime: last ?? NEVER,
+      duration: 0,
+      fileReferenceID: EMPTY_GUID,
+      scriptLogAvailable: false,
+      details: [],
+      scriptLogLocation: '',
+      scriptLogSize: 0,
+      privileges: null,
+    },
+    nextExecution: NEVER,
+    privileges: null,
+  };
+}

@@ -1,0 +1,120 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuditLog, RejectReason } from '../../audit-log.js';
+import { sendJson, sendText } from '../http/respond.js';
+import type { ProxySession } from '../session/proxy-session-store.js';
+import type { Site } from '../site/site.js';
+import { type QrsEntityType, qrsAbout, qrsEntities } from './qrs-entities.js';
+import { QrsQueryError, queryEntities } from './qrs-query.js';
+
+/** Who is calling QRS, as the proxy established it. */
+export interface QrsCaller {
+  proxy: string;
+  session: ProxySession;
+  /** Headers the proxy wants on the response (Set-Cookie of a new session). */
+  headers: Record<string, string>;
+}
+
+const XRFKEY = /^[0-9a-zA-Z]{16}$/;
+const ENTITY_TYPES: readonly QrsEntityType[] = ['app', 'stream', 'dataconnection', 'reloadtask', 'app/object', 'user'];
+
+/**
+ * The QRS subset behind a virtual proxy: the xrfkey rule, then `/qrs/about` and, for each entity
+ * type, `/qrs/<type>` (condensed), `/qrs/<type>/full`, `/qrs/<type>/count` and `/qrs/<type>/<id>`,
+ * with `filter=` and `orderby=`.
+ */
+export class QrsRouter {
+  readonly #site: Site;
+  readonly #audit: AuditLog;
+  readonly #buildVersion: string;
+
+  constructor(site: Site, audit: AuditLog, buildVersion = '34.12.1') {
+    this.#site = site;
+    this.#audit = audit;
+    this.#buildVersion = buildVersion;
+  }
+
+  async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    segments: string[],
+    url: URL,
+    caller: QrsCaller,
+  ): Promise<void> {
+    const xrf = checkXrfkey(req, url);
+    if (xrf) {
+      this.#reject(req, caller, 403, xrf);
+      sendText(res, 403, 'XSRF prevention check failed. Possible XSRF discovered.', caller.headers);
+      return;
+    }
+    if (req.method !== 'GET') {
+      sendText(res, 405, 'Method not allowed: the simulator serves QRS read-only', caller.headers);
+      return;
+    }
+    const path = segments.filter((s) => s !== '').map((s) => s.toLowerCase());
+    if (path.length === 1 && path[0] === 'about') {
+      sendJson(res, 200, qrsAbout(this.#buildVersion), caller.headers);
+      return;
+    }
+    const typeName = path[0] === 'app' && path[1] === 'object' ? 'app/object' : path[0];
+    const type = ENTITY_TYPES.find((t) => t === typeName);
+    if (!type) return this.#notFound(req, res, caller);
+    const rest = path.slice(type.split('/').length);
+    const tail = rest[0];
+    if (rest.length > 1) return this.#notFound(req, res, caller);
+    const all = qrsEntities(this.#site, type, tail === undefined || tail === 'count' ? 'condensed' : 'full');
+    if (tail !== undefined && tail !== 'full' && tail !== 'count') {
+      // /qrs/<type>/<id>: always the full entity
+      const one = qrsEntities(this.#site, type, 'full').find((e) => String(e.id).toLowerCase() === tail);
+      if (!one) {
+        sendText(res, 404, 'Not Found', caller.headers);
+        return;
+      }
+      sendJson(res, 200, one, caller.headers);
+      return;
+    }
+    try {
+      const result = queryEntities(all, url.searchParams.get('filter'), url.searchParams.get('orderby'));
+      if (tail === 'count') sendJson(res, 200, { value: result.length }, caller.headers);
+      else sendJson(res, 200, result, caller.headers);
+    } catch (error) {
+      if (error instanceof QrsQueryError) {
+        sendText(res, 400, `Bad request: ${error.message}`, caller.headers);
+        return;
+      }
+      throw error;
+    }
+  }
+
+  #notFound(req: IncomingMessage, res: ServerResponse, caller: QrsCaller): void {
+    this.#reject(req, caller, 404, 'not-found');
+    sendText(res, 404, 'Not Found', caller.headers);
+  }
+
+  #reject(req: IncomingMessage, caller: QrsCaller, status: number, reason: RejectReason): void {
+    this.#audit.record({
+      type: 'rejected',
+      proxy: caller.proxy,
+      status,
+      reason,
+      method: req.method ?? 'GET',
+      path: (req.url ?? '').split('?')[0] ?? '',
+    });
+  }
+}
+
+/** The xrfkey rule: `?xrfkey=` (any case) and `X-Qlik-Xrfkey` present, equal, 16 chars [0-9a-zA-Z]. */
+function checkXrfkey(req: IncomingMessage, url: URL): RejectReason | undefined {
+  let query: string | undefined;
+  for (const [name, value] of url.searchParams) {
+    if (name.toLowerCase() === 'xrfkey') {
+      query = value;
+      break;
+    }
+  }
+  const header = req.headers['x-qlik-xrfkey'];
+  const headerValue = Array.isArray(header) ? header[0] : header;
+  if (query === undefined || headerValue === undefined) return 'xrfkey-missing';
+  if (!XRFKEY.test(query) || !XRFKEY.test(headerValue)) return 'xrfkey-invalid';
+  if (query !== headerValue) return 'xrfkey-mismatch';
+  return undefined;
+}

@@ -1,0 +1,221 @@
+import { cp, mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SimAppFixture, SimSiteFixture, UserRef } from '../../generated/schemas.js';
+import { schemaProblems } from '../validate-schema.js';
+import { stableGuid } from './stable-guid.js';
+
+/** A user known to the site (repository user). */
+export interface SiteUser {
+  id: string;
+  userDirectory: string;
+  userId: string;
+  name: string;
+}
+
+export interface SiteStream {
+  id: string;
+  name: string;
+  owner: SiteUser;
+}
+
+export interface SiteApp {
+  id: string;
+  name: string;
+  description: string;
+  stream: SiteStream | undefined;
+  owner: SiteUser;
+  createdDate: string;
+  modifiedDate: string;
+  publishTime: string | undefined;
+  lastReloadTime: string | undefined;
+  tags: string[];
+  customProperties: { name: string; value: string }[];
+  /** The fixture as loaded (script, objects, master items, variables). */
+  fixture: SimAppFixture;
+}
+
+export interface SiteDataConnection {
+  id: string;
+  name: string;
+  type: string;
+  connectionString: string;
+  owner: SiteUser;
+}
+
+export interface SiteReloadTask {
+  id: string;
+  name: string;
+  app: SiteApp;
+  enabled: boolean;
+  schedule: string | undefined;
+}
+
+/** Thrown when a site or app fixture does not match its schema. */
+export class SiteFixtureError extends Error {
+  override readonly name = 'SiteFixtureError';
+}
+
+const DEFAULT_TIME = '2026-01-05T08:00:00.000Z';
+const SERVICE_USER: UserRef = { userDirectory: 'INTERNAL', userId: 'sa_repository' };
+
+/** The folder of the demo site that ships with the simulator. */
+export const demoSitePath: string = join(dirname(fileURLToPath(import.meta.url)), '../../../demo-site/site.json');
+
+/**
+ * The repository content of the simulated site: streams, users, apps, data connections and
+ * reload tasks, loaded from fixtures (validated against `schemas/sim-*.schema.json`).
+ */
+export class Site {
+  readonly name: string;
+  readonly apps = new Map<string, SiteApp>();
+  readonly streams = new Map<string, SiteStream>();
+  readonly users = new Map<string, SiteUser>();
+  readonly dataConnections = new Map<string, SiteDataConnection>();
+  readonly reloadTasks = new Map<string, SiteReloadTask>();
+  /** Where folder connections point (a private copy of the fixture's data folder), if any. */
+  readonly dataDir: string | undefined;
+
+  private constructor(name: string, dataDir: string | undefined) {
+    this.name = name;
+    this.dataDir = dataDir;
+  }
+
+  /** An empty site. */
+  static empty(): Site {
+    return new Site('empty', undefined);
+  }
+
+  /**
+   * Loads a site from `'demo'`, a path to a site file, or a fixture object; copies its data folder
+   * into `workDir/data`.
+   */
+  static async load(source: string | SimSiteFixture, workDir: string): Promise<Site> {
+    const file = typeof source === 'string' ? (source === 'demo' ? demoSitePath : resolve(source)) : undefined;
+    const fixture: unknown = file ? await readJson(file) : source;
+    const problems = schemaProblems('sim-site.schema.json', fixture);
+    if (problems.length > 0) {
+      throw new SiteFixtureError(`site ${file ?? '(inline)'} is invalid: ${problems.join('; ')}`);
+    }
+    const site = fixture as SimSiteFixture;
+    const base = file ? dirname(file) : process.cwd();
+    let dataDir: string | undefined;
+    if (site.dataFolder !== undefined) {
+      const from = isAbsolute(site.dataFolder) ? site.dataFolder : join(base, site.dataFolder);
+      dataDir = join(workDir, 'data');
+      await mkdir(dataDir, { recursive: true });
+      if (await exists(from)) await cp(from, dataDir, { recursive: true });
+    }
+    const result = new Site(site.name ?? (file ? file : 'inline site'), dataDir);
+    for (const user of site.users ?? []) result.#user(user);
+    for (const stream of site.streams ?? []) {
+      const s: SiteStream = {
+        id: stream.id ?? stableGuid('stream', stream.name),
+        name: stream.name,
+        owner: result.#user(stream.owner ?? SERVICE_USER),
+      };
+      result.streams.set(s.id, s);
+    }
+    for (const entry of site.apps) {
+      const app = typeof entry === 'string' ? await loadApp(join(base, entry)) : entry;
+      result.addApp(app);
+    }
+    for (const c of site.dataConnections ?? []) {
+      const connection: SiteDataConnection = {
+        id: c.id ?? stableGuid('dataconnection', c.name),
+        name: c.name,
+        type: c.type,
+        connectionString: c.connectionString,
+        owner: result.#user(c.owner ?? SERVICE_USER),
+      };
+      result.dataConnections.set(connection.id, connection);
+    }
+    for (const t of site.reloadTasks ?? []) {
+      const app = result.apps.get(t.app);
+      if (!app) throw new SiteFixtureError(`reload task '${t.name}' refers to unknown app '${t.app}'`);
+      const task: SiteReloadTask = {
+        id: t.id ?? stableGuid('reloadtask', t.name),
+        name: t.name,
+        app,
+        enabled: t.enabled ?? true,
+        schedule: t.schedule,
+      };
+      result.reloadTasks.set(task.id, task);
+    }
+    return result;
+  }
+
+  /** Adds (or replaces) an app; its stream is created when unknown. */
+  addApp(fixture: SimAppFixture): SiteApp {
+    const problems = schemaProblems('sim-app.schema.json', fixture);
+    if (problems.length > 0) throw new SiteFixtureError(`app '${fixture.id}' is invalid: ${problems.join('; ')}`);
+    let stream: SiteStream | undefined;
+    if (fixture.stream !== undefined) {
+      stream = [...this.streams.values()].find((s) => s.name === fixture.stream);
+      if (!stream) {
+        stream = { id: stableGuid('stream', fixture.stream), name: fixture.stream, owner: this.#user(SERVICE_USER) };
+        this.streams.set(stream.id, stream);
+      }
+    }
+    const created = fixture.createdDate ?? DEFAULT_TIME;
+    const app: SiteApp = {
+      id: fixture.id,
+      name: fixture.name,
+      description: fixture.description ?? '',
+      stream,
+      owner: this.#user(fixture.owner ?? SERVICE_USER),
+      createdDate: created,
+      modifiedDate: fixture.modifiedDate ?? created,
+      publishTime: stream ? (fixture.publishTime ?? created) : undefined,
+      lastReloadTime: fixture.lastReloadTime,
+      tags: fixture.tags ?? [],
+      customProperties: fixture.customProperties ?? [],
+      fixture,
+    };
+    this.apps.set(app.id, app);
+    return app;
+  }
+
+  #user(ref: UserRef): SiteUser {
+    const key = `${ref.userDirectory}\\${ref.userId}`.toLowerCase();
+    let user = this.users.get(key);
+    if (!user) {
+      user = {
+        id: stableGuid('user', key),
+        userDirectory: ref.userDirectory,
+        userId: ref.userId,
+        name: ref.name ?? ref.userId,
+      };
+      this.users.set(key, user);
+    }
+    return user;
+  }
+}
+
+async function loadApp(path: string): Promise<SimAppFixture> {
+  const app = await readJson(path);
+  const problems = schemaProblems('sim-app.schema.json', app);
+  if (problems.length > 0) throw new SiteFixtureError(`app ${path} is invalid: ${problems.join('; ')}`);
+  return app as SimAppFixture;
+}
+
+async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new SiteFixtureError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new SiteFixtureError(`${path} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,6 @@
+// Worker threads do not inherit tsx's loader on Node 20: register it here, then load the
+// TypeScript worker.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./server-worker.ts');

@@ -1,0 +1,70 @@
+/**
+ * Hosts the server under test in a worker thread, so the load generator (main thread) and the
+ * server each get a core — as they would on two machines.
+ */
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createSimulator, type SimulatorOptions } from '@qixflow/sense-sim';
+
+export type ServerKind =
+  | { kind: 'simulator'; options: SimulatorOptions }
+  | { kind: 'bare-https'; cert: string; key: string };
+
+export interface ServerReady {
+  url: string;
+  ca: string | undefined;
+  privateKey?: string;
+  cookieName?: string;
+}
+
+const spec = workerData as ServerKind;
+const port = parentPort;
+if (!port) throw new Error('run as a worker');
+
+if (spec.kind === 'simulator') {
+  const sim = await createSimulator(spec.options);
+  port.postMessage({
+    url: sim.url,
+    ca: sim.ca,
+    privateKey: sim.keys.privateKey,
+    cookieName: sim.proxies[0]?.cookieName,
+  } satisfies ServerReady);
+  port.once('message', () => void sim.close().then(() => port.close()));
+} else {
+  // The same answers the proxy gives, with no authentication work at all.
+  const userBody = JSON.stringify({
+    userId: 'bench',
+    userDirectory: 'BENCH',
+    userName: 'bench',
+    logoutUri: '/jwt/qps/user',
+    attributes: {},
+  });
+  const server = createServer({ cert: spec.cert, key: spec.key }, (req, res) => {
+    if (req.url === '/jwt/qps/csrftoken') {
+      res.writeHead(200, {
+        'content-type': 'text/plain; charset=utf-8',
+        'qlik-csrf-token': 'x'.repeat(32),
+        'set-cookie': 'X-Qlik-Session-jwt=00000000-0000-0000-0000-000000000000; Path=/; HttpOnly; Secure',
+        'content-length': 3,
+      });
+      res.end('OK\n');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(userBody),
+    });
+    res.end(userBody);
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port.postMessage({
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    ca: spec.cert,
+  } satisfies ServerReady);
+  port.once('message', () => {
+    server.closeAllConnections();
+    server.close(() => port.close());
+  });
+}

@@ -1,0 +1,24 @@
+/**
+ * `pnpm bench`: side-by-side benchmarks, printed as tables with ratios to the baseline of each
+ * scenario. Not tests: nothing here asserts a time. `BENCH_SCALE=0.2 pnpm bench` for a quick run.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { printRows, type Row } from './lib/measure.js';
+import { proxySuite } from './suites/proxy.js';
+
+const scale = Number(process.env.BENCH_SCALE ?? '1');
+const suites: { title: string; run: (scale: number) => Promise<Row[]> }[] = [
+  { title: 'Virtual proxy (sense-sim) vs bare node:https', run: proxySuite },
+];
+
+console.log(`# qixflow benchmarks — node ${process.version}, ${cpus().length} cores, scale ${scale}`);
+const all: Record<string, Row[]> = {};
+for (const suite of suites) {
+  const rows = await suite.run(scale);
+  all[suite.title] = rows;
+  printRows(suite.title, rows);
+}
+await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+await writeFile(new URL('./results/latest.json', import.meta.url), `${JSON.stringify(all, null, 2)}\n`);
+console.log('\n(results also written to test/bench/results/latest.json)');
