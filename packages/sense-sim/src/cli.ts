@@ -31,7 +31,7 @@ function port(value: string): number {
 
 const program = new Command()
   .name('qixflow-sim')
-  .description('Qlik Sense simulator: JWT virtual proxy, Qlik Cloud login, QRS subset and engine on real sockets')
+  .description('Qlik Sense simulator: JWT virtual proxy, Qlik Cloud login, QRS subset and QIX engine on real sockets')
   .option('-c, --config <file>', 'simulator config (JSON, schemas/sim-config.schema.json)')
   .option('-s, --site <path>', "site fixture file, or 'demo'")
   .option('--demo', 'serve the demo site (same as --site demo)')
@@ -101,7 +101,10 @@ async function main(): Promise<void> {
     `  1. GET ${sim.proxies[0]?.url}/qps/csrftoken with "Authorization: Bearer <jwt>" -> session cookie + qlik-csrf-token header`,
     `  2. ${sim.proxies[0]?.wsUrl}<appId>?qlik-csrf-token=<token> with "Cookie: <name>=<value>" and "Origin: ${sim.url.replace('127.0.0.1', 'localhost')}"`,
     `  QRS: ${sim.proxies[0]?.url}/qrs/app/full?xrfkey=<16 chars> with the same "X-Qlik-Xrfkey" header and the cookie`,
-    '  Engine: this version answers OnConnected and EngineVersion only (the full QIX engine is in progress).',
+    ...(sim.engineUrl
+      ? [`  Engine without authentication (plain enigma.js, like Qlik Core): ${sim.engineUrl}/app/<appId>`]
+      : []),
+    `  Faults: POST ${sim.url}/__sim/control/<action> with header "x-sim-control-token: ${sim.controlToken}"`,
   );
   console.log(lines.join('\n'));
 

@@ -10,8 +10,9 @@ import { WebSocketServer } from 'ws';
 import { AuditLog } from './audit-log.js';
 import { CloudTenant } from './internal/cloud/cloud-tenant.js';
 import { CLOUD_AUDIENCE } from './internal/cloud/verify-cloud-jwt.js';
-import type { Engine } from './internal/engine/engine.js';
-import { VersionOnlyEngine } from './internal/engine/version-only-engine.js';
+import { handleControlRequest } from './internal/control/control-api.js';
+import { parseAppPath } from './internal/engine/engine.js';
+import { QixEngine } from './internal/engine/qix-engine.js';
 import { refuseUpgrade, sendText } from './internal/http/respond.js';
 import { ProxyFaults } from './internal/proxy/proxy-faults.js';
 import { VirtualProxy } from './internal/proxy/virtual-proxy.js';
@@ -64,6 +65,21 @@ export interface SimulatorSessionInfo {
   sockets: number;
 }
 
+/** What the simulator holds right now (leak checks). */
+export interface SimulatorStats {
+  engine: {
+    sessions: number;
+    connections: number;
+    handles: number;
+    runningRequests: number;
+    dependencyRecords: number;
+    appListeners: number;
+    /** Requests received since start. */
+    requests: number;
+  };
+  proxy: { sessions: number; sockets: number };
+}
+
 /** A running simulator. */
 export interface Simulator {
   /** Base URL, e.g. `https://127.0.0.1:4431` (the listener's address). */
@@ -76,6 +92,12 @@ export interface Simulator {
   readonly keys: SigningKeys;
   readonly proxies: readonly SimulatorProxyInfo[];
   readonly tenant: SimulatorTenantInfo | undefined;
+  /** Base URL of the engine-only listener (`ws://127.0.0.1:<port>`; append `/app/<id>`), when enabled. */
+  readonly engineUrl: string | undefined;
+  /** Token of the HTTP control API (`x-sim-control-token`). */
+  readonly controlToken: string;
+  /** Counters for leak checks: engine sessions, connections, handles, listeners; proxy sessions. */
+  stats(): SimulatorStats;
   /** Apps of the site: id, name, stream. */
   readonly apps: readonly { id: string; name: string; stream: string | undefined }[];
   /** What happened: sessions, licences, rejects. */
@@ -116,7 +138,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     const sessions = new ProxySessionStore(clock, audit);
     const licences = new LicencePool(clock);
     const faults = new ProxyFaults();
-    const engine: Engine = new VersionOnlyEngine(config.engineVersion);
+    const engine = await QixEngine.start({ version: config.engineVersion, site, workDir });
     const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 * 1024 });
     const qrs = new QrsRouter(site, audit);
     const defaultKey = createPublicKey(keys.publicKey);
@@ -168,11 +190,35 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       return central ? { kind: 'proxy', proxy: central, segments } : undefined;
     };
 
+    const control = new SimulatorControl(sessions, faults, engine);
+    const stats = (): SimulatorStats => {
+      const engineSessions = engine.sessions.list();
+      const connections = engineSessions.flatMap((s) => [...s.connections]);
+      return {
+        engine: {
+          sessions: engineSessions.length,
+          connections: engine.counters.openConnections,
+          handles: connections.reduce((n, c) => n + c.handleCount, 0),
+          runningRequests: connections.reduce((n, c) => n + c.running.size, 0),
+          dependencyRecords: engineSessions.reduce((n, s) => n + s.dependencyCount, 0),
+          appListeners: engine.apps.list().reduce((n, a) => n + a.watchers, 0),
+          requests: engine.counters.requests,
+        },
+        proxy: {
+          sessions: sessions.live().length,
+          sockets: sessions.live().reduce((n, s) => n + s.sockets.size, 0),
+        },
+      };
+    };
+
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
       const parsed = parseTarget(req);
       const target = parsed && route(parsed.segments);
       const work = async (): Promise<void> => {
-        if (!parsed) sendText(res, 400, '400 Bad Request: malformed URL');
+        if (parsed?.segments[0] === '__sim') {
+          const action = parsed.segments[1] === 'control' ? (parsed.segments[2] ?? '') : (parsed.segments[1] ?? '');
+          await handleControlRequest(req, res, action, control, config.controlToken, () => ({ ...stats() }));
+        } else if (!parsed) sendText(res, 400, '400 Bad Request: malformed URL');
         else if (!target) sendText(res, 404, '404 Not Found');
         else if (target.kind === 'tenant') await tenant?.handleRequest(req, res, target.segments);
         else await target.proxy.handleRequest(req, res, target.segments, parsed.url);
@@ -218,6 +264,31 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     const url = `${config.https ? 'https' : 'http'}://${hostForUrl}:${port}`;
     const wsBase = url.replace(/^http/, 'ws');
 
+    // The engine-only listener: unauthenticated websockets, like a Qlik Core engine on its own port.
+    let direct: Server | undefined;
+    if (config.directEngine) {
+      direct = createHttpServer((_req, res) => sendText(res, 404, '404 Not Found: websocket only'));
+      direct.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        socket.on('error', () => socket.destroy());
+        const parsed = parseTarget(req);
+        const app = parsed && parseAppPath(parsed.segments);
+        if (!parsed || !app) return refuseUpgrade(socket, 404, '404 Not Found');
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          ws.on('error', () => ws.terminate());
+          engine.accept(ws, { proxy: 'direct', user: directUser(req), ...app, path: parsed.segments.join('/') });
+        });
+      });
+      const listener = direct;
+      await new Promise<void>((resolveListen, rejectListen) => {
+        listener.once('error', rejectListen);
+        listener.listen(config.directEnginePort, config.host, () => {
+          listener.off('error', rejectListen);
+          resolveListen();
+        });
+      });
+    }
+    const engineUrl = direct ? `ws://${hostForUrl}:${(direct.address() as AddressInfo).port}` : undefined;
+
     const sweeper = setInterval(() => sessions.sweep(), config.sweepIntervalMs);
     sweeper.unref();
 
@@ -242,9 +313,14 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       tenant: config.tenant
         ? { url, issuer: config.tenant.issuer, keyId: config.tenant.keyId, audience: CLOUD_AUDIENCE }
         : undefined,
-      apps: [...site.apps.values()].map((a) => ({ id: a.id, name: a.name, stream: a.stream?.name })),
+      get apps() {
+        return [...site.apps.values()].map((a) => ({ id: a.id, name: a.name, stream: a.stream?.name }));
+      },
+      engineUrl,
+      controlToken: config.controlToken,
       audit,
-      control: new SimulatorControl(sessions, faults),
+      control,
+      stats,
       sessions: () =>
         sessions.live().map((s) => ({
           ref: s.ref,
@@ -261,10 +337,13 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
           await engine.close();
           for (const client of wss.clients) client.terminate();
           wss.close();
-          await new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          });
+          for (const listener of [server, direct]) {
+            if (!listener) continue;
+            await new Promise<void>((done) => {
+              listener.close(() => done());
+              listener.closeAllConnections();
+            });
+          }
           if (ownsWorkDir) await rm(workDir, { recursive: true, force: true });
         })();
         return closed;
@@ -275,6 +354,19 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     if (ownsWorkDir) await rm(workDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** The user of a direct engine socket: `X-Qlik-User: UserDirectory=X; UserId=Y` when sent, else anonymous. */
+function directUser(req: IncomingMessage): {
+  userDirectory: string;
+  userId: string;
+  attributes: Record<string, string[]>;
+} {
+  const header = req.headers['x-qlik-user'];
+  const text = Array.isArray(header) ? header[0] : header;
+  const dir = text && /UserDirectory=([^;]+)/i.exec(text)?.[1]?.trim();
+  const id = text && /UserId=([^;]+)/i.exec(text)?.[1]?.trim();
+  return { userDirectory: dir || 'DIRECT', userId: id || 'anonymous', attributes: {} };
 }
 
 function parseTarget(req: IncomingMessage): { url: URL; segments: string[] } | undefined {

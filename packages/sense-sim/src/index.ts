@@ -7,6 +7,7 @@ export type {
   Simulator,
   SimulatorProxyInfo,
   SimulatorSessionInfo,
+  SimulatorStats,
   SimulatorTenantInfo,
 } from './create-simulator.js';
 export { createSimulator } from './create-simulator.js';

@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import { type KeyObject, randomBytes } from 'node:crypto';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import type { SimSiteFixture, SimulatorConfig, Tenant, VirtualProxy } from './generated/schemas.js';
@@ -68,6 +68,9 @@ export interface ResolvedOptions {
   site: string | SimSiteFixture | undefined;
   workDir: string | undefined;
   engineVersion: string;
+  directEngine: boolean;
+  directEnginePort: number;
+  controlToken: string;
   sweepIntervalMs: number;
   fatalCloseCode: number;
   virtualProxies: ResolvedVirtualProxy[];
@@ -102,6 +105,8 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   const proxies = (json.virtualProxies ?? [{ prefix: 'jwt' }]).map((vp) => resolveProxy(vp, hostname));
   const prefixes = new Set<string>();
   for (const vp of proxies) {
+    if (vp.prefix === '__sim')
+      throw new TypeError("createSimulator: the prefix '__sim' is reserved for the control API");
     if (prefixes.has(vp.prefix)) throw new TypeError(`createSimulator: duplicate virtual proxy prefix '${vp.prefix}'`);
     prefixes.add(vp.prefix);
   }
@@ -117,6 +122,9 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     site,
     workDir: json.workDir,
     engineVersion: json.engineVersion ?? '12.2027.0',
+    directEngine: json.directEngine ?? true,
+    directEnginePort: json.directEnginePort ?? 0,
+    controlToken: json.controlToken ?? randomBytes(18).toString('base64url'),
     sweepIntervalMs: json.sweepIntervalMs ?? 1000,
     fatalCloseCode: json.fatalCloseCode ?? 1000,
     virtualProxies: proxies,

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import type { QixEngine } from './internal/engine/qix-engine.js';
 import type { ProxyFaults } from './internal/proxy/proxy-faults.js';
 import type { ProxySession, ProxySessionStore } from './internal/session/proxy-session-store.js';
 
@@ -10,16 +11,19 @@ export type SessionSelector =
 
 /**
  * Faults on demand, for reliability tests of clients: expire sessions, drop sockets, make a
- * proxy answer with a login page.
+ * proxy answer with a login page, fail or delay engine calls, abort running requests, restart
+ * the engine. Also reachable over HTTP (`POST /__sim/control/<action>`, see the README).
  */
 export class SimulatorControl {
   readonly #sessions: ProxySessionStore;
   readonly #faults: ProxyFaults;
+  readonly #engine: QixEngine;
 
   /** @internal */
-  constructor(sessions: ProxySessionStore, faults: ProxyFaults) {
+  constructor(sessions: ProxySessionStore, faults: ProxyFaults, engine: QixEngine) {
     this.#sessions = sessions;
     this.#faults = faults;
+    this.#engine = engine;
   }
 
   /**
@@ -33,11 +37,16 @@ export class SimulatorControl {
   }
 
   /**
-   * Closes websockets abruptly. With `code`, a close frame with that code is sent; without it the
-   * TCP connection is destroyed (what a network loss looks like: the client sees 1006).
+   * Closes websockets abruptly: those of the selected proxy sessions, or every engine websocket
+   * (direct ones included) when no selector is given. With `code`, a close frame with that code is
+   * sent; without it the TCP connection is destroyed (what a network loss looks like: the client
+   * sees 1006). Returns how many sockets were dropped.
    */
   dropSockets(options: { code?: number; sessions?: SessionSelector } = {}): number {
-    const sockets: WebSocket[] = this.#select(options.sessions ?? 'all').flatMap((s) => [...s.sockets]);
+    const sockets: WebSocket[] =
+      options.sessions === undefined
+        ? this.#engine.sessions.list().flatMap((s) => [...s.connections].map((c) => c.socket))
+        : this.#select(options.sessions).flatMap((s) => [...s.sockets]);
     for (const ws of sockets) {
       if (options.code === undefined) ws.terminate();
       else ws.close(options.code, 'closed by simulator fault');
@@ -53,9 +62,47 @@ export class SimulatorControl {
     this.#faults.answerWithLoginPage(options.prefix ?? '*', options.count ?? 1);
   }
 
+  /** The next `count` (1) calls of an engine method fail with this engine error (default -128 Internal error). */
+  failNext(
+    method: string,
+    options: { count?: number; code?: number; message?: string; parameter?: string } = {},
+  ): void {
+    this.#engine.faults.failNext(method, options);
+  }
+
+  /**
+   * Holds engine responses (of one method, or all) for `ms` milliseconds, for the next `count`
+   * calls (until `reset()` by default). Delaying one method reorders responses to concurrent calls.
+   */
+  delayResponses(options: { method?: string; ms: number; count?: number }): void {
+    this.#engine.faults.delay(options);
+  }
+
+  /** Aborts running engine requests (of one method, or all): they answer `LOCERR_GENERIC_ABORTED`. Returns how many. */
+  abortRequests(options: { method?: string } = {}): number {
+    let aborted = 0;
+    for (const session of this.#engine.sessions.list()) {
+      for (const connection of session.connections) {
+        for (const request of connection.running.values()) {
+          if (options.method === undefined || request.method === options.method) {
+            request.controller.abort();
+            aborted++;
+          }
+        }
+      }
+    }
+    return aborted;
+  }
+
+  /** Restarts the engine: every engine session ends (sockets drop), apps reload from fixtures and saved files. */
+  async restartEngine(): Promise<void> {
+    await this.#engine.restart();
+  }
+
   /** Switches every fault off. */
   reset(): void {
     this.#faults.clear();
+    this.#engine.faults.reset();
   }
 
   #select(selector: SessionSelector): ProxySession[] {

@@ -59,10 +59,11 @@ describe('professional licence: 5 parallel sessions per user, 5-minute cool-down
     expect((await tooEarly.next()).method).toBe('OnMaxParallelSessionsExceeded');
     await tooEarly.closed;
     clock.advance(1_000);
+    // (the user's other sockets keep the shared engine session alive: it attaches)
     const afterCooldown = await connect(sim, sessions[5]!);
     expect(await afterCooldown.next()).toMatchObject({
       method: 'OnConnected',
-      params: { qSessionState: 'SESSION_CREATED' },
+      params: { qSessionState: 'SESSION_ATTACHED' },
     });
     expect(sim.audit.entries('usage-denied')).toHaveLength(2);
     for (const s of [...sockets, afterCooldown]) s.ws.close();

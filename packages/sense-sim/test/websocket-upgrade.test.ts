@@ -58,8 +58,10 @@ describe('engine websocket behind a strict (November 2024+) virtual proxy', () =
       delta: true,
       result: { qVersion: [] },
     });
-    const unknown = await socket.call('OpenDoc', ['x']);
-    expect(unknown.error).toEqual({ code: -32601, parameter: 'OpenDoc', message: 'Method not found' });
+    const unknown = await socket.call('NoSuchMethod', ['x']);
+    expect(unknown.error).toEqual({ code: -32601, parameter: 'NoSuchMethod', message: 'Method not found' });
+    const missingApp = await socket.call('OpenDoc', ['x']);
+    expect(missingApp.error).toEqual({ code: 1003, parameter: 'x', message: 'App not found' });
     socket.ws.send('{not json');
     expect((await socket.next((f) => f.id === null)).error).toMatchObject({ code: -32700 });
     socket.ws.close();

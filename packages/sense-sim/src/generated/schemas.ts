@@ -37,6 +37,18 @@ export interface SimulatorConfig {
    */
   engineVersion?: string;
   /**
+   * Also accept unauthenticated engine websockets (ws://host:directEnginePort/app/…, like a Qlik Core engine) for plain enigma.js scripts. Default true.
+   */
+  directEngine?: boolean;
+  /**
+   * Port of the direct engine listener; 0 picks a free one. Default 0.
+   */
+  directEnginePort?: number;
+  /**
+   * Token that authorizes the HTTP control API (POST /__sim/control/<action> with header x-sim-control-token). Default: a random token, printed by the CLI.
+   */
+  controlToken?: string;
+  /**
    * How often ended and timed-out sessions are swept (real time). Default 1000.
    */
   sweepIntervalMs?: number;
@@ -206,6 +218,21 @@ export const simConfigSchema = {
     "engineVersion": {
       "description": "What EngineVersion reports. Default '12.2027.0'.",
       "type": "string"
+    },
+    "directEngine": {
+      "description": "Also accept unauthenticated engine websockets (ws://host:directEnginePort/app/…, like a Qlik Core engine) for plain enigma.js scripts. Default true.",
+      "type": "boolean"
+    },
+    "directEnginePort": {
+      "description": "Port of the direct engine listener; 0 picks a free one. Default 0.",
+      "type": "integer",
+      "minimum": 0,
+      "maximum": 65535
+    },
+    "controlToken": {
+      "description": "Token that authorizes the HTTP control API (POST /__sim/control/<action> with header x-sim-control-token). Default: a random token, printed by the CLI.",
+      "type": "string",
+      "minLength": 16
     },
     "sweepIntervalMs": {
       "description": "How often ended and timed-out sessions are swept (real time). Default 1000.",

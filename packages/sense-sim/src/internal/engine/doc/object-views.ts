@@ -1,0 +1,360 @@
+import type { LibraryKind } from '../app/app-doc.js';
+import { computeLayout, computeLibraryLayout, type LayoutContext } from '../layout/compute-layout.js';
+import { fillPropertyDefaults } from '../layout/fill-defaults.js';
+import {
+  buildHyperCubeLayout,
+  buildListObjectLayout,
+  type LibraryItems,
+  noDataView,
+} from '../layout/hypercube-shape.js';
+import type { JsonRecord } from '../layout/json-record.js';
+import { EngineError } from '../rpc/engine-error.js';
+import type { EngineSession } from '../session/engine-session.js';
+import { evaluateConstant } from './constant-expression.js';
+import { dep } from './dependency-keys.js';
+import { type FoundItem, type FoundObject, infoOf, type OpenDoc } from './open-doc.js';
+
+const PRIVILEGES = ['read', 'update', 'delete', 'exportdata'];
+const MAX_CELLS = 10_000;
+
+const STRUCTS: Record<LibraryKind, string> = {
+  dimension: 'GenericDimensionProperties',
+  measure: 'GenericMeasureProperties',
+  variable: 'GenericVariableProperties',
+  bookmark: 'GenericBookmarkProperties',
+};
+
+/** Engine-side qMeta of a stored thing: persistent ones carry privileges, session ones none. */
+function metaOf(persistence: 'persistent' | 'session'): JsonRecord | undefined {
+  return persistence === 'persistent' ? { privileges: [...PRIVILEGES] } : undefined;
+}
+
+/** GetProperties: the stored properties with the defaults the engine fills in. */
+export function objectProperties(_doc: OpenDoc, found: FoundObject): JsonRecord {
+  return fillPropertyDefaults('GenericObjectProperties', found.stored.properties);
+}
+
+/** GetEffectiveProperties: a linked object's base properties (qExtendsId) under its own identity, plus soft patches. */
+export function effectiveProperties(doc: OpenDoc, found: FoundObject): JsonRecord {
+  const soft = doc.softPatched.get(found.qId);
+  if (soft) return structuredClone(soft);
+  const own = objectProperties(doc, found);
+  const extendsId = own.qExtendsId;
+  if (typeof extendsId !== 'string' || extendsId === '') return own;
+  const base = doc.findObject(extendsId);
+  if (!base) return own;
+  return { ...objectProperties(doc, base), qInfo: own.qInfo, qExtendsId: extendsId };
+}
+
+/** GetFullPropertyTree. */
+export function fullPropertyTree(doc: OpenDoc, found: FoundObject): JsonRecord {
+  return {
+    qProperty: objectProperties(doc, found),
+    qChildren: doc.childrenOf(found).map((child) => fullPropertyTree(doc, child)),
+    qEmbeddedSnapshotRef: null,
+  };
+}
+
+/** GetLayout of a generic object; records what it read so later changes invalidate it. */
+export function objectLayout(session: EngineSession, doc: OpenDoc, found: FoundObject): JsonRecord {
+  const deps = new Set<string>();
+  const props = effectiveProperties(doc, found);
+  if (typeof props.qExtendsId === 'string' && props.qExtendsId !== '') deps.add(dep.object(props.qExtendsId));
+  const ctx = layoutContext(doc, found, props, deps);
+  const layout = computeLayout(props, ctx);
+  session.recordDependencies(dep.object(found.qId), deps);
+  return layout;
+}
+
+/** GetProperties of a library item. */
+export function itemProperties(kind: LibraryKind, found: FoundItem): JsonRecord {
+  return fillPropertyDefaults(STRUCTS[kind], found.stored.properties);
+}
+
+/** GetLayout of a library item. */
+export function itemLayout(session: EngineSession, doc: OpenDoc, kind: LibraryKind, found: FoundItem): JsonRecord {
+  const deps = new Set<string>([dep.data('$')]);
+  const meta = metaOf(found.persistence);
+  const layout = computeLibraryLayout(kind, itemProperties(kind, found), {
+    ...(meta ? { meta } : {}),
+    stringExpression: (expr) => stringValue(expr),
+    valueExpression: (expr) => numberValue(expr),
+  });
+  session.recordDependencies(dep.libraryItem(kind, found.id), deps);
+  void doc;
+  return layout;
+}
+
+/** GetAppLayout (NxAppLayout). */
+export function appLayout(doc: OpenDoc): JsonRecord {
+  const { app } = doc;
+  doc.session.recordDependencies('doc', [dep.app, dep.allData]);
+  return {
+    qTitle: app.title,
+    qFileName: app.id,
+    qLastReloadTime: app.lastReloadTime ?? '',
+    qModified: false,
+    qHasScript: app.script.trim() !== '',
+    qStateNames: [...app.stateNames],
+    qMeta: app.isSessionApp ? {} : { privileges: [...PRIVILEGES, 'reload'] },
+    qLocaleInfo: {},
+    qHasData: false,
+    qReadOnly: false,
+    qIsOpenedWithoutData: doc.noData,
+    qIsSessionApp: app.isSessionApp,
+    qProhibitBinaryLoad: false,
+    qThumbnail: { qUrl: '' },
+    qIsBDILiveMode: false,
+    qIsDirectQueryMode: false,
+    qUnsupportedFeatures: [],
+    qUsage: 'ANALYTICS',
+    ...structuredClone(app.appProperties),
+  };
+}
+
+/** GetAppProperties (NxAppProperties with the custom keys SetAppProperties stored). */
+export function appProperties(doc: OpenDoc): JsonRecord {
+  const { app } = doc;
+  return {
+    qTitle: app.title,
+    qLastReloadTime: app.lastReloadTime ?? '',
+    qMigrationHash: '',
+    qSavedInProductVersion: '12.2027.0',
+    qThumbnail: { qUrl: '' },
+    qHasSectionAccess: false,
+    qUsage: 'ANALYTICS',
+    ...structuredClone(app.appProperties),
+  };
+}
+
+/** GetObjects: NxContainerEntry of each matching object. */
+export function objectEntries(
+  doc: OpenDoc,
+  options: { qTypes?: string[]; qIncludeSessionObjects?: boolean; qData?: Record<string, string> },
+): JsonRecord[] {
+  const types = options.qTypes && options.qTypes.length > 0 ? new Set(options.qTypes) : undefined;
+  return doc
+    .allObjects(options.qIncludeSessionObjects === true)
+    .filter((o) => !types || types.has(infoOf(o.stored.properties).qType))
+    .map((o) => entry(o.stored.properties, metaOf(o.persistence), options.qData));
+}
+
+/** GetAllInfos: persistent objects and library items. */
+export function infoList(doc: OpenDoc): JsonRecord[] {
+  const infos: JsonRecord[] = doc.allObjects(false).map((o) => ({ ...infoOf(o.stored.properties) }));
+  for (const kind of ['dimension', 'measure', 'bookmark', 'variable'] as const) {
+    for (const item of doc.allItems(kind))
+      if (item.persistence === 'persistent') infos.push({ ...infoOf(item.stored.properties) });
+  }
+  return infos;
+}
+
+/** An NxContainerEntry of a library item (GetBookmarks, lists). */
+export function itemLayoutData(properties: JsonRecord, qData: Record<string, string> | undefined): JsonRecord {
+  return entry(properties, { privileges: [...PRIVILEGES] }, qData);
+}
+
+/** GetHyperCubeData pages for the HyperCubeDef at `path`. */
+export function hyperCubeData(
+  session: EngineSession,
+  doc: OpenDoc,
+  found: FoundObject,
+  path: string,
+  pages: unknown,
+): JsonRecord[] {
+  const props = effectiveProperties(doc, found);
+  const def = definitionAt(props, path, 'qHyperCubeDef');
+  const cube = buildHyperCubeLayout({ ...def, qInitialDataFetch: checkPages(pages) }, noDataView, libraryItems(doc));
+  session.addDependencies(dep.object(found.qId), [dep.data(stateOf(def, props))]);
+  return cube.qDataPages as JsonRecord[];
+}
+
+/** GetListObjectData pages for the ListObjectDef at `path`. */
+export function listObjectData(
+  session: EngineSession,
+  doc: OpenDoc,
+  found: FoundObject,
+  path: string,
+  pages: unknown,
+): JsonRecord[] {
+  const props = effectiveProperties(doc, found);
+  const def = definitionAt(props, path, 'qListObjectDef');
+  const list = buildListObjectLayout({ ...def, qInitialDataFetch: checkPages(pages) }, noDataView, libraryItems(doc));
+  session.addDependencies(dep.object(found.qId), [dep.data(stateOf(def, props))]);
+  return list.qDataPages as JsonRecord[];
+}
+
+// ------------------------------------------------------------------------------------------
+
+function layoutContext(doc: OpenDoc, found: FoundObject, props: JsonRecord, deps: Set<string>): LayoutContext {
+  const meta = metaOf(found.persistence);
+  const state = (def: Readonly<JsonRecord>): string => stateOf(def, props);
+  const library = libraryItems(doc, deps);
+  const listOf = (kind: LibraryKind, def: Readonly<JsonRecord>): JsonRecord => {
+    deps.add(dep.library(kind));
+    return {
+      qItems: doc.allItems(kind).map((item) => {
+        deps.add(dep.libraryItem(kind, item.id));
+        return entry(item.stored.properties, metaOf(item.persistence), dataPaths(def));
+      }),
+    };
+  };
+  return {
+    ...(meta ? { meta } : {}),
+    ...(doc.softPatched.has(found.qId) ? { hasSoftPatches: true } : {}),
+    stringExpression: (expr) => {
+      deps.add(dep.data('$'));
+      return stringValue(expr);
+    },
+    valueExpression: (expr) => {
+      deps.add(dep.data('$'));
+      return numberValue(expr);
+    },
+    hyperCube: (def) => {
+      deps.add(dep.data(state(def)));
+      return buildHyperCubeLayout(def, noDataView, library);
+    },
+    listObject: (def) => {
+      deps.add(dep.data(state(def)));
+      return buildListObjectLayout(def, noDataView, library);
+    },
+    appObjectList: (def) => {
+      const type = String(def.qType ?? '');
+      deps.add(dep.type(type));
+      return {
+        qItems: doc
+          .allObjects(false)
+          .filter((o) => infoOf(o.stored.properties).qType === type)
+          .map((o) => {
+            deps.add(dep.object(o.qId));
+            return entry(o.stored.properties, metaOf(o.persistence), dataPaths(def));
+          }),
+      };
+    },
+    childList: (def) => {
+      deps.add(dep.children(found.qId));
+      return {
+        qItems: doc.childrenOf(found).map((child) => {
+          deps.add(dep.object(child.qId));
+          return entry(child.stored.properties, metaOf(child.persistence), dataPaths(def));
+        }),
+      };
+    },
+    dimensionList: (def) => listOf('dimension', def),
+    measureList: (def) => listOf('measure', def),
+    bookmarkList: (def) => listOf('bookmark', def),
+    variableList: (def) => {
+      deps.add(dep.library('variable'));
+      return {
+        qItems: doc.allItems('variable').map((item) => {
+          deps.add(dep.libraryItem('variable', item.id));
+          const p = item.stored.properties;
+          const meta = metaOf(item.persistence);
+          return {
+            qName: String(p.qName ?? ''),
+            qDefinition: String(p.qDefinition ?? ''),
+            ...(typeof p.qComment === 'string' && p.qComment !== '' ? { qDescription: p.qComment } : {}),
+            ...(meta ? { qMeta: meta } : {}),
+            qInfo: infoOf(p),
+            qData: resolveData(p, dataPaths(def)),
+          };
+        }),
+      };
+    },
+    fieldList: () => {
+      // Fields come from the data model; the data engine fills this once apps can reload.
+      deps.add(dep.allData);
+      return { qItems: [] };
+    },
+    selectionObject: (def) => {
+      deps.add(dep.data(state(def)));
+      return { qBackCount: 0, qForwardCount: 0, qSelections: [] };
+    },
+  };
+}
+
+function libraryItems(doc: OpenDoc, deps?: Set<string>): LibraryItems {
+  const read = (kind: 'dimension' | 'measure', id: string, key: 'qDim' | 'qMeasure'): JsonRecord | undefined => {
+    deps?.add(dep.libraryItem(kind, id));
+    const item = doc.findItem(kind, id);
+    return item ? (itemProperties(kind, item)[key] as JsonRecord | undefined) : undefined;
+  };
+  return {
+    dimension: (id) => read('dimension', id, 'qDim'),
+    measure: (id) => read('measure', id, 'qMeasure'),
+  };
+}
+
+function entry(
+  properties: JsonRecord,
+  meta: JsonRecord | undefined,
+  qData: Record<string, string> | undefined,
+): JsonRecord {
+  const metaDef = (properties.qMetaDef ?? {}) as JsonRecord;
+  return {
+    qInfo: infoOf(properties),
+    qMeta: { ...(meta ?? {}), ...structuredClone(metaDef) },
+    qData: resolveData(properties, qData),
+  };
+}
+
+function dataPaths(def: Readonly<JsonRecord>): Record<string, string> | undefined {
+  const data = def.qData;
+  return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, string>) : undefined;
+}
+
+/** qData: each value is a JSON pointer into the item's properties. */
+function resolveData(properties: JsonRecord, qData: Record<string, string> | undefined): JsonRecord {
+  const out: JsonRecord = {};
+  for (const [key, pointer] of Object.entries(qData ?? {})) {
+    if (typeof pointer !== 'string') continue;
+    let value: unknown = properties;
+    for (const part of pointer.split('/').slice(1)) {
+      const segment = part.replace(/~1/g, '/').replace(/~0/g, '~');
+      value = value !== null && typeof value === 'object' ? (value as JsonRecord)[segment] : undefined;
+    }
+    if (value !== undefined) out[key] = structuredClone(value);
+  }
+  return out;
+}
+
+function definitionAt(props: JsonRecord, path: string, key: string): JsonRecord {
+  let value: unknown = props;
+  for (const part of path.split('/').slice(1)) {
+    if (part === '') continue;
+    value = value !== null && typeof value === 'object' ? (value as JsonRecord)[part] : undefined;
+  }
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const holder = value as JsonRecord;
+    const def = (key in holder ? holder[key] : holder) as unknown;
+    if (def && typeof def === 'object' && ('qDimensions' in (def as JsonRecord) || key === 'qListObjectDef')) {
+      return def as JsonRecord;
+    }
+  }
+  throw EngineError.of('LOCERR_HC_INVALID_OBJECT', path);
+}
+
+function checkPages(pages: unknown): JsonRecord[] {
+  if (!Array.isArray(pages)) throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', 'qPages');
+  let cells = 0;
+  for (const page of pages as JsonRecord[]) cells += Number(page?.qWidth ?? 0) * Number(page?.qHeight ?? 0);
+  if (cells > MAX_CELLS) throw EngineError.of('LOCERR_CALC_PAGES_TOO_LARGE');
+  return pages as JsonRecord[];
+}
+
+function stateOf(def: Readonly<JsonRecord>, props: Readonly<JsonRecord>): string {
+  const own = def.qStateName;
+  if (typeof own === 'string' && own !== '') return own;
+  const inherited = props.qStateName;
+  return typeof inherited === 'string' && inherited !== '' ? inherited : '$';
+}
+
+function stringValue(expr: string): string {
+  const value = evaluateConstant(expr);
+  return value === undefined ? '-' : String(value);
+}
+
+function numberValue(expr: string): number {
+  const value = evaluateConstant(expr);
+  return typeof value === 'number' ? value : Number.NaN;
+}

@@ -1,0 +1,293 @@
+import { randomUUID } from 'node:crypto';
+import type { LibraryKind } from '../app/app-doc.js';
+import { appLayout, appProperties, infoList, itemLayoutData, objectEntries } from '../doc/object-views.js';
+import { OpenDoc } from '../doc/open-doc.js';
+import { NOT_FOUND_INTERFACE } from '../model/engine-object.js';
+import type { QixEngine } from '../qix-engine.js';
+import { EngineError } from '../rpc/engine-error.js';
+import { emptyScript } from './global-handlers.js';
+import type { Call, Handler, HandlerTable } from './handler.js';
+
+/** The session's open doc behind a Doc handle. */
+export function docOf(call: Call): OpenDoc {
+  const doc = call.session.doc;
+  if (!(doc instanceof OpenDoc) || doc.entity !== call.target)
+    throw EngineError.of('LOCERR_APP_INVALID', 'No active document');
+  return doc;
+}
+
+function record(value: unknown, name: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', name);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Get/Create/Destroy handlers of one library kind (dimension, measure, bookmark). */
+function libraryMethods(
+  kind: LibraryKind,
+  names: { get: string; create: string; destroy: string },
+): Record<string, Handler> {
+  return {
+    [names.get]: (call, [id]) => {
+      const doc = docOf(call);
+      const found = doc.findItem(kind, String(id));
+      return { qReturn: found ? call.connection.bind(doc.itemEntity(kind, found)) : NOT_FOUND_INTERFACE };
+    },
+    [names.create]: (call, [prop]) => {
+      const doc = docOf(call);
+      const found = doc.createItem(kind, record(prop, 'qProp'), 'persistent');
+      return { qInfo: found.stored.properties.qInfo, qReturn: call.connection.bind(doc.itemEntity(kind, found)) };
+    },
+    [names.destroy]: (call, [id]) => {
+      const doc = docOf(call);
+      const found = doc.findItem(kind, String(id));
+      if (found?.persistence !== 'persistent') return { qSuccess: false };
+      doc.destroyItem(kind, found);
+      return { qSuccess: true };
+    },
+  };
+}
+
+/** The Doc interface: app properties and script, objects, master items, variables, connections. */
+export function docHandlers(engine: QixEngine): HandlerTable {
+  const site = engine.options.site;
+  const connectionStruct = (c: { id: string; name: string; type: string; connectionString: string }) => ({
+    qId: c.id,
+    qName: c.name,
+    qConnectionString: c.connectionString,
+    qType: c.type,
+    qModifiedDate: new Date(0).toISOString(),
+    qMeta: { qName: c.name },
+    qLogOn: 'LOG_ON_SERVICE_USER',
+  });
+  return {
+    GetAppLayout: (call) => ({ qLayout: appLayout(docOf(call)) }),
+    GetAppProperties: (call) => ({ qProp: appProperties(docOf(call)) }),
+    SetAppProperties: (call, [prop]) => {
+      const doc = docOf(call);
+      const { qTitle, ...rest } = record(prop, 'qProp');
+      if (typeof qTitle === 'string' && qTitle !== '') doc.app.title = qTitle;
+      doc.app.appProperties = structuredClone(rest);
+      doc.appChanged(call.connection);
+      return {};
+    },
+    GetScript: (call) => ({ qScript: docOf(call).app.script }),
+    GetScriptEx: (call) => ({ qScript: { qScript: docOf(call).app.script, qIsLocked: false } }),
+    SetScript: (call, [script]) => {
+      const doc = docOf(call);
+      doc.app.script = String(script);
+      doc.appChanged(call.connection);
+      return {};
+    },
+    GetEmptyScript: (_call, [mainSection]) => ({ qReturn: emptyScript(String(mainSection ?? '')) }),
+    DoSave: async (call) => {
+      const doc = docOf(call);
+      await engine.apps.save(doc.app);
+      return {};
+    },
+    GetLocaleInfo: () => ({
+      qReturn: {
+        qDecimalSep: '.',
+        qThousandSep: ',',
+        qListSep: ',',
+        qMoneyDecimalSep: '.',
+        qMoneyThousandSep: ',',
+        qCurrentYear: new Date().getUTCFullYear(),
+        qMoneyFmt: '$#,##0.00;-$#,##0.00',
+        qTimeFmt: 'h:mm:ss TT',
+        qDateFmt: 'M/D/YYYY',
+        qTimestampFmt: 'M/D/YYYY h:mm:ss[.fff] TT',
+        qCalendarStrings: {
+          qDayNames: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
+          qMonthNames: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
+          qLongDayNames: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
+          qLongMonthNames: [
+            'January',
+            'February',
+            'March',
+            'April',
+            'May',
+            'June',
+            'July',
+            'August',
+            'September',
+            'October',
+            'November',
+            'December',
+          ],
+        },
+        qFirstWeekDay: 6,
+        qBrokenWeeks: true,
+        qReferenceDay: 0,
+        qFirstMonthOfYear: 1,
+        qCollation: 'en-US',
+        qNumericalAbbreviation: '3:k;6:M;9:G;12:T;15:P;18:E;21:Z;24:Y;-3:m;-6:μ;-9:n;-12:p;-15:f;-18:a;-21:z;-24:y',
+      },
+    }),
+
+    // generic objects
+    GetObject: (call, [id]) => {
+      const doc = docOf(call);
+      const found = doc.findObject(String(id));
+      return { qReturn: found ? call.connection.bind(doc.objectEntity(found)) : NOT_FOUND_INTERFACE };
+    },
+    CreateObject: (call, [prop]) => {
+      const doc = docOf(call);
+      const found = doc.createObject(record(prop, 'qProp'), 'persistent');
+      return { qInfo: found.stored.properties.qInfo, qReturn: call.connection.bind(doc.objectEntity(found)) };
+    },
+    CreateSessionObject: (call, [prop]) => {
+      const doc = docOf(call);
+      const found = doc.createObject(record(prop, 'qProp'), 'session');
+      return { qReturn: call.connection.bind(doc.objectEntity(found)) };
+    },
+    DestroyObject: (call, [id]) => {
+      const doc = docOf(call);
+      const found = doc.findObject(String(id));
+      if (found?.persistence !== 'persistent' || found.stored.parent !== undefined) return { qSuccess: false };
+      doc.destroyObject(found);
+      return { qSuccess: true };
+    },
+    DestroySessionObject: (call, [id]) => {
+      const doc = docOf(call);
+      const found = doc.findObject(String(id));
+      if (found?.persistence !== 'session' || found.stored.parent !== undefined) return { qSuccess: false };
+      doc.destroyObject(found);
+      return { qSuccess: true };
+    },
+    GetObjects: (call, [options]) => {
+      const opts = (options ?? {}) as {
+        qTypes?: string[];
+        qIncludeSessionObjects?: boolean;
+        qData?: Record<string, string>;
+      };
+      return { qList: objectEntries(docOf(call), opts) };
+    },
+    GetAllInfos: (call) => ({ qInfos: infoList(docOf(call)) }),
+
+    // master items
+    ...libraryMethods('dimension', { get: 'GetDimension', create: 'CreateDimension', destroy: 'DestroyDimension' }),
+    ...libraryMethods('measure', { get: 'GetMeasure', create: 'CreateMeasure', destroy: 'DestroyMeasure' }),
+    ...libraryMethods('bookmark', { get: 'GetBookmark', create: 'CreateBookmark', destroy: 'DestroyBookmark' }),
+    GetBookmarks: (call, [options]) => {
+      const doc = docOf(call);
+      const opts = (options ?? {}) as { qData?: Record<string, string> };
+      return { qList: doc.allItems('bookmark').map((b) => itemLayoutData(b.stored.properties, opts.qData)) };
+    },
+
+    // variables
+    GetVariableById: (call, [id]) => {
+      const doc = docOf(call);
+      const found = doc.findItem('variable', String(id));
+      return { qReturn: found ? call.connection.bind(doc.itemEntity('variable', found)) : NOT_FOUND_INTERFACE };
+    },
+    GetVariableByName: (call, [name]) => {
+      const doc = docOf(call);
+      const found = doc.findVariableByName(String(name));
+      return { qReturn: found ? call.connection.bind(doc.itemEntity('variable', found)) : NOT_FOUND_INTERFACE };
+    },
+    CreateVariableEx: (call, [prop]) => {
+      const doc = docOf(call);
+      const found = doc.createItem('variable', withVariableType(record(prop, 'qProp')), 'persistent');
+      return {
+        qInfo: found.stored.properties.qInfo,
+        qReturn: call.connection.bind(doc.itemEntity('variable', found)),
+      };
+    },
+    CreateSessionVariable: (call, [prop]) => {
+      const doc = docOf(call);
+      const found = doc.createItem('variable', withVariableType(record(prop, 'qProp')), 'session');
+      return { qReturn: call.connection.bind(doc.itemEntity('variable', found)) };
+    },
+    DestroyVariableById: (call, [id]) =>
+      destroyVariable(docOf(call), docOf(call).findItem('variable', String(id)), 'persistent'),
+    DestroyVariableByName: (call, [name]) =>
+      destroyVariable(docOf(call), docOf(call).findVariableByName(String(name)), 'persistent'),
+    DestroySessionVariable: (call, [id]) =>
+      destroyVariable(docOf(call), docOf(call).findItem('variable', String(id)), 'session'),
+    DestroySessionVariableById: (call, [id]) =>
+      destroyVariable(docOf(call), docOf(call).findItem('variable', String(id)), 'session'),
+    DestroySessionVariableByName: (call, [name]) =>
+      destroyVariable(docOf(call), docOf(call).findVariableByName(String(name)), 'session'),
+
+    // alternate states
+    AddAlternateState: (call, [name]) => {
+      const doc = docOf(call);
+      const state = String(name);
+      if (state === '' || state === '$') throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', state);
+      if (!doc.app.stateNames.includes(state)) doc.app.stateNames.push(state);
+      doc.appChanged(call.connection);
+      return {};
+    },
+    RemoveAlternateState: (call, [name]) => {
+      const doc = docOf(call);
+      const index = doc.app.stateNames.indexOf(String(name));
+      if (index >= 0) doc.app.stateNames.splice(index, 1);
+      doc.appChanged(call.connection);
+      return {};
+    },
+
+    // connections (repository data connections, shared by the site)
+    GetConnections: () => ({ qConnections: [...site.dataConnections.values()].map(connectionStruct) }),
+    GetConnection: (_call, [id]) => {
+      const found = site.dataConnections.get(String(id));
+      if (!found) throw EngineError.of('LOCERR_CONNECTION_NOT_FOUND', String(id));
+      return { qConnection: connectionStruct(found) };
+    },
+    CreateConnection: (_call, [connection]) => {
+      const c = record(connection, 'qConnection');
+      const name = String(c.qName ?? '');
+      if (name === '') throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', 'qName');
+      if ([...site.dataConnections.values()].some((d) => d.name.toLowerCase() === name.toLowerCase())) {
+        throw EngineError.of('LOCERR_CONNECTION_ALREADY_EXISTS', name);
+      }
+      const id = randomUUID();
+      const owner = [...site.users.values()][0] ?? {
+        id: '',
+        userDirectory: 'INTERNAL',
+        userId: 'sa_repository',
+        name: 'sa_repository',
+      };
+      site.dataConnections.set(id, {
+        id,
+        name,
+        type: String(c.qType ?? 'folder'),
+        connectionString: String(c.qConnectionString ?? ''),
+        owner,
+      });
+      return { qConnectionId: id };
+    },
+    ModifyConnection: (_call, [id, connection]) => {
+      const found = site.dataConnections.get(String(id));
+      if (!found) throw EngineError.of('LOCERR_CONNECTION_NOT_FOUND', String(id));
+      const c = record(connection, 'qConnection');
+      if (typeof c.qName === 'string' && c.qName !== '') found.name = c.qName;
+      if (typeof c.qConnectionString === 'string') found.connectionString = c.qConnectionString;
+      if (typeof c.qType === 'string' && c.qType !== '') found.type = c.qType;
+      return {};
+    },
+    DeleteConnection: (_call, [id]) => {
+      if (!site.dataConnections.delete(String(id))) throw EngineError.of('LOCERR_CONNECTION_NOT_FOUND', String(id));
+      return {};
+    },
+
+    GetMediaList: () => ({ qList: { qItems: [] }, qReturn: true }),
+    GetLibraryContent: () => ({ qList: { qItems: [] } }),
+  };
+}
+
+function withVariableType(prop: Record<string, unknown>): Record<string, unknown> {
+  const info = (prop.qInfo ?? {}) as { qId?: string; qType?: string };
+  return { ...prop, qInfo: { qId: info.qId ?? '', qType: info.qType || 'variable' } };
+}
+
+function destroyVariable(
+  doc: OpenDoc,
+  found: ReturnType<OpenDoc['findItem']>,
+  persistence: 'persistent' | 'session',
+): Record<string, unknown> {
+  if (!found || found.persistence !== persistence) return { qSuccess: false };
+  doc.destroyItem('variable', found);
+  return { qSuccess: true };
+}

@@ -1,0 +1,16 @@
+import type { QixEngine } from '../qix-engine.js';
+import { docHandlers } from './doc-handlers.js';
+import { genericObjectHandlers } from './generic-object-handlers.js';
+import { globalHandlers } from './global-handlers.js';
+import type { HandlerTable } from './handler.js';
+import { libraryHandlers } from './library-handlers.js';
+
+/** Every implemented method, by interface type. Methods of the schema missing here answer "Not implemented". */
+export function handlerTables(engine: QixEngine): Readonly<Record<string, HandlerTable>> {
+  return {
+    Global: globalHandlers(engine),
+    Doc: docHandlers(engine),
+    GenericObject: genericObjectHandlers(),
+    ...libraryHandlers(),
+  };
+}

@@ -1,0 +1,78 @@
+import type { LibraryKind } from '../app/app-doc.js';
+import { applyPropertyPatches } from '../doc/apply-property-patches.js';
+import type { LibraryEntity } from '../doc/entities.js';
+import { itemLayout, itemProperties } from '../doc/object-views.js';
+import { type FoundItem, infoOf, type OpenDoc } from '../doc/open-doc.js';
+import { EngineError } from '../rpc/engine-error.js';
+import type { Call, HandlerTable } from './handler.js';
+
+function itemOf(call: Call): { doc: OpenDoc; found: FoundItem; kind: LibraryKind } {
+  const doc = call.session.doc as OpenDoc | undefined;
+  const entity = call.target as LibraryEntity;
+  const found = doc?.findItem(entity.kind, entity.id);
+  if (!doc || !found || entity.destroyed) throw EngineError.of('LOCERR_GENERIC_NOT_FOUND', entity.id);
+  return { doc, found, kind: entity.kind };
+}
+
+function record(value: unknown, name: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', name);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Methods every library interface has. */
+function common(): HandlerTable {
+  return {
+    GetLayout: (call) => {
+      const { doc, found, kind } = itemOf(call);
+      return { qLayout: itemLayout(call.session, doc, kind, found) };
+    },
+    GetProperties: (call) => {
+      const { found, kind } = itemOf(call);
+      return { qProp: itemProperties(kind, found) };
+    },
+    SetProperties: (call, [prop]) => {
+      const { doc, found, kind } = itemOf(call);
+      doc.setItemProperties(kind, found, record(prop, 'qProp'), call.connection);
+      return {};
+    },
+    ApplyPatches: (call, [patches]) => {
+      const { doc, found, kind } = itemOf(call);
+      doc.setItemProperties(kind, found, applyPropertyPatches(itemProperties(kind, found), patches), call.connection);
+      return {};
+    },
+    GetInfo: (call) => ({ qInfo: infoOf(itemOf(call).found.stored.properties) }),
+    GetLinkedObjects: () => ({ qItems: [] }),
+  };
+}
+
+/** GenericDimension, GenericMeasure, GenericVariable and GenericBookmark. */
+export function libraryHandlers(): Record<
+  'GenericDimension' | 'GenericMeasure' | 'GenericVariable' | 'GenericBookmark',
+  HandlerTable
+> {
+  const setDefinition = (call: Call, definition: string): Record<string, unknown> => {
+    const { doc, found } = itemOf(call);
+    doc.setItemProperties('variable', found, { ...found.stored.properties, qDefinition: definition }, call.connection);
+    return {};
+  };
+  return {
+    GenericDimension: {
+      ...common(),
+      GetDimension: (call) => ({ qDim: itemProperties('dimension', itemOf(call).found).qDim ?? {} }),
+    },
+    GenericMeasure: {
+      ...common(),
+      GetMeasure: (call) => ({ qMeasure: itemProperties('measure', itemOf(call).found).qMeasure ?? {} }),
+    },
+    GenericVariable: {
+      ...common(),
+      GetRawContent: (call) => ({ qReturn: String(itemOf(call).found.stored.properties.qDefinition ?? '') }),
+      SetStringValue: (call, [value]) => setDefinition(call, `'${String(value).replace(/'/g, "''")}'`),
+      SetNumValue: (call, [value]) => setDefinition(call, String(value)),
+      SetDualValue: (call, [text]) => setDefinition(call, `'${String(text).replace(/'/g, "''")}'`),
+    },
+    GenericBookmark: { ...common() },
+  };
+}

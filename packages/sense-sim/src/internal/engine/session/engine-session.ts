@@ -1,0 +1,172 @@
+import type { AppDoc } from '../app/app-doc.js';
+import type { EngineObject } from '../model/engine-object.js';
+import type { Connection } from '../rpc/connection.js';
+
+/** The user an engine session belongs to. */
+export interface EngineUser {
+  userDirectory: string;
+  userId: string;
+  attributes: Record<string, string[]>;
+}
+
+/** An object that can hold a session's view of an open app. */
+export interface OpenDocLike {
+  readonly app: AppDoc;
+  readonly entity: EngineObject;
+  /** Stops listening to the app and forgets session state. */
+  close(): void;
+}
+
+/**
+ * An engine session: one user + app + identity. Connections with the same key share it (and its
+ * selections); with `/ttl/<s>` it outlives its last socket so a reconnect re-attaches. It numbers
+ * handles (never reusing one), tracks which objects' layouts depend on what, and routes
+ * invalidations to every connection's handles.
+ */
+export class EngineSession {
+  readonly key: string;
+  readonly user: EngineUser;
+  readonly identity: string | undefined;
+  /** App id from the websocket URL (routing; `SessionApp_…` creates a session app). */
+  readonly urlAppId: string | undefined;
+  readonly global: EngineObject = { qType: 'Global', genericType: '', genericId: '', key: 'global', destroyed: false };
+  readonly connections = new Set<Connection>();
+  /** Objects of this session by key (one instance per object, shared by connections). */
+  readonly objects = new Map<string, EngineObject>();
+  ttlSeconds: number;
+  doc: OpenDocLike | undefined;
+  lastActivity = Date.now();
+  /** Set when the session is gone for good. */
+  ended = false;
+  #handleCounter = 0;
+  /** object key → dependency keys its last layout read. */
+  readonly #dependsOn = new Map<string, Set<string>>();
+  /** dependency key → object keys whose last layout read it. */
+  readonly #dependents = new Map<string, Set<string>>();
+  readonly #onEmpty: (session: EngineSession) => void;
+  #ttlTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    key: string,
+    init: { user: EngineUser; identity: string | undefined; urlAppId: string | undefined; ttlSeconds: number },
+    onEmpty: (session: EngineSession) => void,
+  ) {
+    this.key = key;
+    this.user = init.user;
+    this.identity = init.identity;
+    this.urlAppId = init.urlAppId;
+    this.ttlSeconds = init.ttlSeconds;
+    this.#onEmpty = onEmpty;
+  }
+
+  /** Next handle: per session, monotonic, so handles differ across reconnects. */
+  nextHandle(): number {
+    this.#handleCounter += 1;
+    return this.#handleCounter;
+  }
+
+  touch(): void {
+    this.lastActivity = Date.now();
+  }
+
+  attach(connection: Connection): void {
+    if (this.#ttlTimer) clearTimeout(this.#ttlTimer);
+    this.#ttlTimer = undefined;
+    this.connections.add(connection);
+  }
+
+  detach(connection: Connection): void {
+    this.connections.delete(connection);
+    if (this.connections.size > 0 || this.ended) return;
+    if (this.ttlSeconds > 0) {
+      this.#ttlTimer = setTimeout(() => this.#onEmpty(this), this.ttlSeconds * 1000);
+      this.#ttlTimer.unref();
+    } else {
+      this.#onEmpty(this);
+    }
+  }
+
+  /** Ends the session: closes its doc and forgets everything. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.#ttlTimer) clearTimeout(this.#ttlTimer);
+    this.doc?.close();
+    this.doc = undefined;
+    this.objects.clear();
+    this.#dependsOn.clear();
+    this.#dependents.clear();
+    for (const connection of this.connections) connection.socket.terminate();
+  }
+
+  /** Registers (once) and returns the session's instance of an object. */
+  object<T extends EngineObject>(key: string, create: () => T): T {
+    let found = this.objects.get(key) as T | undefined;
+    if (!found || found.destroyed) {
+      found = create();
+      this.objects.set(key, found);
+    }
+    return found;
+  }
+
+  /** Records what an object's freshly computed layout read (replacing the previous record). */
+  recordDependencies(objectKey: string, dependencies: Iterable<string>): void {
+    const previous = this.#dependsOn.get(objectKey);
+    if (previous) for (const dep of previous) this.#dependents.get(dep)?.delete(objectKey);
+    const next = new Set(dependencies);
+    next.add(objectKey);
+    this.#dependsOn.set(objectKey, next);
+    for (const dep of next) {
+      let set = this.#dependents.get(dep);
+      if (!set) {
+        set = new Set();
+        this.#dependents.set(dep, set);
+      }
+      set.add(objectKey);
+    }
+  }
+
+  /** Adds to what an object depends on (data fetches without a layout). */
+  addDependencies(objectKey: string, dependencies: Iterable<string>): void {
+    this.recordDependencies(objectKey, [...(this.#dependsOn.get(objectKey) ?? []), ...dependencies]);
+  }
+
+  /**
+   * Something changed: every object whose layout read it becomes invalid on every connection
+   * (listed in change where the client had validated it). `force` lists the handle of `origin`
+   * for the object `directObjectKey` regardless (a direct mutation by that call).
+   */
+  changed(dependency: string, direct?: { origin: Connection; objectKey: string }): void {
+    const keys = new Set(this.#dependents.get(dependency) ?? []);
+    if (this.objects.has(dependency)) keys.add(dependency);
+    if (direct) keys.add(direct.objectKey);
+    for (const key of keys) {
+      for (const connection of this.connections) {
+        connection.invalidate(key, direct !== undefined && connection === direct.origin && key === direct.objectKey);
+      }
+    }
+  }
+
+  /** Objects are gone: close their handles everywhere and forget them. */
+  destroyed(keys: Iterable<string>): void {
+    for (const key of keys) {
+      const object = this.objects.get(key);
+      if (object) object.destroyed = true;
+      this.objects.delete(key);
+      const deps = this.#dependsOn.get(key);
+      if (deps) for (const dep of deps) this.#dependents.get(dep)?.delete(key);
+      this.#dependsOn.delete(key);
+      for (const connection of this.connections) connection.release(key);
+    }
+  }
+
+  /** Aborts every running request of every connection (but the one asking). */
+  abortAll(except?: { controller: AbortController }): void {
+    for (const connection of this.connections) connection.abortAll(except);
+  }
+
+  /** Number of dependency records (leak checks). */
+  get dependencyCount(): number {
+    return this.#dependsOn.size;
+  }
+}

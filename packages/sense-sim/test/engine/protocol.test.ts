@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSimulator, type Simulator } from '../../src/index.js';
+import { openRaw } from './engine-helpers.js';
+
+describe('QIX JSON-RPC protocol (raw frames on the direct engine listener)', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await createSimulator({ site: 'demo' });
+  });
+  afterAll(() => sim.close());
+
+  it('sends OnConnected before anything else', async () => {
+    const raw = await openRaw(sim);
+    expect(raw.frames[0]).toEqual({
+      jsonrpc: '2.0',
+      method: 'OnConnected',
+      params: { qSessionState: 'SESSION_CREATED' },
+    });
+    await raw.close();
+  });
+
+  it('keys results by out-parameter names: one, several, or {} for none', async () => {
+    const raw = await openRaw(sim);
+    expect(await raw.call('EngineVersion')).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      result: { qVersion: { qComponentVersion: '12.2027.0' } },
+    });
+    expect(await raw.call('AbortAll')).toEqual({ jsonrpc: '2.0', id: 2, result: {} });
+    expect(await raw.call('IsDesktopMode')).toEqual({ jsonrpc: '2.0', id: 3, result: { qReturn: false } });
+    const unique = (await raw.call('GetUniqueID')).result as { qUniqueID: string };
+    expect(unique.qUniqueID).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    const app = await raw.call('CreateSessionApp');
+    expect(app.result).toEqual({
+      qSessionAppId: expect.stringMatching(/^SessionApp_[0-9a-f]+$/),
+      qReturn: { qType: 'Doc', qHandle: 1, qGenericType: '', qGenericId: expect.stringMatching(/^SessionApp_/) },
+    });
+    expect(app.change).toEqual([1]);
+    const created = await raw.call('CreateObject', [{ qInfo: { qType: 'chart' } }], { handle: 1 });
+    expect(created.result).toEqual({
+      qInfo: { qId: expect.any(String), qType: 'chart' },
+      qReturn: { qType: 'GenericObject', qHandle: 2, qGenericType: 'chart', qGenericId: expect.any(String) },
+    });
+    expect(created.change).toEqual([2]);
+    await raw.close();
+  });
+
+  it('accepts named parameters and fills omitted optional ones with schema defaults', async () => {
+    const raw = await openRaw(sim);
+    const named = await raw.call('OpenDoc', { qDocName: 'Sales Dashboard', qNoData: true });
+    expect(named.result).toMatchObject({ qReturn: { qType: 'Doc', qHandle: 1 } });
+    const layout = await raw.call('GetAppLayout', [], { handle: 1 });
+    expect(layout.result).toMatchObject({ qLayout: { qTitle: 'Sales Dashboard', qIsOpenedWithoutData: true } });
+    await raw.close();
+  });
+
+  it('accepts enum parameters as number, short title and long name', async () => {
+    const raw = await openRaw(sim);
+    for (const value of [0, 'S', 'SCRIPT_TEXT_SCRIPT']) {
+      const answer = await raw.call('GetBNF', [value]);
+      expect(answer.error).toBeUndefined();
+      expect((answer.result as { qBnfDefs: unknown[] }).qBnfDefs.length).toBeGreaterThan(0);
+    }
+    const bad = await raw.call('GetBNF', ['NOT_AN_ENUM']);
+    expect(bad.error).toEqual({ code: -32602, parameter: 'qBnfType', message: 'Invalid method parameter(s)' });
+    await raw.close();
+  });
+
+  it('answers protocol errors without dropping the socket', async () => {
+    const raw = await openRaw(sim);
+    expect((await raw.call('NoSuchMethod')).error).toEqual({
+      code: -32601,
+      parameter: 'NoSuchMethod',
+      message: 'Method not found',
+    });
+    expect((await raw.call('ConfigureReload', ['dummy', true, true])).error).toMatchObject({
+      code: -32602,
+      message: 'Invalid method parameter(s)',
+    });
+    expect((await raw.call('GetLayout', [], { handle: 99 })).error).toEqual({
+      code: -32602,
+      parameter: 'Invalid handle',
+      message: 'Invalid method parameter(s)',
+    });
+    raw.ws.send('{"jsonrpc": "2.0", "id": 7, ');
+    expect((await raw.next((f) => f.id === null)).error).toEqual({
+      code: -32700,
+      parameter: '',
+      message: 'Parse error',
+    });
+    raw.ws.send('[1,2,3]');
+    expect((await raw.next((f) => f.id === null && (f.error as { code: number }).code === -32600)).error).toMatchObject(
+      {
+        message: 'Invalid Request',
+      },
+    );
+    expect((await raw.call('GetActiveDoc')).error).toEqual({
+      code: 1007,
+      parameter: 'No active document',
+      message: 'App invalid',
+    });
+    expect((await raw.call('OpenDoc', ['no-such-app'])).error).toEqual({
+      code: 1003,
+      parameter: 'no-such-app',
+      message: 'App not found',
+    });
+    // still alive
+    expect((await raw.call('EngineVersion')).result).toHaveProperty('qVersion');
+    await raw.close();
+  });
+
+  it('answers a schema method the simulator lacks with LOCERR_GENERIC_NOT_IMPLEMENTED, not a hang', async () => {
+    const raw = await openRaw(sim);
+    expect((await raw.call('GetLogicalDriveStrings')).error).toMatchObject({ code: 20, message: 'Not implemented' });
+    await raw.close();
+  });
+
+  it('delta: first answer is an add at /, then JSON-Patch against the last value, [] when unchanged; no delta key when not asked', async () => {
+    const raw = await openRaw(sim);
+    await raw.call('CreateSessionApp');
+    const created = await raw.call('CreateSessionObject', [{ qInfo: { qType: 'x' }, title: 'one', list: [1, 2] }], {
+      handle: 1,
+    });
+    const handle = (created.result as { qReturn: { qHandle: number } }).qReturn.qHandle;
+    const first = await raw.call('GetProperties', [], { handle, delta: true });
+    expect(first.delta).toBe(true);
+    expect(first.result).toEqual({
+      qProp: [{ op: 'add', path: '/', value: expect.objectContaining({ title: 'one', list: [1, 2] }) }],
+    });
+    expect((await raw.call('GetProperties', [], { handle, delta: true })).result).toEqual({ qProp: [] });
+    await raw.call('ApplyPatches', [[{ qOp: 'replace', qPath: '/title', qValue: '"two"' }]], { handle });
+    const patched = await raw.call('GetProperties', [], { handle, delta: true });
+    expect(patched.result).toEqual({ qProp: [{ op: 'replace', path: '/title', value: 'two' }] });
+    const plain = await raw.call('GetProperties', [], { handle });
+    expect(plain).not.toHaveProperty('delta');
+    expect((plain.result as { qProp: { title: string } }).qProp.title).toBe('two');
+    // the delta cache is per method: GetLayout starts from its own add
+    const layout = await raw.call('GetLayout', [], { handle, delta: true });
+    expect((layout.result as { qLayout: { op: string; path: string }[] }).qLayout[0]).toMatchObject({
+      op: 'add',
+      path: '/',
+    });
+    await raw.close();
+  });
+
+  it('answers concurrent requests in any order, matched by id', async () => {
+    const raw = await openRaw(sim);
+    sim.control.delayResponses({ method: 'GetDocList', ms: 150, count: 1 });
+    const slow = raw.call('GetDocList', [], { id: 100 });
+    const fast = raw.call('EngineVersion', [], { id: 101 });
+    await Promise.all([slow, fast]);
+    const order = raw.frames.filter((f) => f.id === 100 || f.id === 101).map((f) => f.id);
+    expect(order).toEqual([101, 100]);
+    await raw.close();
+  });
+
+  it('CancelRequest aborts a running request with LOCERR_GENERIC_ABORTED; GetProgress reports it', async () => {
+    const raw = await openRaw(sim);
+    sim.control.delayResponses({ method: 'GetDocList', ms: 10_000, count: 1 });
+    const running = raw.call('GetDocList', [], { id: 500 });
+    const progressWhileRunning = await raw.call('GetProgress', [500]);
+    expect(progressWhileRunning.result).toMatchObject({ qProgressData: { qStarted: true, qFinished: false } });
+    const started = Date.now();
+    expect(await raw.call('CancelRequest', [500])).toMatchObject({ result: {} });
+    expect(await running).toEqual({
+      jsonrpc: '2.0',
+      id: 500,
+      error: { code: 15, parameter: '', message: 'Request aborted' },
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const progress = await raw.call('GetProgress', [500]);
+    expect(progress.result).toMatchObject({ qProgressData: { qStarted: true, qFinished: true } });
+    await raw.close();
+  });
+
+  it('the control API aborts running requests of a method', async () => {
+    const raw = await openRaw(sim);
+    sim.control.delayResponses({ method: 'GetDocList', ms: 10_000, count: 1 });
+    const running = raw.call('GetDocList');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sim.control.abortRequests({ method: 'GetDocList' })).toBe(1);
+    expect((await running).error).toEqual({ code: 15, parameter: '', message: 'Request aborted' });
+    await raw.close();
+  });
+
+  it('the control API makes the next calls of a method fail with a chosen engine error', async () => {
+    const raw = await openRaw(sim);
+    sim.control.failNext('EngineVersion', { count: 2, code: 15, message: 'Request aborted' });
+    expect((await raw.call('EngineVersion')).error).toEqual({ code: 15, parameter: '', message: 'Request aborted' });
+    expect((await raw.call('EngineVersion')).error).toEqual({ code: 15, parameter: '', message: 'Request aborted' });
+    expect((await raw.call('EngineVersion')).result).toHaveProperty('qVersion');
+    await raw.close();
+  });
+});
