@@ -5,11 +5,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { printRows, type Row } from './lib/measure.js';
+import { engineSuite } from './suites/engine.js';
 import { proxySuite } from './suites/proxy.js';
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');
 const suites: { title: string; run: (scale: number) => Promise<Row[]> }[] = [
   { title: 'Virtual proxy (sense-sim) vs bare node:https', run: proxySuite },
+  { title: 'QIX engine (sense-sim) vs bare ws JSON-RPC echo', run: engineSuite },
 ];
 
 console.log(`# qixflow benchmarks — node ${process.version}, ${cpus().length} cores, scale ${scale}`);

@@ -6,16 +6,20 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createSimulator, type SimulatorOptions } from '@qixflow/sense-sim';
+import { WebSocketServer } from 'ws';
 
 export type ServerKind =
   | { kind: 'simulator'; options: SimulatorOptions }
-  | { kind: 'bare-https'; cert: string; key: string };
+  | { kind: 'bare-https'; cert: string; key: string }
+  | { kind: 'ws-echo'; answers: Record<string, unknown> };
 
 export interface ServerReady {
   url: string;
   ca: string | undefined;
   privateKey?: string;
   cookieName?: string;
+  /** Direct engine listener of a simulator (`ws://…`). */
+  engineUrl?: string;
 }
 
 const spec = workerData as ServerKind;
@@ -29,8 +33,30 @@ if (spec.kind === 'simulator') {
     ca: sim.ca,
     privateKey: sim.keys.privateKey,
     cookieName: sim.proxies[0]?.cookieName,
+    ...(sim.engineUrl ? { engineUrl: sim.engineUrl } : {}),
   } satisfies ServerReady);
   port.once('message', () => void sim.close().then(() => port.close()));
+} else if (spec.kind === 'ws-echo') {
+  // A bare ws server doing the same JSON-RPC round trip: parse the request, answer a canned result
+  // of the same size the engine sends. The baseline for the engine's own cost per request.
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const answers = spec.answers;
+  server.on('connection', (ws) => {
+    ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'OnConnected', params: { qSessionState: 'SESSION_CREATED' } }));
+    ws.on('message', (data) => {
+      const request = JSON.parse(String(data)) as { id: number; method: string };
+      ws.send(JSON.stringify({ jsonrpc: '2.0', id: request.id, result: answers[request.method] ?? {} }));
+    });
+  });
+  port.postMessage({
+    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    ca: undefined,
+  } satisfies ServerReady);
+  port.once('message', () => {
+    for (const client of server.clients) client.terminate();
+    server.close(() => port.close());
+  });
 } else {
   // The same answers the proxy gives, with no authentication work at all.
   const userBody = JSON.stringify({

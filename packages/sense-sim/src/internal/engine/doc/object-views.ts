@@ -50,8 +50,8 @@ export function effectiveProperties(doc: OpenDoc, found: FoundObject): JsonRecor
 export function fullPropertyTree(doc: OpenDoc, found: FoundObject): JsonRecord {
   return {
     qProperty: objectProperties(doc, found),
+    // A null qEmbeddedSnapshotRef is left out, as the real engine does (CTL golden).
     qChildren: doc.childrenOf(found).map((child) => fullPropertyTree(doc, child)),
-    qEmbeddedSnapshotRef: null,
   };
 }
 
