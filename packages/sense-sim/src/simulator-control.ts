@@ -37,6 +37,16 @@ export class SimulatorControl {
   }
 
   /**
+   * Ends proxy sessions as if the user logged out elsewhere (DELETE /qps/user from another
+   * tab): sockets get `OnSessionLoggedOut` and close. Returns how many ended.
+   */
+  logoutSessions(selector: SessionSelector = 'all'): number {
+    const chosen = this.#select(selector);
+    for (const session of chosen) this.#sessions.end(session, 'logout');
+    return chosen.length;
+  }
+
+  /**
    * Closes websockets abruptly: those of the selected proxy sessions, or every engine websocket
    * (direct ones included) when no selector is given. With `code`, a close frame with that code is
    * sent; without it the TCP connection is destroyed (what a network loss looks like: the client

@@ -45,6 +45,9 @@ export async function handleControlRequest(
     case 'expire-sessions':
       sendJson(res, 200, { expired: control.expireSessions((body.sessions as SessionSelector | undefined) ?? 'all') });
       return;
+    case 'logout-sessions':
+      sendJson(res, 200, { ended: control.logoutSessions((body.sessions as SessionSelector | undefined) ?? 'all') });
+      return;
     case 'drop-sockets': {
       const code = num('code');
       const sessions = body.sessions as SessionSelector | undefined;
