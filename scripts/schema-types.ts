@@ -19,11 +19,15 @@ const targets: { schemas: string[]; out: string }[] = [
     schemas: ['sim-config.schema.json', 'sim-site.schema.json', 'sim-app.schema.json'],
     out: 'packages/sense-sim/src/generated/schemas.ts',
   },
+  {
+    schemas: ['qixflow.config.schema.json'],
+    out: 'packages/core/src/generated/config-schema.ts',
+  },
 ];
 
 function constName(file: string): string {
   const base = file.replace('.schema.json', '');
-  return `${base.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())}Schema`;
+  return `${base.replace(/[-.]([a-z])/g, (_, c: string) => c.toUpperCase())}Schema`;
 }
 
 async function render(schemas: string[]): Promise<string> {

@@ -5,18 +5,21 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { printRows, type Row } from './lib/measure.js';
+import { coreSuite } from './suites/core.js';
 import { engineSuite } from './suites/engine.js';
 import { proxySuite } from './suites/proxy.js';
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');
+const only = process.env.BENCH_ONLY;
 const suites: { title: string; run: (scale: number) => Promise<Row[]> }[] = [
   { title: 'Virtual proxy (sense-sim) vs bare node:https', run: proxySuite },
   { title: 'QIX engine (sense-sim) vs bare ws JSON-RPC echo', run: engineSuite },
+  { title: '@qixflow/core vs the naive way and plain enigma.js', run: coreSuite },
 ];
 
 console.log(`# qixflow benchmarks — node ${process.version}, ${cpus().length} cores, scale ${scale}`);
 const all: Record<string, Row[]> = {};
-for (const suite of suites) {
+for (const suite of suites.filter((s) => !only || s.title.toLowerCase().includes(only.toLowerCase()))) {
   const rows = await suite.run(scale);
   all[suite.title] = rows;
   printRows(suite.title, rows);

@@ -1,0 +1,88 @@
+/**
+ * Stable error codes. Each is documented in the package README with what to do about it.
+ */
+export type QixflowErrorCode =
+  | 'ERR_OPTIONS_INVALID'
+  | 'ERR_JWT_KEY_INVALID'
+  | 'ERR_JWT_ALGORITHM_MISMATCH'
+  | 'ERR_JWT_SIGN_FAILED'
+  | 'ERR_HANDSHAKE_REJECTED'
+  | 'ERR_HANDSHAKE_LOGIN_PAGE'
+  | 'ERR_HANDSHAKE_NO_COOKIE'
+  | 'ERR_HANDSHAKE_FAILED'
+  | 'ERR_FORBIDDEN_ORIGIN'
+  | 'ERR_FORBIDDEN_CSRF'
+  | 'ERR_FORBIDDEN'
+  | 'ERR_TLS'
+  | 'ERR_NETWORK'
+  | 'ERR_TIMEOUT'
+  | 'ERR_ABORTED'
+  | 'ERR_SESSION_BUDGET_EXHAUSTED'
+  | 'ERR_SESSION_LIMIT_EXCEEDED'
+  | 'ERR_LICENSE_DENIED'
+  | 'ERR_SESSION_LOGGED_OUT'
+  | 'ERR_SESSION_ENDED'
+  | 'ERR_SOCKET_CLOSED'
+  | 'ERR_RECONNECT_FAILED'
+  | 'ERR_ENGINE'
+  | 'ERR_APP_NOT_FOUND'
+  | 'ERR_HTTP'
+  | 'ERR_CLOSED';
+
+/** Details attached to an error (never a secret). */
+export interface QixflowErrorDetails {
+  /** HTTP status of the answer that caused it. */
+  status?: number;
+  /** Websocket close code. */
+  closeCode?: number;
+  /** Engine error code (`LocalizedErrorCode`) and its name. */
+  engineCode?: number;
+  engineName?: string;
+  /** The engine's `parameter` (context such as an object id). */
+  parameter?: string;
+  /** The URL involved, without query string. */
+  url?: string;
+  /** When a budget slot frees up (ms since epoch). */
+  retryAt?: number;
+  cause?: unknown;
+}
+
+/**
+ * The one error type qixflow throws for operational failures: a stable `code`, a message that
+ * says what to do, and the status / close code / engine code that caused it. Messages never
+ * contain private keys, JWTs or cookie values.
+ *
+ * @example
+ * ```ts
+ * try { await site.openApp(id).open(); }
+ * catch (e) { if (e instanceof QixflowError && e.code === 'ERR_SESSION_BUDGET_EXHAUSTED') … }
+ * ```
+ */
+export class QixflowError extends Error {
+  readonly code: QixflowErrorCode;
+  readonly status: number | undefined;
+  readonly closeCode: number | undefined;
+  readonly engineCode: number | undefined;
+  readonly engineName: string | undefined;
+  readonly parameter: string | undefined;
+  readonly url: string | undefined;
+  readonly retryAt: number | undefined;
+
+  constructor(code: QixflowErrorCode, message: string, details: QixflowErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'QixflowError';
+    this.code = code;
+    this.status = details.status;
+    this.closeCode = details.closeCode;
+    this.engineCode = details.engineCode;
+    this.engineName = details.engineName;
+    this.parameter = details.parameter;
+    this.url = details.url;
+    this.retryAt = details.retryAt;
+  }
+}
+
+/** True for a QixflowError (optionally with one of the given codes). */
+export function isQixflowError(error: unknown, ...codes: QixflowErrorCode[]): error is QixflowError {
+  return error instanceof QixflowError && (codes.length === 0 || codes.includes(error.code));
+}

@@ -1,0 +1,23 @@
+export type { Site, SiteEvents, SiteStats } from './create-site.js';
+export { createSite } from './create-site.js';
+export type { AppConnectionEvents, EnigmaApi, OpenAppOptions, RunOptions } from './engine/app-connection.js';
+export { AppConnection } from './engine/app-connection.js';
+export type { QixflowErrorCode, QixflowErrorDetails } from './errors.js';
+export { isQixflowError, QixflowError } from './errors.js';
+export type { Logger, TrafficEvent } from './logger.js';
+export type { QrsCallOptions, QrsQuery } from './qrs/qrs-client.js';
+export { QrsClient } from './qrs/qrs-client.js';
+export type {
+  Budget,
+  CloudJwtAuth,
+  CookieAuth,
+  JwtAuth,
+  NoAuth,
+  PrivateKeyOption,
+  QixflowConfig,
+  SiteAuth,
+  SiteOptions,
+  Timers,
+  Tls,
+  WebSocketConstructor,
+} from './site-options.js';

@@ -1,0 +1,146 @@
+import { QixflowError } from '../errors.js';
+import type { SiteCookies } from '../http/cookie-jar.js';
+import { type HttpClient, type HttpResponse, withoutQuery } from '../http/http-client.js';
+import type { ResolvedSite } from '../internal/resolve-site-options.js';
+import { type ProxySession, shortReason, xrfkey } from '../session/proxy-session.js';
+
+/** Query parameters of a QRS call. */
+export type QrsQuery = Record<string, string | number | boolean | undefined>;
+
+/** Options of a QRS call. */
+export interface QrsCallOptions {
+  query?: QrsQuery;
+  signal?: AbortSignal;
+}
+
+/**
+ * QRS (repository) REST through the virtual proxy with the site's session cookie: a fresh
+ * xrfkey per call (query and header), JSON in and out, one re-handshake if the cookie was
+ * rejected.
+ *
+ * @example
+ * ```ts
+ * const apps = await site.qrs.get<{ id: string; name: string }[]>('/app/full', { query: { filter: "stream.name eq 'Sales'" } });
+ * ```
+ */
+export class QrsClient {
+  readonly #site: ResolvedSite;
+  readonly #http: HttpClient;
+  readonly #proxy: ProxySession;
+  readonly #cookies: SiteCookies;
+
+  /** @internal */
+  constructor(site: ResolvedSite, deps: { http: HttpClient; proxy: ProxySession; cookies: SiteCookies }) {
+    this.#site = site;
+    this.#http = deps.http;
+    this.#proxy = deps.proxy;
+    this.#cookies = deps.cookies;
+  }
+
+  get<T = unknown>(path: string, options?: QrsCallOptions): Promise<T> {
+    return this.#call<T>('GET', path, undefined, options);
+  }
+
+  post<T = unknown>(path: string, body?: unknown, options?: QrsCallOptions): Promise<T> {
+    return this.#call<T>('POST', path, body, options);
+  }
+
+  put<T = unknown>(path: string, body?: unknown, options?: QrsCallOptions): Promise<T> {
+    return this.#call<T>('PUT', path, body, options);
+  }
+
+  delete<T = unknown>(path: string, options?: QrsCallOptions): Promise<T> {
+    return this.#call<T>('DELETE', path, undefined, options);
+  }
+
+  /**
+   * Every entity of a list endpoint, page by page (`skip`/`take`), in a stable order
+   * (`orderby`, default `id`). Stops at the first short page.
+   *
+   * @example
+   * ```ts
+   * for await (const app of site.qrs.pages<{ id: string }>('/app/full', { pageSize: 100 })) console.log(app.id);
+   * ```
+   */
+  async *pages<T = unknown>(
+    path: string,
+    options: { pageSize?: number; filter?: string; orderby?: string; signal?: AbortSignal } = {},
+  ): AsyncGenerator<T, void, undefined> {
+    const take = options.pageSize ?? 200;
+    for (let skip = 0; ; skip += take) {
+      const page = await this.get<T[]>(path, {
+        query: { filter: options.filter, orderby: options.orderby ?? 'id', skip, take },
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      if (!Array.isArray(page)) throw new QixflowError('ERR_HTTP', `QRS ${path} did not answer a list`);
+      yield* page;
+      if (page.length < take) return;
+    }
+  }
+
+  async #call<T>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body: unknown,
+    options: QrsCallOptions = {},
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      await this.#proxy.ensure();
+      const generation = this.#proxy.generation;
+      const key = xrfkey();
+      const url = this.#url(path, { ...options.query, xrfkey: key });
+      const headers: Record<string, string> = { 'x-qlik-xrfkey': key, accept: 'application/json' };
+      const cookie = await this.#cookies.header(url);
+      if (cookie !== '') headers.cookie = cookie;
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      this.#site.onTraffic?.({ kind: 'http', direction: 'sent', method, url: withoutQuery(url) });
+      const answer: HttpResponse = await this.#http.request({
+        method,
+        url,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        timeoutMs: this.#site.timeouts.requestMs,
+      });
+      this.#site.onTraffic?.({
+        kind: 'http',
+        direction: 'received',
+        method,
+        url: withoutQuery(url),
+        status: answer.status,
+      });
+      if (answer.status === 401 && attempt === 0 && this.#site.auth.kind !== 'none') {
+        await this.#proxy.invalidate(generation);
+        continue;
+      }
+      if (answer.status >= 200 && answer.status < 300) {
+        if (answer.body === '') return undefined as T;
+        try {
+          return JSON.parse(answer.body) as T;
+        } catch {
+          throw new QixflowError(
+            'ERR_HTTP',
+            `QRS ${method} ${path} answered ${answer.status} with a body that is not JSON`,
+            {
+              status: answer.status,
+              url: withoutQuery(url),
+            },
+          );
+        }
+      }
+      const reason = shortReason(answer);
+      throw new QixflowError(
+        answer.status === 403 ? 'ERR_FORBIDDEN' : answer.status === 401 ? 'ERR_HANDSHAKE_REJECTED' : 'ERR_HTTP',
+        `QRS ${method} ${path} answered ${answer.status}${reason ? `: ${reason}` : ''}`,
+        { status: answer.status, url: withoutQuery(url) },
+      );
+    }
+  }
+
+  #url(path: string, query: QrsQuery): string {
+    const clean = path.replace(/^\/+/, '').replace(/^qrs\//, '');
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
+    return `${this.#site.proxyBase}/qrs/${clean}?${params.toString()}`;
+  }
+}

@@ -1,0 +1,12 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  resolve: { conditions: ['@qixflow/source'] },
+  ssr: { resolve: { conditions: ['@qixflow/source'] } },
+  test: {
+    name: 'core',
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    setupFiles: ['test/support/leak-guard.ts'],
+  },
+});
