@@ -5,8 +5,15 @@ export { AppConnection } from './engine/app-connection.js';
 export type { QixflowErrorCode, QixflowErrorDetails } from './errors.js';
 export { isQixflowError, QixflowError } from './errors.js';
 export type { Logger, TrafficEvent } from './logger.js';
+export type { ConfigEnvVariable } from './options/config-from-env.js';
+export { configEnvVariables, configFromEnv } from './options/config-from-env.js';
+export { readConfigFiles } from './options/load-files.js';
+export type { ConfigIssue } from './options/validate-config.js';
+export { configIssues, formatConfigIssue, validateConfig } from './options/validate-config.js';
 export type { QrsCallOptions, QrsQuery } from './qrs/qrs-client.js';
 export { QrsClient } from './qrs/qrs-client.js';
+export type { SessionBudget, SessionBudgetOptions, SessionBudgetUsage } from './session/session-budget.js';
+export { createSessionBudget } from './session/session-budget.js';
 export type {
   Budget,
   CloudJwtAuth,

@@ -1,6 +1,6 @@
 import { ManualClock, type Simulator } from '@qixflow/sense-sim';
 import { afterEach, describe, expect, it } from 'vitest';
-import { APPS, rawLogin, siteFor, startSim } from './support/harness.js';
+import { APPS, failure, rawLogin, siteFor, startSim } from './support/harness.js';
 import { leakGuard } from './support/leak-guard.js';
 
 describe('handshake and engine websocket in every proxy mode', () => {
@@ -123,5 +123,33 @@ describe('handshake and engine websocket in every proxy mode', () => {
     await expect(late.connect()).rejects.toMatchObject({ code: 'ERR_HANDSHAKE_REJECTED', status: 401 });
     expect(sim.audit.rejects('token-expired')).toHaveLength(1);
     await late.close();
+  });
+});
+
+describe('QRS paging and a lost socket without reconnect', () => {
+  it('pages through a list endpoint with skip/take in a stable order', async () => {
+    const sim = await startSim();
+    const site = siteFor(sim, { userId: 'pager' });
+    const names: string[] = [];
+    for await (const app of site.qrs.pages<{ name: string }>('/app/full', { pageSize: 2, orderby: 'name' }))
+      names.push(app.name);
+    expect(names).toEqual(['Finance', 'HR Overview', 'Sales Dashboard', 'Sales Extract', 'Sales Transform']);
+    expect(sim.audit.sessionsCreated('CORP\\pager')).toBe(1);
+    await site.close();
+    await sim.close();
+  });
+
+  it('with reconnect off, calls on a dropped socket fail with ERR_SOCKET_CLOSED and the connection reports closed', async () => {
+    const sim = await startSim();
+    const site = siteFor(sim, { userId: 'no-reconnect', reconnect: false });
+    const app = site.openApp(APPS.finance);
+    const doc = await app.open();
+    const closed = new Promise<{ code: number }>((resolve) => app.once('closed', resolve));
+    sim.control.dropSockets();
+    expect((await closed).code).toBe(1006);
+    const error = await failure(doc.getAppLayout());
+    expect(error.code).toBe('ERR_SOCKET_CLOSED');
+    await site.close();
+    await sim.close();
   });
 });

@@ -262,7 +262,11 @@ describe('configFromEnv', () => {
         auth: { kind: 'jwt', userId: 'bob', userDirectory: 'CORP', privateKeyFile: '/k.pem' },
         tls: { ca: 'CA PEM' },
       });
-      const config = configFromEnv({ QIXFLOW_CONFIG: path, QIXFLOW_PRIVATE_KEY: SECRET_PEM, QIXFLOW_CA_FILE: 'ca.pem' });
+      const config = configFromEnv({
+        QIXFLOW_CONFIG: path,
+        QIXFLOW_PRIVATE_KEY: SECRET_PEM,
+        QIXFLOW_CA_FILE: 'ca.pem',
+      });
       expect(config?.auth).toEqual({ kind: 'jwt', userId: 'bob', userDirectory: 'CORP', privateKey: SECRET_PEM });
       expect(config?.tls).toEqual({ caFile: 'ca.pem' });
     });
@@ -294,9 +298,7 @@ describe('configFromEnv', () => {
           `${path}: extra is not allowed (allowed: $schema, host, prefix, auth, tls, origin, csrf, budget, timeouts, reconnect, logoutOnClose, engineSchemaVersion)`,
       );
       const noHost = await configFile({ auth: { kind: 'none' } }, 'no-host.json');
-      expect(failure({ QIXFLOW_CONFIG: noHost }).message).toBe(
-        `QIXFLOW_HOST (or host in ${noHost}) is required`,
-      );
+      expect(failure({ QIXFLOW_CONFIG: noHost }).message).toBe(`QIXFLOW_HOST (or host in ${noHost}) is required`);
     });
 
     it('reports a missing, unreadable, invalid or non-object file without quoting it', async () => {
@@ -310,9 +312,7 @@ describe('configFromEnv', () => {
       expect(error.message).toBe(`QIXFLOW_CONFIG: "${broken}" is not valid JSON (line 3, column 55)`);
       expectNoSecrets(messagesOf(error));
       const array = await configFile('[]', 'array.json');
-      expect(failure({ QIXFLOW_CONFIG: array }).message).toBe(
-        `QIXFLOW_CONFIG: "${array}" must contain a JSON object`,
-      );
+      expect(failure({ QIXFLOW_CONFIG: array }).message).toBe(`QIXFLOW_CONFIG: "${array}" must contain a JSON object`);
     });
 
     it('shows a relative QIXFLOW_CONFIG path with the absolute path it resolved to', () => {

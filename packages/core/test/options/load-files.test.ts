@@ -62,7 +62,15 @@ describe('readConfigFiles', () => {
     const loaded = await readConfigFiles(
       {
         host: HOST,
-        auth: { kind: 'cloud-jwt', kid: 'k', issuer: 'i', subject: 's', name: 'n', email: 'e', privateKeyFile: 'k.pem' },
+        auth: {
+          kind: 'cloud-jwt',
+          kid: 'k',
+          issuer: 'i',
+          subject: 's',
+          name: 'n',
+          email: 'e',
+          privateKeyFile: 'k.pem',
+        },
       },
       {
         readFile: async (path) => {
@@ -121,7 +129,9 @@ describe('readConfigFiles', () => {
   it('never puts file contents in a message', async () => {
     await writeFile(join(dir, 'key.pem'), SECRET_PEM);
     const errors = await Promise.all([
-      failure(readConfigFiles({ ...jwt({ privateKeyFile: 'key.pem' }), tls: { caFile: 'nope.pem' } }, { baseDir: dir })),
+      failure(
+        readConfigFiles({ ...jwt({ privateKeyFile: 'key.pem' }), tls: { caFile: 'nope.pem' } }, { baseDir: dir }),
+      ),
       failure(readConfigFiles({ ...jwt({ privateKey: SECRET_PEM, privateKeyFile: 'key.pem' }) }, { baseDir: dir })),
       failure(
         readConfigFiles(jwt({ privateKeyFile: 'key.pem' }), {

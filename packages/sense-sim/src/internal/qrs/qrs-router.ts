@@ -73,7 +73,12 @@ export class QrsRouter {
       return;
     }
     try {
-      const result = queryEntities(all, url.searchParams.get('filter'), url.searchParams.get('orderby'));
+      const ordered = queryEntities(all, url.searchParams.get('filter'), url.searchParams.get('orderby'));
+      // Paging with skip/take (applied after filter and orderby).
+      const skip = Math.max(0, Number(url.searchParams.get('skip') ?? 0) || 0);
+      const takeParam = url.searchParams.get('take');
+      const take = takeParam === null ? undefined : Math.max(0, Number(takeParam) || 0);
+      const result = ordered.slice(skip, take === undefined ? undefined : skip + take);
       if (tail === 'count') sendJson(res, 200, { value: result.length }, caller.headers);
       else sendJson(res, 200, result, caller.headers);
     } catch (error) {

@@ -1,0 +1,165 @@
+import { dollarParts, isIncludeBody } from './internal/dollar.js';
+import { findDollarEnd } from './internal/scanner.js';
+
+/** Variable values by name (names are case-sensitive, as in Qlik). */
+export type VariableEnvironment = Readonly<Record<string, string | undefined>> | ReadonlyMap<string, string>;
+
+/** Options of {@link expand}. */
+export interface ExpandOptions {
+  /**
+   * What an unknown variable (or an unevaluated `$(=…)`) becomes: `'keep'` (default) leaves the `$(…)`
+   * text in place, as a placeholder for symbolic analysis; `'empty'` removes it, as the Qlik engine does.
+   */
+  readonly unknown?: 'keep' | 'empty';
+  /** Evaluates the expression of `$(=expr)`; return undefined when it cannot. Without it, `$(=…)` counts as unknown. */
+  readonly evaluate?: (expression: string) => string | undefined;
+  /** How many times expansions may nest (a variable whose value expands further, …). Default 32. */
+  readonly maxDepth?: number;
+}
+
+/** A `$(…)` found in a text. */
+export interface ExpansionMatch {
+  /** Offset of the `$`. */
+  readonly start: number;
+  /** Offset after the closing `)`. */
+  readonly end: number;
+  /** The text between `$(` and `)`. */
+  readonly inner: string;
+}
+
+/** Internal options with a hook for runaway recursion. */
+export interface ExpandContext {
+  readonly lookup: (name: string) => string | undefined;
+  readonly keepUnknown: boolean;
+  readonly evaluate: ((expression: string) => string | undefined) | undefined;
+  readonly maxDepth: number;
+  /** Expansions left before giving up (guards against values that double at every level). */
+  readonly budget: { left: number };
+  onTooDeep?: (inner: string) => void;
+}
+
+/**
+ * Finds the top-level `$(…)` expansions of a text, in order (nested ones are inside `inner`).
+ * Unterminated `$(` are skipped.
+ *
+ * @example
+ * ```ts
+ * findExpansions('[$(vPath)/Sales_$(vYear).qvd]').map((m) => m.inner); // ['vPath', 'vYear']
+ * ```
+ */
+export function findExpansions(text: string): ExpansionMatch[] {
+  const matches: ExpansionMatch[] = [];
+  let i = 0;
+  for (;;) {
+    const k = text.indexOf('$(', i);
+    if (k < 0) return matches;
+    const end = findDollarEnd(text, k + 1);
+    if (end < 0) {
+      i = k + 2;
+      continue;
+    }
+    matches.push({ start: k, end, inner: text.slice(k + 2, end - 1) });
+    i = end;
+  }
+}
+
+/** Replaces `$1`, `$2`, … in a parameterised variable's value. */
+function substituteParameters(value: string, args: readonly string[]): string {
+  return value.replace(/\$(\d+)/g, (whole, n: string) => {
+    const arg = args[Number(n) - 1];
+    return arg === undefined ? whole : arg;
+  });
+}
+
+/**
+ * Resolves one expansion body (already free of nested expansions). Returns undefined when unknown.
+ * Include directives are never resolved here.
+ */
+export function resolveExpansionBody(inner: string, ctx: ExpandContext): string | undefined {
+  if (isIncludeBody(inner)) return undefined;
+  const parts = dollarParts(inner);
+  if (parts.form === 'expression') return ctx.evaluate ? ctx.evaluate(parts.args[0] ?? '') : undefined;
+  if (parts.name === null) return undefined;
+  const value = ctx.lookup(parts.name);
+  if (value === undefined) return undefined;
+  return parts.form === 'call' ? substituteParameters(value, parts.args) : value;
+}
+
+/** Expands every expansion of `text` (nested ones first), following values that expand further. */
+export function expandWith(text: string, ctx: ExpandContext, depth = 0): string {
+  if (!text.includes('$(')) return text;
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const k = text.indexOf('$(', i);
+    if (k < 0) return out + text.slice(i);
+    const end = findDollarEnd(text, k + 1);
+    if (end < 0) return out + text.slice(i);
+    out += text.slice(i, k);
+    const rawInner = text.slice(k + 2, end - 1);
+    i = end;
+    if (isIncludeBody(rawInner)) {
+      out += `$(${rawInner})`;
+      continue;
+    }
+    if (depth >= ctx.maxDepth || ctx.budget.left <= 0) {
+      ctx.onTooDeep?.(rawInner);
+      out += `$(${rawInner})`;
+      continue;
+    }
+    ctx.budget.left--;
+    const inner = expandWith(rawInner, ctx, depth + 1);
+    const value = inner.includes('$(') ? undefined : resolveExpansionBody(inner, ctx);
+    if (value === undefined) {
+      if (ctx.keepUnknown) out += `$(${inner})`;
+      continue;
+    }
+    out += expandWith(value, ctx, depth + 1);
+  }
+}
+
+/** Turns the public environment into a lookup function. */
+export function lookupIn(env: VariableEnvironment): (name: string) => string | undefined {
+  if (env instanceof Map) return (name) => env.get(name);
+  const record = env as Readonly<Record<string, string | undefined>>;
+  return (name) => (Object.hasOwn(record, name) ? record[name] : undefined);
+}
+
+function validateEnvironment(env: unknown, what: string): asserts env is VariableEnvironment {
+  if (env === null || typeof env !== 'object') {
+    throw new TypeError(
+      `${what} must be an object or a Map of variable values, got ${env === null ? 'null' : typeof env}`,
+    );
+  }
+}
+
+/**
+ * Dollar-sign expansion, done textually as the Qlik engine does before it parses a statement:
+ * `$(name)` is replaced by the variable's value, `$(name(a, b))` by the value with `$1`, `$2` replaced by
+ * the arguments, `$(=expr)` by `options.evaluate(expr)`. Nested expansions are expanded first, and values
+ * that contain expansions are expanded again. `$(Include=…)` / `$(Must_Include=…)` are left alone.
+ * Unknown variables are kept as written (or removed with `unknown: 'empty'`).
+ *
+ * @example
+ * ```ts
+ * expand('FROM [$(vPath)/Sales_$(vYear).qvd]', { vPath: 'lib://QVDs', vYear: '2024' });
+ * // 'FROM [lib://QVDs/Sales_2024.qvd]'
+ * expand('$(vMissing)x', {}); // '$(vMissing)x'
+ * expand('$(vMissing)x', {}, { unknown: 'empty' }); // 'x'
+ * ```
+ */
+export function expand(text: string, env: VariableEnvironment, options: ExpandOptions = {}): string {
+  if (typeof text !== 'string') throw new TypeError(`expand: text must be a string, got ${typeof text}`);
+  validateEnvironment(env, 'expand: env');
+  const unknown = options.unknown ?? 'keep';
+  if (unknown !== 'keep' && unknown !== 'empty') {
+    throw new TypeError(`expand: options.unknown must be 'keep' or 'empty', got ${String(unknown)}`);
+  }
+  return expandWith(text, {
+    lookup: lookupIn(env),
+    keepUnknown: unknown === 'keep',
+    evaluate: options.evaluate,
+    maxDepth: options.maxDepth ?? 32,
+    budget: { left: 100_000 },
+  });
+}

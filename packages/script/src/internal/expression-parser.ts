@@ -1,0 +1,597 @@
+import type {
+  BinaryOperator,
+  DollarExpansion,
+  ElementSet,
+  Expression,
+  FunctionCall,
+  Position,
+  SetAssignmentOperator,
+  SetElement,
+  SetExpression,
+  SetFieldModifier,
+  SetModifier,
+  SetModifierItem,
+  SetOperand,
+  SetOperator,
+  Span,
+  TotalQualifier,
+} from '../ast.js';
+import { dollarParts } from './dollar.js';
+import { WORD_OPERATORS } from './keywords.js';
+import { ParseError } from './parse-error.js';
+import type { LexToken } from './scanner.js';
+import type { TokenStream } from './token-stream.js';
+
+/** Binding powers, lowest first. */
+export const PRECEDENCE = {
+  or: 1,
+  xor: 2,
+  and: 3,
+  not: 4,
+  comparison: 5,
+  like: 6,
+  concat: 7,
+  additive: 8,
+  multiplicative: 9,
+  bitwise: 10,
+  unary: 11,
+  primary: 12,
+} as const;
+
+const SYMBOL_OPERATORS: ReadonlyMap<string, [BinaryOperator, number]> = new Map([
+  ['=', ['=', PRECEDENCE.comparison]],
+  ['<>', ['<>', PRECEDENCE.comparison]],
+  ['<', ['<', PRECEDENCE.comparison]],
+  ['<=', ['<=', PRECEDENCE.comparison]],
+  ['>', ['>', PRECEDENCE.comparison]],
+  ['>=', ['>=', PRECEDENCE.comparison]],
+  ['&', ['&', PRECEDENCE.concat]],
+  ['+', ['+', PRECEDENCE.additive]],
+  ['-', ['-', PRECEDENCE.additive]],
+  ['*', ['*', PRECEDENCE.multiplicative]],
+  ['/', ['/', PRECEDENCE.multiplicative]],
+  ['>>', ['>>', PRECEDENCE.bitwise]],
+  ['<<', ['<<', PRECEDENCE.bitwise]],
+]);
+
+const WORD_BINARY: ReadonlyMap<string, [BinaryOperator, number]> = new Map([
+  ['OR', ['or', PRECEDENCE.or]],
+  ['XOR', ['xor', PRECEDENCE.xor]],
+  ['AND', ['and', PRECEDENCE.and]],
+  ['LIKE', ['like', PRECEDENCE.like]],
+  ['PRECEDES', ['precedes', PRECEDENCE.like]],
+  ['FOLLOWS', ['follows', PRECEDENCE.like]],
+  ['BITAND', ['bitand', PRECEDENCE.bitwise]],
+  ['BITOR', ['bitor', PRECEDENCE.bitwise]],
+  ['BITXOR', ['bitxor', PRECEDENCE.bitwise]],
+]);
+
+/** The precedence of each binary operator (used by the printer too). */
+export function binaryPrecedence(op: BinaryOperator): number {
+  for (const [o, p] of SYMBOL_OPERATORS.values()) if (o === op) return p;
+  for (const [o, p] of WORD_BINARY.values()) if (o === op) return p;
+  return PRECEDENCE.primary;
+}
+
+const MAX_DEPTH = 200;
+
+/** Token kinds that hold a name. */
+export function isNameToken(t: LexToken): boolean {
+  return (
+    t.kind === 'identifier' ||
+    t.kind === 'bracketed' ||
+    t.kind === 'quoted' ||
+    t.kind === 'backtick' ||
+    t.kind === 'dollar'
+  );
+}
+
+/** The name a token stands for (`$(…)` kept verbatim). */
+export function nameOf(t: LexToken): string {
+  return t.kind === 'dollar' ? `$(${t.value})` : t.value;
+}
+
+export function isOp(t: LexToken, text: string): boolean {
+  return t.kind === 'operator' && t.text === text;
+}
+
+export function isWord(t: LexToken, upper: string): boolean {
+  return t.kind === 'identifier' && t.upper === upper;
+}
+
+/** Builds a DollarExpansion node from a `dollar` token. */
+export function dollarNode(t: LexToken): DollarExpansion {
+  const parts = dollarParts(t.value);
+  return { kind: 'DollarExpansion', text: t.value, form: parts.form, name: parts.name, args: parts.args, span: t.span };
+}
+
+/**
+ * A Pratt parser for Qlik expressions over a {@link TokenStream}. It stops (without error) at the
+ * first token that cannot continue the expression, so script statements can resume after it.
+ */
+export class ExpressionParser {
+  private readonly s: TokenStream;
+  private depth = 0;
+  private stopAtNewline = false;
+
+  constructor(stream: TokenStream) {
+    this.s = stream;
+  }
+
+  private span(start: Position): Span {
+    return { start, end: this.s.lastEnd() };
+  }
+
+  private fail(message: string, t: LexToken = this.s.peek()): never {
+    if (t.kind === 'eof') throw new ParseError('unexpected-end', `${message}, found the end of the text.`, t.span);
+    throw new ParseError('unexpected-token', `${message}, found "${t.text}".`, t.span);
+  }
+
+  private expectOp(text: string, what = `"${text}"`): LexToken {
+    const t = this.s.peek();
+    if (!isOp(t, text)) this.fail(`Expected ${what}`, t);
+    return this.s.next();
+  }
+
+  private enter(t: LexToken): void {
+    this.depth++;
+    if (this.depth > MAX_DEPTH) throw new ParseError('nesting-too-deep', 'Expression is nested too deeply.', t.span);
+  }
+
+  /**
+   * Parses one expression. With `stopAtNewline` (control statements, which end at the end of a line),
+   * an operator on a new line does not continue the expression.
+   */
+  parse(options: { stopAtNewline?: boolean } = {}): Expression {
+    const saved = this.stopAtNewline;
+    const savedDepth = this.depth;
+    this.stopAtNewline = options.stopAtNewline ?? false;
+    try {
+      return this.parseBinary(PRECEDENCE.or);
+    } finally {
+      this.stopAtNewline = saved;
+      // A ParseError may have left the depth counter raised.
+      this.depth = savedDepth;
+    }
+  }
+
+  /** Parses a set expression `{…}` on its own (restores state on errors). */
+  parseSet(): SetExpression {
+    const savedDepth = this.depth;
+    try {
+      return this.parseSetExpression();
+    } finally {
+      this.depth = savedDepth;
+    }
+  }
+
+  /** Parses inside parentheses, where line ends never matter. */
+  private nested<T>(fn: () => T): T {
+    const saved = this.stopAtNewline;
+    this.stopAtNewline = false;
+    try {
+      return fn();
+    } finally {
+      this.stopAtNewline = saved;
+    }
+  }
+
+  private binaryOperatorAt(t: LexToken): [BinaryOperator, number] | undefined {
+    if (t.kind === 'operator') return SYMBOL_OPERATORS.get(t.text);
+    if (t.kind === 'identifier') return WORD_BINARY.get(t.upper);
+    return undefined;
+  }
+
+  private parseBinary(minPrecedence: number): Expression {
+    const first = this.s.peek();
+    this.enter(first);
+    try {
+      let left = this.parsePrefix();
+      for (;;) {
+        const t = this.s.peek();
+        if (this.stopAtNewline && t.newlineBefore) break;
+        const op = this.binaryOperatorAt(t);
+        if (!op || op[1] < minPrecedence) break;
+        this.s.next();
+        const right = this.parseBinary(op[1] + 1);
+        left = {
+          kind: 'BinaryExpression',
+          operator: op[0],
+          left,
+          right,
+          span: { start: left.span.start, end: right.span.end },
+        };
+      }
+      return left;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parsePrefix(): Expression {
+    const t = this.s.peek();
+    if (isWord(t, 'NOT')) {
+      this.s.next();
+      const operand = this.parseBinary(PRECEDENCE.comparison);
+      return {
+        kind: 'UnaryExpression',
+        operator: 'not',
+        operand,
+        span: { start: t.span.start, end: operand.span.end },
+      };
+    }
+    return this.parseUnary();
+  }
+
+  private parseUnary(): Expression {
+    const t = this.s.peek();
+    const operator = isOp(t, '-') ? '-' : isOp(t, '+') ? '+' : isWord(t, 'BITNOT') ? 'bitnot' : null;
+    if (operator) {
+      this.enter(t);
+      try {
+        this.s.next();
+        const operand = this.parseUnary();
+        return { kind: 'UnaryExpression', operator, operand, span: { start: t.span.start, end: operand.span.end } };
+      } finally {
+        this.depth--;
+      }
+    }
+    return this.parsePrimary();
+  }
+
+  private parsePrimary(): Expression {
+    const t = this.s.peek();
+    switch (t.kind) {
+      case 'number':
+        this.s.next();
+        return { kind: 'NumberLiteral', value: Number(t.value), raw: t.value, span: t.span };
+      case 'string':
+        this.s.next();
+        return { kind: 'StringLiteral', value: t.value, span: t.span };
+      case 'dollar':
+        this.s.next();
+        return dollarNode(t);
+      case 'quoted':
+      case 'bracketed':
+      case 'backtick':
+        this.s.next();
+        return { kind: 'FieldRef', name: t.value, span: t.span };
+      case 'identifier': {
+        if (WORD_OPERATORS.has(t.upper)) this.fail('Expected an expression', t);
+        this.s.next();
+        if (isOp(this.s.peek(), '(')) return this.parseCall(t);
+        return { kind: 'FieldRef', name: t.value, span: t.span };
+      }
+      case 'operator':
+        if (t.text === '(') {
+          this.s.next();
+          const inner = this.nested(() => this.parseBinary(PRECEDENCE.or));
+          this.expectOp(')');
+          return inner;
+        }
+        return this.fail('Expected an expression', t);
+      default:
+        return this.fail('Expected an expression', t);
+    }
+  }
+
+  /** Whether `t` can start an operand (used to tell qualifiers such as DISTINCT from field names). */
+  private startsOperand(t: LexToken): boolean {
+    switch (t.kind) {
+      case 'number':
+      case 'string':
+      case 'quoted':
+      case 'bracketed':
+      case 'backtick':
+      case 'dollar':
+        return true;
+      case 'identifier':
+        return !WORD_BINARY.has(t.upper) && t.upper !== 'AS';
+      case 'operator':
+        return t.text === '(' || t.text === '{';
+      default:
+        return false;
+    }
+  }
+
+  private parseCall(nameTok: LexToken): FunctionCall {
+    this.expectOp('(');
+    return this.nested(() => {
+      let set: SetExpression | null = null;
+      let distinct: 'distinct' | 'nodistinct' | null = null;
+      let all = false;
+      let total: TotalQualifier | null = null;
+      for (;;) {
+        const t = this.s.peek();
+        if (set === null && isOp(t, '{')) {
+          set = this.parseSetExpression();
+          continue;
+        }
+        const after = this.s.peek(1);
+        if (distinct === null && (isWord(t, 'DISTINCT') || isWord(t, 'NODISTINCT')) && this.startsOperand(after)) {
+          this.s.next();
+          distinct = t.upper === 'DISTINCT' ? 'distinct' : 'nodistinct';
+          continue;
+        }
+        if (!all && isWord(t, 'ALL') && this.startsOperand(after)) {
+          this.s.next();
+          all = true;
+          continue;
+        }
+        if (
+          total === null &&
+          isWord(t, 'TOTAL') &&
+          (this.startsOperand(after) || isOp(after, '<') || isOp(after, '<>'))
+        ) {
+          this.s.next();
+          total = this.parseTotal(t);
+          continue;
+        }
+        break;
+      }
+      const args: Expression[] = [];
+      if (!isOp(this.s.peek(), ')')) {
+        for (;;) {
+          args.push(this.parseBinary(PRECEDENCE.or));
+          if (!isOp(this.s.peek(), ',')) break;
+          this.s.next();
+        }
+      }
+      this.expectOp(')', '"," or ")"');
+      return {
+        kind: 'FunctionCall',
+        name: nameTok.value,
+        set,
+        distinct,
+        all,
+        total,
+        args,
+        span: this.span(nameTok.span.start),
+      };
+    });
+  }
+
+  private parseTotal(totalTok: LexToken): TotalQualifier {
+    const fields: string[] = [];
+    const t = this.s.peek();
+    if (isOp(t, '<>')) this.s.next();
+    else if (isOp(t, '<')) {
+      this.s.next();
+      for (;;) {
+        const f = this.s.peek();
+        if (!isNameToken(f)) this.fail('Expected a field name in TOTAL <…>', f);
+        this.s.next();
+        fields.push(nameOf(f));
+        if (!isOp(this.s.peek(), ',')) break;
+        this.s.next();
+      }
+      this.expectOp('>', '"," or ">"');
+    }
+    return { kind: 'TotalQualifier', fields, span: this.span(totalTok.span.start) };
+  }
+
+  // ── Set analysis ──────────────────────────────────────────────────────────────────────────────
+
+  /** `{ set-operand }`. */
+  private parseSetExpression(): SetExpression {
+    const open = this.expectOp('{');
+    return this.nested(() => {
+      const operand = this.parseSetOperand(1);
+      this.expectOp('}', 'a set operator or "}"');
+      return { kind: 'SetExpression', operand, span: this.span(open.span.start) };
+    });
+  }
+
+  private setOperatorAt(t: LexToken): [SetOperator, number] | undefined {
+    if (t.kind !== 'operator') return undefined;
+    switch (t.text) {
+      case '+':
+        return ['+', 1];
+      case '-':
+        return ['-', 1];
+      case '*':
+        return ['*', 2];
+      case '/':
+        return ['/', 2];
+      default:
+        return undefined;
+    }
+  }
+
+  private parseSetOperand(minPrecedence: number): SetOperand {
+    const first = this.s.peek();
+    this.enter(first);
+    try {
+      let left = this.parseSetPrimary();
+      for (;;) {
+        const op = this.setOperatorAt(this.s.peek());
+        if (!op || op[1] < minPrecedence) break;
+        this.s.next();
+        const right = this.parseSetOperand(op[1] + 1);
+        left = {
+          kind: 'SetOperation',
+          operator: op[0],
+          left,
+          right,
+          span: { start: left.span.start, end: right.span.end },
+        };
+      }
+      return left;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseSetPrimary(): SetOperand {
+    const t = this.s.peek();
+    if (isOp(t, '(')) {
+      this.s.next();
+      const inner = this.parseSetOperand(1);
+      this.expectOp(')');
+      return inner;
+    }
+    let identifier: string | null = null;
+    if (isOp(t, '$')) identifier = '$';
+    else if (t.kind === 'number') identifier = t.value;
+    else if (isNameToken(t)) identifier = nameOf(t);
+    if (identifier !== null) this.s.next();
+    let modifier: SetModifier | null = null;
+    const m = this.s.peek();
+    if (isOp(m, '<') || isOp(m, '<>')) modifier = this.parseSetModifier();
+    if (identifier === null && modifier === null) this.fail('Expected a set identifier or a modifier "<…>"', t);
+    return { kind: 'SetEntity', identifier, modifier, span: this.span(t.span.start) };
+  }
+
+  private parseSetModifier(): SetModifier {
+    const open = this.s.next();
+    const items: SetModifierItem[] = [];
+    if (open.text === '<>' || isOp(this.s.peek(), '>')) {
+      if (open.text !== '<>') this.s.next();
+      return { kind: 'SetModifier', items, span: this.span(open.span.start) };
+    }
+    for (;;) {
+      const t = this.s.peek();
+      const after = this.s.peek(1);
+      if (t.kind === 'dollar' && (isOp(after, ',') || isOp(after, '>'))) {
+        this.s.next();
+        items.push(dollarNode(t));
+      } else items.push(this.parseFieldModifier());
+      if (!isOp(this.s.peek(), ',')) break;
+      this.s.next();
+    }
+    this.expectOp('>', '"," or ">"');
+    return { kind: 'SetModifier', items, span: this.span(open.span.start) };
+  }
+
+  private parseFieldModifier(): SetFieldModifier {
+    const f = this.s.peek();
+    if (!isNameToken(f)) this.fail('Expected a field name in the set modifier', f);
+    this.s.next();
+    const opTok = this.s.peek();
+    let operator: SetAssignmentOperator;
+    if (
+      opTok.kind === 'operator' &&
+      (opTok.text === '=' || opTok.text === '+=' || opTok.text === '-=' || opTok.text === '*=' || opTok.text === '/=')
+    ) {
+      operator = opTok.text;
+    } else return this.fail('Expected "=", "+=", "-=", "*=" or "/=" after the field name', opTok);
+    this.s.next();
+    const v = this.s.peek();
+    const value = isOp(v, ',') || isOp(v, '>') ? null : this.parseElementSet(1);
+    return { kind: 'SetFieldModifier', field: nameOf(f), operator, value, span: this.span(f.span.start) };
+  }
+
+  private parseElementSet(minPrecedence: number): ElementSet {
+    const first = this.s.peek();
+    this.enter(first);
+    try {
+      let left = this.parseElementPrimary();
+      for (;;) {
+        const op = this.setOperatorAt(this.s.peek());
+        if (!op || op[1] < minPrecedence) break;
+        this.s.next();
+        const right = this.parseElementSet(op[1] + 1);
+        left = {
+          kind: 'ElementSetOperation',
+          operator: op[0],
+          left,
+          right,
+          span: { start: left.span.start, end: right.span.end },
+        };
+      }
+      return left;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseElementPrimary(): ElementSet {
+    const t = this.s.peek();
+    if (isOp(t, '{')) return this.parseElementList();
+    if (isOp(t, '(')) {
+      this.s.next();
+      const inner = this.parseElementSet(1);
+      this.expectOp(')');
+      return inner;
+    }
+    if (t.kind === 'dollar') {
+      this.s.next();
+      return dollarNode(t);
+    }
+    if (t.kind === 'identifier' && (t.upper === 'P' || t.upper === 'E') && isOp(this.s.peek(1), '(')) {
+      this.s.next();
+      this.s.next();
+      const set = isOp(this.s.peek(), '{') ? this.parseSetExpression() : null;
+      let field: string | null = null;
+      const f = this.s.peek();
+      if (isNameToken(f)) {
+        this.s.next();
+        field = nameOf(f);
+      }
+      this.expectOp(')');
+      return { kind: 'ElementFunction', name: t.upper === 'P' ? 'P' : 'E', set, field, span: this.span(t.span.start) };
+    }
+    if (isNameToken(t)) {
+      this.s.next();
+      return { kind: 'FieldRef', name: t.value, span: t.span };
+    }
+    return this.fail('Expected an element set ("{…}", a field, P() or E())', t);
+  }
+
+  private parseElementList(): ElementSet {
+    const open = this.s.next();
+    const elements: SetElement[] = [];
+    if (!isOp(this.s.peek(), '}')) {
+      for (;;) {
+        elements.push(this.parseElement());
+        if (!isOp(this.s.peek(), ',')) break;
+        this.s.next();
+      }
+    }
+    this.expectOp('}', '"," or "}"');
+    return { kind: 'ElementList', elements, span: this.span(open.span.start) };
+  }
+
+  private parseElement(): SetElement {
+    const t = this.s.peek();
+    const element = (type: SetElement['type'], value: string): SetElement => ({
+      kind: 'SetElement',
+      type,
+      value,
+      span: this.span(t.span.start),
+    });
+    switch (t.kind) {
+      case 'string':
+        this.s.next();
+        return element('literal', t.value);
+      case 'quoted':
+      case 'bracketed':
+        this.s.next();
+        return element('search', t.value);
+      case 'number':
+        this.s.next();
+        return element('number', t.value);
+      case 'dollar':
+        this.s.next();
+        return element('expansion', `$(${t.value})`);
+      case 'identifier':
+        this.s.next();
+        return element('bare', t.value);
+      case 'operator': {
+        if (t.text === '*') {
+          this.s.next();
+          return element('bare', '*');
+        }
+        const n = this.s.peek(1);
+        if (t.text === '-' && n.kind === 'number' && n.leading === '') {
+          this.s.next();
+          this.s.next();
+          return element('number', `-${n.value}`);
+        }
+        return this.fail('Expected a value in the element list', t);
+      }
+      default:
+        return this.fail('Expected a value in the element list', t);
+    }
+  }
+}
