@@ -57,7 +57,11 @@ function word(t: LexToken | undefined): string {
 function isNamePart(t: LexToken | undefined): t is LexToken {
   return (
     t !== undefined &&
-    (t.kind === 'identifier' || t.kind === 'quoted' || t.kind === 'bracketed' || t.kind === 'backtick' || t.kind === 'dollar')
+    (t.kind === 'identifier' ||
+      t.kind === 'quoted' ||
+      t.kind === 'bracketed' ||
+      t.kind === 'backtick' ||
+      t.kind === 'dollar')
   );
 }
 
@@ -116,7 +120,8 @@ export function sqlTables(tokens: readonly LexToken[]): SqlTable[] {
     if (isOp(t, '(')) {
       const prev = tokens[i - 1];
       const next = word(tokens[i + 1]);
-      const isCall = prev !== undefined && prev.kind === 'identifier' && !NOT_ALIAS.has(prev.upper) && prev.upper !== 'IN';
+      const isCall =
+        prev !== undefined && prev.kind === 'identifier' && !NOT_ALIAS.has(prev.upper) && prev.upper !== 'IN';
       parens.push(next === 'SELECT' || next === 'WITH' || !isCall);
       continue;
     }

@@ -1,0 +1,64 @@
+/**
+ * What a reload produces and the associative engine consumes: the contract between the script
+ * executor (which builds tables) and the data model (which associates them and answers queries).
+ */
+
+/**
+ * A value as Qlik holds it: a dual of text and number. Pure text has `num` NaN; pure numbers have
+ * the text their format gives (e.g. '3', '2025-01-31' for a date with the DateFormat).
+ */
+export interface Dual {
+  readonly text: string;
+  readonly num: number;
+}
+
+/** A cell: a dual, or null (missing/NULL). */
+export type Cell = Dual | null;
+
+/** One table of the data model (after QUALIFY, RENAME, DROP …). */
+export interface DataTable {
+  readonly name: string;
+  /** Field names, in load order. */
+  readonly fields: readonly string[];
+  /** Rows, each with one cell per field. */
+  readonly rows: readonly (readonly Cell[])[];
+  readonly comment?: string;
+}
+
+/** A row of `GetLineage`. */
+export interface LineageRow {
+  readonly qDiscriminator: string;
+  readonly qStatement: string;
+}
+
+/** Everything a reload leaves behind. */
+export interface LoadedModel {
+  readonly tables: readonly DataTable[];
+  /** `Comment Field … With …` and `Tag` results. */
+  readonly fieldComments: ReadonlyMap<string, string>;
+  readonly fieldTags: ReadonlyMap<string, readonly string[]>;
+  /** Variables defined by SET/LET (name → text as stored). */
+  readonly variables: ReadonlyMap<string, string>;
+  readonly lineage: readonly LineageRow[];
+}
+
+/** A dual for a number, with `text` as Qlik would show it when no format applies. */
+export function numberDual(num: number, text?: string): Dual {
+  return { text: text ?? formatNumber(num), num };
+}
+
+/** A dual for text (num NaN), or, when the text is a plain number, a dual of both. */
+export function textDual(text: string): Dual {
+  const trimmed = text.trim();
+  if (trimmed !== '' && /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(trimmed))
+    return { text, num: Number(trimmed) };
+  return { text, num: Number.NaN };
+}
+
+/** Qlik's default number text: integers without decimals, others with up to 14 significant digits. */
+export function formatNumber(num: number): string {
+  if (Number.isNaN(num)) return '-';
+  if (!Number.isFinite(num)) return num > 0 ? '+Inf' : '-Inf';
+  if (Number.isInteger(num)) return String(num);
+  return String(Number(num.toPrecision(14)));
+}
