@@ -5,7 +5,10 @@ import { type LexToken, type ReportFn, Scanner } from './scanner.js';
 
 /** How deep expansions may nest while lexing, and how many may happen in one parse. */
 const MAX_FRAME_DEPTH = 32;
-const MAX_FRAMES = 20_000;
+/** Frames one expansion written in the source may open in total (values that double at every level). */
+const MAX_FRAMES_PER_EXPANSION = 10_000;
+/** Nested expansions one token may perform. */
+const EXPANSION_BUDGET = 10_000;
 
 interface Frame {
   readonly scanner: Scanner;
@@ -94,14 +97,19 @@ export class Lexer {
   /** Expands a `dollar` token: true when a frame was pushed, else the (possibly updated) token. */
   private tryExpandDollar(tok: LexToken, frame: Frame): true | LexToken {
     const ctx = this.expansion as ExpandContext;
+    if (this.frames.length === 1) this.framesCreated = 0;
     const rawInner = tok.value;
-    const inner = expandWith(rawInner, { ...ctx, onTooDeep: (i) => this.tooDeep(tok.span, i) });
+    const inner = expandWith(rawInner, {
+      ...ctx,
+      budget: { left: EXPANSION_BUDGET },
+      onTooDeep: (i) => this.tooDeep(tok.span, i),
+    });
     const value = inner.includes('$(') ? undefined : resolveExpansionBody(inner, ctx);
     if (value === undefined) {
       if (inner === rawInner) return tok;
       return { ...tok, value: inner, text: `$(${inner})` };
     }
-    if (this.frames.length >= MAX_FRAME_DEPTH || this.framesCreated >= MAX_FRAMES) {
+    if (this.frames.length >= MAX_FRAME_DEPTH || this.framesCreated >= MAX_FRAMES_PER_EXPANSION) {
       this.tooDeep(tok.span, rawInner);
       return tok;
     }
@@ -113,7 +121,11 @@ export class Lexer {
   }
 
   private expandInside(tok: LexToken): LexToken {
-    const ctx: ExpandContext = { ...(this.expansion as ExpandContext), onTooDeep: (i) => this.tooDeep(tok.span, i) };
+    const ctx: ExpandContext = {
+      ...(this.expansion as ExpandContext),
+      budget: { left: EXPANSION_BUDGET },
+      onTooDeep: (i) => this.tooDeep(tok.span, i),
+    };
     const text = expandWith(tok.text, ctx);
     if (text === tok.text) return tok;
     const value = expandWith(tok.value, ctx);

@@ -46,6 +46,27 @@ const NOT_ALIAS = new Set([
   'MODEL',
 ]);
 
+/** Words that end a FROM clause. */
+const CLAUSE_END = new Set([
+  'WHERE',
+  'GROUP',
+  'ORDER',
+  'HAVING',
+  'UNION',
+  'EXCEPT',
+  'INTERSECT',
+  'MINUS',
+  'LIMIT',
+  'OFFSET',
+  'FETCH',
+  'WINDOW',
+  'QUALIFY',
+  'SELECT',
+  'SET',
+  'VALUES',
+  'RETURNING',
+]);
+
 function isOp(t: LexToken | undefined, text: string): boolean {
   return t !== undefined && t.kind === 'operator' && t.text === text;
 }
@@ -113,26 +134,39 @@ export function sqlTables(tokens: readonly LexToken[]): SqlTable[] {
       i = j + 1;
     }
   }
-  // Paren kinds: true = subquery / grouping (FROM counts), false = a call's arguments.
-  const parens: boolean[] = [];
-  for (let i = 0; i < tokens.length; i++) {
+  // Per paren level: does FROM count here (subquery or top level), and are we inside a FROM clause?
+  const countable: boolean[] = [true];
+  const inFrom: boolean[] = [false];
+  let i = 0;
+  while (i < tokens.length) {
     const t = tokens[i] as LexToken;
+    const level = countable.length - 1;
     if (isOp(t, '(')) {
       const prev = tokens[i - 1];
       const next = word(tokens[i + 1]);
       const isCall =
         prev !== undefined && prev.kind === 'identifier' && !NOT_ALIAS.has(prev.upper) && prev.upper !== 'IN';
-      parens.push(next === 'SELECT' || next === 'WITH' || !isCall);
+      countable.push(next === 'SELECT' || next === 'WITH' || !isCall);
+      inFrom.push(false);
+      i++;
       continue;
     }
     if (isOp(t, ')')) {
-      parens.pop();
+      if (countable.length > 1) {
+        countable.pop();
+        inFrom.pop();
+      }
+      i++;
       continue;
     }
     const w = word(t);
-    if ((w === 'FROM' || w === 'JOIN') && (parens.length === 0 || parens[parens.length - 1] === true)) {
-      readTableList(tokens, i + 1, w === 'FROM', ctes, tables);
+    if (countable[level] === true && (w === 'FROM' || w === 'JOIN' || (isOp(t, ',') && inFrom[level] === true))) {
+      if (w === 'FROM') inFrom[level] = true;
+      i = readTableList(tokens, i + 1, w !== 'JOIN', ctes, tables);
+      continue;
     }
+    if (CLAUSE_END.has(w)) inFrom[level] = false;
+    i++;
   }
   return tables;
 }
@@ -149,23 +183,23 @@ function skipParens(tokens: readonly LexToken[], open: number): number {
   return tokens.length;
 }
 
+/** Reads `table [alias] [, table [alias]]…` from `from`; returns the index after it. */
 function readTableList(
   tokens: readonly LexToken[],
   from: number,
   allowList: boolean,
   ctes: ReadonlySet<string>,
   out: SqlTable[],
-): void {
+): number {
   let i = from;
   for (;;) {
     const first = tokens[i];
-    if (first === undefined) return;
+    if (first === undefined) return i;
     if (isOp(first, '(')) {
       // A derived table: its own FROM is found by the main scan. Skip it and its alias.
       i = skipParens(tokens, i);
     } else {
-      if (!isNamePart(first) || NOT_ALIAS.has(word(first))) return;
-      if (first.kind === 'identifier' && (first.upper === 'LATERAL' || first.upper === 'ONLY')) return;
+      if (!isNamePart(first) || NOT_ALIAS.has(word(first))) return i;
       const parts = partsOf(first);
       let last = first;
       i++;
@@ -183,7 +217,7 @@ function readTableList(
         i += 2;
       }
       // A table-valued function or connector pseudo-SQL (`FROM JSON (wrap on) …`) is not a table.
-      if (isOp(tokens[i], '(')) return;
+      if (isOp(tokens[i], '(')) return i;
       let alias: string | null = null;
       if (word(tokens[i]) === 'AS' && isNamePart(tokens[i + 1])) {
         alias = (tokens[i + 1] as LexToken).value;
@@ -200,7 +234,7 @@ function readTableList(
         out.push({ kind: 'SqlTable', name, parts, alias, span: { start: first.span.start, end: last.span.end } });
       }
     }
-    if (!allowList || !isOp(tokens[i], ',')) return;
+    if (!allowList || !isOp(tokens[i], ',')) return i;
     i++;
   }
 }

@@ -1,0 +1,172 @@
+import { readFile } from 'node:fs/promises';
+import type { FileFormatOptions } from '@qixflow/script';
+import { type Cell, type Dual, textDual } from '../data/loaded-model.js';
+import { ExecutionError } from './script-error.js';
+
+/** A table read from a file: field names and rows of cells. */
+export interface RawTable {
+  fields: string[];
+  rows: Cell[][];
+}
+
+/**
+ * The simulator's QVD format: QVDs are written by STORE as JSON (the real format is binary and
+ * out of scope), keeping duals so dates and numbers survive a round trip.
+ */
+interface QvdJson {
+  qvd: 1;
+  table: string;
+  fields: string[];
+  rows: ([string, number | null] | null)[][];
+}
+
+/** Reads a data file in the format its extension and format spec say: qvd (JSON), txt/csv, json. */
+export async function readDataFile(path: string, format: Partial<FileFormatOptions>): Promise<RawTable> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new ExecutionError(
+      code === 'ENOENT' ? `Cannot open file: '${path}'` : `Cannot read file '${path}' (${code})`,
+    );
+  }
+  const type = format.fileType ?? extensionType(path);
+  if (type === 'qvd') return fromQvd(text, path);
+  if (type === 'json') return fromJson(text, path);
+  if (type === 'txt' || type === 'csv' || type === null) return fromDelimited(text, format);
+  throw new ExecutionError(`File format '${type}' is not supported by the simulator (supported: qvd, txt/csv, json)`);
+}
+
+/** Writes a table as the simulator's QVD (JSON) or as delimited text. */
+export function serializeTable(
+  table: string,
+  fields: readonly string[],
+  rows: readonly (readonly Cell[])[],
+  type: 'qvd' | 'txt',
+): string {
+  if (type === 'qvd') {
+    const qvd: QvdJson = {
+      qvd: 1,
+      table,
+      fields: [...fields],
+      rows: rows.map((row) => row.map((c) => (c === null ? null : [c.text, Number.isNaN(c.num) ? null : c.num]))),
+    };
+    return JSON.stringify(qvd);
+  }
+  const quote = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const lines = [fields.map(quote).join(','), ...rows.map((row) => row.map((c) => quote(c?.text ?? '')).join(','))];
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+function extensionType(path: string): string | null {
+  const match = /\.([a-z0-9]+)$/i.exec(path);
+  const ext = match?.[1]?.toLowerCase();
+  if (ext === 'qvd' || ext === 'json') return ext;
+  if (ext === 'csv' || ext === 'txt' || ext === 'tab') return 'txt';
+  return null;
+}
+
+function fromQvd(text: string, path: string): RawTable {
+  let parsed: QvdJson;
+  try {
+    parsed = JSON.parse(text) as QvdJson;
+  } catch {
+    throw new ExecutionError(`'${path}' is not a QVD written by the simulator`);
+  }
+  if (parsed?.qvd !== 1 || !Array.isArray(parsed.fields) || !Array.isArray(parsed.rows)) {
+    throw new ExecutionError(`'${path}' is not a QVD written by the simulator`);
+  }
+  return {
+    fields: parsed.fields,
+    rows: parsed.rows.map((row) =>
+      row.map((c) => (c === null ? null : ({ text: c[0], num: c[1] ?? Number.NaN } as Dual))),
+    ),
+  };
+}
+
+function fromJson(text: string, path: string): RawTable {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ExecutionError(`'${path}' is not valid JSON`);
+  }
+  const records = Array.isArray(parsed) ? parsed : undefined;
+  if (!records || records.some((r) => typeof r !== 'object' || r === null || Array.isArray(r))) {
+    throw new ExecutionError(`'${path}': a JSON file must hold an array of objects`);
+  }
+  const fields: string[] = [];
+  for (const record of records as Record<string, unknown>[])
+    for (const key of Object.keys(record)) if (!fields.includes(key)) fields.push(key);
+  const rows = (records as Record<string, unknown>[]).map((record) =>
+    fields.map((f): Cell => {
+      const value = record[f];
+      if (value === null || value === undefined) return null;
+      if (typeof value === 'number') return { text: String(value), num: value };
+      if (typeof value === 'boolean') return { text: value ? 'true' : 'false', num: value ? -1 : 0 };
+      return textDual(typeof value === 'string' ? value : JSON.stringify(value));
+    }),
+  );
+  return { fields, rows };
+}
+
+/** Delimited text: header from the first line with `embedded labels`, `@1…@n` with `no labels`. */
+function fromDelimited(text: string, format: Partial<FileFormatOptions>): RawTable {
+  const delimiter = format.delimiter ?? guessDelimiter(text);
+  const quoting = format.quoting ?? 'standard';
+  let lines = splitRecords(text.replace(/^\uFEFF/, ''), delimiter, quoting);
+  lines = lines.slice(format.headerLines ?? 0).filter((l) => !(l.length === 1 && l[0] === ''));
+  const labels = format.labels ?? 'embedded';
+  const header = labels === 'none' ? (lines[0] ?? []).map((_, i) => `@${i + 1}`) : (lines.shift() ?? []);
+  const rows = lines.map((cells) =>
+    header.map((_, i): Cell => {
+      const value = cells[i];
+      return value === undefined || value === '' ? null : textDual(value);
+    }),
+  );
+  return { fields: header.map((h) => h.trim()), rows };
+}
+
+function guessDelimiter(text: string): string {
+  const first = text.split(/\r?\n/, 1)[0] ?? '';
+  for (const candidate of [',', ';', '\t', '|']) if (first.includes(candidate)) return candidate;
+  return ',';
+}
+
+function splitRecords(text: string, delimiter: string, quoting: 'standard' | 'msq' | 'none'): string[][] {
+  const records: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let inQuotes = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (inQuotes) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else inQuotes = false;
+      } else cell += ch;
+      continue;
+    }
+    if (ch === '"' && quoting !== 'none' && cell === '') {
+      inQuotes = true;
+    } else if (text.startsWith(delimiter, i)) {
+      row.push(cell);
+      cell = '';
+      i += delimiter.length - 1;
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell);
+      records.push(row);
+      row = [];
+      cell = '';
+    } else cell += ch;
+  }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    records.push(row);
+  }
+  return records;
+}

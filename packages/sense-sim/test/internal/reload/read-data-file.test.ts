@@ -1,0 +1,92 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readDataFile, serializeTable } from '../../../src/internal/reload/read-data-file.js';
+import { runSql } from '../../../src/internal/reload/run-sql.js';
+
+async function dir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'qixflow-reload-'));
+}
+
+describe('data files', () => {
+  it('reads delimited text with embedded labels, quotes and empty cells (null)', async () => {
+    const d = await dir();
+    await writeFile(join(d, 'a.csv'), 'Id,Name,Amount\r\n1,"Smith, John",12.5\r\n2,,"7"\r\n');
+    const table = await readDataFile(join(d, 'a.csv'), {});
+    expect(table.fields).toEqual(['Id', 'Name', 'Amount']);
+    expect(table.rows).toEqual([
+      [
+        { text: '1', num: 1 },
+        { text: 'Smith, John', num: Number.NaN },
+        { text: '12.5', num: 12.5 },
+      ],
+      [{ text: '2', num: 2 }, null, { text: '7', num: 7 }],
+    ]);
+  });
+
+  it('reads no-label files as @1…@n and honours the delimiter', async () => {
+    const d = await dir();
+    await writeFile(join(d, 'b.txt'), 'x;1\ny;2\n');
+    const table = await readDataFile(join(d, 'b.txt'), { labels: 'none', delimiter: ';' });
+    expect(table.fields).toEqual(['@1', '@2']);
+    expect(table.rows.map((r) => r.map((c) => c?.text))).toEqual([
+      ['x', '1'],
+      ['y', '2'],
+    ]);
+  });
+
+  it('round-trips the simulator QVD keeping duals (a date stays a number with its text)', async () => {
+    const d = await dir();
+    const rows = [[{ text: '2025-01-31', num: 45688 }, null, { text: 'abc', num: Number.NaN }]];
+    await writeFile(join(d, 't.qvd'), serializeTable('T', ['D', 'N', 'S'], rows, 'qvd'));
+    const table = await readDataFile(join(d, 't.qvd'), {});
+    expect(table.fields).toEqual(['D', 'N', 'S']);
+    expect(table.rows).toEqual(rows);
+  });
+
+  it('reads JSON arrays of objects', async () => {
+    const d = await dir();
+    await writeFile(
+      join(d, 'c.json'),
+      JSON.stringify([
+        { a: 1, b: 'x' },
+        { a: 2, c: true },
+      ]),
+    );
+    const table = await readDataFile(join(d, 'c.json'), {});
+    expect(table.fields).toEqual(['a', 'b', 'c']);
+    expect(table.rows[1]).toEqual([{ text: '2', num: 2 }, null, { text: 'true', num: -1 }]);
+  });
+
+  it('says which file is missing', async () => {
+    await expect(readDataFile('/no/such/file.csv', {})).rejects.toThrow("Cannot open file: '/no/such/file.csv'");
+  });
+});
+
+describe('SQL against the simulated databases', () => {
+  it('answers SELECT columns (with aliases) FROM schema.table from the connection folder', async () => {
+    const d = await dir();
+    await writeFile(join(d, 'dbo.Orders.csv'), 'OrderID,Status,Amount\n1,open,10\n2,closed,20\n');
+    const all = await runSql('SELECT * FROM dbo.Orders;', d, 'SalesDB');
+    expect(all.fields).toEqual(['OrderID', 'Status', 'Amount']);
+    const some = await runSql('SELECT\n  OrderID,\n  Status AS OrderStatus\nFROM [dbo].[Orders]', d, 'SalesDB');
+    expect(some.fields).toEqual(['OrderID', 'OrderStatus']);
+    expect(some.rows.map((r) => r.map((c) => c?.text))).toEqual([
+      ['1', 'open'],
+      ['2', 'closed'],
+    ]);
+  });
+
+  it('refuses what it does not support and unknown tables/columns, with clear messages', async () => {
+    const d = await dir();
+    await writeFile(join(d, 'dbo.Orders.csv'), 'OrderID\n1\n');
+    await expect(runSql('SELECT * FROM dbo.Orders o JOIN dbo.Lines l ON o.id = l.id', d, 'SalesDB')).rejects.toThrow(
+      "SQL not supported by the simulator's SalesDB connection",
+    );
+    await expect(runSql('SELECT * FROM dbo.Nope', d, 'SalesDB')).rejects.toThrow("table 'dbo.Nope' does not exist");
+    await expect(runSql('SELECT Missing FROM dbo.Orders', d, 'SalesDB')).rejects.toThrow(
+      "invalid column name 'Missing'",
+    );
+  });
+});
