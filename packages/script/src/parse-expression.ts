@@ -16,7 +16,10 @@ export interface ParseExpressionOptions {
 
 /** What {@link parseExpression} returns. */
 export interface ParseExpressionResult {
-  /** The expression; an `InvalidExpression` holding the whole text when it has a syntax error. */
+  /**
+   * The expression; an `InvalidExpression` holding the whole text when it has a syntax error. Lexical
+   * problems (an unterminated quote) are reported but do not make the expression invalid by themselves.
+   */
   readonly ast: Expression;
   readonly diagnostics: readonly Diagnostic[];
 }

@@ -182,7 +182,12 @@ describe('the demo apps’ scripts', () => {
       'Targets: LOAD FROM lib://DataFiles/SalesTargets.csv',
       'Calendar: LOAD <- LOAD AUTOGENERATE',
     ]);
-    expect(outputs(topLoad(loadNamed(ast, 'Targets')))).toEqual(['Region', 'TargetYear', 'TargetQuarter', 'SalesTarget']);
+    expect(outputs(topLoad(loadNamed(ast, 'Targets')))).toEqual([
+      'Region',
+      'TargetYear',
+      'TargetQuarter',
+      'SalesTarget',
+    ]);
     const reps = topLoad(loadNamed(ast, 'SalesReps')).source;
     if (reps.kind !== 'InlineSource') throw new Error('expected INLINE');
     expect(reps.fields).toEqual(['SalesRepID', 'SalesRep', 'Team']);
@@ -248,11 +253,17 @@ describe('the demo apps’ scripts', () => {
       'STORE SalesFact -> $(vModelPath)/SalesFact.qvd',
       'DROP table SalesFact,DimCustomer,DimProduct',
     ]);
-    expect(fieldsOf(field(topLoad(loadNamed(ast, 'DimCustomer')), 'Region').expression).mappings).toEqual(['RegionMap']);
+    expect(fieldsOf(field(topLoad(loadNamed(ast, 'DimCustomer')), 'Region').expression).mappings).toEqual([
+      'RegionMap',
+    ]);
     const [top, base] = chainOf(loadNamed(ast, 'SalesFact')) as LoadQuery[];
     expect(outputs(top as LoadQuery)).toEqual(['*', 'Margin']);
     expect(printExpression((base as LoadQuery).where as Expression)).toBe("OrderStatus <> 'CANCELLED'");
-    expect(fieldsOf(field(base as LoadQuery, 'Sales').expression).fields).toEqual(['Quantity', 'UnitPrice', 'Discount']);
+    expect(fieldsOf(field(base as LoadQuery, 'Sales').expression).fields).toEqual([
+      'Quantity',
+      'UnitPrice',
+      'Discount',
+    ]);
   });
 });
 
