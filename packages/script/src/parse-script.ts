@@ -1,7 +1,7 @@
 import type { Script } from './ast.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { VariableEnvironment } from './expand-variables.js';
-import { lookupIn } from './expand-variables.js';
+import { environmentToMap } from './internal/environment.js';
 import { wholeSpan } from './internal/position.js';
 import { ScriptParser } from './internal/script-parser.js';
 
@@ -47,21 +47,6 @@ function validate(text: unknown, options: unknown): asserts options is ParseScri
   if (o.evaluate !== undefined && typeof o.evaluate !== 'function') {
     throw new TypeError(`parseScript: options.evaluate must be a function, got ${typeof o.evaluate}`);
   }
-}
-
-/** Copies the caller's environment (it is never mutated). */
-export function environmentToMap(env: VariableEnvironment): Map<string, string> {
-  const map = new Map<string, string>();
-  if (env instanceof Map) {
-    for (const [k, v] of env) if (typeof v === 'string') map.set(k, v);
-    return map;
-  }
-  const lookup = lookupIn(env);
-  for (const k of Object.keys(env)) {
-    const v = lookup(k);
-    if (typeof v === 'string') map.set(k, v);
-  }
-  return map;
 }
 
 /**

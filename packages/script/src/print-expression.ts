@@ -50,8 +50,11 @@ function print(e: Expression): string {
       if (e.distinct) parts.push(e.distinct.toUpperCase());
       if (e.all) parts.push('ALL');
       if (e.total) parts.push(printTotal(e.total));
-      const args = e.args.map(print).join(', ');
-      if (args) parts.push(args);
+      const args = e.args.map(print);
+      // `Sum(DISTINCT -x)` would read DISTINCT as a field minus x.
+      const first = args[0];
+      if (parts.length > 0 && first !== undefined && /^[-+]/.test(first)) args[0] = `(${first})`;
+      if (args.length > 0) parts.push(args.join(', '));
       return `${e.name}(${parts.join(' ')})`;
     }
   }
@@ -122,7 +125,16 @@ function printElementSet(s: ElementSet, required: number): string {
   }
 }
 
-/** Prints a set expression `{…}`. */
+/**
+ * Prints a set expression `{…}` canonically.
+ *
+ * @example
+ * ```ts
+ * const { ast } = parseExpression("Sum({$<Year={2024},Region-={'EU'}>+1<Year={2023}>} Sales)");
+ * if (ast.kind === 'FunctionCall' && ast.set) printSetExpression(ast.set);
+ * // "{$<Year={2024}, Region-={'EU'}> + 1<Year={2023}>}"
+ * ```
+ */
 export function printSetExpression(set: SetExpression): string {
   return `{${printSetOperand(set.operand, 1)}}`;
 }

@@ -43,6 +43,13 @@ describe('parseScript: tabs, comments, variables', () => {
     ]);
   });
 
+  it('reads REM and TRACE text raw, even with unbalanced quotes', () => {
+    expect(body("REM 'quoted remark;\nTRACE [unclosed bracket;")).toMatchObject([
+      { kind: 'Comment', style: 'rem', text: "'quoted remark" },
+      { kind: 'Trace', text: '[unclosed bracket' },
+    ]);
+  });
+
   it('reads SET values raw, and what the variable holds', () => {
     expect(body("SET a = 'x;y';\nSET b=3+4;\nSET c = [it's];\nSET d =;")).toMatchObject([
       { kind: 'Set', name: 'a', raw: "'x;y'", value: 'x;y' },
@@ -55,7 +62,8 @@ describe('parseScript: tabs, comments, variables', () => {
   it('reads LET with an expression, and the keyword-less form that ends at the line end', () => {
     const [a, b, c] = body('LET a = Today() - 1;\nb = $(a) + 1\nLET c = ;');
     expect(a).toMatchObject({ kind: 'Let', name: 'a' });
-    expect(printExpression((b as { expression: never }).expression)).toBe('$(a) + 1');
+    if (b?.kind !== 'Let' || b.expression === null) throw new Error('expected a LET with a value');
+    expect(printExpression(b.expression)).toBe('$(a) + 1');
     expect(c).toMatchObject({ kind: 'Let', name: 'c', expression: null });
   });
 
@@ -166,14 +174,18 @@ describe('parseScript: LOAD', () => {
     expect(prefixesOf('LEFT JOIN (T) LOAD * RESIDENT x;')).toEqual([{ kind: 'JoinPrefix', type: 'left', table: 'T' }]);
     expect(prefixesOf('JOIN LOAD * RESIDENT x;')).toEqual([{ kind: 'JoinPrefix', type: null, table: null }]);
     expect(prefixesOf('OUTER JOIN LOAD * RESIDENT x;')).toEqual([{ kind: 'JoinPrefix', type: 'outer', table: null }]);
-    expect(prefixesOf('INNER KEEP ([T 2]) LOAD * RESIDENT x;')).toEqual([{ kind: 'KeepPrefix', type: 'inner', table: 'T 2' }]);
+    expect(prefixesOf('INNER KEEP ([T 2]) LOAD * RESIDENT x;')).toEqual([
+      { kind: 'KeepPrefix', type: 'inner', table: 'T 2' },
+    ]);
     expect(prefixesOf('M: MAPPING LOAD a, b RESIDENT x;')).toEqual([{ kind: 'MappingPrefix' }]);
     expect(prefixesOf('CROSSTABLE(Month, Sales) LOAD * RESIDENT x;')).toEqual([
       { kind: 'CrossTablePrefix', attributeField: 'Month', dataField: 'Sales', qualifierFields: null },
     ]);
     expect(prefixesOf('GENERIC LOAD * RESIDENT x;')).toEqual([{ kind: 'GenericPrefix' }]);
     expect(load('FIRST 10 LOAD * RESIDENT x;').prefixes).toMatchObject([{ kind: 'FirstPrefix', count: { value: 10 } }]);
-    expect(load('SAMPLE 0.5 LOAD * RESIDENT x;').prefixes).toMatchObject([{ kind: 'SamplePrefix', probability: { value: 0.5 } }]);
+    expect(load('SAMPLE 0.5 LOAD * RESIDENT x;').prefixes).toMatchObject([
+      { kind: 'SamplePrefix', probability: { value: 0.5 } },
+    ]);
     expect(prefixesOf('BUFFER (Stale After 7 Days) LOAD * RESIDENT x;')).toEqual([
       { kind: 'BufferPrefix', options: 'Stale After 7 Days' },
     ]);
@@ -187,20 +199,25 @@ describe('parseScript: LOAD', () => {
     expect(load('INTERVALMATCH(Date) LOAD s, e RESIDENT x;').prefixes).toMatchObject([
       { kind: 'IntervalMatchPrefix', args: [{ name: 'Date' }] },
     ]);
-    expect(load("HIERARCHY(Id, Parent, Name, ParentName, Name, Path, '/', Depth) LOAD * RESIDENT x;").prefixes).toMatchObject([
-      { kind: 'HierarchyPrefix' },
-    ]);
+    expect(
+      load("HIERARCHY(Id, Parent, Name, ParentName, Name, Path, '/', Depth) LOAD * RESIDENT x;").prefixes,
+    ).toMatchObject([{ kind: 'HierarchyPrefix' }]);
     expect(load('HIERARCHYBELONGSTO(Id, Parent, Name, AId, AName) LOAD * RESIDENT x;').prefixes).toMatchObject([
       { kind: 'HierarchyBelongsToPrefix' },
     ]);
-    expect(load('WHEN $(vOn) = 1 LOAD * RESIDENT x;').prefixes).toMatchObject([{ kind: 'ConditionPrefix', type: 'when' }]);
+    expect(load('WHEN $(vOn) = 1 LOAD * RESIDENT x;').prefixes).toMatchObject([
+      { kind: 'ConditionPrefix', type: 'when' },
+    ]);
     expect(load('$(vPrefix) LOAD * RESIDENT x;').prefixes).toMatchObject([
       { kind: 'ExpansionPrefix', expansion: { name: 'vPrefix' } },
     ]);
   });
 
   it('accepts the label between prefixes too', () => {
-    expect(load('LEFT JOIN (A) B: LOAD * RESIDENT x;')).toMatchObject({ label: 'B', prefixes: [{ kind: 'JoinPrefix' }] });
+    expect(load('LEFT JOIN (A) B: LOAD * RESIDENT x;')).toMatchObject({
+      label: 'B',
+      prefixes: [{ kind: 'JoinPrefix' }],
+    });
   });
 });
 
@@ -235,9 +252,11 @@ describe('parseScript: SQL and connections', () => {
   });
 
   it('reads CONNECT statements and DISCONNECT', () => {
-    expect(body(
-      "LIB CONNECT TO 'Sales DB';\nLIB CONNECT TO myconnection;\nODBC CONNECT64 TO [DSN=x;UID=a] (XUserId is abc, XPassword is def);\nOLEDB CONNECT TO [Provider=SQLOLEDB;Data Source=db];\nCUSTOM CONNECT TO \"Provider=QvRest;url=http://x\";\nCONNECT TO 'dsn';\nDISCONNECT;",
-    ).map((s) => withoutSpans(s))).toEqual([
+    expect(
+      body(
+        "LIB CONNECT TO 'Sales DB';\nLIB CONNECT TO myconnection;\nODBC CONNECT64 TO [DSN=x;UID=a] (XUserId is abc, XPassword is def);\nOLEDB CONNECT TO [Provider=SQLOLEDB;Data Source=db];\nCUSTOM CONNECT TO \"Provider=QvRest;url=http://x\";\nCONNECT TO 'dsn';\nDISCONNECT;",
+      ).map((s) => withoutSpans(s)),
+    ).toEqual([
       { kind: 'Connect', provider: 'lib', bitness: null, target: 'Sales DB', options: null },
       { kind: 'Connect', provider: 'lib', bitness: null, target: 'myconnection', options: null },
       {
@@ -257,7 +276,11 @@ describe('parseScript: SQL and connections', () => {
 
 describe('parseScript: table and field statements', () => {
   it('reads STORE with and without a field list and format', () => {
-    expect(body('STORE T INTO [lib://QVDs/T.qvd] (qvd);\nSTORE a, b AS c FROM T INTO lib://QVDs/T.csv (txt);\nSTORE * FROM T INTO x.parquet (parquet);\nSTORE T INTO x.qvd;')).toMatchObject([
+    expect(
+      body(
+        'STORE T INTO [lib://QVDs/T.qvd] (qvd);\nSTORE a, b AS c FROM T INTO lib://QVDs/T.csv (txt);\nSTORE * FROM T INTO x.parquet (parquet);\nSTORE T INTO x.qvd;',
+      ),
+    ).toMatchObject([
       { kind: 'Store', table: 'T', fields: null, path: 'lib://QVDs/T.qvd', format: { specs: [{ name: 'qvd' }] } },
       { kind: 'Store', table: 'T', fields: [{ alias: null }, { alias: 'c' }], path: 'lib://QVDs/T.csv' },
       { kind: 'Store', table: 'T', fields: [{ kind: 'LoadStar' }], format: { specs: [{ name: 'parquet' }] } },
@@ -266,7 +289,11 @@ describe('parseScript: table and field statements', () => {
   });
 
   it('reads DROP, RENAME and ALIAS', () => {
-    expect(body('DROP TABLE T;\nDROP TABLES A, [B C];\nDROP FIELDS x, y FROM A, B;\nRENAME TABLE a TO b;\nRENAME FIELDS a TO b, [c d] TO e;\nRENAME FIELDS USING M;\nALIAS a AS b;').map((s) => withoutSpans(s))).toEqual([
+    expect(
+      body(
+        'DROP TABLE T;\nDROP TABLES A, [B C];\nDROP FIELDS x, y FROM A, B;\nRENAME TABLE a TO b;\nRENAME FIELDS a TO b, [c d] TO e;\nRENAME FIELDS USING M;\nALIAS a AS b;',
+      ).map((s) => withoutSpans(s)),
+    ).toEqual([
       { kind: 'Drop', target: 'table', names: ['T'], from: [] },
       { kind: 'Drop', target: 'table', names: ['A', 'B C'], from: [] },
       { kind: 'Drop', target: 'field', names: ['x', 'y'], from: ['A', 'B'] },
@@ -286,7 +313,7 @@ describe('parseScript: table and field statements', () => {
   });
 
   it('reads QUALIFY / UNQUALIFY with names, * and quoted patterns', () => {
-    expect(body("QUALIFY *;\nQUALIFY a, \"b*\", 'Key*';\nUNQUALIFY *ID, [x y];")).toMatchObject([
+    expect(body('QUALIFY *;\nQUALIFY a, "b*", \'Key*\';\nUNQUALIFY *ID, [x y];')).toMatchObject([
       { kind: 'Qualify', fields: ['*'] },
       { kind: 'Qualify', fields: ['a', 'b*', 'Key*'] },
       { kind: 'Unqualify', fields: ['*ID', 'x y'] },
@@ -294,7 +321,11 @@ describe('parseScript: table and field statements', () => {
   });
 
   it('reads COMMENT, TAG and UNTAG', () => {
-    expect(body("COMMENT TABLE T WITH 'About T';\nCOMMENT FIELDS a, b WITH \"Two\";\nCOMMENT FIELDS USING CM;\nTAG FIELD a WITH '$key';\nUNTAG FIELDS a, b WITH 'x', 'y';\nTAG FIELDS USING TM;").map((s) => withoutSpans(s))).toEqual([
+    expect(
+      body(
+        "COMMENT TABLE T WITH 'About T';\nCOMMENT FIELDS a, b WITH \"Two\";\nCOMMENT FIELDS USING CM;\nTAG FIELD a WITH '$key';\nUNTAG FIELDS a, b WITH 'x', 'y';\nTAG FIELDS USING TM;",
+      ).map((s) => withoutSpans(s)),
+    ).toEqual([
       { kind: 'CommentStatement', target: 'table', names: ['T'], comment: 'About T', using: null },
       { kind: 'CommentStatement', target: 'field', names: ['a', 'b'], comment: 'Two', using: null },
       { kind: 'CommentStatement', target: 'field', names: [], comment: null, using: 'CM' },
@@ -305,7 +336,11 @@ describe('parseScript: table and field statements', () => {
   });
 
   it('reads BINARY, TRACE, SLEEP, SECTION, DIRECTORY', () => {
-    expect(body("BINARY [lib://Apps/Other.qvf];\nTRACE It's $(vDone) now;\nSLEEP 1000;\nSECTION ACCESS;\nSECTION APPLICATION;\nDIRECTORY lib://Data;\nDIRECTORY;").map((s) => withoutSpans(s))).toEqual([
+    expect(
+      body(
+        "BINARY [lib://Apps/Other.qvf];\nTRACE It's $(vDone) now;\nSLEEP 1000;\nSECTION ACCESS;\nSECTION APPLICATION;\nDIRECTORY lib://Data;\nDIRECTORY;",
+      ).map((s) => withoutSpans(s)),
+    ).toEqual([
       { kind: 'Binary', path: 'lib://Apps/Other.qvf' },
       { kind: 'Trace', text: "It's $(vDone) now" },
       { kind: 'Sleep', duration: { kind: 'NumberLiteral', value: 1000, raw: '1000' } },
@@ -319,7 +354,9 @@ describe('parseScript: table and field statements', () => {
 
 describe('parseScript: control statements', () => {
   it('reads IF / ELSEIF / ELSE / END IF, multi-line and on one line', () => {
-    const [st, oneLine] = body('IF $(vX) = 1 THEN\n  LET a = 1;\nELSEIF vY < 2 THEN\n  LET a = 2;\nELSE\n  LET a = 3;\nEND IF\nIF a THEN LET b = 1; ENDIF');
+    const [st, oneLine] = body(
+      'IF $(vX) = 1 THEN\n  LET a = 1;\nELSEIF vY < 2 THEN\n  LET a = 2;\nELSE\n  LET a = 3;\nEND IF\nIF a THEN LET b = 1; ENDIF',
+    );
     expect(st).toMatchObject({
       kind: 'If',
       branches: [{ body: [{ kind: 'Let' }] }, { body: [{ kind: 'Let' }] }],
@@ -351,7 +388,9 @@ describe('parseScript: control statements', () => {
   });
 
   it('reads DO … LOOP with WHILE / UNTIL at either end, and EXIT', () => {
-    expect(body('DO WHILE i < 10\n  LET i = i + 1;\n  EXIT DO UNLESS i < 5\nLOOP\nDO\nLOOP UNTIL i > 20')).toMatchObject([
+    expect(
+      body('DO WHILE i < 10\n  LET i = i + 1;\n  EXIT DO UNLESS i < 5\nLOOP\nDO\nLOOP UNTIL i > 20'),
+    ).toMatchObject([
       {
         kind: 'DoLoop',
         condition: { type: 'while' },
@@ -374,23 +413,39 @@ describe('parseScript: control statements', () => {
   });
 
   it('reads SUB … END SUB and CALL', () => {
-    expect(body("SUB Util.Log(msg, level)\n  TRACE $(msg);\n  EXIT SUB WHEN level > 2;\nEND SUB\nCALL Util.Log('x', 1)\nCALL Init;")).toMatchObject([
-      { kind: 'Sub', name: 'Util.Log', params: ['msg', 'level'], body: [{ kind: 'Trace' }, { kind: 'Exit', target: 'sub' }] },
+    expect(
+      body(
+        "SUB Util.Log(msg, level)\n  TRACE $(msg);\n  EXIT SUB WHEN level > 2;\nEND SUB\nCALL Util.Log('x', 1)\nCALL Init;",
+      ),
+    ).toMatchObject([
+      {
+        kind: 'Sub',
+        name: 'Util.Log',
+        params: ['msg', 'level'],
+        body: [{ kind: 'Trace' }, { kind: 'Exit', target: 'sub' }],
+      },
       { kind: 'Call', name: 'Util.Log', args: [{ value: 'x' }, { value: 1 }] },
       { kind: 'Call', name: 'Init', args: [] },
     ]);
   });
 
   it('ends control statement headers at the end of the line', () => {
-    const [ifSt] = body('IF a = 1 THEN\n-1 as x: LOAD 1 AUTOGENERATE 1;\nEND IF');
-    expect(ifSt).toMatchObject({ kind: 'If', branches: [{ condition: { kind: 'BinaryExpression', operator: '=' } }] });
-    expect(body('EXIT SCRIPT\nLET a = 1;')).toMatchObject([{ kind: 'Exit', target: 'script', condition: null }, { kind: 'Let' }]);
+    // Without LET, an assignment is a control statement: the next line is not part of it.
+    const r = parseScript('b = a\n* 2;');
+    expect(r.ast.body).toMatchObject([
+      { kind: 'Let', name: 'b', expression: { kind: 'FieldRef', name: 'a' } },
+      { kind: 'RawStatement', text: '* 2' },
+    ]);
+    expect(body('EXIT SCRIPT\nLET a = 1;')).toMatchObject([
+      { kind: 'Exit', target: 'script', condition: null },
+      { kind: 'Let' },
+    ]);
   });
 });
 
 describe('parseScript: positions', () => {
   it('gives every statement its start and end', () => {
-    const { ast } = parseScript("SET a = 1;\n\nT:\nLOAD x\nRESIDENT S;\nTRACE done;");
+    const { ast } = parseScript('SET a = 1;\n\nT:\nLOAD x\nRESIDENT S;\nTRACE done;');
     expect(ast.body.map((s) => [s.span.start.line, s.span.start.column, s.span.end.line, s.span.end.column])).toEqual([
       [1, 1, 1, 11],
       [3, 1, 5, 12],
@@ -402,7 +457,7 @@ describe('parseScript: positions', () => {
   });
 
   it('gives tokens from an expanded variable the span of the $(…) they came from', () => {
-    const text = "SET vFields = a, b;\nLOAD $(vFields) RESIDENT T;";
+    const text = 'SET vFields = a, b;\nLOAD $(vFields) RESIDENT T;';
     const { ast } = parseScript(text, { variables: {} });
     const q = (ast.body[1] as LoadStatement).query as LoadQuery;
     expect(q.fields.map((f) => (f.kind === 'LoadField' ? printExpression(f.expression) : '*'))).toEqual(['a', 'b']);
@@ -435,10 +490,13 @@ describe('parseScript: symbolic variable environments', () => {
   });
 
   it('expands parameterised variables and uses evaluate for $(=…) and other LETs', () => {
-    const r = parseScript("SET f = Upper($1) & '$2';\nLET t = Today();\nLOAD $(f(a, b)) AS x, $(=1+1) AS y, '$(t)' AS z AUTOGENERATE 1;", {
-      variables: {},
-      evaluate: (e) => (e === '1+1' ? '2' : e === 'Today()' ? '46000' : undefined),
-    });
+    const r = parseScript(
+      "SET f = Upper($1) & '$2';\nLET t = Today();\nLOAD $(f(a, b)) AS x, $(=1+1) AS y, '$(t)' AS z AUTOGENERATE 1;",
+      {
+        variables: {},
+        evaluate: (e) => (e === '1+1' ? '2' : e === 'Today()' ? '46000' : undefined),
+      },
+    );
     const q = (r.ast.body[2] as LoadStatement).query as LoadQuery;
     expect(q.fields.map((f) => (f.kind === 'LoadField' ? printExpression(f.expression) : ''))).toEqual([
       "Upper(a) & 'b'",
@@ -504,7 +562,9 @@ describe('parseScript: errors and recovery', () => {
   it('keeps the block structure when a header is broken', () => {
     const r = parseScript('IF a = THEN\nLET b = 1;\nEND IF\nTRACE x;');
     expect(r.ast.body.map((s) => s.kind)).toEqual(['If', 'Trace']);
-    expect(r.ast.body[0]).toMatchObject({ branches: [{ condition: { kind: 'InvalidExpression' }, body: [{ kind: 'Let' }] }] });
+    expect(r.ast.body[0]).toMatchObject({
+      branches: [{ condition: { kind: 'InvalidExpression' }, body: [{ kind: 'Let' }] }],
+    });
   });
 
   it('warns about a missing final semicolon', () => {

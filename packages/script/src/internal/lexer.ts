@@ -1,6 +1,6 @@
 import type { Position, Span } from '../ast.js';
-import type { ExpandContext } from '../expand-variables.js';
-import { expandWith, resolveExpansionBody } from '../expand-variables.js';
+import type { ExpandContext } from './expansion.js';
+import { expandWith, resolveExpansionBody } from './expansion.js';
 import { type LexToken, type ReportFn, Scanner } from './scanner.js';
 
 /** How deep expansions may nest while lexing, and how many may happen in one parse. */

@@ -1,6 +1,6 @@
 import type { FileFormat, FormatSpec, Position, Span } from '../ast.js';
 import type { Diagnostic, DiagnosticCode, DiagnosticSeverity } from '../diagnostic.js';
-import type { ExpandContext } from '../expand-variables.js';
+import type { ExpandContext } from './expansion.js';
 import { ExpressionParser, isNameToken, isOp, isWord, nameOf } from './expression-parser.js';
 import { Lexer } from './lexer.js';
 import { ParseError } from './parse-error.js';
@@ -58,6 +58,18 @@ export class ParserCore {
 
   report(code: DiagnosticCode, severity: DiagnosticSeverity, message: string, span: Span): void {
     this.diagnostics.push({ code, severity, message, span });
+  }
+
+  /**
+   * Forgets lexical diagnostics (unterminated quotes …) reported for text in [from, to): that text was
+   * looked ahead at as tokens but is then read raw (REM, TRACE).
+   */
+  dropLexicalDiagnostics(from: number, to: number): void {
+    const kept = this.diagnostics.filter(
+      (d) => !(d.code.startsWith('unterminated-') && d.span.start.offset >= from && d.span.start.offset < to),
+    );
+    this.diagnostics.length = 0;
+    this.diagnostics.push(...kept);
   }
 
   peek(k = 0): LexToken {

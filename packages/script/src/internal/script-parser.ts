@@ -336,8 +336,10 @@ export class ScriptParser {
   }
 
   private parseRem(): Comment {
-    const start = this.p.next().span.start;
+    const remTok = this.p.next();
+    const start = remTok.span.start;
     const raw = this.p.s.readRawUntilSemicolon();
+    this.p.dropLexicalDiagnostics(remTok.span.end.offset, raw.span.end.offset + 1);
     if (!raw.terminated) {
       this.p.report('missing-semicolon', 'warning', 'REM comment has no terminating ";".', {
         start: raw.span.end,

@@ -22,9 +22,9 @@ import type {
   TraceStatement,
   UnqualifyStatement,
 } from '../ast.js';
-import { expandWith } from '../expand-variables.js';
 import { printExpression } from '../print-expression.js';
 import { dollarParts, unquotePath } from './dollar.js';
+import { expandWith } from './expansion.js';
 import { dollarNode, isNameToken, isOp } from './expression-parser.js';
 import { parseFieldList } from './load-parser.js';
 import type { ParserCore } from './parser-core.js';
@@ -286,8 +286,10 @@ export function parseBinary(p: ParserCore): BinaryStatement {
 
 /** TRACE takes everything up to the first `;` verbatim (expanded when variables are tracked). */
 export function parseTrace(p: ParserCore): TraceStatement {
-  const start = p.next().span.start;
+  const traceTok = p.next();
+  const start = traceTok.span.start;
   const raw = p.s.readRawUntilSemicolon();
+  p.dropLexicalDiagnostics(traceTok.span.end.offset, raw.span.end.offset + 1);
   let text = raw.text.trim();
   const tracking = p.tracking;
   if (tracking && text.includes('$(')) {

@@ -1,7 +1,7 @@
 import { type FieldKind, fieldKind, fieldTags } from './field-tags.js';
 import { type FormatSettings, formatSettings } from './format-settings.js';
 import { type Cell, type Dual, type LoadedModel, numberDual } from './loaded-model.js';
-import { compareText } from './value-ops.js';
+import { compareText, toNumber } from './value-ops.js';
 
 /**
  * A field of the data model: its symbol table (the distinct values, in load order — a value's
@@ -29,7 +29,7 @@ export class ModelField {
     isDate: false,
     isTimestamp: false,
   };
-  /** `values[i].num` as a typed array, for aggregation loops that must not touch objects. */
+  /** The number of each value (NaN for text), as a typed array for aggregation loops that must not touch objects. */
   nums: Float64Array = new Float64Array(0);
   // Numbers and texts are separate symbol spaces: 1 and '1.0' loaded as numbers are one value.
   private readonly byNumber = new Map<number, number>();
@@ -269,7 +269,8 @@ export function buildAssociativeModel(loaded: LoadedModel): AssociativeModel {
       const row = rows[r] as readonly Cell[];
       for (let c = 0; c < width; c++) {
         const cell = row[c];
-        (columns[c] as Int32Array)[r] = cell === null || cell === undefined ? -1 : (tableFields[c] as ModelField).intern(cell);
+        (columns[c] as Int32Array)[r] =
+          cell === null || cell === undefined ? -1 : (tableFields[c] as ModelField).intern(cell);
       }
     }
     tableFields.forEach((field, c) => {
@@ -328,7 +329,7 @@ function finishFields(model: AssociativeModel, fields: readonly ModelField[]): v
   for (const field of fields) {
     const nums = new Float64Array(field.values.length);
     field.values.forEach((value, i) => {
-      nums[i] = value.num;
+      nums[i] = toNumber(value);
     });
     field.nums = nums;
     field.isHidden =
