@@ -138,7 +138,12 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     const sessions = new ProxySessionStore(clock, audit);
     const licences = new LicencePool(clock);
     const faults = new ProxyFaults();
-    const engine = await QixEngine.start({ version: config.engineVersion, site, workDir });
+    const engine = await QixEngine.start({
+      version: config.engineVersion,
+      site,
+      workDir,
+      reloadOnStart: config.reloadOnStart,
+    });
     const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 * 1024 });
     const qrs = new QrsRouter(site, audit);
     const defaultKey = createPublicKey(keys.publicKey);

@@ -67,6 +67,7 @@ export interface ResolvedOptions {
   hostname: string;
   site: string | SimSiteFixture | undefined;
   workDir: string | undefined;
+  reloadOnStart: boolean;
   engineVersion: string;
   directEngine: boolean;
   directEnginePort: number;
@@ -121,6 +122,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     hostname,
     site,
     workDir: json.workDir,
+    reloadOnStart: json.reloadOnStart ?? true,
     engineVersion: json.engineVersion ?? '12.2027.0',
     directEngine: json.directEngine ?? true,
     directEnginePort: json.directEnginePort ?? 0,

@@ -33,6 +33,10 @@ export interface SimulatorConfig {
    */
   workDir?: string;
   /**
+   * Reload every app that has a script when the simulator starts, in the order of the site's reload tasks (then the rest), so apps have data as on a real server. Default true.
+   */
+  reloadOnStart?: boolean;
+  /**
    * What EngineVersion reports. Default '12.2027.0'.
    */
   engineVersion?: string;
@@ -214,6 +218,10 @@ export const simConfigSchema = {
     "workDir": {
       "description": "Folder where the simulator keeps its data (a copy of the site's data folder, saved apps). Default: a new temporary folder removed on close.",
       "type": "string"
+    },
+    "reloadOnStart": {
+      "description": "Reload every app that has a script when the simulator starts, in the order of the site's reload tasks (then the rest), so apps have data as on a real server. Default true.",
+      "type": "boolean"
     },
     "engineVersion": {
       "description": "What EngineVersion reports. Default '12.2027.0'.",

@@ -6,6 +6,7 @@ import { OpenDoc } from './doc/open-doc.js';
 import type { Engine, EngineConnectionContext } from './engine.js';
 import { EngineFaults } from './engine-faults.js';
 import { handlerTables } from './handlers/handler-tables.js';
+import { reloadApp } from './reload/reload-app.js';
 import { Connection, type ConnectionDeps } from './rpc/connection.js';
 import type { EngineSession } from './session/engine-session.js';
 import { SessionRegistry } from './session/session-registry.js';
@@ -15,6 +16,8 @@ export interface QixEngineOptions {
   version: string;
   site: Site;
   workDir: string;
+  /** Reload the apps when the engine starts (and restarts). */
+  reloadOnStart: boolean;
 }
 
 /** Counters the simulator exposes for leak checks. */
@@ -46,7 +49,33 @@ export class QixEngine implements Engine {
   static async start(options: QixEngineOptions): Promise<QixEngine> {
     const engine = new QixEngine(options);
     await engine.apps.load();
+    if (options.reloadOnStart) await engine.reloadAll();
     return engine;
+  }
+
+  /**
+   * Reloads every app with a script: first in the order of the site's reload tasks (an extract
+   * app before the apps reading its QVDs), then the others. Script errors leave that app without
+   * data and are returned, not thrown.
+   */
+  async reloadAll(): Promise<{ appId: string; ok: boolean; error?: string }[]> {
+    const ordered: AppDoc[] = [];
+    for (const task of this.options.site.reloadTasks.values()) {
+      const app = this.apps.get(task.app.id);
+      if (app && !ordered.includes(app)) ordered.push(app);
+    }
+    for (const app of this.apps.list()) if (!ordered.includes(app)) ordered.push(app);
+    const results: { appId: string; ok: boolean; error?: string }[] = [];
+    for (const app of ordered) {
+      if (app.script.trim() === '') continue;
+      const outcome = await reloadApp(app, this.options.site);
+      results.push({
+        appId: app.id,
+        ok: outcome.ok,
+        ...(outcome.error ? { error: `line ${outcome.error.line}: ${outcome.error.message}` } : {}),
+      });
+    }
+    return results;
   }
 
   accept(socket: WebSocket, context: EngineConnectionContext): void {
@@ -60,6 +89,7 @@ export class QixEngine implements Engine {
   async restart(): Promise<void> {
     this.sessions.endAll();
     await this.apps.load();
+    if (this.options.reloadOnStart) await this.reloadAll();
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { PropertyTree, SimAppFixture } from '../../../generated/schemas.js';
+import type { LoadedModel } from '../../data/loaded-model.js';
 
 /** A generic object as the app stores it: properties and the ids of its children, in order. */
 export interface StoredObject {
@@ -39,6 +40,10 @@ export class AppDoc {
     bookmark: new Map(),
   };
   readonly stateNames: string[] = [];
+  /** The data model of the last successful reload (shared by every session; each has its own selections). */
+  data: LoadedModel | undefined;
+  /** A reload is running (a second one is refused). */
+  reloading = false;
   /** The fixture this app was loaded from (repository metadata kept on save). */
   readonly fixture: SimAppFixture;
   readonly #listeners = new Set<ChangeListener>();
@@ -66,6 +71,13 @@ export class AppDoc {
         this.library[kind].set(id, { properties: structuredClone(properties) });
       }
     }
+  }
+
+  /** Stores a reload's data model and tells every session. */
+  setData(model: LoadedModel, reloadTime: string): void {
+    this.data = model;
+    this.lastReloadTime = reloadTime;
+    this.changed('data:*', 'app');
   }
 
   /** Listens to changes; returns the function that stops listening. */

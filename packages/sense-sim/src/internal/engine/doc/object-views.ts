@@ -1,3 +1,4 @@
+import type { DataEngine } from '../../data/data-engine.js';
 import type { LibraryKind } from '../app/app-doc.js';
 import { computeLayout, computeLibraryLayout, type LayoutContext } from '../layout/compute-layout.js';
 import { fillPropertyDefaults } from '../layout/fill-defaults.js';
@@ -75,13 +76,12 @@ export function itemProperties(kind: LibraryKind, found: FoundItem): JsonRecord 
 export function itemLayout(session: EngineSession, doc: OpenDoc, kind: LibraryKind, found: FoundItem): JsonRecord {
   const deps = new Set<string>([dep.data('$')]);
   const meta = metaOf(found.persistence);
+  const evaluator = expressions(doc.data(), '$');
   const layout = computeLibraryLayout(kind, itemProperties(kind, found), {
     ...(meta ? { meta } : {}),
-    stringExpression: (expr) => stringValue(expr),
-    valueExpression: (expr) => numberValue(expr),
+    ...evaluator,
   });
   session.recordDependencies(dep.libraryItem(kind, found.id), deps);
-  void doc;
   return layout;
 }
 
@@ -98,7 +98,7 @@ export function appLayout(doc: OpenDoc): JsonRecord {
     qStateNames: [...app.stateNames],
     qMeta: app.isSessionApp ? {} : { privileges: [...PRIVILEGES, 'reload'] },
     qLocaleInfo: {},
-    qHasData: false,
+    qHasData: app.data !== undefined && !doc.noData,
     qReadOnly: false,
     qIsOpenedWithoutData: doc.noData,
     qIsSessionApp: app.isSessionApp,
@@ -164,7 +164,14 @@ export function hyperCubeData(
 ): JsonRecord[] {
   const props = effectiveProperties(doc, found);
   const def = definitionAt(props, path, 'qHyperCubeDef');
-  const cube = buildHyperCubeLayout({ ...def, qInitialDataFetch: checkPages(pages) }, noDataView, libraryItems(doc));
+  const paged = { ...def, qInitialDataFetch: checkPages(pages) };
+  const library = libraryItems(doc);
+  const data = doc.data();
+  const cube = buildHyperCubeLayout(
+    paged,
+    data ? data.hyperCube(paged, library, stateOf(def, props)) : noDataView,
+    library,
+  );
   session.addDependencies(dep.object(found.qId), [dep.data(stateOf(def, props))]);
   return cube.qDataPages as JsonRecord[];
 }
@@ -179,7 +186,14 @@ export function listObjectData(
 ): JsonRecord[] {
   const props = effectiveProperties(doc, found);
   const def = definitionAt(props, path, 'qListObjectDef');
-  const list = buildListObjectLayout({ ...def, qInitialDataFetch: checkPages(pages) }, noDataView, libraryItems(doc));
+  const paged = { ...def, qInitialDataFetch: checkPages(pages) };
+  const library = libraryItems(doc);
+  const data = doc.data();
+  const list = buildListObjectLayout(
+    paged,
+    data ? data.listObject(paged, library, stateOf(def, props)) : noDataView,
+    library,
+  );
   session.addDependencies(dep.object(found.qId), [dep.data(stateOf(def, props))]);
   return list.qDataPages as JsonRecord[];
 }
@@ -189,7 +203,9 @@ export function listObjectData(
 function layoutContext(doc: OpenDoc, found: FoundObject, props: JsonRecord, deps: Set<string>): LayoutContext {
   const meta = metaOf(found.persistence);
   const state = (def: Readonly<JsonRecord>): string => stateOf(def, props);
+  const objectState = stateOf({}, props);
   const library = libraryItems(doc, deps);
+  const data = doc.data();
   const listOf = (kind: LibraryKind, def: Readonly<JsonRecord>): JsonRecord => {
     deps.add(dep.library(kind));
     return {
@@ -203,20 +219,20 @@ function layoutContext(doc: OpenDoc, found: FoundObject, props: JsonRecord, deps
     ...(meta ? { meta } : {}),
     ...(doc.softPatched.has(found.qId) ? { hasSoftPatches: true } : {}),
     stringExpression: (expr) => {
-      deps.add(dep.data('$'));
-      return stringValue(expr);
+      deps.add(dep.data(objectState));
+      return expressions(data, objectState).stringExpression(expr);
     },
     valueExpression: (expr) => {
-      deps.add(dep.data('$'));
-      return numberValue(expr);
+      deps.add(dep.data(objectState));
+      return expressions(data, objectState).valueExpression(expr);
     },
     hyperCube: (def) => {
       deps.add(dep.data(state(def)));
-      return buildHyperCubeLayout(def, noDataView, library);
+      return buildHyperCubeLayout(def, data ? data.hyperCube(def, library, state(def)) : noDataView, library);
     },
     listObject: (def) => {
       deps.add(dep.data(state(def)));
-      return buildListObjectLayout(def, noDataView, library);
+      return buildListObjectLayout(def, data ? data.listObject(def, library, state(def)) : noDataView, library);
     },
     appObjectList: (def) => {
       const type = String(def.qType ?? '');
@@ -261,14 +277,16 @@ function layoutContext(doc: OpenDoc, found: FoundObject, props: JsonRecord, deps
         }),
       };
     },
-    fieldList: () => {
-      // Fields come from the data model; the data engine fills this once apps can reload.
-      deps.add(dep.allData);
-      return { qItems: [] };
+    fieldList: (def) => {
+      deps.add(dep.data('$'));
+      return data ? data.fieldList(def) : { qItems: [] };
     },
     selectionObject: (def) => {
-      deps.add(dep.data(state(def)));
-      return { qBackCount: 0, qForwardCount: 0, qSelections: [] };
+      const name = state(def);
+      deps.add(dep.data(name));
+      return data
+        ? (data.selectionObject({ ...def, qStateName: name }) as unknown as JsonRecord)
+        : { qBackCount: 0, qForwardCount: 0, qSelections: [] };
     },
   };
 }
@@ -349,12 +367,20 @@ function stateOf(def: Readonly<JsonRecord>, props: Readonly<JsonRecord>): string
   return typeof inherited === 'string' && inherited !== '' ? inherited : '$';
 }
 
-function stringValue(expr: string): string {
-  const value = evaluateConstant(expr);
-  return value === undefined ? '-' : String(value);
-}
-
-function numberValue(expr: string): number {
-  const value = evaluateConstant(expr);
-  return typeof value === 'number' ? value : Number.NaN;
+/** Expression evaluation in a state: the data engine's, or constants only when the app has no data. */
+function expressions(
+  data: DataEngine | undefined,
+  state: string,
+): { stringExpression(expr: string): string; valueExpression(expr: string): number } {
+  if (data && (state === '$' || data.state(state))) return data.expressionEvaluator(state);
+  return {
+    stringExpression: (expr) => {
+      const value = evaluateConstant(expr);
+      return value === undefined ? '-' : String(value);
+    },
+    valueExpression: (expr) => {
+      const value = evaluateConstant(expr);
+      return typeof value === 'number' ? value : Number.NaN;
+    },
+  };
 }

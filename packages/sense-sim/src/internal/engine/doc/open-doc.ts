@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { DataEngine } from '../../data/data-engine.js';
+import type { LoadedModel } from '../../data/loaded-model.js';
 import type { AppDoc, LibraryKind, StoredItem, StoredObject } from '../app/app-doc.js';
 import type { EngineObject } from '../model/engine-object.js';
 import type { Connection } from '../rpc/connection.js';
@@ -63,6 +65,8 @@ export class OpenDoc implements OpenDocLike {
   /** Soft patches per object (session only; in the layout, not in the properties). */
   readonly softPatched = new Map<string, Record<string, unknown>>();
   readonly #unsubscribe: () => void;
+  #data: DataEngine | undefined;
+  #dataFor: LoadedModel | undefined;
 
   constructor(session: EngineSession, app: AppDoc, noData: boolean) {
     this.session = session;
@@ -74,6 +78,29 @@ export class OpenDoc implements OpenDocLike {
       if (dependency.startsWith(DESTROYED)) session.destroyed([dependency.slice(DESTROYED.length)]);
       else session.changed(dependency);
     });
+  }
+
+  /**
+   * This session's data engine over the app's last reload (own selections), built on first use
+   * and rebuilt after a reload; undefined when the app has no data or was opened without data.
+   */
+  data(): DataEngine | undefined {
+    const loaded = this.app.data;
+    if (this.noData || !loaded) return undefined;
+    if (!this.#data || this.#dataFor !== loaded) {
+      const engine = new DataEngine(loaded, { variable: (name) => this.#variableDefinition(name) });
+      for (const state of this.app.stateNames) engine.addState(state);
+      this.#data = engine;
+      this.#dataFor = loaded;
+    }
+    return this.#data;
+  }
+
+  /** The definition of an app variable (GenericVariable) by name, for `$(name)` in expressions. */
+  #variableDefinition(name: string): string | undefined {
+    const found = this.findVariableByName(name);
+    const definition = found?.stored.properties.qDefinition;
+    return typeof definition === 'string' ? definition : undefined;
   }
 
   close(): void {

@@ -213,8 +213,11 @@ function progressData(request: RunningRequest | undefined, running: boolean): Re
     qUserInteractionWanted: false,
     qPersistentProgress: request?.progress.messages.join('\n') ?? '',
     qTransientProgress: '',
-    qErrorData: [],
-    qPersistentProgressMessages: [],
+    qErrorData: request?.progress.errors ?? [],
+    qPersistentProgressMessages: (request?.progress.messages ?? []).map((line) => ({
+      qMessageCode: 0,
+      qMessageParameters: [line],
+    })),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { QixEngine } from '../qix-engine.js';
+import { dataDocHandlers, fieldHandlers, objectSelectionHandlers } from './data-handlers.js';
 import { docHandlers } from './doc-handlers.js';
 import { genericObjectHandlers } from './generic-object-handlers.js';
 import { globalHandlers } from './global-handlers.js';
@@ -9,8 +10,9 @@ import { libraryHandlers } from './library-handlers.js';
 export function handlerTables(engine: QixEngine): Readonly<Record<string, HandlerTable>> {
   return {
     Global: globalHandlers(engine),
-    Doc: docHandlers(engine),
-    GenericObject: genericObjectHandlers(),
+    Doc: { ...docHandlers(engine), ...dataDocHandlers(engine) },
+    GenericObject: { ...genericObjectHandlers(), ...objectSelectionHandlers() },
+    Field: fieldHandlers(),
     ...libraryHandlers(),
   };
 }

@@ -23,8 +23,8 @@ export interface RunningRequest {
   handle: number;
   startedAt: number;
   controller: AbortController;
-  /** Progress reported by long handlers (reload). */
-  progress: { completed: number; total: number; messages: string[] };
+  /** Progress reported by long handlers (reload): persistent messages and script errors (qErrorData). */
+  progress: { completed: number; total: number; messages: string[]; errors: Record<string, unknown>[] };
 }
 
 interface HandleEntry {
@@ -209,7 +209,7 @@ export class Connection {
       handle,
       startedAt: Date.now(),
       controller: new AbortController(),
-      progress: { completed: 0, total: 0, messages: [] },
+      progress: { completed: 0, total: 0, messages: [], errors: [] },
     };
     if (id !== null) this.running.set(id, running);
     let outcome: { result: Record<string, unknown> } | { error: ReturnType<EngineError['toJSON']> };

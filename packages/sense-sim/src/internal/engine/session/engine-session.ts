@@ -138,6 +138,11 @@ export class EngineSession {
    */
   changed(dependency: string, direct?: { origin: Connection; objectKey: string }): void {
     const keys = new Set(this.#dependents.get(dependency) ?? []);
+    // A reload changes the data of every state.
+    if (dependency === 'data:*') {
+      for (const [dep, dependents] of this.#dependents)
+        if (dep.startsWith('data:')) for (const k of dependents) keys.add(k);
+    }
     if (this.objects.has(dependency)) keys.add(dependency);
     if (direct) keys.add(direct.objectKey);
     for (const key of keys) {

@@ -1,0 +1,353 @@
+import { type FieldKind, fieldKind, fieldTags } from './field-tags.js';
+import { type FormatSettings, formatSettings } from './format-settings.js';
+import { type Cell, type Dual, type LoadedModel, numberDual } from './loaded-model.js';
+import { compareText, toNumber } from './value-ops.js';
+
+/**
+ * A field of the data model: its symbol table (the distinct values, in load order — a value's
+ * `qElemNumber` is its index here; NULL is never a symbol) and where it occurs.
+ */
+export class ModelField {
+  readonly index: number;
+  readonly name: string;
+  /** The distinct values in load order. */
+  readonly values: Dual[] = [];
+  /** Tables holding the field (indexes into {@link AssociativeModel.tables}), in load order. */
+  readonly tables: number[] = [];
+  /** The symbol column of the field in each of its tables. */
+  readonly columns = new Map<number, Int32Array>();
+  readonly isSystem: boolean;
+  isHidden = false;
+  comment = '';
+  tags: readonly string[] = [];
+  kind: FieldKind = {
+    hasNumbers: false,
+    allNumeric: false,
+    allIntegers: false,
+    allText: false,
+    allAscii: false,
+    isDate: false,
+    isTimestamp: false,
+  };
+  /** The number of each value (NaN for text), as a typed array for aggregation loops that must not touch objects. */
+  nums: Float64Array = new Float64Array(0);
+  // Numbers and texts are separate symbol spaces: 1 and '1.0' loaded as numbers are one value.
+  private readonly byNumber = new Map<number, number>();
+  private readonly byText = new Map<string, number>();
+  private glyphs = -1;
+  private textRanks: Int32Array | undefined;
+
+  constructor(index: number, name: string, isSystem: boolean) {
+    this.index = index;
+    this.name = name;
+    this.isSystem = isSystem;
+  }
+
+  /** Number of distinct values (`qCardinal`). */
+  get cardinal(): number {
+    return this.values.length;
+  }
+
+  /** Whether the field links tables (a key field). */
+  get isKey(): boolean {
+    return this.tables.length > 1;
+  }
+
+  /** The element number of `value`, adding it to the symbol table when new. */
+  intern(value: Dual): number {
+    if (Number.isNaN(value.num)) {
+      const known = this.byText.get(value.text);
+      if (known !== undefined) return known;
+      this.byText.set(value.text, this.values.length);
+    } else {
+      const known = this.byNumber.get(value.num);
+      if (known !== undefined) return known;
+      this.byNumber.set(value.num, this.values.length);
+    }
+    this.values.push(value);
+    return this.values.length - 1;
+  }
+
+  /** The element number of a number, or -1. */
+  findNumber(num: number): number {
+    return this.byNumber.get(num) ?? -1;
+  }
+
+  /** The element number of a text value (exact text), or -1; numbers are also found by their text. */
+  findText(text: string): number {
+    const found = this.byText.get(text);
+    if (found !== undefined) return found;
+    for (let i = 0; i < this.values.length; i++) if (this.values[i]?.text === text) return i;
+    return -1;
+  }
+
+  /** The element number of a value (by number when it has one, else by text), or -1. */
+  find(value: Dual): number {
+    if (!Number.isNaN(value.num)) return this.findNumber(value.num);
+    return this.findText(value.text);
+  }
+
+  /** The value of element `elem`, or null for -1 (NULL). */
+  value(elem: number): Cell {
+    return elem < 0 ? null : (this.values[elem] ?? null);
+  }
+
+  /** The longest text of any value (`qApprMaxGlyphCount`). */
+  maxGlyphCount(): number {
+    if (this.glyphs < 0) {
+      let max = 0;
+      for (const value of this.values) if (value.text.length > max) max = value.text.length;
+      this.glyphs = max;
+    }
+    return this.glyphs;
+  }
+
+  /**
+   * The rank of each element in text order (ties broken by load order), computed once: sorting a
+   * list or cube by text then compares integers.
+   */
+  textRank(): Int32Array {
+    if (!this.textRanks) {
+      const order = Array.from({ length: this.values.length }, (_, i) => i);
+      const texts = this.values.map((value) => value.text);
+      order.sort((a, b) => compareText(texts[a] ?? '', texts[b] ?? '') || a - b);
+      const ranks = new Int32Array(order.length);
+      order.forEach((elem, rank) => {
+        ranks[elem] = rank;
+      });
+      this.textRanks = ranks;
+    }
+    return this.textRanks;
+  }
+}
+
+/** A table of the data model with one symbol column (element numbers, -1 for NULL) per field. */
+export class ModelTable {
+  readonly index: number;
+  readonly name: string;
+  readonly rowCount: number;
+  /** Field indexes, in the table's column order. */
+  readonly fields: readonly number[];
+  readonly columns: readonly Int32Array[];
+  readonly isSystem: boolean;
+  readonly comment: string;
+
+  constructor(
+    index: number,
+    name: string,
+    rowCount: number,
+    fields: readonly number[],
+    columns: readonly Int32Array[],
+    isSystem: boolean,
+    comment: string,
+  ) {
+    this.index = index;
+    this.name = name;
+    this.rowCount = rowCount;
+    this.fields = fields;
+    this.columns = columns;
+    this.isSystem = isSystem;
+    this.comment = comment;
+  }
+
+  /** The column of field `fieldIndex`, if the table has it. */
+  column(fieldIndex: number): Int32Array | undefined {
+    const at = this.fields.indexOf(fieldIndex);
+    return at < 0 ? undefined : this.columns[at];
+  }
+}
+
+/** An edge of the table graph: two tables sharing key fields. */
+export interface TableLink {
+  readonly table: number;
+  /** The shared fields (more than one: Qlik would build a synthetic key). */
+  readonly fields: readonly number[];
+}
+
+/** The names of the engine's system fields, which describe the model itself. */
+export const SYSTEM_FIELD_NAMES = ['$Field', '$Table', '$Rows', '$Fields', '$FieldNo', '$Info'] as const;
+
+/**
+ * The associative data model built from what a reload produced: fields with symbol tables, tables
+ * as symbol columns, and the table graph formed by same-named fields. Immutable once built.
+ */
+export class AssociativeModel {
+  readonly fields: readonly ModelField[];
+  readonly tables: readonly ModelTable[];
+  readonly loaded: LoadedModel;
+  readonly settings: FormatSettings;
+  /** For each table, the tables it shares fields with. */
+  readonly links: readonly (readonly TableLink[])[];
+  private readonly byName: ReadonlyMap<string, ModelField>;
+  private readonly tablesByName: ReadonlyMap<string, ModelTable>;
+
+  constructor(loaded: LoadedModel, fields: readonly ModelField[], tables: readonly ModelTable[]) {
+    this.loaded = loaded;
+    this.fields = fields;
+    this.tables = tables;
+    this.settings = formatSettings((name) => loaded.variables.get(name));
+    this.byName = new Map(fields.map((field) => [field.name, field]));
+    this.tablesByName = new Map(tables.map((table) => [table.name, table]));
+    this.links = tables.map((table) => tableLinks(table, fields, tables));
+  }
+
+  /** The field named `name` (exact name, as Qlik field names are case-sensitive). */
+  field(name: string): ModelField | undefined {
+    return this.byName.get(name);
+  }
+
+  /** The table named `name`. */
+  table(name: string): ModelTable | undefined {
+    return this.tablesByName.get(name);
+  }
+
+  /** Fields loaded by the script (not system fields), in load order. */
+  dataFields(): ModelField[] {
+    return this.fields.filter((field) => !field.isSystem);
+  }
+
+  /** Tables loaded by the script (not system tables), in load order. */
+  dataTables(): ModelTable[] {
+    return this.tables.filter((table) => !table.isSystem);
+  }
+
+  /** A variable's text as the script left it. */
+  variable(name: string): string | undefined {
+    return this.loaded.variables.get(name);
+  }
+}
+
+function tableLinks(table: ModelTable, fields: readonly ModelField[], tables: readonly ModelTable[]): TableLink[] {
+  const shared = new Map<number, number[]>();
+  for (const fieldIndex of table.fields) {
+    const field = fields[fieldIndex];
+    if (!field) continue;
+    for (const other of field.tables) {
+      if (other === table.index || tables[other]?.isSystem !== table.isSystem) continue;
+      const list = shared.get(other) ?? [];
+      list.push(fieldIndex);
+      shared.set(other, list);
+    }
+  }
+  return [...shared].map(([other, linkFields]) => ({ table: other, fields: linkFields }));
+}
+
+/**
+ * Builds the associative model of a reload's tables: interns every cell into its field's symbol
+ * table (column-wise typed arrays, no per-row objects), tags fields, and adds the system fields.
+ * Hidden fields follow the `HidePrefix` / `HideSuffix` variables.
+ *
+ * @example
+ * const model = buildAssociativeModel({ tables: [{ name: 'T', fields: ['A'], rows: [[textDual('x')]] }], … });
+ * model.field('A')?.cardinal; // 1
+ */
+export function buildAssociativeModel(loaded: LoadedModel): AssociativeModel {
+  const fields: ModelField[] = [];
+  const byName = new Map<string, ModelField>();
+  const fieldNamed = (name: string, isSystem: boolean): ModelField => {
+    let field = byName.get(name);
+    if (!field) {
+      field = new ModelField(fields.length, name, isSystem);
+      fields.push(field);
+      byName.set(name, field);
+    }
+    return field;
+  };
+  const tables: ModelTable[] = [];
+  const addTable = (
+    name: string,
+    names: readonly string[],
+    rows: readonly (readonly Cell[])[],
+    isSystem: boolean,
+    comment: string,
+  ): void => {
+    const tableIndex = tables.length;
+    const tableFields = names.map((fieldName) => fieldNamed(fieldName, isSystem));
+    const columns = tableFields.map(() => new Int32Array(rows.length));
+    const width = tableFields.length;
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r] as readonly Cell[];
+      for (let c = 0; c < width; c++) {
+        const cell = row[c];
+        (columns[c] as Int32Array)[r] =
+          cell === null || cell === undefined ? -1 : (tableFields[c] as ModelField).intern(cell);
+      }
+    }
+    tableFields.forEach((field, c) => {
+      field.tables.push(tableIndex);
+      field.columns.set(tableIndex, columns[c] as Int32Array);
+    });
+    tables.push(
+      new ModelTable(
+        tableIndex,
+        name,
+        rows.length,
+        tableFields.map((field) => field.index),
+        columns,
+        isSystem,
+        comment,
+      ),
+    );
+  };
+  for (const table of loaded.tables) addTable(table.name, table.fields, table.rows, false, table.comment ?? '');
+  addSystemTables(loaded, addTable);
+  const model = new AssociativeModel(loaded, fields, tables);
+  finishFields(model, fields);
+  return model;
+}
+
+type AddTable = (
+  name: string,
+  fields: readonly string[],
+  rows: readonly (readonly Cell[])[],
+  isSystem: boolean,
+  comment: string,
+) => void;
+
+/**
+ * The system tables behind `$Field`, `$Table`, `$Rows`, `$Fields`, `$FieldNo` and `$Info`: one row
+ * per field of each table, and one per table. They link only among themselves.
+ */
+function addSystemTables(loaded: LoadedModel, addTable: AddTable): void {
+  const text = (value: string): Dual => ({ text: value, num: Number.NaN });
+  const fieldRows: Cell[][] = [];
+  const tableRows: Cell[][] = [];
+  for (const table of loaded.tables) {
+    table.fields.forEach((field, i) => {
+      fieldRows.push([text(field), text(table.name), numberDual(i + 1)]);
+    });
+    tableRows.push([text(table.name), numberDual(table.rows.length), numberDual(table.fields.length)]);
+  }
+  addTable('$$SysTable 1', ['$Field', '$Table', '$FieldNo'], fieldRows, true, '');
+  addTable('$$SysTable 2', ['$Table', '$Rows', '$Fields'], tableRows, true, '');
+  addTable('$$SysTable 3', ['$Info'], [], true, '');
+}
+
+function finishFields(model: AssociativeModel, fields: readonly ModelField[]): void {
+  const hidePrefix = model.variable('HidePrefix') ?? '';
+  const hideSuffix = model.variable('HideSuffix') ?? '';
+  for (const field of fields) {
+    const nums = new Float64Array(field.values.length);
+    field.values.forEach((value, i) => {
+      nums[i] = toNumber(value);
+    });
+    field.nums = nums;
+    field.isHidden =
+      field.isSystem ||
+      (hidePrefix !== '' && field.name.startsWith(hidePrefix)) ||
+      (hideSuffix !== '' && field.name.endsWith(hideSuffix));
+    field.comment = model.loaded.fieldComments.get(field.name) ?? '';
+    field.kind = fieldKind(field.values, model.settings);
+    field.tags = fieldTags(
+      {
+        values: field.values,
+        isKey: field.isKey && !field.isSystem,
+        isSystem: field.isSystem,
+        isHidden: field.isHidden && !field.isSystem,
+        userTags: model.loaded.fieldTags.get(field.name) ?? [],
+        settings: model.settings,
+      },
+      field.kind,
+    );
+  }
+}

@@ -1,0 +1,540 @@
+import type { ModelField } from './associative-model.js';
+import { ComboIndex } from './combo-index.js';
+import { type EvaluationEnvironment, evaluateNode, parseCached, ScopeBase } from './evaluate-expression.js';
+import { ExpressionError } from './expression-error.js';
+import {
+  AGGREGATION_NAMES,
+  assertSupportedAggregation,
+  createAggregator,
+  type GroupAggregator,
+} from './functions/aggregators.js';
+import type { Cell } from './loaded-model.js';
+import type { RowMasks } from './propagate-selections.js';
+import { type JoinedRecords, joinTables } from './record-join.js';
+import type { Expression, FieldRef, FunctionCall, SetExpression } from './script-bridge.js';
+import { evaluateSet, type SetContext } from './set-analysis.js';
+
+/** What chart expressions are evaluated against: the model, the object's state, variables. */
+export interface ChartContext extends SetContext {
+  readonly env: EvaluationEnvironment;
+}
+
+/** A dimension of a grouping: its field and the table its values are read from by default. */
+export interface GroupDimension {
+  readonly field: ModelField;
+  readonly table: number;
+}
+
+/** The groups (cube rows) expressions are computed for: one combination of dimension values each. */
+export interface Groups {
+  readonly dims: readonly GroupDimension[];
+  readonly count: number;
+  /** `elems[d][g]`: the element number of dimension `d` in group `g` (-1 for NULL). */
+  readonly elems: readonly Int32Array[];
+  /** Finds the group of any combination. */
+  readonly index: ComboIndex;
+  /**
+   * The join the groups were found in and each of its tuples' group: an aggregation over the same
+   * tables under the same masks reuses both instead of looking every record up again.
+   */
+  readonly source?: GroupSource;
+}
+
+/** Where a grouping came from (see {@link Groups.source}). */
+export interface GroupSource {
+  readonly masks: RowMasks;
+  /** The table each dimension was read from. */
+  readonly dimTables: readonly number[];
+  readonly join: JoinedRecords;
+  readonly ids: Int32Array;
+}
+
+/** One group and no dimensions: what `Evaluate` and grand totals compute over. */
+export function singleGroup(): Groups {
+  return { dims: [], count: 1, elems: [], index: new ComboIndex([]) };
+}
+
+/** Groups for the given combinations (column-wise, `n` of them; duplicates merge). */
+export function groupsOf(dims: readonly GroupDimension[], columns: readonly Int32Array[], n: number): Groups {
+  const index = new ComboIndex(dims.map((dim) => dim.field.cardinal));
+  index.ids(columns, n, true);
+  return { dims, count: index.count, elems: index.combinations(), index };
+}
+
+/** Groups for the dimension combinations of the tuples of `join` (found under `masks`). */
+export function groupsOfJoin(dims: readonly GroupDimension[], join: JoinedRecords, masks: RowMasks): Groups {
+  const index = new ComboIndex(dims.map((dim) => dim.field.cardinal));
+  const columns = dims.map((dim) => elementsOf(join, dim.field, dim.table));
+  const ids = index.ids(columns, join.length, true);
+  return {
+    dims,
+    count: index.count,
+    elems: index.combinations(),
+    index,
+    source: { masks, dimTables: dims.map((dim) => dim.table), join, ids },
+  };
+}
+
+/** Per tuple, the element number of `field` read from `table` (-1 for NULL or no row). */
+function elementsOf(join: JoinedRecords, field: ModelField, table: number): Int32Array {
+  const out = new Int32Array(join.length).fill(-1);
+  const slot = join.tables.indexOf(table);
+  const column = field.columns.get(table);
+  const rows = join.rows[slot];
+  if (slot < 0 || !column || !rows) return out;
+  for (let i = 0; i < join.length; i++) {
+    const row = rows[i] as number;
+    if (row >= 0) out[i] = column[row] as number;
+  }
+  return out;
+}
+
+/**
+ * Computes chart expressions for every group at once: each aggregation is computed in one pass over
+ * the records joined for it (grouped by the dimensions, under the state's or its set's row masks),
+ * then the expression around the aggregations is evaluated per group. A field outside any
+ * aggregation means `Only(field)`, as in Qlik.
+ */
+export class ChartEvaluator {
+  private readonly aggregations = new Map<FunctionCall, Cell[]>();
+  private readonly onlyCalls = new Map<string, FunctionCall>();
+  private readonly joins = new Map<string, JoinedRecords>();
+  private readonly setMasks = new Map<SetExpression, RowMasks>();
+  private readonly maskIds = new WeakMap<RowMasks, number>();
+  private readonly tupleGroupCache = new Map<
+    JoinedRecords,
+    Map<string, { tupleGroups: Int32Array; count: number; toCubeGroups: Int32Array | undefined }>
+  >();
+  private readonly scope: GroupScope;
+
+  constructor(
+    readonly ctx: ChartContext,
+    readonly groups: Groups,
+    /** Row masks standing for the current selections; the base state's when left out. */
+    private readonly baseMasks?: RowMasks,
+  ) {
+    this.scope = new GroupScope(ctx.env, this);
+  }
+
+  /** The value of `expression` in every group. */
+  evaluate(expression: Expression): Cell[] {
+    const out = new Array<Cell>(this.groups.count);
+    for (let g = 0; g < this.groups.count; g++) {
+      this.scope.g = g;
+      out[g] = evaluateNode(expression, this.scope);
+    }
+    return out;
+  }
+
+  /** The value of field `name` in group `g`: the group's own value for a dimension, else Only(name). */
+  fieldValue(name: string, g: number): Cell | undefined {
+    const field = this.ctx.model.field(name);
+    if (!field) return undefined;
+    const d = this.groups.dims.findIndex((dim) => dim.field === field);
+    if (d >= 0) return field.value((this.groups.elems[d] as Int32Array)[g] as number);
+    let call = this.onlyCalls.get(name);
+    if (!call) {
+      const ref: FieldRef = { kind: 'FieldRef', name, span: SYNTHETIC_SPAN };
+      call = {
+        kind: 'FunctionCall',
+        name: 'Only',
+        set: null,
+        distinct: null,
+        all: false,
+        total: null,
+        args: [ref],
+        span: SYNTHETIC_SPAN,
+      };
+      this.onlyCalls.set(name, call);
+    }
+    return this.aggregateAll(call)[g] ?? null;
+  }
+
+  /** An aggregation's value in every group (computed once per call node). */
+  aggregateAll(call: FunctionCall): Cell[] {
+    const cached = this.aggregations.get(call);
+    if (cached) return cached;
+    const result = this.computeAggregation(call);
+    this.aggregations.set(call, result);
+    return result;
+  }
+
+  private computeAggregation(call: FunctionCall): Cell[] {
+    const [argument, ...rest] = call.args;
+    if (!argument) throw new ExpressionError(`${call.name} takes at least one argument`);
+    assertSupportedAggregation(call.name);
+    const params = rest.map((arg) => evaluateNode(arg, new ConstantScope(this.ctx.env, call.name)));
+    const masks = call.set ? this.masksOfSet(call.set) : (this.baseMasks ?? this.ctx.base.rowMasks());
+    // TOTAL <F…> keeps only those dimensions; a plain TOTAL keeps none.
+    const keep = call.total === null ? null : new Set(call.total.fields);
+    const dimSlots = this.groups.dims
+      .map((_, d) => d)
+      .filter((d) => keep === null || keep.has(this.groups.dims[d]?.field.name ?? ''));
+    const fields = argumentFields(argument, this.ctx);
+    const { fieldTables, dimTables } = this.chooseTables(fields, dimSlots);
+    const join = this.join(masks, [...dimTables, ...fieldTables.values()]);
+    // Groups of the aggregation: the cube's, or coarser ones for TOTAL.
+    const { tupleGroups, count, toCubeGroups } = this.tupleGroups(join, dimSlots, dimTables);
+    const aggregator = createAggregator(call.name, count, { distinct: call.distinct === 'distinct', params });
+    const argTables = [...new Set(fieldTables.values())];
+    const dedupe = recordDeduper(join, argTables, (table) => this.ctx.model.tables[table]?.rowCount ?? 0);
+    this.accumulate(argument, join, tupleGroups, fieldTables, aggregator, dedupe);
+    const results = new Array<Cell>(count);
+    for (let g = 0; g < count; g++) results[g] = aggregator.result(g);
+    if (!toCubeGroups) return results;
+    const out = new Array<Cell>(this.groups.count);
+    for (let g = 0; g < this.groups.count; g++) out[g] = results[toCubeGroups[g] as number] ?? null;
+    return out;
+  }
+
+  /**
+   * Which table each field of the argument (and each kept dimension) is read from: a field in one
+   * table from it; a key field from a table already in use, else one holding a dimension.
+   */
+  private chooseTables(
+    fields: readonly ModelField[],
+    dimSlots: readonly number[],
+  ): { fieldTables: Map<ModelField, number>; dimTables: number[] } {
+    const fieldTables = new Map<ModelField, number>();
+    const used = new Set<number>();
+    for (const field of fields) {
+      if (field.tables.length === 1) {
+        fieldTables.set(field, field.tables[0] as number);
+        used.add(field.tables[0] as number);
+      }
+    }
+    const dimFieldTables = new Set(dimSlots.flatMap((d) => this.groups.dims[d]?.field.tables ?? []));
+    for (const field of fields) {
+      if (fieldTables.has(field)) continue;
+      const table =
+        field.tables.find((t) => used.has(t)) ??
+        field.tables.find((t) => dimFieldTables.has(t)) ??
+        (field.tables[0] as number);
+      fieldTables.set(field, table);
+      used.add(table);
+    }
+    const dimTables = dimSlots.map((d) => {
+      const dim = this.groups.dims[d] as GroupDimension;
+      return dim.field.tables.find((t) => used.has(t)) ?? dim.table;
+    });
+    return { fieldTables, dimTables };
+  }
+
+  private tupleGroups(
+    join: JoinedRecords,
+    dimSlots: readonly number[],
+    dimTables: readonly number[],
+  ): { tupleGroups: Int32Array; count: number; toCubeGroups: Int32Array | undefined } {
+    const dims = this.groups.dims;
+    if (dimSlots.length === 0) {
+      const toCubeGroups = dims.length === 0 ? undefined : new Int32Array(this.groups.count);
+      return { tupleGroups: new Int32Array(join.length), count: 1, toCubeGroups };
+    }
+    const tupleElems = dimSlots.map((d, k) =>
+      elementsOf(join, (dims[d] as GroupDimension).field, dimTables[k] as number),
+    );
+    if (dimSlots.length === dims.length) {
+      return {
+        tupleGroups: this.groups.index.ids(tupleElems, join.length, false),
+        count: this.groups.count,
+        toCubeGroups: undefined,
+      };
+    }
+    const subset = new ComboIndex(dimSlots.map((d) => (dims[d] as GroupDimension).field.cardinal));
+    const toCubeGroups = subset.ids(
+      dimSlots.map((d) => this.groups.elems[d] as Int32Array),
+      this.groups.count,
+      true,
+    );
+    return { tupleGroups: subset.ids(tupleElems, join.length, false), count: subset.count, toCubeGroups };
+  }
+
+  private accumulate(
+    argument: Expression,
+    join: JoinedRecords,
+    tupleGroups: Int32Array,
+    fieldTables: ReadonlyMap<ModelField, number>,
+    aggregator: GroupAggregator,
+    dedupe: (g: number, i: number) => boolean,
+  ): void {
+    const accessors = new Map<string, FieldAccessor>();
+    for (const [field, table] of fieldTables) {
+      const slot = join.tables.indexOf(table);
+      const column = field.columns.get(table);
+      const rows = join.rows[slot];
+      if (column && rows) accessors.set(field.name, { field, rows, column });
+    }
+    const n = join.length;
+    // Fast path 1: a plain field — element numbers straight from the column.
+    if (argument.kind === 'FieldRef') {
+      const accessor = accessors.get(argument.name);
+      if (accessor) {
+        const { field, rows, column } = accessor;
+        const nums = field.nums;
+        for (let i = 0; i < n; i++) {
+          const g = tupleGroups[i] as number;
+          const row = rows[i] as number;
+          if (g < 0 || row < 0 || !dedupe(g, i)) continue;
+          const elem = column[row] as number;
+          if (aggregator.numeric) aggregator.addNumber(g, elem < 0 ? Number.NaN : (nums[elem] as number), elem);
+          else aggregator.add(g, elem < 0 ? null : (field.values[elem] ?? null), elem);
+        }
+        return;
+      }
+    }
+    // Fast path 2: arithmetic over fields and numbers for numeric aggregations, without objects.
+    if (aggregator.numeric) {
+      const compiled = compileNumeric(argument, accessors);
+      if (compiled) {
+        for (let i = 0; i < n; i++) {
+          const g = tupleGroups[i] as number;
+          if (g < 0 || !dedupe(g, i)) continue;
+          aggregator.addNumber(g, compiled(i));
+        }
+        return;
+      }
+    }
+    const scope = new TupleScope(this.ctx, accessors);
+    const slots = [...new Set(fieldTables.values())]
+      .map((table) => join.rows[join.tables.indexOf(table)])
+      .filter((rows) => rows !== undefined);
+    for (let i = 0; i < n; i++) {
+      const g = tupleGroups[i] as number;
+      if (g < 0 || !dedupe(g, i)) continue;
+      // A tuple with no row in any table of the argument is no record of it.
+      if (slots.length > 0 && slots.every((rows) => (rows[i] as number) < 0)) continue;
+      scope.i = i;
+      aggregator.add(g, evaluateNode(argument, scope));
+    }
+  }
+
+  private masksOfSet(set: SetExpression): RowMasks {
+    let masks = this.setMasks.get(set);
+    if (!masks) {
+      masks = evaluateSet(set, this.ctx);
+      this.setMasks.set(set, masks);
+    }
+    return masks;
+  }
+
+  private join(masks: RowMasks, tables: readonly number[]): JoinedRecords {
+    let id = this.maskIds.get(masks);
+    if (id === undefined) {
+      id = nextMaskId++;
+      this.maskIds.set(masks, id);
+    }
+    const unique = [...new Set(tables)];
+    const key = `${id}|${unique.join(',')}`;
+    let join = this.joins.get(key);
+    if (!join) {
+      const source = this.groups.source;
+      const sameTables = source && source.join.tables.length === unique.length && unique.every((t) => source.join.tables.includes(t));
+      join = source && source.masks === masks && sameTables ? source.join : joinTables(this.ctx.model, unique, masks);
+      this.joins.set(key, join);
+    }
+    return join;
+  }
+}
+
+let nextMaskId = 0;
+
+const SYNTHETIC_SPAN = {
+  start: { line: 1, column: 1, offset: 0 },
+  end: { line: 1, column: 1, offset: 0 },
+};
+
+interface FieldAccessor {
+  readonly field: ModelField;
+  readonly rows: Int32Array;
+  readonly column: Int32Array;
+}
+
+/** The scope of one group: aggregations come precomputed, fields are the group's own or Only(). */
+class GroupScope extends ScopeBase {
+  g = 0;
+  constructor(
+    env: EvaluationEnvironment,
+    private readonly owner: ChartEvaluator,
+  ) {
+    super(env);
+  }
+  field(name: string): Cell | undefined {
+    return this.owner.fieldValue(name, this.g);
+  }
+  aggregate(call: FunctionCall): Cell {
+    return this.owner.aggregateAll(call)[this.g] ?? null;
+  }
+}
+
+/** The scope of one joined record inside an aggregation. */
+class TupleScope extends ScopeBase {
+  i = 0;
+  constructor(
+    private readonly chart: ChartContext,
+    private readonly accessors: ReadonlyMap<string, FieldAccessor>,
+  ) {
+    super(chart.env);
+  }
+  field(name: string): Cell | undefined {
+    const accessor = this.accessors.get(name);
+    if (!accessor) {
+      if (this.chart.model.field(name)) throw new ExpressionError(`field ${name} cannot be used here`);
+      return undefined;
+    }
+    const row = accessor.rows[this.i] as number;
+    return row < 0 ? null : accessor.field.value(accessor.column[row] as number);
+  }
+  aggregate(call: FunctionCall): Cell {
+    throw new ExpressionError(`nested aggregation ${call.name} is not supported (Aggr is not supported)`);
+  }
+}
+
+/** For the non-aggregated arguments of an aggregation (Concat's delimiter, a rank). */
+class ConstantScope extends ScopeBase {
+  constructor(
+    env: EvaluationEnvironment,
+    private readonly owner: string,
+  ) {
+    super(env);
+  }
+  field(name: string): Cell | undefined {
+    if (this.env.variable(name) !== undefined) return undefined;
+    throw new ExpressionError(`the extra arguments of ${this.owner} must be constants, found field ${name}`);
+  }
+  aggregate(call: FunctionCall): Cell {
+    throw new ExpressionError(`nested aggregation ${call.name} is not supported`);
+  }
+}
+
+/** The model fields an aggregation argument reads, following variables; nested aggregations are errors. */
+function argumentFields(expression: Expression, ctx: ChartContext): ModelField[] {
+  const out = new Set<ModelField>();
+  const walk = (node: Expression, depth: number): void => {
+    if (depth > 32) return;
+    switch (node.kind) {
+      case 'FieldRef': {
+        const field = ctx.model.field(node.name);
+        if (field) out.add(field);
+        else walkText(ctx.env.variable(node.name), depth);
+        return;
+      }
+      case 'DollarExpansion':
+        if (node.form === 'expression') walkText(node.args[0], depth);
+        else if (node.name !== null) walkText(ctx.env.variable(node.name), depth);
+        return;
+      case 'UnaryExpression':
+        walk(node.operand, depth);
+        return;
+      case 'BinaryExpression':
+        walk(node.left, depth);
+        walk(node.right, depth);
+        return;
+      case 'FunctionCall':
+        if (AGGREGATION_NAMES.has(node.name.toLowerCase())) {
+          throw new ExpressionError(`nested aggregation ${node.name} is not supported (Aggr is not supported)`);
+        }
+        for (const arg of node.args) walk(arg, depth);
+        return;
+      default:
+        return;
+    }
+  };
+  const walkText = (text: string | undefined, depth: number): void => {
+    if (text === undefined) return;
+    try {
+      walk(parseCached(text.trim().replace(/^=/, '')), depth + 1);
+    } catch (error) {
+      if (!(error instanceof ExpressionError)) throw error;
+    }
+  };
+  walk(expression, 0);
+  return [...out];
+}
+
+/**
+ * A filter letting each record of the argument's tables count once per group: the join may repeat
+ * a record (an order joined to several rows of another table), and Qlik aggregates records, not tuples.
+ */
+function recordDeduper(
+  join: JoinedRecords,
+  argTables: readonly number[],
+  tableRows: (table: number) => number,
+): (g: number, i: number) => boolean {
+  const always = (): boolean => true;
+  if (join.tables.length <= 1 || argTables.length === 0) return always;
+  const slots = argTables.map((table) => join.tables.indexOf(table));
+  if (slots.length === 1) {
+    const rows = join.rows[slots[0] as number] as Int32Array;
+    const seen = new Uint8Array(tableRows(argTables[0] as number));
+    let repeated = false;
+    for (let i = 0; i < join.length && !repeated; i++) {
+      const row = rows[i] as number;
+      if (row < 0) continue;
+      if (seen[row] === 1) repeated = true;
+      else seen[row] = 1;
+    }
+    if (!repeated) return always;
+    const taken = new Set<number>();
+    const width = seen.length + 1;
+    return (g, i) => {
+      const key = g * width + ((rows[i] as number) + 1);
+      if (taken.has(key)) return false;
+      taken.add(key);
+      return true;
+    };
+  }
+  const taken = new Set<string>();
+  return (g, i) => {
+    const key = `${g}:${slots.map((slot) => (join.rows[slot] as Int32Array)[i]).join(',')}`;
+    if (taken.has(key)) return false;
+    taken.add(key);
+    return true;
+  };
+}
+
+/** Compiles arithmetic over fields and numbers to a closure over tuple indexes; undefined for anything else. */
+function compileNumeric(
+  expression: Expression,
+  accessors: ReadonlyMap<string, FieldAccessor>,
+): ((i: number) => number) | undefined {
+  switch (expression.kind) {
+    case 'NumberLiteral': {
+      const value = expression.value;
+      return () => value;
+    }
+    case 'FieldRef': {
+      const accessor = accessors.get(expression.name);
+      if (!accessor) return undefined;
+      const { rows, column } = accessor;
+      const nums = accessor.field.nums;
+      return (i) => {
+        const row = rows[i] as number;
+        if (row < 0) return Number.NaN;
+        const elem = column[row] as number;
+        return elem < 0 ? Number.NaN : (nums[elem] as number);
+      };
+    }
+    case 'UnaryExpression': {
+      if (expression.operator !== '-' && expression.operator !== '+') return undefined;
+      const operand = compileNumeric(expression.operand, accessors);
+      if (!operand) return undefined;
+      return expression.operator === '-' ? (i) => -operand(i) : operand;
+    }
+    case 'BinaryExpression': {
+      const op = expression.operator;
+      if (op !== '+' && op !== '-' && op !== '*' && op !== '/') return undefined;
+      const left = compileNumeric(expression.left, accessors);
+      const right = compileNumeric(expression.right, accessors);
+      if (!left || !right) return undefined;
+      if (op === '+') return (i) => left(i) + right(i);
+      if (op === '-') return (i) => left(i) - right(i);
+      if (op === '*') return (i) => left(i) * right(i);
+      return (i) => {
+        const divisor = right(i);
+        return divisor === 0 ? Number.NaN : left(i) / divisor;
+      };
+    }
+    default:
+      return undefined;
+  }
+}

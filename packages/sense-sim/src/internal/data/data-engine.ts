@@ -1,0 +1,327 @@
+import type { LibraryItems } from '../engine/layout/hypercube-shape.js';
+import type { JsonRecord } from '../engine/layout/json-record.js';
+import { type AssociativeModel, buildAssociativeModel, type ModelField } from './associative-model.js';
+import type { ChartContext } from './chart-evaluator.js';
+import { evaluateChartScalar, parseChartExpression, valuesWhere } from './chart-expression.js';
+import type { EvaluationEnvironment } from './evaluate-expression.js';
+import { ExpressionError } from './expression-error.js';
+import {
+  type FieldValueInput,
+  type MatchOptions,
+  selectAll,
+  selectAlternative,
+  selectExcluded,
+  selectMatch,
+  selectPossible,
+  selectValues,
+} from './field-selections.js';
+import { HyperCubeData } from './hypercube-data.js';
+import { ListObjectData } from './list-object-data.js';
+import type { Cell, LoadedModel } from './loaded-model.js';
+import {
+  type FieldDescription,
+  type FieldListOptions,
+  fieldDescription,
+  fieldList,
+  type SourceKeyRecord,
+  type TableRecord,
+  type TablesAndKeysOptions,
+  tableData,
+  tablesAndKeys,
+} from './model-info.js';
+import { type Expression, fieldsOf } from './script-bridge.js';
+import { type SelectionObjectLayout, selectionObject } from './selection-object.js';
+import { SelectionState, type SelectOptions } from './selection-state.js';
+import { toNumber } from './value-ops.js';
+
+/** Options of {@link DataEngine}. */
+export interface DataEngineOptions {
+  /**
+   * Variables beyond the script's (the app's GenericVariables): consulted first. The text is the
+   * definition (`=Sum(x)` is computed where it is used).
+   */
+  readonly variable?: (name: string) => string | undefined;
+  /** The clock for Now() / Today(); `Date.now` when left out. */
+  readonly now?: () => number;
+}
+
+/** `EvaluateEx`'s FieldValue. */
+export interface EvaluatedValue {
+  qText: string;
+  qIsNumeric: boolean;
+  qNumber?: number;
+}
+
+/** `CheckExpression`'s result. */
+export interface ExpressionCheck {
+  qErrorMsg: string;
+  qBadFieldNames: { qFrom: number; qCount: number }[];
+  qDangerousFieldNames: { qFrom: number; qCount: number }[];
+}
+
+/** The Field API over one field in one selection state: every mutating call returns whether selections changed. */
+export interface FieldSelector {
+  readonly field: ModelField;
+  select(match: string, softLock?: boolean, excludedValuesMode?: number): boolean;
+  toggleSelect(match: string, softLock?: boolean, excludedValuesMode?: number): boolean;
+  selectValues(values: readonly FieldValueInput[], toggle?: boolean, softLock?: boolean): boolean;
+  lowLevelSelect(elems: readonly number[], toggle?: boolean, softLock?: boolean): boolean;
+  selectAll(softLock?: boolean): boolean;
+  selectPossible(softLock?: boolean): boolean;
+  selectExcluded(softLock?: boolean): boolean;
+  selectAlternative(softLock?: boolean): boolean;
+  clearAllButThis(softLock?: boolean): boolean;
+  clear(): boolean;
+  lock(): boolean;
+  unlock(): boolean;
+  getCardinal(): number;
+}
+
+/**
+ * The in-memory data engine of one loaded app: the associative model built from a reload's tables,
+ * the selection states (`$` and alternate states), and everything computed from them — hypercube
+ * and list object data for layouts, Evaluate, CheckExpression, field lists, GetTablesAndKeys.
+ * Build a new one after every reload (selections do not survive a reload).
+ *
+ * @example
+ * const engine = new DataEngine(loadedModel);
+ * engine.fieldSelector('Alpha')?.selectValues([{ qText: 'A' }, { qText: 'B' }]); // true
+ * engine.evaluate('=Count(Alpha)'); // { qText: '2', qIsNumeric: true, qNumber: 2 }
+ * buildHyperCubeLayout(def, engine.hyperCube(def), library);
+ */
+export class DataEngine {
+  readonly model: AssociativeModel;
+  private readonly states = new Map<string, SelectionState>();
+  private readonly env: EvaluationEnvironment;
+
+  constructor(loaded: LoadedModel, options: DataEngineOptions = {}) {
+    this.model = buildAssociativeModel(loaded);
+    this.states.set('$', new SelectionState(this.model, '$'));
+    const model = this.model;
+    this.env = {
+      settings: model.settings,
+      variable: (name) => options.variable?.(name) ?? model.variable(name),
+      now: options.now,
+    };
+  }
+
+  // ── States ─────────────────────────────────────────────────────────────────────────────────
+
+  /** A selection state by name (`$` or '' for the default one); undefined for an unknown alternate state. */
+  state(name = '$'): SelectionState | undefined {
+    return this.states.get(name === '' ? '$' : name);
+  }
+
+  /** The state, or an error naming it. */
+  requireState(name = '$'): SelectionState {
+    const state = this.state(name);
+    if (!state) throw new ExpressionError(`alternate state ${name} does not exist`);
+    return state;
+  }
+
+  /** `AddAlternateState`: a new, empty state; false when it exists. */
+  addState(name: string): boolean {
+    if (name === '' || this.states.has(name)) return false;
+    this.states.set(name, new SelectionState(this.model, name));
+    return true;
+  }
+
+  /** `RemoveAlternateState`. */
+  removeState(name: string): boolean {
+    return name !== '$' && this.states.delete(name);
+  }
+
+  /** Names of the alternate states (`qStateNames`), without `$`. */
+  alternateStates(): string[] {
+    return [...this.states.keys()].filter((name) => name !== '$');
+  }
+
+  /** The chart context of a state: what expressions, hypercubes and list objects are computed in. */
+  context(stateName = '$'): ChartContext {
+    const base = this.requireState(stateName);
+    const ctx: ChartContext = {
+      model: this.model,
+      base,
+      env: this.env,
+      stateNamed: (name) => this.states.get(name),
+      searchByCondition: (expression, fieldIndex, selections) => valuesWhere(expression, fieldIndex, selections, ctx),
+    };
+    return ctx;
+  }
+
+  // ── Fields and selections ──────────────────────────────────────────────────────────────────
+
+  /** The Field API for `fieldName` in a state; undefined when there is no such field (GetField → null). */
+  fieldSelector(fieldName: string, stateName = '$'): FieldSelector | undefined {
+    const field = this.model.field(fieldName);
+    if (!field) return undefined;
+    const state = this.requireState(stateName);
+    const f = field.index;
+    const soft = (softLock?: boolean): SelectOptions => ({ softLock: softLock === true });
+    const condition = (expression: string, fieldIndex: number): Uint8Array =>
+      valuesWhere(expression, fieldIndex, state.flagMap(fieldIndex), this.context(stateName));
+    const match = (search: string, options: MatchOptions): boolean => selectMatch(state, f, search, options, condition);
+    return {
+      field,
+      select: (search, softLock, excludedValuesMode) => match(search, { softLock, excludedValuesMode }),
+      toggleSelect: (search, softLock, excludedValuesMode) =>
+        match(search, { softLock, excludedValuesMode, toggle: true }),
+      selectValues: (values, toggle, softLock) => selectValues(state, f, values, toggle === true, soft(softLock)),
+      lowLevelSelect: (elems, toggle, softLock) => state.select(f, elems, toggle === true, soft(softLock)),
+      selectAll: (softLock) => selectAll(state, f, soft(softLock)),
+      selectPossible: (softLock) => selectPossible(state, f, soft(softLock)),
+      selectExcluded: (softLock) => selectExcluded(state, f, soft(softLock)),
+      selectAlternative: (softLock) => selectAlternative(state, f, soft(softLock)),
+      clearAllButThis: (softLock) => state.clearAllButThis(f, soft(softLock)),
+      clear: () => state.clearField(f),
+      lock: () => state.lock(f),
+      unlock: () => state.unlock(f),
+      getCardinal: () => field.cardinal,
+    };
+  }
+
+  /** `ClearAll(qLockedAlso, qStateName)`. */
+  clearAll(lockedAlso = false, stateName = '$'): boolean {
+    return this.requireState(stateName).clearAll(lockedAlso);
+  }
+
+  // ── Objects ────────────────────────────────────────────────────────────────────────────────
+
+  /** Hypercube data (a LayoutDataView) for a defaulted HyperCubeDef; the state is the def's qStateName. */
+  hyperCube(def: Readonly<JsonRecord>, library?: LibraryItems, stateName?: string): HyperCubeData {
+    return new HyperCubeData(def, this.context(stateName ?? stateOf(def)), library);
+  }
+
+  /** List object data (a LayoutDataView) for a defaulted ListObjectDef. */
+  listObject(def: Readonly<JsonRecord>, library?: LibraryItems, stateName?: string): ListObjectData {
+    return new ListObjectData(def, this.context(stateName ?? stateOf(def)), library);
+  }
+
+  /** `qSelectionObject` for a SelectionObjectDef. */
+  selectionObject(def: Readonly<JsonRecord> = {}): SelectionObjectLayout {
+    const name = typeof def.qStateName === 'string' && def.qStateName !== '' ? def.qStateName : undefined;
+    return selectionObject(this.requireState(name ?? '$'), name);
+  }
+
+  /** `qFieldList` for a FieldListDef. */
+  fieldList(def: FieldListOptions): { qItems: Record<string, unknown>[] } {
+    return fieldList(this.model, def);
+  }
+
+  // ── Expressions ────────────────────────────────────────────────────────────────────────────
+
+  /** The value of an expression (leading `=` optional) over the state's possible records; errors throw ExpressionError. */
+  value(expression: string, stateName = '$'): Cell {
+    return evaluateChartScalar(expression, this.context(stateName));
+  }
+
+  /** `Doc.Evaluate`: the text of the value (`-` for NULL), or the error message. */
+  evaluateText(expression: string, stateName = '$'): string {
+    try {
+      const value = this.value(expression, stateName);
+      return value === null ? '-' : value.text;
+    } catch (error) {
+      if (error instanceof ExpressionError) return error.message;
+      throw error;
+    }
+  }
+
+  /** `Doc.EvaluateEx`: the value as a FieldValue. */
+  evaluate(expression: string, stateName = '$'): EvaluatedValue {
+    try {
+      const value = this.value(expression, stateName);
+      if (value === null) return { qText: '-', qIsNumeric: false };
+      const num = toNumber(value);
+      return Number.isNaN(num)
+        ? { qText: value.text, qIsNumeric: false }
+        : { qText: value.text, qIsNumeric: true, qNumber: num };
+    } catch (error) {
+      if (error instanceof ExpressionError) return { qText: error.message, qIsNumeric: false };
+      throw error;
+    }
+  }
+
+  /**
+   * What `computeLayout` needs to evaluate `qStringExpression` / `qValueExpression` in a state:
+   * NULL reads as `-` and NaN, errors as their message and NaN.
+   */
+  expressionEvaluator(stateName = '$'): {
+    stringExpression(expr: string): string;
+    valueExpression(expr: string): number;
+  } {
+    return {
+      stringExpression: (expr) => this.evaluateText(expr, stateName),
+      valueExpression: (expr) => {
+        try {
+          return toNumber(this.value(expr, stateName));
+        } catch (error) {
+          if (error instanceof ExpressionError) return Number.NaN;
+          throw error;
+        }
+      },
+    };
+  }
+
+  /**
+   * `Doc.CheckExpression`: the syntax error, if any, and the ranges of names that are neither
+   * fields, variables nor one of `labels`.
+   */
+  checkExpression(expression: string, labels: readonly string[] = []): ExpressionCheck {
+    const out: ExpressionCheck = { qErrorMsg: '', qBadFieldNames: [], qDangerousFieldNames: [] };
+    let ast: Expression;
+    try {
+      ast = parseChartExpression(expression, this.context());
+    } catch (error) {
+      if (error instanceof ExpressionError) {
+        out.qErrorMsg = error.message;
+        return out;
+      }
+      throw error;
+    }
+    const known = (name: string): boolean =>
+      this.model.field(name) !== undefined || this.env.variable(name) !== undefined || labels.includes(name);
+    const references = fieldsOf(ast);
+    const bad = new Set([...references.fields, ...references.setFields].filter((name) => !known(name)));
+    if (bad.size === 0) return out;
+    const leading = expression.length - expression.trimStart().replace(/^=/, '').length;
+    for (const name of bad) {
+      const at = findName(expression, name, leading);
+      if (at >= 0) out.qBadFieldNames.push({ qFrom: at, qCount: name.length });
+    }
+    return out;
+  }
+
+  // ── Model information ──────────────────────────────────────────────────────────────────────
+
+  /** `Doc.GetTablesAndKeys`. */
+  tablesAndKeys(options: TablesAndKeysOptions = {}): { qtr: TableRecord[]; qk: SourceKeyRecord[] } {
+    return tablesAndKeys(this.model, options);
+  }
+
+  /** `Doc.GetTableData`; undefined for an unknown table. */
+  tableData(offset: number, rows: number, tableName: string): ReturnType<typeof tableData> {
+    return tableData(this.model, offset, rows, tableName);
+  }
+
+  /** `Doc.GetFieldDescription`; undefined for an unknown field. */
+  fieldDescription(name: string, stateName = '$'): FieldDescription | undefined {
+    const field = this.model.field(name);
+    return fieldDescription(this.model, name, field ? (this.state(stateName)?.isLocked(field.index) ?? false) : false);
+  }
+}
+
+function stateOf(def: Readonly<JsonRecord>): string {
+  return typeof def.qStateName === 'string' && def.qStateName !== '' ? def.qStateName : '$';
+}
+
+/** Where a name occurs in the expression text as a name (not inside a longer word), from `from`. */
+function findName(text: string, name: string, from: number): number {
+  let at = text.indexOf(name, from);
+  while (at >= 0) {
+    const before = text[at - 1] ?? ' ';
+    const after = text[at + name.length] ?? ' ';
+    if (!/[\w$]/.test(before) && !/[\w$]/.test(after)) return at;
+    at = text.indexOf(name, at + 1);
+  }
+  return -1;
+}

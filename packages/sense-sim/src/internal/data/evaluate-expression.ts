@@ -1,0 +1,381 @@
+import { ExpressionError, unsupportedFunction } from './expression-error.js';
+import type { FormatSettings } from './format-settings.js';
+import { AGGREGATION_NAMES, createAggregator } from './functions/aggregators.js';
+import type { FunctionContext, MappingTable } from './functions/function-types.js';
+import { scalarFunction } from './functions/scalar-functions.js';
+import { type Cell, numberDual } from './loaded-model.js';
+import {
+  type BinaryExpression,
+  type DollarExpansion,
+  type Expression,
+  expandDollars,
+  type FunctionCall,
+  parseExpressionText,
+} from './script-bridge.js';
+import {
+  booleanCell,
+  compareCells,
+  compareText,
+  isTrue,
+  numberCell,
+  textCell,
+  textOf,
+  toNumber,
+  wildcardRegExp,
+} from './value-ops.js';
+
+/** What expressions may read besides field values: variables, formats, the clock, mapping tables. */
+export interface EvaluationEnvironment {
+  readonly settings: FormatSettings;
+  /** A variable's definition text, or undefined when there is no such variable. */
+  variable(name: string): string | undefined;
+  /** The current time in ms since the Unix epoch; `Date.now()` when left out. */
+  now?(): number;
+  /** A mapping table for ApplyMap. */
+  mapping?(name: string): MappingTable | undefined;
+  /**
+   * Functions the caller adds (the script executor: Peek, Previous, Exists, FileName …): return
+   * undefined when `name` is not one of them.
+   */
+  callFunction?(name: string, args: readonly Cell[]): Cell | undefined;
+}
+
+/**
+ * Where an expression is evaluated: field values of the current row (or chart group), how
+ * aggregations are computed there, and the function context.
+ */
+export interface EvaluationScope extends FunctionContext {
+  readonly env: EvaluationEnvironment;
+  /** A field's value here; undefined when `name` is not a field (it is then read as a variable). */
+  field(name: string): Cell | undefined;
+  /** The value of an aggregation call here. */
+  aggregate(call: FunctionCall): Cell;
+}
+
+/**
+ * A row for scalar evaluation, as the script executor provides it for LOAD expressions: field
+ * values by name, record counters and, for `GROUP BY` loads, the rows of the current group
+ * (aggregations run over them).
+ */
+export interface RowContext {
+  /** The value of `field` in this row; undefined when the row has no such field. */
+  value(field: string): Cell | undefined;
+  recNo?(): number;
+  rowNo?(): number;
+  iterNo?(): number;
+  groupRows?(): readonly RowContext[];
+}
+
+/** The FunctionContext part of a scope, from an environment. */
+export abstract class ScopeBase implements EvaluationScope {
+  readonly env: EvaluationEnvironment;
+  readonly settings: FormatSettings;
+
+  constructor(env: EvaluationEnvironment) {
+    this.env = env;
+    this.settings = env.settings;
+  }
+
+  abstract field(name: string): Cell | undefined;
+  abstract aggregate(call: FunctionCall): Cell;
+
+  now(): number {
+    return this.env.now?.() ?? Date.now();
+  }
+
+  utcOffsetMinutes(ms: number): number {
+    return -new Date(ms).getTimezoneOffset();
+  }
+
+  recNo(): number {
+    throw new ExpressionError('RecNo() is only available in the load script');
+  }
+
+  rowNo(): number {
+    throw new ExpressionError('RowNo() is not supported here');
+  }
+
+  iterNo(): number {
+    throw new ExpressionError('IterNo() is only available in the load script');
+  }
+
+  mapping(name: string): MappingTable | undefined {
+    return this.env.mapping?.(name);
+  }
+}
+
+/** A scope over one row of a RowContext. */
+class RowScope extends ScopeBase {
+  constructor(
+    env: EvaluationEnvironment,
+    private readonly row: RowContext,
+  ) {
+    super(env);
+  }
+
+  field(name: string): Cell | undefined {
+    return this.row.value(name);
+  }
+
+  override recNo(): number {
+    return this.row.recNo ? this.row.recNo() : super.recNo();
+  }
+
+  override rowNo(): number {
+    return this.row.rowNo ? this.row.rowNo() : super.rowNo();
+  }
+
+  override iterNo(): number {
+    return this.row.iterNo ? this.row.iterNo() : super.iterNo();
+  }
+
+  aggregate(call: FunctionCall): Cell {
+    const rows = this.row.groupRows?.();
+    if (!rows) throw new ExpressionError(`aggregation function ${call.name} is not allowed here`);
+    if (call.set !== null || call.total !== null) {
+      throw new ExpressionError(`set analysis and TOTAL are only allowed in chart expressions`);
+    }
+    const [argument, ...rest] = call.args;
+    if (!argument) throw new ExpressionError(`${call.name} takes at least one argument`);
+    const params = rest.map((arg) => evaluateNode(arg, this));
+    const aggregator = createAggregator(call.name, 1, { distinct: call.distinct === 'distinct', params });
+    for (const row of rows) {
+      // Only values: an aggregation nested in this one must not see the group again.
+      const scope = new RowScope(this.env, { value: (name) => row.value(name) });
+      aggregator.add(0, evaluateNode(argument, scope));
+    }
+    return aggregator.result(0);
+  }
+}
+
+/**
+ * Evaluates an expression for one row (the script executor's LOAD expressions, WHERE clauses …):
+ * fields come from `row`, unknown names from the environment's variables, aggregations run over
+ * `row.groupRows()` when there are some.
+ *
+ * @example
+ * evaluateRow(parseExpressionText("Upper(Name) & '!'"), { value: () => ({ text: 'ann', num: NaN }) }, env);
+ * // { text: 'ANN!', num: NaN }
+ */
+export function evaluateRow(expression: Expression, row: RowContext, env: EvaluationEnvironment): Cell {
+  return evaluateNode(expression, new RowScope(env, row));
+}
+
+const parseCache = new Map<string, Expression>();
+const PARSE_CACHE_LIMIT = 5000;
+
+/** Parses `text` once (expressions are evaluated many times; their ASTs are immutable). */
+export function parseCached(text: string): Expression {
+  let expression = parseCache.get(text);
+  if (!expression) {
+    expression = parseExpressionText(text);
+    if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.clear();
+    parseCache.set(text, expression);
+  }
+  return expression;
+}
+
+/**
+ * The text of a chart expression after `$(…)` expansion with the environment's variables, where
+ * `$(=expr)` is computed by `evaluate`.
+ */
+export function expandExpression(
+  text: string,
+  env: EvaluationEnvironment,
+  evaluate: (expression: string) => string | undefined,
+): string {
+  return expandDollars(text, (name) => env.variable(name), evaluate);
+}
+
+// Variables that refer to themselves would recurse forever.
+let variableDepth = 0;
+const MAX_VARIABLE_DEPTH = 32;
+
+/** Evaluates an expression node in a scope. */
+export function evaluateNode(node: Expression, scope: EvaluationScope): Cell {
+  switch (node.kind) {
+    case 'NumberLiteral':
+      return numberDual(node.value);
+    case 'StringLiteral':
+      return textCell(node.value);
+    case 'FieldRef': {
+      const value = scope.field(node.name);
+      if (value !== undefined) return value;
+      const definition = scope.env.variable(node.name);
+      if (definition === undefined) throw new ExpressionError(`field ${node.name} not found`);
+      return evaluateVariable(definition, scope);
+    }
+    case 'DollarExpansion':
+      return evaluateDollar(node, scope);
+    case 'UnaryExpression': {
+      const operand = evaluateNode(node.operand, scope);
+      switch (node.operator) {
+        case '-':
+          return numberCell(-toNumber(operand));
+        case '+':
+          return numberCell(toNumber(operand));
+        case 'not':
+          return booleanCell(!isTrue(operand));
+        case 'bitnot': {
+          const num = toNumber(operand);
+          return Number.isNaN(num) ? null : numberCell(~Math.trunc(num));
+        }
+      }
+      return null;
+    }
+    case 'BinaryExpression':
+      return evaluateBinary(node, scope);
+    case 'FunctionCall':
+      return evaluateCall(node, scope);
+    case 'InvalidExpression':
+      throw new ExpressionError(`invalid expression: ${node.text}`);
+  }
+}
+
+/**
+ * A variable used by name: an `=` definition is computed; a number is that number; other text is
+ * read as an expression (so `vSales` holding `Sum(Sales)` computes the sum, as in a chart), and
+ * stays text when it is not one.
+ */
+function evaluateVariable(definition: string, scope: EvaluationScope): Cell {
+  const trimmed = definition.trim();
+  if (variableDepth >= MAX_VARIABLE_DEPTH) throw new ExpressionError('variables refer to each other too deeply');
+  variableDepth++;
+  try {
+    if (trimmed.startsWith('=')) return evaluateNode(parseCached(trimmed.slice(1)), scope);
+    const num = toNumber(textCell(trimmed));
+    if (!Number.isNaN(num)) return { text: definition, num };
+    let expression: Expression;
+    try {
+      expression = parseCached(trimmed);
+    } catch {
+      return textCell(definition);
+    }
+    try {
+      return evaluateNode(expression, scope);
+    } catch (error) {
+      if (error instanceof ExpressionError) return textCell(definition);
+      throw error;
+    }
+  } finally {
+    variableDepth--;
+  }
+}
+
+/** A `$(…)` left in the AST (expressions parsed without variables): expanded now, then evaluated. */
+function evaluateDollar(node: DollarExpansion, scope: EvaluationScope): Cell {
+  switch (node.form) {
+    case 'variable':
+    case 'call': {
+      const value = node.name === null ? undefined : scope.env.variable(node.name);
+      if (value === undefined) return null;
+      const text =
+        node.form === 'call'
+          ? value.replace(/\$(\d+)/g, (whole, n: string) => node.args[Number(n) - 1] ?? whole)
+          : value;
+      if (text.trim() === '') return null;
+      return evaluateNode(parseCached(text), scope);
+    }
+    case 'expression':
+      return evaluateNode(parseCached(node.args[0] ?? ''), scope);
+    case 'include':
+      throw new ExpressionError('$(Include=…) is only allowed in the load script');
+  }
+}
+
+function evaluateBinary(node: BinaryExpression, scope: EvaluationScope): Cell {
+  const left = evaluateNode(node.left, scope);
+  const right = evaluateNode(node.right, scope);
+  switch (node.operator) {
+    case '+':
+      return numberCell(toNumber(left) + toNumber(right));
+    case '-':
+      return numberCell(toNumber(left) - toNumber(right));
+    case '*':
+      return numberCell(toNumber(left) * toNumber(right));
+    case '/': {
+      const divisor = toNumber(right);
+      return divisor === 0 ? null : numberCell(toNumber(left) / divisor);
+    }
+    case '&':
+      // NULL & x is x: only two NULLs give NULL.
+      if (left === null && right === null) return null;
+      return textCell(textOf(left) + textOf(right));
+    case '=':
+    case '<>':
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+      return compareCells(left, node.operator, right);
+    case 'and':
+      return booleanCell(isTrue(left) && isTrue(right));
+    case 'or':
+      return booleanCell(isTrue(left) || isTrue(right));
+    case 'xor':
+      return booleanCell(isTrue(left) !== isTrue(right));
+    case 'like':
+      if (left === null || right === null) return null;
+      return booleanCell(wildcardRegExp(right.text).test(left.text));
+    case 'precedes':
+      if (left === null || right === null) return null;
+      return booleanCell(compareText(left.text, right.text) < 0);
+    case 'follows':
+      if (left === null || right === null) return null;
+      return booleanCell(compareText(left.text, right.text) > 0);
+    case 'bitand':
+    case 'bitor':
+    case 'bitxor':
+    case '>>':
+    case '<<': {
+      const a = toNumber(left);
+      const b = toNumber(right);
+      if (Number.isNaN(a) || Number.isNaN(b)) return null;
+      const x = Math.trunc(a);
+      const y = Math.trunc(b);
+      const result =
+        node.operator === 'bitand'
+          ? x & y
+          : node.operator === 'bitor'
+            ? x | y
+            : node.operator === 'bitxor'
+              ? x ^ y
+              : node.operator === '>>'
+                ? x >> y
+                : x << y;
+      return numberCell(result);
+    }
+  }
+}
+
+function evaluateCall(call: FunctionCall, scope: EvaluationScope): Cell {
+  const lower = call.name.toLowerCase();
+  if (AGGREGATION_NAMES.has(lower) && lower !== 'aggr') return scope.aggregate(call);
+  if (call.set !== null || call.total !== null || call.distinct !== null) {
+    throw new ExpressionError(`${call.name} is not an aggregation function`);
+  }
+  if (lower === 'if') {
+    if (call.args.length < 2 || call.args.length > 3) throw new ExpressionError('If takes 2 or 3 arguments');
+    const condition = evaluateNode(call.args[0] as Expression, scope);
+    const branch = isTrue(condition) ? call.args[1] : call.args[2];
+    return branch === undefined ? null : evaluateNode(branch, scope);
+  }
+  const spec = scalarFunction(lower);
+  if (!spec) {
+    const args = call.args.map((arg) => evaluateNode(arg, scope));
+    const extra = scope.env.callFunction?.(call.name, args);
+    if (extra !== undefined) return extra;
+    throw unsupportedFunction(call.name);
+  }
+  if (call.args.length < spec.min || call.args.length > spec.max) {
+    const range =
+      spec.max === spec.min
+        ? `${spec.min}`
+        : spec.max === Number.POSITIVE_INFINITY
+          ? `at least ${spec.min}`
+          : `${spec.min} to ${spec.max}`;
+    throw new ExpressionError(`${call.name} takes ${range} argument${spec.max === 1 && spec.min === 1 ? '' : 's'}`);
+  }
+  const args = call.args.map((arg) => evaluateNode(arg, scope));
+  return spec.fn(args, scope);
+}

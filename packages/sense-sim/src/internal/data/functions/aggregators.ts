@@ -1,0 +1,368 @@
+import { ExpressionError, unsupportedFunction } from '../expression-error.js';
+import type { Cell } from '../loaded-model.js';
+import { compareText, numberCell, sameValue, textCell, toNumber, valueKey } from '../value-ops.js';
+
+/**
+ * Aggregation function names (lower case). A call to one of these in a chart is computed over the
+ * records of each dimension value; nested inside another one it is an error (no Aggr support).
+ */
+export const AGGREGATION_NAMES: ReadonlySet<string> = new Set([
+  'sum',
+  'count',
+  'avg',
+  'min',
+  'max',
+  'only',
+  'concat',
+  'minstring',
+  'maxstring',
+  'nullcount',
+  'numericcount',
+  'textcount',
+  'missingcount',
+  'median',
+  'mode',
+  'stdev',
+  'firstsortedvalue',
+  'aggr',
+]);
+
+const UNSUPPORTED_AGGREGATIONS: Readonly<Record<string, string>> = {
+  aggr: 'Aggr',
+  firstsortedvalue: 'FirstSortedValue',
+};
+
+/** Throws the "not supported" error for aggregation names the simulator knows but does not compute. */
+export function assertSupportedAggregation(name: string): void {
+  const unsupported = UNSUPPORTED_AGGREGATIONS[name.toLowerCase()];
+  if (unsupported) throw unsupportedFunction(unsupported);
+}
+
+/** Accumulates the values of one aggregation for many groups at once. */
+export interface GroupAggregator {
+  /** Whether {@link addNumber} may be used instead of {@link add} (the result reads numbers only). */
+  readonly numeric: boolean;
+  /** Adds one record's value to group `g`; `key` identifies the value for DISTINCT (e.g. an element number). */
+  add(g: number, cell: Cell, key?: number | string): void;
+  /** Adds a value known only by its number (NaN for NULL or text). */
+  addNumber(g: number, num: number, key?: number): void;
+  result(g: number): Cell;
+}
+
+/** What shapes an aggregation besides its main argument. */
+export interface AggregatorOptions {
+  readonly distinct: boolean;
+  /** The other arguments, evaluated once (Concat's delimiter, Min/Max rank). */
+  readonly params: readonly Cell[];
+}
+
+/**
+ * An aggregator for function `name` over `groups` groups. Empty groups give: Sum 0, the counts 0,
+ * the others NULL.
+ */
+export function createAggregator(name: string, groups: number, options: AggregatorOptions): GroupAggregator {
+  const base = baseAggregator(name.toLowerCase(), groups, options);
+  return options.distinct ? new DistinctAggregator(base, groups) : base;
+}
+
+function baseAggregator(name: string, groups: number, options: AggregatorOptions): GroupAggregator {
+  switch (name) {
+    case 'sum':
+      return new SumAggregator(groups, 'sum');
+    case 'avg':
+      return new SumAggregator(groups, 'avg');
+    case 'count':
+      return new CountAggregator(groups, (cell) => cell !== null);
+    case 'numericcount':
+      return new CountAggregator(groups, (cell) => !Number.isNaN(toNumber(cell)));
+    case 'textcount':
+      return new CountAggregator(groups, (cell) => cell !== null && Number.isNaN(toNumber(cell)));
+    case 'nullcount':
+      return new CountAggregator(groups, (cell) => cell === null);
+    case 'missingcount':
+      return new CountAggregator(groups, (cell) => cell === null || Number.isNaN(toNumber(cell)));
+    case 'min':
+    case 'max': {
+      const rank = options.params.length > 0 ? toNumber(options.params[0] ?? null) : 1;
+      if (!Number.isInteger(rank) || rank < 1) throw new ExpressionError(`${name} rank must be a positive integer`);
+      return rank === 1
+        ? new ExtremeAggregator(groups, name === 'max')
+        : new RankAggregator(groups, name === 'max', rank);
+    }
+    case 'only':
+      return new OnlyAggregator(groups);
+    case 'minstring':
+    case 'maxstring':
+      return new StringExtremeAggregator(groups, name === 'maxstring');
+    case 'concat': {
+      if (options.params.length > 1) throw new ExpressionError('Concat with a sort weight is not supported');
+      return new ConcatAggregator(groups, options.params[0]?.text ?? '');
+    }
+    case 'median':
+      return new ListAggregator(groups, (values) => {
+        if (values.length === 0) return Number.NaN;
+        values.sort((a, b) => a - b);
+        const mid = values.length >> 1;
+        return values.length % 2 === 1
+          ? (values[mid] as number)
+          : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
+      });
+    case 'stdev':
+      return new ListAggregator(groups, (values) => {
+        if (values.length < 2) return Number.NaN;
+        const mean = values.reduce((a, b) => a + b, 0) / values.length;
+        return Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
+      });
+    case 'mode':
+      return new ModeAggregator(groups);
+    default:
+      assertSupportedAggregation(name);
+      throw unsupportedFunction(name);
+  }
+}
+
+class SumAggregator implements GroupAggregator {
+  readonly numeric = true;
+  private readonly sums: Float64Array;
+  private readonly counts: Uint32Array;
+  constructor(
+    groups: number,
+    private readonly mode: 'sum' | 'avg',
+  ) {
+    this.sums = new Float64Array(groups);
+    this.counts = new Uint32Array(groups);
+  }
+  add(g: number, cell: Cell): void {
+    this.addNumber(g, toNumber(cell));
+  }
+  addNumber(g: number, num: number): void {
+    if (Number.isNaN(num)) return;
+    this.sums[g] = (this.sums[g] as number) + num;
+    this.counts[g] = (this.counts[g] as number) + 1;
+  }
+  result(g: number): Cell {
+    const count = this.counts[g] as number;
+    if (this.mode === 'avg') return count === 0 ? null : numberCell((this.sums[g] as number) / count);
+    return numberCell(this.sums[g] as number);
+  }
+}
+
+class CountAggregator implements GroupAggregator {
+  readonly numeric: boolean;
+  private readonly counts: Uint32Array;
+  constructor(
+    groups: number,
+    private readonly counts_: (cell: Cell) => boolean,
+  ) {
+    this.counts = new Uint32Array(groups);
+    this.numeric = false;
+  }
+  add(g: number, cell: Cell): void {
+    if (this.counts_(cell)) this.counts[g] = (this.counts[g] as number) + 1;
+  }
+  addNumber(g: number, num: number): void {
+    this.add(g, Number.isNaN(num) ? null : { text: '', num });
+  }
+  result(g: number): Cell {
+    return numberCell(this.counts[g] as number);
+  }
+}
+
+class ExtremeAggregator implements GroupAggregator {
+  readonly numeric = true;
+  private readonly values: Float64Array;
+  constructor(
+    groups: number,
+    private readonly max: boolean,
+  ) {
+    this.values = new Float64Array(groups).fill(Number.NaN);
+  }
+  add(g: number, cell: Cell): void {
+    this.addNumber(g, toNumber(cell));
+  }
+  addNumber(g: number, num: number): void {
+    if (Number.isNaN(num)) return;
+    const current = this.values[g] as number;
+    if (Number.isNaN(current) || (this.max ? num > current : num < current)) this.values[g] = num;
+  }
+  result(g: number): Cell {
+    return numberCell(this.values[g] as number);
+  }
+}
+
+class ListAggregator implements GroupAggregator {
+  readonly numeric = true;
+  private readonly lists: number[][];
+  constructor(
+    groups: number,
+    private readonly reduce: (values: number[]) => number,
+  ) {
+    this.lists = Array.from({ length: groups }, () => []);
+  }
+  add(g: number, cell: Cell): void {
+    this.addNumber(g, toNumber(cell));
+  }
+  addNumber(g: number, num: number): void {
+    if (!Number.isNaN(num)) this.lists[g]?.push(num);
+  }
+  result(g: number): Cell {
+    return numberCell(this.reduce(this.lists[g] ?? []));
+  }
+}
+
+class RankAggregator extends ListAggregator {
+  constructor(groups: number, max: boolean, rank: number) {
+    super(groups, (values) => {
+      values.sort((a, b) => (max ? b - a : a - b));
+      return values[rank - 1] ?? Number.NaN;
+    });
+  }
+}
+
+class OnlyAggregator implements GroupAggregator {
+  readonly numeric = false;
+  private readonly values: Cell[];
+  private readonly conflicts: Uint8Array;
+  constructor(groups: number) {
+    this.values = new Array<Cell>(groups).fill(null);
+    this.conflicts = new Uint8Array(groups);
+  }
+  add(g: number, cell: Cell): void {
+    if (cell === null || this.conflicts[g] === 1) return;
+    const current = this.values[g] ?? null;
+    if (current === null) this.values[g] = cell;
+    else if (!sameValue(current, cell)) this.conflicts[g] = 1;
+  }
+  addNumber(g: number, num: number): void {
+    this.add(g, numberCell(num));
+  }
+  result(g: number): Cell {
+    return this.conflicts[g] === 1 ? null : (this.values[g] ?? null);
+  }
+}
+
+class StringExtremeAggregator implements GroupAggregator {
+  readonly numeric = false;
+  private readonly values: Cell[];
+  constructor(
+    groups: number,
+    private readonly max: boolean,
+  ) {
+    this.values = new Array<Cell>(groups).fill(null);
+  }
+  add(g: number, cell: Cell): void {
+    if (cell === null) return;
+    const current = this.values[g] ?? null;
+    if (current === null) {
+      this.values[g] = cell;
+      return;
+    }
+    const order = compareForString(cell, current);
+    if (this.max ? order > 0 : order < 0) this.values[g] = cell;
+  }
+  addNumber(g: number, num: number): void {
+    this.add(g, numberCell(num));
+  }
+  result(g: number): Cell {
+    return this.values[g] ?? null;
+  }
+}
+
+/** Numbers before texts; numbers by value, texts alphabetically. */
+function compareForString(a: NonNullable<Cell>, b: NonNullable<Cell>): number {
+  const x = toNumber(a);
+  const y = toNumber(b);
+  if (!Number.isNaN(x) && !Number.isNaN(y)) return x - y;
+  if (!Number.isNaN(x)) return -1;
+  if (!Number.isNaN(y)) return 1;
+  return compareText(a.text, b.text);
+}
+
+class ConcatAggregator implements GroupAggregator {
+  readonly numeric = false;
+  private readonly lists: string[][];
+  constructor(
+    groups: number,
+    private readonly delimiter: string,
+  ) {
+    this.lists = Array.from({ length: groups }, () => []);
+  }
+  add(g: number, cell: Cell): void {
+    if (cell !== null) this.lists[g]?.push(cell.text);
+  }
+  addNumber(g: number, num: number): void {
+    this.add(g, numberCell(num));
+  }
+  result(g: number): Cell {
+    const list = this.lists[g] ?? [];
+    if (list.length === 0) return null;
+    // Without a sort weight the engine concatenates in text order (help.qlik.com Concat examples).
+    return textCell([...list].sort(compareText).join(this.delimiter));
+  }
+}
+
+class ModeAggregator implements GroupAggregator {
+  readonly numeric = false;
+  private readonly counts: Map<string | number, { cell: NonNullable<Cell>; count: number }>[];
+  constructor(groups: number) {
+    this.counts = Array.from({ length: groups }, () => new Map());
+  }
+  add(g: number, cell: Cell): void {
+    if (cell === null) return;
+    const map = this.counts[g];
+    if (!map) return;
+    const key = valueKey(cell);
+    const entry = map.get(key);
+    if (entry) entry.count++;
+    else map.set(key, { cell, count: 1 });
+  }
+  addNumber(g: number, num: number): void {
+    this.add(g, numberCell(num));
+  }
+  result(g: number): Cell {
+    let best: { cell: NonNullable<Cell>; count: number } | undefined;
+    let tie = false;
+    for (const entry of this.counts[g]?.values() ?? []) {
+      if (!best || entry.count > best.count) {
+        best = entry;
+        tie = false;
+      } else if (entry.count === best.count) tie = true;
+    }
+    return best && !tie ? best.cell : null;
+  }
+}
+
+/** DISTINCT: each value counts once per group. */
+class DistinctAggregator implements GroupAggregator {
+  readonly numeric: boolean;
+  private readonly seen: Set<number | string>[];
+  constructor(
+    private readonly inner: GroupAggregator,
+    groups: number,
+  ) {
+    this.numeric = inner.numeric;
+    this.seen = Array.from({ length: groups }, () => new Set());
+  }
+  add(g: number, cell: Cell, key?: number | string): void {
+    if (cell === null) {
+      this.inner.add(g, cell);
+      return;
+    }
+    const id = key ?? valueKey(cell);
+    const seen = this.seen[g];
+    if (!seen || seen.has(id)) return;
+    seen.add(id);
+    this.inner.add(g, cell);
+  }
+  addNumber(g: number, num: number, key?: number): void {
+    if (Number.isNaN(num)) return;
+    const id = key ?? num;
+    const seen = this.seen[g];
+    if (!seen || seen.has(id)) return;
+    seen.add(id);
+    this.inner.addNumber(g, num);
+  }
+  result(g: number): Cell {
+    return this.inner.result(g);
+  }
+}

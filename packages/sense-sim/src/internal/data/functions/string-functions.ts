@@ -1,0 +1,198 @@
+import type { Cell } from '../loaded-model.js';
+import { numberCell, textCell, toNumber } from '../value-ops.js';
+import { type FunctionTable, fn } from './function-types.js';
+
+/** The text of argument `i`, or undefined when it is NULL or missing. */
+function text(args: readonly Cell[], i: number): string | undefined {
+  const cell = args[i];
+  return cell === null || cell === undefined ? undefined : cell.text;
+}
+
+/** Argument `i` as an integer, or NaN. */
+function integer(args: readonly Cell[], i: number): number {
+  const num = toNumber(args[i] ?? null);
+  return Number.isNaN(num) ? Number.NaN : Math.trunc(num);
+}
+
+/** A function of one text argument; NULL in, NULL out (Qlik's rule for functions). */
+function unary(body: (value: string) => Cell): (args: readonly Cell[]) => Cell {
+  return (args) => {
+    const value = text(args, 0);
+    return value === undefined ? null : body(value);
+  };
+}
+
+/** Counts from 1; a negative position counts from the end. */
+function substringIndex(haystack: string, needle: string, occurrence: number): number {
+  if (needle === '' || occurrence === 0) return 0;
+  if (occurrence > 0) {
+    let from = 0;
+    for (let n = 0; n < occurrence; n++) {
+      const at = haystack.indexOf(needle, from);
+      if (at < 0) return 0;
+      if (n === occurrence - 1) return at + 1;
+      from = at + 1;
+    }
+    return 0;
+  }
+  let from = haystack.length;
+  for (let n = 0; n < -occurrence; n++) {
+    const at = haystack.lastIndexOf(needle, from);
+    if (at < 0) return 0;
+    if (n === -occurrence - 1) return at + 1;
+    from = at - 1;
+    if (from < 0) return 0;
+  }
+  return 0;
+}
+
+/** String functions (help.qlik.com "String functions"). */
+export const STRING_FUNCTIONS: FunctionTable = {
+  len: fn(
+    1,
+    1,
+    unary((value) => numberCell(value.length)),
+  ),
+  upper: fn(
+    1,
+    1,
+    unary((value) => textCell(value.toUpperCase())),
+  ),
+  lower: fn(
+    1,
+    1,
+    unary((value) => textCell(value.toLowerCase())),
+  ),
+  trim: fn(
+    1,
+    1,
+    unary((value) => textCell(value.replace(/^ +| +$/g, ''))),
+  ),
+  ltrim: fn(
+    1,
+    1,
+    unary((value) => textCell(value.replace(/^ +/, ''))),
+  ),
+  rtrim: fn(
+    1,
+    1,
+    unary((value) => textCell(value.replace(/ +$/, ''))),
+  ),
+  capitalize: fn(
+    1,
+    1,
+    unary((value) =>
+      textCell(
+        value
+          .toLowerCase()
+          .replace(
+            /(^|[^\p{L}\p{N}'])(\p{L})/gu,
+            (_m, before: string, letter: string) => before + letter.toUpperCase(),
+          ),
+      ),
+    ),
+  ),
+  left: fn(2, 2, (args) => {
+    const value = text(args, 0);
+    const count = integer(args, 1);
+    return value === undefined || Number.isNaN(count) ? null : textCell(value.slice(0, Math.max(count, 0)));
+  }),
+  right: fn(2, 2, (args) => {
+    const value = text(args, 0);
+    const count = integer(args, 1);
+    if (value === undefined || Number.isNaN(count)) return null;
+    return textCell(count <= 0 ? '' : value.slice(-count));
+  }),
+  mid: fn(2, 3, (args) => {
+    const value = text(args, 0);
+    const start = integer(args, 1);
+    if (value === undefined || Number.isNaN(start)) return null;
+    const from = Math.max(start - 1, 0);
+    if (args.length < 3) return textCell(value.slice(from));
+    const count = integer(args, 2);
+    return Number.isNaN(count) ? null : textCell(value.slice(from, from + Math.max(count, 0)));
+  }),
+  index: fn(2, 3, (args) => {
+    const haystack = text(args, 0);
+    const needle = text(args, 1);
+    if (haystack === undefined || needle === undefined) return null;
+    const occurrence = args.length > 2 ? integer(args, 2) : 1;
+    return Number.isNaN(occurrence) ? null : numberCell(substringIndex(haystack, needle, occurrence));
+  }),
+  replace: fn(3, 3, (args) => {
+    const value = text(args, 0);
+    const from = text(args, 1);
+    const to = text(args, 2);
+    if (value === undefined || from === undefined || to === undefined) return null;
+    return textCell(from === '' ? value : value.split(from).join(to));
+  }),
+  subfield: fn(3, 3, (args) => {
+    const value = text(args, 0);
+    const delimiter = text(args, 1);
+    const n = integer(args, 2);
+    if (value === undefined || delimiter === undefined || Number.isNaN(n) || n === 0) return null;
+    const parts = delimiter === '' ? [value] : value.split(delimiter);
+    const part = n > 0 ? parts[n - 1] : parts[parts.length + n];
+    return part === undefined ? null : textCell(part);
+  }),
+  substringcount: fn(2, 2, (args) => {
+    const value = text(args, 0);
+    const needle = text(args, 1);
+    if (value === undefined || needle === undefined) return null;
+    return numberCell(needle === '' ? 0 : value.split(needle).length - 1);
+  }),
+  textbetween: fn(3, 4, (args) => {
+    const value = text(args, 0);
+    const open = text(args, 1);
+    const close = text(args, 2);
+    if (value === undefined || open === undefined || close === undefined) return null;
+    const n = args.length > 3 ? integer(args, 3) : 1;
+    let from = 0;
+    for (let i = 0; i < n; i++) {
+      const at = value.indexOf(open, from);
+      if (at < 0) return null;
+      from = at + open.length;
+    }
+    const end = value.indexOf(close, from);
+    return end < 0 ? null : textCell(value.slice(from, end));
+  }),
+  purgechar: fn(2, 2, (args) => {
+    const value = text(args, 0);
+    const chars = text(args, 1);
+    if (value === undefined || chars === undefined) return null;
+    return textCell([...value].filter((ch) => !chars.includes(ch)).join(''));
+  }),
+  keepchar: fn(2, 2, (args) => {
+    const value = text(args, 0);
+    const chars = text(args, 1);
+    if (value === undefined || chars === undefined) return null;
+    return textCell([...value].filter((ch) => chars.includes(ch)).join(''));
+  }),
+  findoneof: fn(2, 3, (args) => {
+    const value = text(args, 0);
+    const chars = text(args, 1);
+    if (value === undefined || chars === undefined) return null;
+    const occurrence = args.length > 2 ? integer(args, 2) : 1;
+    let seen = 0;
+    for (let i = 0; i < value.length; i++) {
+      if (chars.includes(value[i] ?? '') && ++seen === occurrence) return numberCell(i + 1);
+    }
+    return numberCell(0);
+  }),
+  repeat: fn(1, 2, (args) => {
+    const value = text(args, 0);
+    const count = args.length > 1 ? integer(args, 1) : 1;
+    if (value === undefined || Number.isNaN(count)) return null;
+    return textCell(value.repeat(Math.max(count, 0)));
+  }),
+  chr: fn(1, 1, (args) => {
+    const code = integer(args, 0);
+    return Number.isNaN(code) || code < 0 || code > 0x10ffff ? null : textCell(String.fromCodePoint(code));
+  }),
+  ord: fn(1, 1, (args) => {
+    const value = text(args, 0);
+    if (value === undefined) return null;
+    const code = value.codePointAt(0);
+    return code === undefined ? null : numberCell(code);
+  }),
+};

@@ -1,0 +1,68 @@
+/**
+ * Everything the data engine takes from `@qixflow/script`: the expression AST types, the
+ * expression parser and dollar-sign expansion.
+ *
+ * TEMPORARY: `@qixflow/script` is not linked into this package's node_modules yet, so this module
+ * imports the package's sources by relative path. It is the only module that does: once
+ * `"@qixflow/script": "workspace:*"` is installed, import from `'@qixflow/script'` instead.
+ */
+import { type Expression, expand, parseExpression } from '../../../../script/src/index.js';
+
+export { fieldsOf } from '../../../../script/src/index.js';
+
+import { ExpressionError } from './expression-error.js';
+
+export type {
+  BinaryExpression,
+  DollarExpansion,
+  ElementSet,
+  Expression,
+  FieldRef,
+  FunctionCall,
+  SetElement,
+  SetExpression,
+  SetFieldModifier,
+  SetOperand,
+  Span,
+} from '../../../../script/src/index.js';
+
+/**
+ * Parses the text of one expression (a leading `=` is optional) into the AST, throwing an
+ * {@link ExpressionError} with the parser's first error when it is not a valid expression.
+ *
+ * @example
+ * parseExpressionText("Sum({<Year={2024}>} Sales)").kind; // 'FunctionCall'
+ */
+export function parseExpressionText(text: string): Expression {
+  const { ast, diagnostics } = parseExpression(text);
+  const error = diagnostics.find((diagnostic) => diagnostic.severity === 'error');
+  if (error) throw new ExpressionError(error.message);
+  if (ast.kind === 'InvalidExpression') throw new ExpressionError('invalid expression');
+  return ast;
+}
+
+/**
+ * Dollar-sign expansion of an expression's text before it is parsed, as the engine does for chart
+ * expressions: unknown variables expand to nothing, `$(=expr)` is evaluated by `evaluate`.
+ */
+export function expandDollars(
+  text: string,
+  variable: (name: string) => string | undefined,
+  evaluate: (expression: string) => string | undefined,
+): string {
+  if (!text.includes('$(')) return text;
+  return expand(text, new VariableLookup(variable), { unknown: 'empty', evaluate });
+}
+
+/** A read-only Map view of a variable lookup function (what `expand` accepts). */
+class VariableLookup extends Map<string, string> {
+  constructor(private readonly variable: (name: string) => string | undefined) {
+    super();
+  }
+  override get(name: string): string | undefined {
+    return this.variable(name);
+  }
+  override has(name: string): boolean {
+    return this.variable(name) !== undefined;
+  }
+}

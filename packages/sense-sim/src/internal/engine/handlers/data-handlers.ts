@@ -1,0 +1,284 @@
+import { parseScript } from '@qixflow/script';
+import type { DataEngine } from '../../data/data-engine.js';
+import { ExpressionError } from '../../data/expression-error.js';
+import { dep } from '../doc/dependency-keys.js';
+import { type FieldEntity, fieldEntity } from '../doc/entities.js';
+import { effectiveProperties } from '../doc/object-views.js';
+import type { OpenDoc } from '../doc/open-doc.js';
+import { NOT_FOUND_INTERFACE } from '../model/engine-object.js';
+import type { QixEngine } from '../qix-engine.js';
+import { reloadApp } from '../reload/reload-app.js';
+import { EngineError } from '../rpc/engine-error.js';
+import { docOf } from './doc-handlers.js';
+import type { Call, Handler, HandlerTable } from './handler.js';
+
+/** The data engine of the call's doc, or the engine's "no data" answer. */
+function dataOf(doc: OpenDoc): DataEngine {
+  const data = doc.data();
+  if (!data) throw EngineError.of('LOCERR_APP_INVALID', doc.noData ? 'App opened without data' : 'App has no data');
+  return data;
+}
+
+/** Selections changed in a state: every object that shows that state's data is invalid now. */
+function selectionsChanged(call: Call, state: string): void {
+  call.session.changed(dep.data(state === '' ? '$' : state));
+}
+
+/** Wraps the data engine's expression errors as engine errors. */
+function guarded<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof ExpressionError) throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', error.message);
+    throw error;
+  }
+}
+
+/** Doc methods that need data: fields, selections, evaluation, model information, reload, lineage. */
+export function dataDocHandlers(engine: QixEngine): HandlerTable {
+  const stateArg = (value: unknown): string => (typeof value === 'string' && value !== '' ? value : '$');
+  return {
+    GetField: (call, [name, state]) => {
+      const doc = docOf(call);
+      const data = doc.data();
+      const fieldName = String(name);
+      if (data && !data.model.field(fieldName)) return { qReturn: NOT_FOUND_INTERFACE };
+      const entity = call.session.object(`field:${stateArg(state)}:${fieldName}`, () =>
+        fieldEntity(fieldName, stateArg(state)),
+      );
+      return { qReturn: call.connection.bind(entity) };
+    },
+    ClearAll: (call, [lockedAlso, state]) => {
+      const doc = docOf(call);
+      if (guarded(() => dataOf(doc).clearAll(lockedAlso === true, stateArg(state))))
+        selectionsChanged(call, stateArg(state));
+      return {};
+    },
+    Back: (call) => stepHistory(call, 'back'),
+    Forward: (call) => stepHistory(call, 'forward'),
+    LockAll: (call, [state]) => {
+      if (guarded(() => dataOf(docOf(call)).requireState(stateArg(state)).lockAll()))
+        selectionsChanged(call, stateArg(state));
+      return {};
+    },
+    UnlockAll: (call, [state]) => {
+      if (guarded(() => dataOf(docOf(call)).requireState(stateArg(state)).unlockAll()))
+        selectionsChanged(call, stateArg(state));
+      return {};
+    },
+    Evaluate: (call, [expression]) => ({
+      qReturn: guarded(() => {
+        const data = docOf(call).data();
+        return data ? data.evaluateText(String(expression)) : '-';
+      }),
+    }),
+    EvaluateEx: (call, [expression]) => ({
+      qValue: guarded(() => {
+        const data = docOf(call).data();
+        return data ? data.evaluate(String(expression)) : { qText: '-', qIsNumeric: false };
+      }),
+    }),
+    CheckExpression: (call, [expression, labels]) => {
+      const data = docOf(call).data();
+      if (!data) return { qErrorMsg: '', qBadFieldNames: [], qDangerousFieldNames: [] };
+      return { ...data.checkExpression(String(expression), Array.isArray(labels) ? labels.map(String) : []) };
+    },
+    GetTablesAndKeys: (call, [, , , synthetic, includeSysVars]) => {
+      const data = docOf(call).data();
+      if (!data) return { qtr: [], qk: [] };
+      return data.tablesAndKeys({ syntheticMode: synthetic === true, includeSysVars: includeSysVars === true });
+    },
+    GetTableData: (call, [offset, rows, , table]) => ({
+      qData: guarded(() => dataOf(docOf(call)).tableData(Number(offset), Number(rows), String(table))),
+    }),
+    GetFieldDescription: (call, [name]) => {
+      const description = docOf(call).data()?.fieldDescription(String(name));
+      if (!description) throw EngineError.of('LOCERR_GENERIC_NOT_FOUND', String(name));
+      return { qReturn: description };
+    },
+    GetLineage: (call) => ({ qLineage: (docOf(call).app.data?.lineage ?? []).map((row) => ({ ...row })) }),
+    CheckScriptSyntax: (call) => {
+      const { diagnostics } = parseScript(docOf(call).app.script);
+      return {
+        qErrors: diagnostics
+          .filter((d) => d.severity === 'error')
+          .map((d) => ({
+            qErrLen: Math.max(1, d.span.end.offset - d.span.start.offset),
+            qTabIx: 0,
+            qLineInTab: d.span.start.line - 1,
+            qColInLine: d.span.start.column - 1,
+            qTextPos: d.span.start.offset,
+          })),
+      };
+    },
+    DoReload: async (call) => ({ qReturn: await reload(engine, call) }),
+    DoReloadEx: async (call) => ({
+      qResult: { qSuccess: await reload(engine, call), qScriptLogFile: '', qEndedWithMemoryConstraint: false },
+    }),
+  };
+}
+
+async function reload(engine: QixEngine, call: Call): Promise<boolean> {
+  const doc = docOf(call);
+  const app = doc.app;
+  if (app.reloading) throw EngineError.of('LOCERR_RELOAD_IN_PROGRESS', app.id);
+  app.reloading = true;
+  try {
+    const outcome = await reloadApp(app, engine.options.site, {
+      signal: call.signal,
+      onProgress: (line) => call.request.progress.messages.push(line),
+    });
+    if (call.signal.aborted) throw EngineError.of('LOCERR_GENERIC_ABORTED');
+    if (outcome.error) {
+      call.request.progress.errors.push({
+        qErrorString: outcome.error.message,
+        qLineEnd: '',
+        qLine: outcome.error.statement,
+        qErrorDataCode: 0,
+        qMessage: { qMessageCode: 0, qMessageParameters: [String(outcome.error.line)] },
+        qLineNr: outcome.error.line,
+      });
+    }
+    return outcome.ok;
+  } finally {
+    app.reloading = false;
+  }
+}
+
+function stepHistory(call: Call, direction: 'back' | 'forward'): Record<string, unknown> {
+  const state = guarded(() => dataOf(docOf(call)).requireState('$'));
+  if (direction === 'back' ? state.stepBack() : state.stepForward()) selectionsChanged(call, '$');
+  return {};
+}
+
+/** The Field interface: selections in one field and state. */
+export function fieldHandlers(): HandlerTable {
+  const field = (call: Call) => {
+    const entity = call.target as FieldEntity;
+    const data = dataOf(docOf({ ...call, target: call.session.doc?.entity ?? call.target } as Call));
+    const selector = data.fieldSelector(entity.field, entity.state);
+    if (!selector) throw EngineError.of('LOCERR_GENERIC_NOT_FOUND', entity.field);
+    return { selector, state: entity.state };
+  };
+  const mutation =
+    (run: (selector: NonNullable<ReturnType<DataEngine['fieldSelector']>>, args: unknown[]) => boolean): Handler =>
+    (call, args) => {
+      const { selector, state } = field(call);
+      const changed = guarded(() => run(selector, args));
+      if (changed) selectionsChanged(call, state);
+      return { qReturn: true };
+    };
+  const soft = (value: unknown): boolean => value === true;
+  return {
+    Select: mutation((s, [match, softLock, excluded]) =>
+      s.select(String(match), soft(softLock), Number(excluded ?? 0)),
+    ),
+    ToggleSelect: mutation((s, [match, softLock, excluded]) =>
+      s.toggleSelect(String(match), soft(softLock), Number(excluded ?? 0)),
+    ),
+    SelectValues: mutation((s, [values, toggle, softLock]) =>
+      s.selectValues(
+        (Array.isArray(values) ? values : []) as Parameters<typeof s.selectValues>[0],
+        toggle === true,
+        soft(softLock),
+      ),
+    ),
+    LowLevelSelect: mutation((s, [values, toggle, softLock]) =>
+      s.lowLevelSelect((Array.isArray(values) ? values : []).map(Number), toggle === true, soft(softLock)),
+    ),
+    SelectAll: mutation((s, [softLock]) => s.selectAll(soft(softLock))),
+    SelectPossible: mutation((s, [softLock]) => s.selectPossible(soft(softLock))),
+    SelectExcluded: mutation((s, [softLock]) => s.selectExcluded(soft(softLock))),
+    SelectAlternative: mutation((s, [softLock]) => s.selectAlternative(soft(softLock))),
+    ClearAllButThis: mutation((s, [softLock]) => s.clearAllButThis(soft(softLock))),
+    Clear: mutation((s) => s.clear()),
+    Lock: mutation((s) => s.lock()),
+    Unlock: mutation((s) => s.unlock()),
+    GetCardinal: (call) => ({ qReturn: field(call).selector.getCardinal() }),
+    GetNxProperties: () => ({ qProperties: { qOneAndOnlyOne: false } }),
+    GetAndMode: () => ({ qReturn: false }),
+    SetAndMode: () => ({}),
+  };
+}
+
+/** Selection methods of generic objects: hypercube and list object values. */
+export function objectSelectionHandlers(): HandlerTable {
+  const target = (call: Call, path: unknown, key: 'qHyperCubeDef' | 'qListObjectDef') => {
+    const doc = call.session.doc as OpenDoc | undefined;
+    const qId = (call.target as { qId?: string }).qId ?? '';
+    const found = doc?.findObject(qId);
+    if (!doc || !found) throw EngineError.of('LOCERR_GENERIC_NOT_FOUND', qId);
+    const props = effectiveProperties(doc, found);
+    let def: unknown = props;
+    for (const part of String(path)
+      .split('/')
+      .filter((p) => p !== ''))
+      def = (def as Record<string, unknown> | undefined)?.[part];
+    const holder = def as Record<string, unknown> | undefined;
+    const resolved = (holder && key in holder ? holder[key] : holder) as Record<string, unknown> | undefined;
+    if (!resolved) throw EngineError.of('LOCERR_HC_INVALID_OBJECT', String(path));
+    const state =
+      typeof resolved.qStateName === 'string' && resolved.qStateName !== ''
+        ? resolved.qStateName
+        : typeof props.qStateName === 'string' && props.qStateName !== ''
+          ? props.qStateName
+          : '$';
+    return { doc, def: resolved, state };
+  };
+  const fieldOfDimension = (doc: OpenDoc, dimension: Record<string, unknown> | undefined): string => {
+    const libraryId = dimension?.qLibraryId;
+    if (typeof libraryId === 'string' && libraryId !== '') {
+      const item = doc.findItem('dimension', libraryId);
+      const defs = (item?.stored.properties.qDim as { qFieldDefs?: string[] } | undefined)?.qFieldDefs;
+      return String(defs?.[0] ?? '');
+    }
+    const defs = (dimension?.qDef as { qFieldDefs?: string[] } | undefined)?.qFieldDefs;
+    return String(defs?.[0] ?? '').replace(/^=/, '');
+  };
+  const selectIn = (
+    call: Call,
+    doc: OpenDoc,
+    fieldName: string,
+    state: string,
+    values: unknown,
+    toggle: unknown,
+  ): Record<string, unknown> => {
+    const selector = dataOf(doc).fieldSelector(fieldName, state);
+    if (!selector) throw EngineError.of('LOCERR_GENERIC_NOT_FOUND', fieldName);
+    const changed = selector.lowLevelSelect((Array.isArray(values) ? values : []).map(Number), toggle === true);
+    if (changed) selectionsChanged(call, state);
+    return { qSuccess: true };
+  };
+  return {
+    SelectHyperCubeValues: (call, [path, dimNo, values, toggle]) => {
+      const { doc, def, state } = target(call, path, 'qHyperCubeDef');
+      const dims = (def.qDimensions ?? []) as Record<string, unknown>[];
+      const dimension = dims[Number(dimNo)];
+      if (!dimension) throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', `qDimNo ${String(dimNo)}`);
+      return selectIn(call, doc, fieldOfDimension(doc, dimension), state, values, toggle);
+    },
+    SelectListObjectValues: (call, [path, values, toggle]) => {
+      const { doc, def, state } = target(call, path, 'qListObjectDef');
+      const fieldName = fieldOfDimension(doc, def.qLibraryId ? { qLibraryId: def.qLibraryId } : { qDef: def.qDef });
+      return selectIn(call, doc, fieldName, state, values, toggle);
+    },
+    ClearSelections: (call, [path]) => {
+      const isList = String(path).includes('ListObject');
+      const { doc, def, state } = target(call, path, isList ? 'qListObjectDef' : 'qHyperCubeDef');
+      const dims = isList ? [def] : ((def.qDimensions ?? []) as Record<string, unknown>[]);
+      let changed = false;
+      for (const dimension of dims) {
+        const name = fieldOfDimension(
+          doc,
+          isList ? { qDef: dimension.qDef, qLibraryId: dimension.qLibraryId } : dimension,
+        );
+        changed = (dataOf(doc).fieldSelector(name, state)?.clear() ?? false) || changed;
+      }
+      if (changed) selectionsChanged(call, state);
+      return {};
+    },
+    BeginSelections: () => ({}),
+    EndSelections: () => ({}),
+    ResetMadeSelections: () => ({}),
+  };
+}
