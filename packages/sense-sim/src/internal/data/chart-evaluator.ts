@@ -13,6 +13,7 @@ import type { RowMasks } from './propagate-selections.js';
 import { type JoinedRecords, joinTables } from './record-join.js';
 import type { Expression, FieldRef, FunctionCall, SetExpression } from './script-bridge.js';
 import { evaluateSet, type SetContext } from './set-analysis.js';
+import { numberCell, toNumber } from './value-ops.js';
 
 /** What chart expressions are evaluated against: the model, the object's state, variables. */
 export interface ChartContext extends SetContext {
@@ -96,7 +97,7 @@ function elementsOf(join: JoinedRecords, field: ModelField, table: number): Int3
  * aggregation means `Only(field)`, as in Qlik.
  */
 export class ChartEvaluator {
-  private readonly aggregations = new Map<FunctionCall, Cell[]>();
+  private readonly aggregations = new Map<FunctionCall, AggregationResult>();
   private readonly onlyCalls = new Map<string, FunctionCall>();
   private readonly joins = new Map<string, JoinedRecords>();
   private readonly setMasks = new Map<SetExpression, RowMasks>();
@@ -118,6 +119,8 @@ export class ChartEvaluator {
 
   /** The value of `expression` in every group. */
   evaluate(expression: Expression): Cell[] {
+    // A measure that is one aggregation (the usual case) needs no per-group evaluation around it.
+    if (isAggregation(expression)) return this.aggregateAll(expression).slice();
     const out = new Array<Cell>(this.groups.count);
     for (let g = 0; g < this.groups.count; g++) {
       this.scope.g = g;
@@ -150,16 +153,39 @@ export class ChartEvaluator {
     return this.aggregateAll(call)[g] ?? null;
   }
 
+  /**
+   * The values of `expression` in every group as numbers, and as cells when they are not all
+   * numbers: a measure that is one numeric aggregation never builds a value object per group.
+   */
+  evaluateColumn(expression: Expression): { readonly nums: Float64Array; readonly cells: Cell[] | undefined } {
+    if (isAggregation(expression)) {
+      const result = this.aggregation(expression);
+      if (result.nums) return { nums: result.nums, cells: undefined };
+    }
+    const cells = this.evaluate(expression);
+    return { nums: Float64Array.from(cells, (cell) => toNumber(cell)), cells };
+  }
+
   /** An aggregation's value in every group (computed once per call node). */
   aggregateAll(call: FunctionCall): Cell[] {
-    const cached = this.aggregations.get(call);
-    if (cached) return cached;
-    const result = this.computeAggregation(call);
-    this.aggregations.set(call, result);
+    const result = this.aggregation(call);
+    if (!result.cells) {
+      const nums = result.nums as Float64Array;
+      result.cells = Array.from(nums, (num) => (Number.isNaN(num) ? null : numberCell(num)));
+    }
+    return result.cells;
+  }
+
+  private aggregation(call: FunctionCall): AggregationResult {
+    let result = this.aggregations.get(call);
+    if (!result) {
+      result = this.computeAggregation(call);
+      this.aggregations.set(call, result);
+    }
     return result;
   }
 
-  private computeAggregation(call: FunctionCall): Cell[] {
+  private computeAggregation(call: FunctionCall): AggregationResult {
     const [argument, ...rest] = call.args;
     if (!argument) throw new ExpressionError(`${call.name} takes at least one argument`);
     assertSupportedAggregation(call.name);
@@ -179,12 +205,19 @@ export class ChartEvaluator {
     const argTables = [...new Set(fieldTables.values())];
     const dedupe = recordDeduper(join, argTables, (table) => this.ctx.model.tables[table]?.rowCount ?? 0);
     this.accumulate(argument, join, tupleGroups, fieldTables, aggregator, dedupe);
+    const cubeGroups = this.groups.count;
+    const resultNumber = aggregator.resultNumber?.bind(aggregator);
+    if (resultNumber) {
+      const nums = new Float64Array(cubeGroups);
+      for (let g = 0; g < cubeGroups; g++) nums[g] = resultNumber(toCubeGroups ? (toCubeGroups[g] as number) : g);
+      return { nums, cells: undefined };
+    }
     const results = new Array<Cell>(count);
     for (let g = 0; g < count; g++) results[g] = aggregator.result(g);
-    if (!toCubeGroups) return results;
-    const out = new Array<Cell>(this.groups.count);
-    for (let g = 0; g < this.groups.count; g++) out[g] = results[toCubeGroups[g] as number] ?? null;
-    return out;
+    if (!toCubeGroups) return { nums: undefined, cells: results };
+    const cells = new Array<Cell>(cubeGroups);
+    for (let g = 0; g < cubeGroups; g++) cells[g] = results[toCubeGroups[g] as number] ?? null;
+    return { nums: undefined, cells };
   }
 
   /**
@@ -328,7 +361,8 @@ export class ChartEvaluator {
     let join = this.joins.get(key);
     if (!join) {
       const source = this.groups.source;
-      const sameTables = source && source.join.tables.length === unique.length && unique.every((t) => source.join.tables.includes(t));
+      const sameTables =
+        source && source.join.tables.length === unique.length && unique.every((t) => source.join.tables.includes(t));
       join = source && source.masks === masks && sameTables ? source.join : joinTables(this.ctx.model, unique, masks);
       this.joins.set(key, join);
     }
@@ -337,6 +371,16 @@ export class ChartEvaluator {
 }
 
 let nextMaskId = 0;
+
+/** An aggregation computed for every group: numbers (NaN for NULL) or, when not all numeric, cells. */
+interface AggregationResult {
+  readonly nums: Float64Array | undefined;
+  cells: Cell[] | undefined;
+}
+
+function isAggregation(expression: Expression): expression is FunctionCall {
+  return expression.kind === 'FunctionCall' && AGGREGATION_NAMES.has(expression.name.toLowerCase());
+}
 
 const SYNTHETIC_SPAN = {
   start: { line: 1, column: 1, offset: 0 },

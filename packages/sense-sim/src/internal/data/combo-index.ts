@@ -85,7 +85,8 @@ export class ComboIndex {
           }
           id = counter++;
           table.set(key, id);
-          if (last) for (let k = 0; k < dims; k++) (this.elems[k] as IntBuffer).push((elems[k] as Int32Array)[i] as number);
+          if (last)
+            for (let k = 0; k < dims; k++) (this.elems[k] as IntBuffer).push((elems[k] as Int32Array)[i] as number);
         }
         out[i] = id;
       }

@@ -60,8 +60,8 @@ export function formatNumber(num: number): string {
   if (Number.isNaN(num)) return '-';
   if (!Number.isFinite(num)) return num > 0 ? '+Inf' : '-Inf';
   if (Number.isInteger(num)) return String(num);
-  // Fast path: a short shortest-round-trip text has at most 14 significant digits already.
-  const plain = String(num);
-  if (plain.length <= 15 && !plain.includes('e')) return plain;
-  return String(Number(num.toPrecision(14)));
+  // One conversion instead of three (toPrecision, Number, String): measures format many numbers.
+  const fixed = num.toPrecision(14);
+  if (fixed.includes('e')) return String(Number(fixed));
+  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }

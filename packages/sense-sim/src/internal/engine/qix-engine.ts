@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { WebSocket } from 'ws';
 import type { Site } from '../site/site.js';
 import { AppDoc } from './app/app-doc.js';
@@ -68,7 +69,7 @@ export class QixEngine implements Engine {
     const results: { appId: string; ok: boolean; error?: string }[] = [];
     for (const app of ordered) {
       if (app.script.trim() === '') continue;
-      const outcome = await reloadApp(app, this.options.site);
+      const outcome = await reloadApp(app, this.options.site, { dataDir: this.dataDir });
       results.push({
         appId: app.id,
         ok: outcome.ok,
@@ -94,6 +95,11 @@ export class QixEngine implements Engine {
 
   async close(): Promise<void> {
     this.sessions.endAll();
+  }
+
+  /** The folder folder connections point into: the site's data, or an empty folder of the engine's own. */
+  get dataDir(): string {
+    return this.options.site.dataDir ?? join(this.options.workDir, 'data');
   }
 
   /** Opens an app in a session (OpenDoc, session apps). */

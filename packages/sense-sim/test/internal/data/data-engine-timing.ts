@@ -6,7 +6,13 @@
  *   node --conditions=@qixflow/source --import tsx packages/sense-sim/test/internal/data/data-engine-timing.ts
  */
 import { DataEngine } from '../../../src/internal/data/data-engine.js';
-import { type Cell, type Dual, type LoadedModel, numberDual, textDual } from '../../../src/internal/data/loaded-model.js';
+import {
+  type Cell,
+  type Dual,
+  type LoadedModel,
+  numberDual,
+  textDual,
+} from '../../../src/internal/data/loaded-model.js';
 import { buildHyperCubeLayout } from '../../../src/internal/engine/layout/hypercube-shape.js';
 
 const ROWS = 1_000_000;
@@ -63,7 +69,9 @@ const cubeDef = {
 
 const loaded = time(`generate ${ROWS} rows (not the engine)`, table);
 const engine = time('model build (symbol tables, columns, tags)', () => new DataEngine(loaded));
-const layout = time('hypercube 3 dims × 2 measures + layout', () => buildHyperCubeLayout(cubeDef, engine.hyperCube(cubeDef)));
+const layout = time('hypercube 3 dims × 2 measures + layout', () =>
+  buildHyperCubeLayout(cubeDef, engine.hyperCube(cubeDef)),
+);
 console.log(`  rows: ${JSON.stringify(layout.qSize)}, grand totals: ${JSON.stringify(layout.qGrandTotalRow)}`);
 time('Evaluate Sum(Amount * Quantity)', () => engine.evaluateText('Sum(Amount * Quantity)'));
 time('select Region 3, recompute states and cube', () => {

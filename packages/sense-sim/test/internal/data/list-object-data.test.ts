@@ -6,7 +6,9 @@ import { alphaModel, salesModel } from './model-fixtures.js';
 
 function rows(engine: DataEngine, def: JsonRecord): string[] {
   const data = engine.listObject(def);
-  return data.page({ qLeft: 0, qTop: 0, qWidth: 1, qHeight: data.rowCount() }).map((row) => `${row[0]?.qText}:${row[0]?.qState}`);
+  return data
+    .page({ qLeft: 0, qTop: 0, qWidth: 1, qHeight: data.rowCount() })
+    .map((row) => `${row[0]?.qText}:${row[0]?.qState}`);
 }
 
 describe('list object data', () => {
@@ -31,7 +33,10 @@ describe('list object data', () => {
     const frequency = { qDef: { qFieldDefs: ['Year'], qSortCriterias: [{ qSortByFrequency: -1 }] } };
     expect(rows(engine, frequency)).toEqual(['2024:O', '2023:O']);
     const expression = {
-      qDef: { qFieldDefs: ['Customer'], qSortCriterias: [{ qSortByExpression: -1, qExpression: { qv: 'Sum(Quantity)' } }] },
+      qDef: {
+        qFieldDefs: ['Customer'],
+        qSortCriterias: [{ qSortByExpression: -1, qExpression: { qv: 'Sum(Quantity)' } }],
+      },
     };
     expect(rows(engine, expression)).toEqual(['Bob:O', 'Alice:O', 'Carol:O', 'Dave:O']);
   });
@@ -52,13 +57,22 @@ describe('list object data', () => {
       qFrequency: '1',
       qAttrExps: { qValues: [{ qText: '4', qNum: 4 }] },
     });
-    const percent = engine.listObject({ qDef: { qFieldDefs: ['Year'], qSortCriterias: [{ qSortByLoadOrder: 1 }] }, qFrequencyMode: 'P' });
-    expect(percent.page({ qLeft: 0, qTop: 0, qWidth: 1, qHeight: 2 }).map((row) => row[0]?.qFrequency)).toEqual(['42.9%', '57.1%']);
+    const percent = engine.listObject({
+      qDef: { qFieldDefs: ['Year'], qSortCriterias: [{ qSortByLoadOrder: 1 }] },
+      qFrequencyMode: 'P',
+    });
+    expect(percent.page({ qLeft: 0, qTop: 0, qWidth: 1, qHeight: 2 }).map((row) => row[0]?.qFrequency)).toEqual([
+      '42.9%',
+      '57.1%',
+    ]);
   });
 
   it('feeds the layout module', () => {
     const engine = new DataEngine(salesModel());
-    const def = { qDef: { qFieldDefs: ['Country'] }, qInitialDataFetch: [{ qTop: 0, qLeft: 0, qWidth: 1, qHeight: 2 }] };
+    const def = {
+      qDef: { qFieldDefs: ['Country'] },
+      qInitialDataFetch: [{ qTop: 0, qLeft: 0, qWidth: 1, qHeight: 2 }],
+    };
     const layout = buildListObjectLayout(def, engine.listObject(def));
     expect(layout.qSize).toEqual({ qcx: 1, qcy: 3 });
     expect((layout.qDimensionInfo as JsonRecord).qCardinal).toBe(3);

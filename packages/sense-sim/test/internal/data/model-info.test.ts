@@ -6,8 +6,28 @@ import { loadedModel } from './model-fixtures.js';
 function corectlEngine(): DataEngine {
   return new DataEngine(
     loadedModel([
-      { name: 'TableA', fields: ['numbers', 'abcs'], rows: [[1, 'a'], [2, 'b'], [3, 'b'], [4, 'b'], [5, 'c']] },
-      { name: 'TableB', fields: ['numbers', 'xyz'], rows: [[1, 'x'], [2, 'y'], [3, 'y'], [4, 'y'], [5, 'z']] },
+      {
+        name: 'TableA',
+        fields: ['numbers', 'abcs'],
+        rows: [
+          [1, 'a'],
+          [2, 'b'],
+          [3, 'b'],
+          [4, 'b'],
+          [5, 'c'],
+        ],
+      },
+      {
+        name: 'TableB',
+        fields: ['numbers', 'xyz'],
+        rows: [
+          [1, 'x'],
+          [2, 'y'],
+          [3, 'y'],
+          [4, 'y'],
+          [5, 'z'],
+        ],
+      },
     ]),
   );
 }
@@ -16,7 +36,9 @@ describe('GetTablesAndKeys', () => {
   it('describes tables, fields and keys as corectl prints them (TestBasicAnalyzing goldens)', () => {
     const { qtr, qk } = corectlEngine().tablesAndKeys();
     expect(qk).toEqual([{ qKeyFields: ['numbers'], qTables: ['TableA', 'TableB'] }]);
-    expect(qtr.map((table) => [table.qName, table.qNoOfRows, table.qFields.map((field) => field.qName).join(', ')])).toEqual([
+    expect(
+      qtr.map((table) => [table.qName, table.qNoOfRows, table.qFields.map((field) => field.qName).join(', ')]),
+    ).toEqual([
       ['TableA', 5, 'numbers, abcs'],
       ['TableB', 5, 'numbers, xyz'],
     ]);
@@ -34,14 +56,36 @@ describe('GetTablesAndKeys', () => {
       qSubsetRatio: 1,
       qTags: ['$ascii', '$text'],
     });
-    expect(qtr[0]).toMatchObject({ qLoose: false, qIsSynthetic: false, qIsDirectDiscovery: false, qTableTags: [], qComment: '' });
+    expect(qtr[0]).toMatchObject({
+      qLoose: false,
+      qIsSynthetic: false,
+      qIsDirectDiscovery: false,
+      qTableTags: [],
+      qComment: '',
+    });
   });
 
   it('classifies keys in synthetic mode and can include the system tables', () => {
     const engine = new DataEngine(
       loadedModel([
-        { name: 'Facts', fields: ['K', 'V'], rows: [['a', 1], ['a', 2], ['b', 3]] },
-        { name: 'Dim', fields: ['K', 'Name'], rows: [['a', 'A'], ['b', 'B'], ['c', 'C']] },
+        {
+          name: 'Facts',
+          fields: ['K', 'V'],
+          rows: [
+            ['a', 1],
+            ['a', 2],
+            ['b', 3],
+          ],
+        },
+        {
+          name: 'Dim',
+          fields: ['K', 'Name'],
+          rows: [
+            ['a', 'A'],
+            ['b', 'B'],
+            ['c', 'C'],
+          ],
+        },
         { name: 'Part', fields: ['K', 'Extra'], rows: [['a', 1]] },
       ]),
     );
@@ -53,11 +97,37 @@ describe('GetTablesAndKeys', () => {
 
 describe('GetTableData', () => {
   it('returns rows as FieldValues, with the field names first for offset -1', () => {
-    const engine = new DataEngine(loadedModel([{ name: 'T', fields: ['A', 'N'], rows: [['x', 1], [null, 2.5]] }]));
+    const engine = new DataEngine(
+      loadedModel([
+        {
+          name: 'T',
+          fields: ['A', 'N'],
+          rows: [
+            ['x', 1],
+            [null, 2.5],
+          ],
+        },
+      ]),
+    );
     expect(engine.tableData(-1, 3, 'T')).toEqual([
-      { qValue: [{ qText: 'A', qIsNumeric: false }, { qText: 'N', qIsNumeric: false }] },
-      { qValue: [{ qText: 'x', qIsNumeric: false }, { qText: '1', qIsNumeric: true, qNumber: 1 }] },
-      { qValue: [{ qText: '-', qIsNumeric: false }, { qText: '2.5', qIsNumeric: true, qNumber: 2.5 }] },
+      {
+        qValue: [
+          { qText: 'A', qIsNumeric: false },
+          { qText: 'N', qIsNumeric: false },
+        ],
+      },
+      {
+        qValue: [
+          { qText: 'x', qIsNumeric: false },
+          { qText: '1', qIsNumeric: true, qNumber: 1 },
+        ],
+      },
+      {
+        qValue: [
+          { qText: '-', qIsNumeric: false },
+          { qText: '2.5', qIsNumeric: true, qNumber: 2.5 },
+        ],
+      },
     ]);
     expect(engine.tableData(1, 10, 'T')?.length).toBe(1);
     expect(engine.tableData(0, 10, 'Nope')).toBeUndefined();

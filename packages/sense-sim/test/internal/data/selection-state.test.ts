@@ -177,9 +177,34 @@ describe('propagation along a chain of tables', () => {
   function chain(): DataEngine {
     return new DataEngine(
       loadedModel([
-        { name: 'A', fields: ['K', 'X'], rows: [['k1', 'x1'], ['k2', 'x2'], ['k9', 'x9']] },
-        { name: 'B', fields: ['K', 'L'], rows: [['k1', 'l1'], ['k2', 'l2'], ['k2', 'l3']] },
-        { name: 'C', fields: ['L', 'Y'], rows: [['l1', 'y1'], ['l2', 'y2'], ['l3', 'y3'], ['l8', 'y8']] },
+        {
+          name: 'A',
+          fields: ['K', 'X'],
+          rows: [
+            ['k1', 'x1'],
+            ['k2', 'x2'],
+            ['k9', 'x9'],
+          ],
+        },
+        {
+          name: 'B',
+          fields: ['K', 'L'],
+          rows: [
+            ['k1', 'l1'],
+            ['k2', 'l2'],
+            ['k2', 'l3'],
+          ],
+        },
+        {
+          name: 'C',
+          fields: ['L', 'Y'],
+          rows: [
+            ['l1', 'y1'],
+            ['l2', 'y2'],
+            ['l3', 'y3'],
+            ['l8', 'y8'],
+          ],
+        },
         { name: 'D', fields: ['Z'], rows: [['z1'], ['z2']] },
       ]),
     );

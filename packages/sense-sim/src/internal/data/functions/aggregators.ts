@@ -47,6 +47,8 @@ export interface GroupAggregator {
   /** Adds a value known only by its number (NaN for NULL or text). */
   addNumber(g: number, num: number, key?: number): void;
   result(g: number): Cell;
+  /** The result as a number (NaN for NULL), for aggregations whose results are always numbers or NULL. */
+  resultNumber?(g: number): number;
 }
 
 /** What shapes an aggregation besides its main argument. */
@@ -141,9 +143,12 @@ class SumAggregator implements GroupAggregator {
     this.counts[g] = (this.counts[g] as number) + 1;
   }
   result(g: number): Cell {
+    return numberCell(this.resultNumber(g));
+  }
+  resultNumber(g: number): number {
     const count = this.counts[g] as number;
-    if (this.mode === 'avg') return count === 0 ? null : numberCell((this.sums[g] as number) / count);
-    return numberCell(this.sums[g] as number);
+    if (this.mode === 'avg') return count === 0 ? Number.NaN : (this.sums[g] as number) / count;
+    return this.sums[g] as number;
   }
 }
 
@@ -165,6 +170,9 @@ class CountAggregator implements GroupAggregator {
   }
   result(g: number): Cell {
     return numberCell(this.counts[g] as number);
+  }
+  resultNumber(g: number): number {
+    return this.counts[g] as number;
   }
 }
 
@@ -188,6 +196,9 @@ class ExtremeAggregator implements GroupAggregator {
   result(g: number): Cell {
     return numberCell(this.values[g] as number);
   }
+  resultNumber(g: number): number {
+    return this.values[g] as number;
+  }
 }
 
 class ListAggregator implements GroupAggregator {
@@ -206,7 +217,10 @@ class ListAggregator implements GroupAggregator {
     if (!Number.isNaN(num)) this.lists[g]?.push(num);
   }
   result(g: number): Cell {
-    return numberCell(this.reduce(this.lists[g] ?? []));
+    return numberCell(this.resultNumber(g));
+  }
+  resultNumber(g: number): number {
+    return this.reduce(this.lists[g] ?? []);
   }
 }
 
@@ -364,5 +378,9 @@ class DistinctAggregator implements GroupAggregator {
   }
   result(g: number): Cell {
     return this.inner.result(g);
+  }
+  get resultNumber(): ((g: number) => number) | undefined {
+    const inner = this.inner;
+    return inner.resultNumber ? (g) => inner.resultNumber?.(g) ?? Number.NaN : undefined;
   }
 }

@@ -98,7 +98,7 @@ export function appLayout(doc: OpenDoc): JsonRecord {
     qStateNames: [...app.stateNames],
     qMeta: app.isSessionApp ? {} : { privileges: [...PRIVILEGES, 'reload'] },
     qLocaleInfo: {},
-    qHasData: app.data !== undefined && !doc.noData,
+    qHasData: (app.data?.tables.length ?? 0) > 0 && !doc.noData,
     qReadOnly: false,
     qIsOpenedWithoutData: doc.noData,
     qIsSessionApp: app.isSessionApp,

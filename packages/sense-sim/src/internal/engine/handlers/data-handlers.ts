@@ -125,6 +125,7 @@ async function reload(engine: QixEngine, call: Call): Promise<boolean> {
   app.reloading = true;
   try {
     const outcome = await reloadApp(app, engine.options.site, {
+      dataDir: engine.dataDir,
       signal: call.signal,
       onProgress: (line) => call.request.progress.messages.push(line),
     });

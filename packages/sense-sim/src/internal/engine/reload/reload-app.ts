@@ -21,25 +21,17 @@ export interface ReloadOutcome {
 export async function reloadApp(
   app: AppDoc,
   site: Site,
-  options: { signal?: AbortSignal; onProgress?: (line: string) => void; now?: () => number } = {},
+  options: { dataDir: string; signal?: AbortSignal; onProgress?: (line: string) => void; now?: () => number },
 ): Promise<ReloadOutcome> {
   const log: string[] = [];
   const progress = (line: string): void => {
     log.push(line);
     options.onProgress?.(line);
   };
-  if (!site.dataDir) {
-    const error = new ScriptError('The simulator has no data folder for this site (site.dataFolder)', {
-      line: 1,
-      column: 1,
-      statement: '',
-    });
-    return { ok: false, log, error };
-  }
   progress(`Started loading data`);
   try {
     const model: LoadedModel = await runScript(app.script, {
-      dataDir: site.dataDir,
+      dataDir: options.dataDir,
       connections: [...site.dataConnections.values()].map((c) => ({
         name: c.name,
         type: c.type,
