@@ -3,5 +3,5 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   resolve: { conditions: ['@qixflow/source'] },
   ssr: { resolve: { conditions: ['@qixflow/source'] } },
-  test: { name: 'e2e', include: ['e2e/**/*.test.ts'], environment: 'node' },
+  test: { name: 'e2e', include: ['e2e/**/*.test.ts'], environment: 'node', testTimeout: 20_000, hookTimeout: 30_000 },
 });

@@ -7,6 +7,8 @@ export default defineProject({
     name: 'core',
     include: ['test/**/*.test.ts'],
     environment: 'node',
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
     setupFiles: ['test/support/leak-guard.ts'],
   },
 });

@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { printRows, type Row } from './lib/measure.js';
 import { coreSuite } from './suites/core.js';
+import { dataSuite } from './suites/data.js';
 import { engineSuite } from './suites/engine.js';
 import { proxySuite } from './suites/proxy.js';
 
@@ -15,6 +16,7 @@ const suites: { title: string; run: (scale: number) => Promise<Row[]> }[] = [
   { title: 'Virtual proxy (sense-sim) vs bare node:https', run: proxySuite },
   { title: 'QIX engine (sense-sim) vs bare ws JSON-RPC echo', run: engineSuite },
   { title: '@qixflow/core vs the naive way and plain enigma.js', run: coreSuite },
+  { title: 'Data engine (sense-sim): reload, hypercube, selection', run: dataSuite },
 ];
 
 console.log(`# qixflow benchmarks — node ${process.version}, ${cpus().length} cores, scale ${scale}`);

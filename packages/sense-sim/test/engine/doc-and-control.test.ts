@@ -122,3 +122,29 @@ describe('the HTTP control API and socket faults', () => {
     expect(await codes).toEqual([4003, 4003]);
   });
 });
+
+describe('variables and app properties keep the engine-owned values', () => {
+  it('SetStringValue, SetNumValue and SetDualValue give the layout text, number and dual', async () => {
+    const sim = await createSimulator();
+    const { session, global } = await openEnigma(sim);
+    const app = (await global.createSessionApp()) as Qix;
+    const variable = (await app.createVariableEx({
+      qInfo: { qType: 'variable' },
+      qName: 'vX',
+      qDefinition: '1',
+    })) as Qix;
+    await variable.setStringValue('many');
+    expect(await variable.getLayout()).toMatchObject({ qText: 'many', qNum: 'NaN' });
+    await variable.setNumValue(42);
+    expect(await variable.getLayout()).toMatchObject({ qText: '42', qNum: 42 });
+    await variable.setDualValue('ten', 10);
+    expect(await variable.getLayout()).toMatchObject({ qText: 'ten', qNum: 10 });
+    const props = await app.getAppProperties();
+    await app.setAppProperties({ ...props, qLastReloadTime: '1999-01-01', custom: 1 });
+    const layout = await app.getAppLayout();
+    expect(layout.qLastReloadTime).not.toBe('1999-01-01');
+    expect(layout.custom).toBe(1);
+    await session.close();
+    await sim.close();
+  });
+});

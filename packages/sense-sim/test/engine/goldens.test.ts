@@ -125,4 +125,42 @@ describe('engine answers match real-engine goldens (through plain enigma.js)', (
       ),
     ).toBe(undefined);
   });
+
+  it('with the data of the corectl project loaded, the hypercube layout equals the real engine recording', async () => {
+    // corectl's using-entities project: TableA (numbers, abcs) and TableB (numbers, xyz), 5 rows each
+    // (TestBasicAnalyzing_fields/_tables goldens: xyz is y(3x), x, z; abcs is b(3x), a, c).
+    const loaded = (await (await openEnigma(sim)).global.createSessionApp()) as Qix;
+    await loaded.setScript(
+      [
+        'TableA: LOAD * INLINE [',
+        'numbers, abcs',
+        '1, a',
+        '2, b',
+        '3, b',
+        '4, b',
+        '5, c',
+        '];',
+        'TableB: LOAD * INLINE [',
+        'numbers, xyz',
+        '1, x',
+        '2, y',
+        '3, y',
+        '4, y',
+        '5, z',
+        '];',
+      ].join('\n'),
+    );
+    expect(await loaded.doReload()).toBe(true);
+    const obj = (await loaded.createObject(objectUsingInline)) as Qix;
+    expect(await obj.getLayout()).toEqual(golden('TestObjectManagementCommands_object_layout_object-using-inline'));
+    const fields = (await loaded.createSessionObject({ qInfo: { qType: 'fl' }, qFieldListDef: {} })) as Qix;
+    const tags = Object.fromEntries(
+      (await fields.getLayout()).qFieldList.qItems.map((f: { qName: string; qTags: string[] }) => [f.qName, f.qTags]),
+    );
+    expect(tags).toEqual({
+      numbers: ['$key', '$numeric', '$integer'],
+      abcs: ['$ascii', '$text'],
+      xyz: ['$ascii', '$text'],
+    });
+  });
 });

@@ -1,6 +1,12 @@
 import type { ModelField } from './associative-model.js';
 import { ComboIndex } from './combo-index.js';
-import { type EvaluationEnvironment, evaluateNode, parseCached, ScopeBase } from './evaluate-expression.js';
+import {
+  type EvaluationEnvironment,
+  type EvaluationScope,
+  evaluateNode,
+  parseCached,
+  ScopeBase,
+} from './evaluate-expression.js';
 import { ExpressionError } from './expression-error.js';
 import {
   AGGREGATION_NAMES,
@@ -78,9 +84,11 @@ export function groupsOfJoin(dims: readonly GroupDimension[], join: JoinedRecord
 
 /** Per tuple, the element number of `field` read from `table` (-1 for NULL or no row). */
 function elementsOf(join: JoinedRecords, field: ModelField, table: number): Int32Array {
-  const out = new Int32Array(join.length).fill(-1);
   const slot = join.tables.indexOf(table);
   const column = field.columns.get(table);
+  // Every row of the field's own table, in order: the column is the answer (callers never write to it).
+  if (join.identity === true && slot === 0 && column) return column;
+  const out = new Int32Array(join.length).fill(-1);
   const rows = join.rows[slot];
   if (slot < 0 || !column || !rows) return out;
   for (let i = 0; i < join.length; i++) {
@@ -107,6 +115,7 @@ export class ChartEvaluator {
     Map<string, { tupleGroups: Int32Array; count: number; toCubeGroups: Int32Array | undefined }>
   >();
   private readonly scope: GroupScope;
+  private global: ChartEvaluator | undefined;
 
   constructor(
     readonly ctx: ChartContext,
@@ -115,6 +124,13 @@ export class ChartEvaluator {
     private readonly baseMasks?: RowMasks,
   ) {
     this.scope = new GroupScope(ctx.env, this);
+  }
+
+  /** A scope over all possible records (no dimensions), for `=` variables used inside groups. */
+  globalScope(): EvaluationScope {
+    if (this.groups.dims.length === 0 && !this.baseMasks) return this.scope;
+    if (!this.global) this.global = new ChartEvaluator(this.ctx, singleGroup());
+    return this.global.scope;
   }
 
   /** The value of `expression` in every group. */
@@ -263,6 +279,31 @@ export class ChartEvaluator {
       const toCubeGroups = dims.length === 0 ? undefined : new Int32Array(this.groups.count);
       return { tupleGroups: new Int32Array(join.length), count: 1, toCubeGroups };
     }
+    const source = this.groups.source;
+    const allDims = dimSlots.length === dims.length;
+    if (allDims && source && source.join === join && source.dimTables.every((table, d) => table === dimTables[d])) {
+      return { tupleGroups: source.ids, count: this.groups.count, toCubeGroups: undefined };
+    }
+    // Measures over the same join share the lookup of every record's group.
+    const key = `${dimSlots.join(',')}|${dimTables.join(',')}`;
+    let perJoin = this.tupleGroupCache.get(join);
+    if (!perJoin) {
+      perJoin = new Map();
+      this.tupleGroupCache.set(join, perJoin);
+    }
+    const cached = perJoin.get(key);
+    if (cached) return cached;
+    const result = this.computeTupleGroups(join, dimSlots, dimTables);
+    perJoin.set(key, result);
+    return result;
+  }
+
+  private computeTupleGroups(
+    join: JoinedRecords,
+    dimSlots: readonly number[],
+    dimTables: readonly number[],
+  ): { tupleGroups: Int32Array; count: number; toCubeGroups: Int32Array | undefined } {
+    const dims = this.groups.dims;
     const tupleElems = dimSlots.map((d, k) =>
       elementsOf(join, (dims[d] as GroupDimension).field, dimTables[k] as number),
     );
@@ -327,7 +368,7 @@ export class ChartEvaluator {
         return;
       }
     }
-    const scope = new TupleScope(this.ctx, accessors);
+    const scope = new TupleScope(this.ctx, accessors, () => this.globalScope());
     const slots = [...new Set(fieldTables.values())]
       .map((table) => join.rows[join.tables.indexOf(table)])
       .filter((rows) => rows !== undefined);
@@ -408,6 +449,9 @@ class GroupScope extends ScopeBase {
   aggregate(call: FunctionCall): Cell {
     return this.owner.aggregateAll(call)[this.g] ?? null;
   }
+  global(): EvaluationScope {
+    return this.owner.globalScope();
+  }
 }
 
 /** The scope of one joined record inside an aggregation. */
@@ -416,8 +460,12 @@ class TupleScope extends ScopeBase {
   constructor(
     private readonly chart: ChartContext,
     private readonly accessors: ReadonlyMap<string, FieldAccessor>,
+    private readonly globalOf: () => EvaluationScope,
   ) {
     super(chart.env);
+  }
+  global(): EvaluationScope {
+    return this.globalOf();
   }
   field(name: string): Cell | undefined {
     const accessor = this.accessors.get(name);

@@ -5,7 +5,8 @@ const MAX_DENSE_SLOTS = 1 << 24;
 
 /** A map from non-negative integer keys to ids: a flat array for small key spaces, a Map beyond. */
 class KeyTable {
-  private readonly dense: Int32Array;
+  /** Ids of keys below its length (-1: none); read directly by hot loops. */
+  readonly dense: Int32Array;
   private readonly sparse = new Map<number, number>();
 
   constructor(expectedKeys: number) {
@@ -72,12 +73,14 @@ export class ComboIndex {
         this.levels[d] = table;
       }
       const last = d === dims - 1;
+      const dense = table.dense;
+      const denseSize = dense.length;
       let counter = this.counters[d] as number;
       for (let i = 0; i < n; i++) {
         const prefix = d === 0 ? 0 : (out[i] as number);
         if (prefix < 0) continue;
         const key = prefix * radix + (column[i] as number) + 1;
-        let id = table.get(key);
+        let id = key < denseSize ? (dense[key] as number) : table.get(key);
         if (id < 0) {
           if (!create) {
             out[i] = -1;

@@ -95,7 +95,7 @@ export class DataEngine {
   private readonly env: EvaluationEnvironment;
 
   constructor(loaded: LoadedModel, options: DataEngineOptions = {}) {
-    this.model = buildAssociativeModel(loaded);
+    this.model = sharedModel(loaded);
     this.states.set('$', new SelectionState(this.model, '$'));
     const model = this.model;
     this.env = {
@@ -308,6 +308,21 @@ export class DataEngine {
     const field = this.model.field(name);
     return fieldDescription(this.model, name, field ? (this.state(stateName)?.isLocked(field.index) ?? false) : false);
   }
+}
+
+/**
+ * The associative model is read-only once built (selections live in SelectionState), so every
+ * session of an app shares the one built from the app's last reload instead of building its own.
+ */
+const models = new WeakMap<LoadedModel, AssociativeModel>();
+
+function sharedModel(loaded: LoadedModel): AssociativeModel {
+  let model = models.get(loaded);
+  if (!model) {
+    model = buildAssociativeModel(loaded);
+    models.set(loaded, model);
+  }
+  return model;
 }
 
 function stateOf(def: Readonly<JsonRecord>): string {

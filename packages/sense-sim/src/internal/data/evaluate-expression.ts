@@ -50,6 +50,11 @@ export interface EvaluationScope extends FunctionContext {
   field(name: string): Cell | undefined;
   /** The value of an aggregation call here. */
   aggregate(call: FunctionCall): Cell;
+  /**
+   * Where `=` variables and `$(=…)` are computed: once over all possible records, not per chart
+   * row (the engine computes such a variable once). Left out: this scope.
+   */
+  global?(): EvaluationScope;
 }
 
 /**
@@ -242,7 +247,7 @@ function evaluateVariable(definition: string, scope: EvaluationScope): Cell {
   if (variableDepth >= MAX_VARIABLE_DEPTH) throw new ExpressionError('variables refer to each other too deeply');
   variableDepth++;
   try {
-    if (trimmed.startsWith('=')) return evaluateNode(parseCached(trimmed.slice(1)), scope);
+    if (trimmed.startsWith('=')) return evaluateNode(parseCached(trimmed.slice(1)), scope.global?.() ?? scope);
     const num = toNumber(textCell(trimmed));
     if (!Number.isNaN(num)) return { text: definition, num };
     let expression: Expression;
@@ -277,7 +282,7 @@ function evaluateDollar(node: DollarExpansion, scope: EvaluationScope): Cell {
       return evaluateNode(parseCached(text), scope);
     }
     case 'expression':
-      return evaluateNode(parseCached(node.args[0] ?? ''), scope);
+      return evaluateNode(parseCached(node.args[0] ?? ''), scope.global?.() ?? scope);
     case 'include':
       throw new ExpressionError('$(Include=…) is only allowed in the load script');
   }

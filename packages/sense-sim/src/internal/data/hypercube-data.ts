@@ -29,7 +29,7 @@ import type { RowMasks } from './propagate-selections.js';
 import { joinTables } from './record-join.js';
 import type { Expression } from './script-bridge.js';
 import { elementComparator, elementRanks, type SortInputs } from './sort-values.js';
-import { compareText, toNumber } from './value-ops.js';
+import { compareText, numberCell, toNumber } from './value-ops.js';
 
 /** A dimension of the cube, resolved from its definition (or master item). */
 interface CubeDimension {
@@ -82,8 +82,8 @@ export class HyperCubeData implements LayoutDataView {
   private readonly groups: Groups;
   /** Group index of each cube row, in display order. */
   private readonly rows: Int32Array;
-  private readonly values: Cell[][];
-  private readonly texts: string[][];
+  /** Per measure, its value in every group. */
+  private readonly columns: MeasureColumn[];
   private readonly totals: NxCell[];
   private readonly dimAttributes: (readonly Cell[])[][];
   private readonly measureAttributes: (readonly Cell[])[][];
@@ -105,11 +105,8 @@ export class HyperCubeData implements LayoutDataView {
     this.groups = valid ? this.buildGroups() : singleGroup();
     const evaluator = new ChartEvaluator(ctx, this.groups);
     const hasRows = valid && (this.dims.length > 0 || this.measures.length > 0);
-    this.values = this.measures.map((measure) =>
-      hasRows ? this.evaluate(evaluator, measure.expression, measure.error) : [],
-    );
-    this.texts = this.measures.map((measure, m) =>
-      (this.values[m] ?? []).map((value) => cellText(value, measure.format, ctx)),
+    this.columns = this.measures.map((measure) =>
+      hasRows ? this.evaluateColumn(evaluator, measure.expression, measure.error) : EMPTY_COLUMN,
     );
     this.dimAttributes = this.dims.map((dim) =>
       dim.attributes.map((attribute) => (hasRows ? this.evaluate(evaluator, attribute, undefined) : [])),
@@ -154,19 +151,27 @@ export class HyperCubeData implements LayoutDataView {
 
   measure(index: number): MeasureFacts {
     const measure = this.measures[index];
-    const values = this.values[index] ?? [];
-    const texts = this.texts[index] ?? [];
+    const nums = this.columns[index]?.nums ?? new Float64Array(0);
     let min = Number.NaN;
     let max = Number.NaN;
-    let glyphs = (this.totals[index]?.qText ?? '').length;
+    let minRow = -1;
+    let maxRow = -1;
     for (const g of this.rows) {
-      const num = toNumber(values[g] ?? null);
-      if (!Number.isNaN(num)) {
-        if (Number.isNaN(min) || num < min) min = num;
-        if (Number.isNaN(max) || num > max) max = num;
+      const num = nums[g] as number;
+      if (Number.isNaN(num)) continue;
+      if (Number.isNaN(min) || num < min) {
+        min = num;
+        minRow = g;
       }
-      glyphs = Math.max(glyphs, (texts[g] ?? '').length);
+      if (Number.isNaN(max) || num > max) {
+        max = num;
+        maxRow = g;
+      }
     }
+    // "Approximate" glyph count: the total, the extremes and the first rows, not every row's text.
+    let glyphs = (this.totals[index]?.qText ?? '').length;
+    const sample = [minRow, maxRow, ...this.rows.subarray(0, GLYPH_SAMPLE)];
+    for (const g of sample) if (g >= 0) glyphs = Math.max(glyphs, this.measureText(index, g).length);
     return {
       apprMaxGlyphCount: glyphs,
       numFormat: measure?.autoFormat ?? { qType: 'U', qnDec: 0, qUseThou: 0 },
@@ -238,12 +243,24 @@ export class HyperCubeData implements LayoutDataView {
     return cell;
   }
 
+  private measureValue(m: number, g: number): Cell {
+    const column = this.columns[m];
+    if (!column) return null;
+    if (column.cells) return column.cells[g] ?? null;
+    const num = column.nums[g] as number;
+    return Number.isNaN(num) ? null : numberCell(num);
+  }
+
+  private measureText(m: number, g: number): string {
+    return cellText(this.measureValue(m, g), this.measures[m]?.format, this.ctx);
+  }
+
   private measureCell(m: number, g: number): NxCell {
-    const value = this.values[m]?.[g] ?? null;
+    const value = this.measureValue(m, g);
     const cell: NxCell =
       value === null
         ? { qText: '-', qNum: 'NaN', qElemNumber: 0, qState: 'L', qIsNull: true }
-        : { qText: this.texts[m]?.[g] ?? value.text, qNum: nxNumber(toNumber(value)), qElemNumber: 0, qState: 'L' };
+        : { qText: this.measureText(m, g), qNum: nxNumber(toNumber(value)), qElemNumber: 0, qState: 'L' };
     const attributes = this.measureAttributes[m] ?? [];
     if (attributes.length > 0)
       cell.qAttrExps = { qValues: attributes.map((values) => attributeValue(values[g] ?? null)) };
@@ -352,6 +369,25 @@ export class HyperCubeData implements LayoutDataView {
     }
   }
 
+  private evaluateColumn(
+    evaluator: ChartEvaluator,
+    expression: Expression | undefined,
+    error: string | undefined,
+  ): MeasureColumn {
+    if (expression) {
+      try {
+        return evaluator.evaluateColumn(expression);
+      } catch (caught) {
+        if (!(caught instanceof ExpressionError)) throw caught;
+        this.errors.push(caught.message);
+        return errorColumn(caught.message, this.groups.count);
+      }
+    }
+    return error
+      ? errorColumn(error, this.groups.count)
+      : { nums: new Float64Array(this.groups.count).fill(Number.NaN), cells: undefined };
+  }
+
   private evaluate(evaluator: ChartEvaluator, expression: Expression | undefined, error: string | undefined): Cell[] {
     if (!expression) return new Array<Cell>(this.groups.count).fill(error ? { text: error, num: Number.NaN } : null);
     try {
@@ -404,10 +440,9 @@ export class HyperCubeData implements LayoutDataView {
       if (this.dims.some((dim, d) => dim.nullSuppression && ((this.groups.elems[d] as Int32Array)[g] as number) < 0))
         continue;
       if (this.measures.length > 0 && (suppressZero || suppressMissing)) {
-        const allEmpty = this.values.every((values) => {
-          const value = values[g] ?? null;
-          if (value === null) return true;
-          return suppressZero && toNumber(value) === 0;
+        const allEmpty = this.columns.every((column) => {
+          const isNull = column.cells ? (column.cells[g] ?? null) === null : Number.isNaN(column.nums[g] as number);
+          return isNull || (suppressZero && column.nums[g] === 0);
         });
         if (allEmpty) continue;
       }
@@ -424,34 +459,27 @@ export class HyperCubeData implements LayoutDataView {
     );
     const order = [...new Set(requested)];
     for (let column = 0; column < width; column++) if (!order.includes(column)) order.push(column);
-    const steps: ((a: number, b: number) => number)[] = [];
+    const steps: SortStep[] = [];
     for (const column of order) {
       const step =
         column < this.dims.length ? this.dimensionSort(column) : this.measureSort(column - this.dims.length, evaluator);
       if (step) steps.push(step);
     }
-    const list = Array.from(rows);
-    list.sort((a, b) => {
-      for (const step of steps) {
-        const result = step(a, b);
-        if (result !== 0) return result;
-      }
-      return a - b;
-    });
-    return Int32Array.from(list);
+    return sortRows(rows, steps);
   }
 
-  private dimensionSort(d: number): (a: number, b: number) => number {
+  /** A dimension sorts by the rank of its value under its criteria (NULL last). */
+  private dimensionSort(d: number): SortStep {
     const dim = this.dims[d] as CubeDimension;
     const compare = elementComparator(dim.field, dim.criteria, this.sortInputs(dim), dim.reverse);
     const ranks = elementRanks(dim.field.cardinal, compare);
     const elems = this.groups.elems[d] as Int32Array;
     const last = dim.field.cardinal;
-    return (a, b) => {
-      const x = elems[a] as number;
-      const y = elems[b] as number;
-      return (ranks[x < 0 ? last : x] as number) - (ranks[y < 0 ? last : y] as number);
+    const key = (g: number): number => {
+      const elem = elems[g] as number;
+      return ranks[elem < 0 ? last : elem] as number;
     };
+    return { compare: (a, b) => key(a) - key(b), key, radix: last + 1 };
   }
 
   private sortInputs(dim: CubeDimension): SortInputs {
@@ -474,12 +502,17 @@ export class HyperCubeData implements LayoutDataView {
     };
   }
 
-  private measureSort(m: number, evaluator: ChartEvaluator): ((a: number, b: number) => number) | undefined {
+  private measureSort(m: number, evaluator: ChartEvaluator): SortStep | undefined {
+    const compare = this.measureComparator(m, evaluator);
+    return compare ? { compare } : undefined;
+  }
+
+  private measureComparator(m: number, evaluator: ChartEvaluator): ((a: number, b: number) => number) | undefined {
     const measure = this.measures[m] as CubeMeasure;
     const sortBy = measure.sortBy;
     const flip = measure.reverse ? -1 : 1;
     const dir = (value: unknown): number => (typeof value === 'number' && value !== 0 ? Math.sign(value) * flip : 0);
-    const values = this.values[m] ?? [];
+    const column = this.columns[m] ?? EMPTY_COLUMN;
     const byExpression = dir(sortBy.qSortByExpression);
     if (byExpression !== 0) {
       const text = asText(asRecord(sortBy.qExpression).qv);
@@ -489,12 +522,20 @@ export class HyperCubeData implements LayoutDataView {
       }
     }
     const byNumeric = dir(sortBy.qSortByNumeric);
-    if (byNumeric !== 0) return (a, b) => compareSortCells(values[a] ?? null, values[b] ?? null, byNumeric);
-    const byAscii = dir(sortBy.qSortByAscii);
-    if (byAscii !== 0) {
-      const texts = this.texts[m] ?? [];
-      return (a, b) => compareText(texts[a] ?? '', texts[b] ?? '') * byAscii;
+    if (byNumeric !== 0) {
+      const cells = column.cells;
+      if (cells) return (a, b) => compareSortCells(cells[a] ?? null, cells[b] ?? null, byNumeric);
+      const nums = column.nums;
+      return (a, b) => {
+        const x = nums[a] as number;
+        const y = nums[b] as number;
+        if (Number.isNaN(x) || Number.isNaN(y))
+          return Number.isNaN(x) === Number.isNaN(y) ? 0 : Number.isNaN(x) ? 1 : -1;
+        return (x - y) * byNumeric;
+      };
     }
+    const byAscii = dir(sortBy.qSortByAscii);
+    if (byAscii !== 0) return (a, b) => compareText(this.measureText(m, a), this.measureText(m, b)) * byAscii;
     return undefined;
   }
 
@@ -506,7 +547,7 @@ export class HyperCubeData implements LayoutDataView {
     if (func !== '' && func !== 'expr') {
       try {
         const aggregator = createAggregator(func, 1, { distinct: false, params: [] });
-        for (const g of this.rows) aggregator.add(0, this.values[m]?.[g] ?? null);
+        for (const g of this.rows) aggregator.add(0, this.measureValue(m, g));
         return totalCell(aggregator.result(0), measure.format, this.ctx);
       } catch (caught) {
         if (!(caught instanceof ExpressionError)) throw caught;
@@ -522,6 +563,66 @@ export class HyperCubeData implements LayoutDataView {
       return totalCell({ text: caught.message, num: Number.NaN }, undefined, this.ctx);
     }
   }
+}
+
+/** A measure's values: numbers for every group (NaN for NULL and text), cells when not all numeric. */
+interface MeasureColumn {
+  readonly nums: Float64Array;
+  readonly cells: Cell[] | undefined;
+}
+
+const EMPTY_COLUMN: MeasureColumn = { nums: new Float64Array(0), cells: undefined };
+
+// Rows whose text the glyph count looks at, besides the extremes and the total.
+const GLYPH_SAMPLE = 200;
+
+/** A column showing an error message in every cell, as the engine does for a measure it cannot compute. */
+function errorColumn(message: string, count: number): MeasureColumn {
+  return {
+    nums: new Float64Array(count).fill(Number.NaN),
+    cells: new Array<Cell>(count).fill({ text: message, num: Number.NaN }),
+  };
+}
+
+/** One column's part of the row order; dimensions also give an integer key for the fast path. */
+interface SortStep {
+  readonly compare: (a: number, b: number) => number;
+  readonly key?: (g: number) => number;
+  readonly radix?: number;
+}
+
+/**
+ * Sorts groups by the steps, ties by group index. When every step has an integer key and the
+ * combined keys fit a double exactly, the rows sort as one Float64Array of `key × n + position`
+ * (native numeric sort, no comparator calls) — the common all-dimension case on large cubes.
+ */
+function sortRows(rows: Int32Array, steps: readonly SortStep[]): Int32Array {
+  const n = rows.length;
+  let span = 1;
+  for (const step of steps) span *= step.radix ?? Number.POSITIVE_INFINITY;
+  if (steps.every((step) => step.key) && span * Math.max(n, 1) < Number.MAX_SAFE_INTEGER) {
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const g = rows[i] as number;
+      let key = 0;
+      for (const step of steps) key = key * (step.radix as number) + (step.key as (g: number) => number)(g);
+      // Rows arrive in group order, so the position breaks ties as the group index would.
+      keys[i] = key * n + i;
+    }
+    keys.sort();
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) out[i] = rows[(keys[i] as number) % n] as number;
+    return out;
+  }
+  const list = Array.from(rows);
+  list.sort((a, b) => {
+    for (const step of steps) {
+      const result = step.compare(a, b);
+      if (result !== 0) return result;
+    }
+    return a - b;
+  });
+  return Int32Array.from(list);
 }
 
 function compareSortCells(a: Cell, b: Cell, dir: number): number {

@@ -58,7 +58,8 @@ export class ListObjectData implements LayoutDataView {
     const fieldDef = (fieldDefs[active] ?? fieldDefs[0] ?? '').trim();
     if (fieldDef.startsWith('=')) this.errors.push(`calculated dimension ${fieldDef} is not supported in list objects`);
     this.field = fieldDef.startsWith('=') ? undefined : ctx.model.field(fieldDef.replace(/^\[(.*)\]$/, '$1'));
-    if (!this.field && !fieldDef.startsWith('=')) this.errors.push(`field ${fieldDef} not found`);
+    if (libraryId !== '' && !master) this.errors.push(`master dimension ${libraryId} not found`);
+    else if (!this.field && !fieldDef.startsWith('=')) this.errors.push(`field ${fieldDef} not found`);
     this.showAlternatives = def.qShowAlternatives === true;
     this.frequencyMode = frequencyMode(def.qFrequencyMode);
     const presentation = asRecords(inline.qNumberPresentations)[active];

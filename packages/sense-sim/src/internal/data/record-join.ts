@@ -11,6 +11,8 @@ export interface JoinedRecords {
   readonly tables: readonly number[];
   readonly rows: readonly Int32Array[];
   readonly length: number;
+  /** True when the tuples are simply every row of one table, in order (`rows[0][i] === i`). */
+  readonly identity?: boolean;
 }
 
 // Joining tables that share no key multiplies their rows; beyond this it is surely a modelling error.
@@ -99,8 +101,10 @@ function possibleRows(rowCount: number, mask: Uint8Array | null): Int32Array {
 function joinTree(model: AssociativeModel, tree: TableTree, masks: RowMasks): JoinedRecords {
   const root = tree.order[0] as number;
   let tables = [root];
-  let rows = [possibleRows(model.tables[root]?.rowCount ?? 0, masks[root] ?? null)];
+  const rootRows = model.tables[root]?.rowCount ?? 0;
+  let rows = [possibleRows(rootRows, masks[root] ?? null)];
   let length = rows[0]?.length ?? 0;
+  if (tree.order.length === 1) return { tables, rows, length, identity: length === rootRows };
   for (const child of tree.order.slice(1)) {
     const edge = tree.parent.get(child);
     if (!edge) continue;

@@ -1,14 +1,11 @@
 /**
  * Everything the data engine takes from `@qixflow/script`: the expression AST types, the
- * expression parser and dollar-sign expansion.
- *
- * TEMPORARY: `@qixflow/script` is not linked into this package's node_modules yet, so this module
- * imports the package's sources by relative path. It is the only module that does: once
- * `"@qixflow/script": "workspace:*"` is installed, import from `'@qixflow/script'` instead.
+ * expression parser and dollar-sign expansion — one module, so the rest of the engine depends on
+ * the parser through a narrow, throwing API.
  */
-import { type Expression, expand, parseExpression } from '../../../../script/src/index.js';
+import { type Expression, expand, parseExpression } from '@qixflow/script';
 
-export { fieldsOf } from '../../../../script/src/index.js';
+export { fieldsOf } from '@qixflow/script';
 
 import { ExpressionError } from './expression-error.js';
 
@@ -24,7 +21,7 @@ export type {
   SetFieldModifier,
   SetOperand,
   Span,
-} from '../../../../script/src/index.js';
+} from '@qixflow/script';
 
 /**
  * Parses the text of one expression (a leading `=` is optional) into the AST, throwing an

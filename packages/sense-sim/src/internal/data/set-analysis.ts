@@ -4,7 +4,6 @@ import { possibleValues, propagateSelections, type RowMasks } from './propagate-
 import type { ElementSet, SetElement, SetExpression, SetFieldModifier, SetOperand } from './script-bridge.js';
 import { searchMatcher } from './search-match.js';
 import type { SelectionState } from './selection-state.js';
-import { elementFlags } from './selection-state.js';
 import { toNumber, wildcardRegExp } from './value-ops.js';
 
 /** Selections as set analysis manipulates them: field index → selected flags per element number. */
@@ -53,7 +52,7 @@ function evaluateOperand(operand: SetOperand, ctx: SetContext): RowMasks {
 }
 
 /** Selections (as flags) of a set identifier. */
-export function identifierSelections(identifier: string | null, ctx: SetContext): SelectionFlags {
+function identifierSelections(identifier: string | null, ctx: SetContext): SelectionFlags {
   if (identifier === null || identifier === '$') return stateFlags(ctx.base);
   if (identifier === '1') return new Map();
   if (/^\$_?\d+$/.test(identifier)) {
@@ -214,12 +213,4 @@ function combineMasks(model: AssociativeModel, a: RowMasks, b: RowMasks, operato
     const y = b[t] ?? new Uint8Array(table.rowCount).fill(1);
     return combineFlags(x, y, operator);
   });
-}
-
-/** Flags for a state's selections, keyed as set analysis wants them. */
-export function selectionFlags(model: AssociativeModel, selections: ReadonlyMap<number, Int32Array>): SelectionFlags {
-  const out: SelectionFlags = new Map();
-  for (const [fieldIndex, elems] of selections)
-    out.set(fieldIndex, elementFlags(elems, model.fields[fieldIndex]?.cardinal ?? 0));
-  return out;
 }

@@ -85,8 +85,12 @@ export function elementComparator(
   }
   const byAscii = direction(c.qSortByAscii, reverse);
   if (byAscii !== 0) {
-    const ranks = field.textRank();
-    steps.push((a, b) => ((ranks[a] as number) - (ranks[b] as number)) * byAscii);
+    // Ranking texts costs a collator sort; a numeric field sorted by number first may never need it.
+    let ranks: Int32Array | undefined;
+    steps.push((a, b) => {
+      ranks ??= field.textRank();
+      return ((ranks[a] as number) - (ranks[b] as number)) * byAscii;
+    });
   }
   const byLoadOrder = direction(c.qSortByLoadOrder, reverse);
   if (byLoadOrder !== 0) steps.push((a, b) => (a - b) * byLoadOrder);

@@ -34,6 +34,8 @@ export interface RowScope {
   readonly rowNo: number;
   readonly iterNo: number;
   readonly variables: ReadonlyMap<string, string>;
+  /** Changes whenever a variable changes (lets evaluators cache what they derive from variables). */
+  readonly variablesVersion: number;
   /** A mapping table (MAPPING LOAD) for ApplyMap. */
   mapping(name: string): ReadonlyMap<string, Cell> | undefined;
 }
@@ -104,6 +106,7 @@ class ScriptRun {
   };
   #connection: ReloadConnection | undefined;
   #lastTable: WorkTable | undefined;
+  #variablesVersion = 0;
 
   constructor(source: string, env: ReloadEnvironment) {
     this.#source = source;
@@ -162,7 +165,7 @@ class ScriptRun {
           if (step === 0 || Number.isNaN(from + to + step))
             throw new ExecutionError('FOR needs numeric bounds and a non-zero step');
           for (let i = from; step > 0 ? i <= to : i >= to; i += step) {
-            this.#variables.set(statement.variable, numberDual(i).text);
+            this.#setVariable(statement.variable, numberDual(i).text);
             if (await this.#loopBody(statement.body, source, 'for')) break;
           }
           return;
@@ -171,7 +174,7 @@ class ScriptRun {
           const values: string[] = [];
           for (const expr of statement.values) values.push(...(await this.#listValues(expr, source)));
           for (const value of values) {
-            this.#variables.set(statement.variable, value);
+            this.#setVariable(statement.variable, value);
             if (await this.#loopBody(statement.body, source, 'for')) break;
           }
           return;
@@ -200,7 +203,7 @@ class ScriptRun {
           if (!sub) throw new ExecutionError(`Unknown procedure: ${statement.name}`);
           sub.params.forEach((param, i) => {
             const arg = statement.args[i];
-            this.#variables.set(param, arg ? (this.#scalar(arg, source)?.text ?? '') : '');
+            this.#setVariable(param, arg ? (this.#scalar(arg, source)?.text ?? '') : '');
           });
           try {
             await this.#block(sub.body, source);
@@ -263,10 +266,10 @@ class ScriptRun {
     const nodeText = nodeSource.slice(node.span.start.offset, node.span.end.offset);
     switch (node.kind) {
       case 'Set':
-        this.#variables.set(node.name, node.value);
+        this.#setVariable(node.name, node.value);
         return;
       case 'Let':
-        this.#variables.set(node.name, node.expression ? (this.#scalar(node.expression, nodeSource)?.text ?? '') : '');
+        this.#setVariable(node.name, node.expression ? (this.#scalar(node.expression, nodeSource)?.text ?? '') : '');
         return;
       case 'LoadStatement':
         return this.#load(node, nodeText);
@@ -420,13 +423,13 @@ class ScriptRun {
   /** Evaluates a LOAD's field list over its source records (WHERE, WHILE, DISTINCT, ORDER BY). */
   #project(query: LoadQuery, source: RawTable): RawTable {
     if (query.groupBy.length > 0) throw new ExecutionError('GROUP BY is not supported by the simulator');
-    const index = new Map(source.fields.map((f, i) => [f, i]));
+    const scope = this.#recordScope(new Map(source.fields.map((f, i) => [f, i])));
     let records = source.rows;
     if (query.orderBy.length > 0) {
-      const keyed = records.map((row, recNo) => ({
-        row,
-        keys: query.orderBy.map((o) => this.#evaluate(o.expression, this.#scope(index, row, recNo + 1, recNo + 1, 1))),
-      }));
+      const keyed = records.map((row, recNo) => {
+        scope.at(row, recNo + 1, recNo + 1, 1);
+        return { row, keys: query.orderBy.map((o) => this.#evaluate(o.expression, scope)) };
+      });
       keyed.sort((a, b) => {
         for (let i = 0; i < query.orderBy.length; i++) {
           const order = compareCells(a.keys[i] ?? null, b.keys[i] ?? null);
@@ -437,17 +440,20 @@ class ScriptRun {
       records = keyed.map((k) => k.row);
     }
     const outputs = outputFields(query.fields, source.fields);
+    const width = outputs.length;
     const rows: Cell[][] = [];
     const seen = query.distinct ? new Set<string>() : undefined;
     for (let r = 0; r < records.length; r++) {
       const record = records[r] ?? [];
       for (let iter = 1; ; iter++) {
-        const scope = this.#scope(index, record, r + 1, rows.length + 1, iter);
+        scope.at(record, r + 1, rows.length + 1, iter);
         if (query.while && !truthy(this.#evaluate(query.while, scope))) break;
         if (!query.where || truthy(this.#evaluate(query.where, scope))) {
-          const row = outputs.map((o) =>
-            o.star !== undefined ? (record[o.star] ?? null) : this.#evaluate(o.expression, scope),
-          );
+          const row: Cell[] = new Array(width);
+          for (let c = 0; c < width; c++) {
+            const o = outputs[c] as (typeof outputs)[number];
+            row[c] = o.star !== undefined ? (record[o.star] ?? null) : this.#evaluate(o.expression, scope);
+          }
           const key = seen ? JSON.stringify(row) : undefined;
           if (!seen || !seen.has(key as string)) {
             seen?.add(key as string);
@@ -461,18 +467,36 @@ class ScriptRun {
     return { fields: outputs.map((o) => o.name), rows };
   }
 
-  #scope(index: Map<string, number>, record: readonly Cell[], recNo: number, rowNo: number, iterNo: number): RowScope {
-    return {
-      value: (field) => {
-        const i = index.get(field);
-        return i === undefined ? undefined : (record[i] ?? null);
-      },
-      recNo,
-      rowNo,
-      iterNo,
+  /**
+   * One scope object for a whole LOAD, moved from record to record: expressions run millions of
+   * times, so nothing is allocated per record.
+   */
+  #recordScope(
+    index: Map<string, number>,
+  ): RowScope & { at(record: readonly Cell[], recNo: number, rowNo: number, iterNo: number): void } {
+    const run = this;
+    let current: readonly Cell[] = [];
+    const scope = {
+      recNo: 0,
+      rowNo: 0,
+      iterNo: 0,
       variables: this.#variables,
-      mapping: (name) => this.#mappings.get(name),
+      get variablesVersion(): number {
+        return run.#variablesVersion;
+      },
+      value(field: string): Cell | undefined {
+        const i = index.get(field);
+        return i === undefined ? undefined : (current[i] ?? null);
+      },
+      mapping: (name: string) => this.#mappings.get(name),
+      at(record: readonly Cell[], recNo: number, rowNo: number, iterNo: number): void {
+        current = record;
+        scope.recNo = recNo;
+        scope.rowNo = rowNo;
+        scope.iterNo = iterNo;
+      },
     };
+    return scope;
   }
 
   /** Puts a loaded table where its prefixes say: mapping, join, keep, concatenation, crosstable, or a new table. */
@@ -657,6 +681,11 @@ class ScriptRun {
 
   // ------------------------------------------------------------------------------------------ helpers
 
+  #setVariable(name: string, value: string): void {
+    this.#variables.set(name, value);
+    this.#variablesVersion++;
+  }
+
   #table(name: string): WorkTable {
     const table = this.#tables.find((t) => t.name === name);
     if (!table) throw new ExecutionError(`Table '${name}' not found`);
@@ -712,6 +741,7 @@ class ScriptRun {
       rowNo: 0,
       iterNo: 0,
       variables: this.#variables,
+      variablesVersion: this.#variablesVersion,
       mapping: (name) => this.#mappings.get(name),
     };
   }

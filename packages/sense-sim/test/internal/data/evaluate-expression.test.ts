@@ -4,7 +4,6 @@ import {
   evaluateRow,
   type RowContext,
 } from '../../../src/internal/data/evaluate-expression.js';
-import { evaluateScriptRow } from '../../../src/internal/data/evaluate-script-row.js';
 import { DEFAULT_FORMAT_SETTINGS, formatSettings } from '../../../src/internal/data/format-settings.js';
 import type { Cell } from '../../../src/internal/data/loaded-model.js';
 import { parseExpressionText } from '../../../src/internal/data/script-bridge.js';
@@ -249,25 +248,5 @@ describe('context functions and variables', () => {
     const grouped: RowContext = { value: () => undefined, groupRows: () => groupRows };
     expect(evaluate('Sum(Amount)', grouped)?.num).toBe(17);
     expect(evaluate('Count(Amount)', grouped)?.num).toBe(2);
-  });
-});
-
-describe('evaluateScriptRow', () => {
-  it('serves the load-script executor with its row scope', () => {
-    const value = evaluateScriptRow(
-      parseExpressionText("ApplyMap('M', Code) & '/' & Date(RecNo() + 45350) & '/' & vX"),
-      {
-        value: (field) => (field === 'Code' ? cell('k') : undefined),
-        recNo: 1,
-        rowNo: 1,
-        iterNo: 1,
-        variables: new Map([
-          ['vX', 'x'],
-          ['DateFormat', 'DD.MM.YYYY'],
-        ]),
-        mapping: (name) => (name === 'M' ? new Map([['k', cell('mapped')]]) : undefined),
-      },
-    );
-    expect(value?.text).toBe('mapped/29.02.2024/x');
   });
 });

@@ -145,6 +145,31 @@ describe('hypercube data', () => {
     expect(allRows(engine, withoutNulls).length).toBe(6);
   });
 
+  it('crosses dimensions from unassociated tables', () => {
+    const engine = new DataEngine(
+      loadedModel([
+        { name: 'Left', fields: ['L'], rows: [['a'], ['b']] },
+        {
+          name: 'Right',
+          fields: ['R', 'V'],
+          rows: [
+            ['x', 1],
+            ['y', 2],
+            ['z', 3],
+          ],
+        },
+      ]),
+    );
+    expect(allRows(engine, cube(['L', 'R'], ['Sum(V)']))).toEqual([
+      ['a', 'x', '1'],
+      ['a', 'y', '2'],
+      ['a', 'z', '3'],
+      ['b', 'x', '1'],
+      ['b', 'y', '2'],
+      ['b', 'z', '3'],
+    ]);
+  });
+
   it('counts each record once when the join repeats it', () => {
     const engine = new DataEngine(salesModel());
     // Sweden bought P1 twice (Alice and Carol): its price counts once.
@@ -289,6 +314,18 @@ describe('hypercube data', () => {
     expect(() => engine.hyperCube(cube(['Customer'], []), undefined).pivotPage()).toThrow(
       'pivot and stacked hypercubes',
     );
+  });
+
+  it('computes = variables once over all records, plain variables per row', () => {
+    const engine = new DataEngine(salesModel(), {
+      variable: (name) => ({ vLatest: '=Max(Year)', vQty: 'Sum(Quantity)' })[name],
+    });
+    expect(allRows(engine, cube(['Customer'], ['vLatest', 'vQty', 'Max(Year)']))).toEqual([
+      ['Alice', '2024', '4', '2024'],
+      ['Bob', '2024', '9', '2024'],
+      ['Carol', '2024', '4', '2024'],
+      ['Dave', '2024', '0', '-'],
+    ]);
   });
 
   it('has one row for measures without dimensions', () => {

@@ -157,13 +157,15 @@ class CountAggregator implements GroupAggregator {
   private readonly counts: Uint32Array;
   constructor(
     groups: number,
-    private readonly counts_: (cell: Cell) => boolean,
+    /** Which values this count counts (non-NULL, numeric, text, NULL …). */
+    private readonly accepts: (cell: Cell) => boolean,
   ) {
     this.counts = new Uint32Array(groups);
+    // Counting NULLs and texts needs the values, not only their numbers.
     this.numeric = false;
   }
   add(g: number, cell: Cell): void {
-    if (this.counts_(cell)) this.counts[g] = (this.counts[g] as number) + 1;
+    if (this.accepts(cell)) this.counts[g] = (this.counts[g] as number) + 1;
   }
   addNumber(g: number, num: number): void {
     this.add(g, Number.isNaN(num) ? null : { text: '', num });

@@ -1,6 +1,6 @@
 import { type DateParts, dateParts, makeSerial, serialFromEpochMs } from '../date-serial.js';
 import type { FormatSettings } from '../format-settings.js';
-import type { Cell, Dual } from '../loaded-model.js';
+import type { Cell } from '../loaded-model.js';
 import { numberCell, toNumber } from '../value-ops.js';
 import { dateDual, dateNumber } from './date-value.js';
 import { type FunctionContext, type FunctionTable, fn } from './function-types.js';
@@ -238,8 +238,3 @@ export const DATE_FUNCTIONS: FunctionTable = {
   today: fn(0, 1, (_args, ctx) => dateDual(Math.floor(localNow(ctx)), ctx.settings)),
   now: fn(0, 1, (_args, ctx) => dateDual(localNow(ctx), ctx.settings, ctx.settings.timestampFormat)),
 };
-
-/** Exposed for tests and the timing script: a date dual of a calendar date with the default format. */
-export function calendarDate(year: number, month: number, day: number, settings: FormatSettings): Dual | null {
-  return dateDual(makeSerial(year, month, day), settings);
-}

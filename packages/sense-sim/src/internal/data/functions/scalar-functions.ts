@@ -21,8 +21,3 @@ export function scalarFunction(name: string): FunctionSpec | undefined {
   const key = name.toLowerCase();
   return Object.hasOwn(SCALAR_FUNCTIONS, key) ? SCALAR_FUNCTIONS[key] : undefined;
 }
-
-/** The names of all scalar functions (lower case), e.g. for CheckExpression. */
-export function scalarFunctionNames(): string[] {
-  return Object.keys(SCALAR_FUNCTIONS);
-}

@@ -1,4 +1,4 @@
-import type { DataEngine } from '../../data/data-engine.js';
+import { DataEngine } from '../../data/data-engine.js';
 import type { LibraryKind } from '../app/app-doc.js';
 import { computeLayout, computeLibraryLayout, type LayoutContext } from '../layout/compute-layout.js';
 import { fillPropertyDefaults } from '../layout/fill-defaults.js';
@@ -11,7 +11,6 @@ import {
 import type { JsonRecord } from '../layout/json-record.js';
 import { EngineError } from '../rpc/engine-error.js';
 import type { EngineSession } from '../session/engine-session.js';
-import { evaluateConstant } from './constant-expression.js';
 import { dep } from './dependency-keys.js';
 import { type FoundItem, type FoundObject, infoOf, type OpenDoc } from './open-doc.js';
 
@@ -89,7 +88,7 @@ export function itemLayout(session: EngineSession, doc: OpenDoc, kind: LibraryKi
 export function appLayout(doc: OpenDoc): JsonRecord {
   const { app } = doc;
   doc.session.recordDependencies('doc', [dep.app, dep.allData]);
-  return {
+  const computed: JsonRecord = {
     qTitle: app.title,
     qFileName: app.id,
     qLastReloadTime: app.lastReloadTime ?? '',
@@ -108,8 +107,11 @@ export function appLayout(doc: OpenDoc): JsonRecord {
     qIsDirectQueryMode: false,
     qUnsupportedFeatures: [],
     qUsage: 'ANALYTICS',
-    ...structuredClone(app.appProperties),
   };
+  // Custom app properties show in the layout, but never in place of what the engine computes.
+  for (const [key, value] of Object.entries(app.appProperties))
+    if (!(key in computed)) computed[key] = structuredClone(value);
+  return computed;
 }
 
 /** GetAppProperties (NxAppProperties with the custom keys SetAppProperties stored). */
@@ -372,15 +374,20 @@ function expressions(
   data: DataEngine | undefined,
   state: string,
 ): { stringExpression(expr: string): string; valueExpression(expr: string): number } {
-  if (data && (state === '$' || data.state(state))) return data.expressionEvaluator(state);
-  return {
-    stringExpression: (expr) => {
-      const value = evaluateConstant(expr);
-      return value === undefined ? '-' : String(value);
-    },
-    valueExpression: (expr) => {
-      const value = evaluateConstant(expr);
-      return typeof value === 'number' ? value : Number.NaN;
-    },
-  };
+  const engine = data ?? emptyDataEngine();
+  return engine.expressionEvaluator(engine.state(state) ? state : '$');
+}
+
+let empty: DataEngine | undefined;
+
+/** Expressions of an app without data still compute (constants, functions, variables): over an empty model. */
+function emptyDataEngine(): DataEngine {
+  empty ??= new DataEngine({
+    tables: [],
+    fieldComments: new Map(),
+    fieldTags: new Map(),
+    variables: new Map(),
+    lineage: [],
+  });
+  return empty;
 }

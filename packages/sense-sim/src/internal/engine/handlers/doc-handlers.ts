@@ -66,7 +66,12 @@ export function docHandlers(engine: QixEngine): HandlerTable {
     GetAppProperties: (call) => ({ qProp: appProperties(docOf(call)) }),
     SetAppProperties: (call, [prop]) => {
       const doc = docOf(call);
-      const { qTitle, ...rest } = record(prop, 'qProp');
+      // Read-only keys the client sends back (from GetAppProperties) are the engine's, not stored.
+      const { qTitle, qLastReloadTime, qMigrationHash, qSavedInProductVersion, qHasSectionAccess, ...rest } = record(
+        prop,
+        'qProp',
+      );
+      void [qLastReloadTime, qMigrationHash, qSavedInProductVersion, qHasSectionAccess];
       if (typeof qTitle === 'string' && qTitle !== '') doc.app.title = qTitle;
       doc.app.appProperties = structuredClone(rest);
       doc.appChanged(call.connection);

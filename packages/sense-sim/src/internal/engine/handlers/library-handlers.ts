@@ -69,9 +69,12 @@ export function libraryHandlers(): Record<
     GenericVariable: {
       ...common(),
       GetRawContent: (call) => ({ qReturn: String(itemOf(call).found.stored.properties.qDefinition ?? '') }),
-      SetStringValue: (call, [value]) => setDefinition(call, `'${String(value).replace(/'/g, "''")}'`),
+      // A definition without '=' is the value itself (text, or a number when it reads as one).
+      SetStringValue: (call, [value]) => setDefinition(call, String(value)),
       SetNumValue: (call, [value]) => setDefinition(call, String(value)),
-      SetDualValue: (call, [text]) => setDefinition(call, `'${String(text).replace(/'/g, "''")}'`),
+      // A dual needs both parts: kept as an expression the engine evaluates to that dual.
+      SetDualValue: (call, [text, num]) =>
+        setDefinition(call, `=Dual('${String(text).replace(/'/g, "''")}', ${Number(num)})`),
     },
     GenericBookmark: { ...common() },
   };

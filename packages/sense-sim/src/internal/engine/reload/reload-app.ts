@@ -1,4 +1,5 @@
-import { evaluateRow } from '../../data/evaluate-expression.js';
+import type { Expression } from '@qixflow/script';
+import { type EvaluationEnvironment, evaluateRow, type RowContext } from '../../data/evaluate-expression.js';
 import { formatSettings } from '../../data/format-settings.js';
 import type { Cell, LoadedModel } from '../../data/loaded-model.js';
 import { type RowScope, runScript } from '../../reload/run-script.js';
@@ -37,7 +38,7 @@ export async function reloadApp(
         type: c.type,
         connectionString: c.connectionString,
       })),
-      evaluate: (expression, scope) => evaluateInScript(expression, scope, options.now),
+      evaluate: scriptEvaluator(options.now),
       ...(options.signal ? { signal: options.signal } : {}),
       onProgress: progress,
     });
@@ -53,25 +54,43 @@ export async function reloadApp(
   }
 }
 
-/** Row-level evaluation for LOAD expressions, with the script's own format variables. */
-function evaluateInScript(expression: Parameters<typeof evaluateRow>[0], scope: RowScope, now?: () => number): Cell {
-  const variable = (name: string): string | undefined => scope.variables.get(name);
-  return evaluateRow(
-    expression,
-    {
-      value: (field) => scope.value(field),
-      recNo: () => scope.recNo,
-      rowNo: () => scope.rowNo,
-      iterNo: () => scope.iterNo,
-    },
-    {
-      settings: formatSettings(variable),
-      variable,
-      ...(now ? { now } : {}),
-      mapping: (name) => {
-        const map = scope.mapping(name);
-        return map ? { lookup: (key) => map.get(key.text) } : undefined;
-      },
-    },
-  );
+/**
+ * Row-level evaluation for LOAD expressions, with the script's own format variables. The
+ * evaluation environment and the row adapter are made once per variables version and per scope,
+ * not per call: LOAD expressions run millions of times.
+ */
+function scriptEvaluator(now?: () => number): (expression: Expression, scope: RowScope) => Cell {
+  let env: EvaluationEnvironment | undefined;
+  let envVersion = -1;
+  let envScope: RowScope | undefined;
+  let row: RowContext | undefined;
+  let rowScope: RowScope | undefined;
+  return (expression, scope) => {
+    if (!env || envVersion !== scope.variablesVersion || envScope?.variables !== scope.variables) {
+      const variables = scope.variables;
+      const variable = (name: string): string | undefined => variables.get(name);
+      env = {
+        settings: formatSettings(variable),
+        variable,
+        ...(now ? { now } : {}),
+        mapping: (name) => {
+          const map = envScope?.mapping(name);
+          return map ? { lookup: (key) => map.get(key.text) } : undefined;
+        },
+      };
+      envVersion = scope.variablesVersion;
+    }
+    envScope = scope;
+    if (rowScope !== scope || !row) {
+      const current = scope;
+      row = {
+        value: (field) => current.value(field),
+        recNo: () => current.recNo,
+        rowNo: () => current.rowNo,
+        iterNo: () => current.iterNo,
+      };
+      rowScope = scope;
+    }
+    return evaluateRow(expression, row, env);
+  };
 }

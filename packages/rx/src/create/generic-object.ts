@@ -1,0 +1,30 @@
+import type { Observable } from 'rxjs';
+import { assertApi, assertName, call } from '../internal/call.js';
+import { handleStream } from '../internal/handle-stream.js';
+import { shareByKey } from '../internal/share-by-key.js';
+import type { QixApi } from '../types/qix-api.js';
+import type { QixGenericObject } from '../types/qix-objects.js';
+
+/**
+ * A generic object by id (`Doc.GetObject`), as an Observable of its enigma.js API object. All
+ * subscribers share one handle. When the engine closes the handle (object destroyed elsewhere, not
+ * restorable after a resume) it is looked up again: the stream emits the new API object, or fails
+ * with `ERR_OBJECT_NOT_FOUND`. Nothing is destroyed on teardown (the object is not rx's).
+ *
+ * @example
+ * ```ts
+ * genericObject(doc, 'aZPmCQ').subscribe((chart) => chart.getEffectiveProperties().then(console.log));
+ * ```
+ */
+export function genericObject<A extends QixGenericObject = QixGenericObject>(doc: QixApi, id: string): Observable<A> {
+  assertApi(doc, 'doc', 'genericObject');
+  assertName(id, 'id', 'genericObject');
+  return shareByKey(doc, `handle:object:${id}`, () =>
+    handleStream<A>(doc, {
+      objectId: id,
+      method: 'GetObject',
+      acquire: (d) => call<A>(d, 'getObject', id),
+      reacquire: true,
+    }),
+  );
+}

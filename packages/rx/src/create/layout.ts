@@ -1,0 +1,24 @@
+import { type Observable, switchMap } from 'rxjs';
+import { type ApiTarget, apiStream } from '../internal/api-target.js';
+import { liveCall } from '../internal/live-fetch.js';
+import { immutable } from '../operators/immutable.js';
+import type { GenericObjectLayout } from '../types/layouts.js';
+import type { QixApi } from '../types/qix-api.js';
+
+/**
+ * The layout of an API object you already hold (or of each object an Observable emits): fetched
+ * now and after every engine invalidation, shared per API object with every other rx stream of
+ * it. Given a plain API object, the stream completes when its handle closes; given an Observable
+ * such as {@link genericObject}, it follows re-acquisitions.
+ *
+ * @example
+ * ```ts
+ * layout(await doc.getObject('aZPmCQ')).subscribe(render);
+ * ```
+ */
+export function layout<L = GenericObjectLayout>(target: ApiTarget<QixApi>): Observable<L> {
+  return apiStream(target, 'target', 'layout').pipe(
+    switchMap((api) => liveCall<L>(api, 'getLayout', 'GetLayout')),
+    immutable(),
+  );
+}

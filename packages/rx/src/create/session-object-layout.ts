@@ -1,0 +1,33 @@
+import { type Observable, switchMap } from 'rxjs';
+import { assertApi } from '../internal/call.js';
+import { liveCall } from '../internal/live-fetch.js';
+import { shareByKey } from '../internal/share-by-key.js';
+import { immutable } from '../operators/immutable.js';
+import type { GenericObjectLayout, GenericObjectProperties } from '../types/layouts.js';
+import type { QixApi } from '../types/qix-api.js';
+import { propertiesKey, sessionObject } from './session-object.js';
+
+/**
+ * The layout of a session object made from properties: `CreateSessionObject`, `GetLayout` now and
+ * after every invalidation, `DestroySessionObject` when the last subscriber leaves. Subscribers
+ * with equal properties share the object and the fetch.
+ *
+ * @example
+ * ```ts
+ * sessionObjectLayout(doc, { qInfo: { qType: 'kpi' }, total: { qValueExpression: '=Sum(Sales)' } })
+ *   .subscribe((l) => console.log(l.total));
+ * ```
+ */
+export function sessionObjectLayout<L = GenericObjectLayout>(
+  doc: QixApi,
+  props: GenericObjectProperties,
+): Observable<L> {
+  assertApi(doc, 'doc', 'sessionObjectLayout');
+  const key = propertiesKey(props, 'sessionObjectLayout');
+  return shareByKey(doc, `layout:session:${key}`, () =>
+    sessionObject(doc, props).pipe(
+      switchMap((obj) => liveCall<L>(obj, 'getLayout', 'GetLayout')),
+      immutable(),
+    ),
+  );
+}

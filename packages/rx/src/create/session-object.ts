@@ -1,0 +1,54 @@
+import type { Observable } from 'rxjs';
+import { assertApi, call } from '../internal/call.js';
+import { handleStream } from '../internal/handle-stream.js';
+import { shareByKey } from '../internal/share-by-key.js';
+import { stableKey } from '../internal/stable-key.js';
+import type { GenericObjectProperties } from '../types/layouts.js';
+import type { QixApi } from '../types/qix-api.js';
+import type { QixGenericObject } from '../types/qix-objects.js';
+
+/**
+ * A session object made from properties (`Doc.CreateSessionObject`), as an Observable of its
+ * enigma.js API object. Subscribers passing equal properties (key order aside) share one object.
+ * It is destroyed (`Doc.DestroySessionObject`) when the last subscriber leaves — also when that
+ * happens while it is being created, or while the session is suspended (then right after the
+ * resume). If the engine loses it (a resume into a new engine session), it is created again.
+ * The properties are copied: changing the object passed in later has no effect.
+ *
+ * @example
+ * ```ts
+ * sessionObject(doc, { qInfo: { qType: 'kpi' }, total: { qValueExpression: '=Sum(Sales)' } })
+ * ```
+ */
+export function sessionObject<A extends QixGenericObject = QixGenericObject>(
+  doc: QixApi,
+  props: GenericObjectProperties,
+): Observable<A> {
+  assertApi(doc, 'doc', 'sessionObject');
+  const key = propertiesKey(props, 'sessionObject');
+  const copy = JSON.parse(key) as GenericObjectProperties;
+  return shareByKey(doc, `handle:session:${key}`, () =>
+    handleStream<A>(doc, {
+      objectId: copy.qInfo.qId || `session object of type ${copy.qInfo.qType}`,
+      method: 'CreateSessionObject',
+      acquire: (d) => call<A>(d, 'createSessionObject', structuredCopy(copy)),
+      release: (d, api) => call<boolean>(d, 'destroySessionObject', api.id),
+      reacquire: true,
+    }),
+  );
+}
+
+/** The registry key of a properties object (stable JSON); checks it is GenericObjectProperties. */
+export function propertiesKey(props: GenericObjectProperties, fn: string): string {
+  const info = (props as { qInfo?: { qType?: unknown } } | null | undefined)?.qInfo;
+  if (typeof props !== 'object' || props === null || typeof info?.qType !== 'string' || info.qType === '') {
+    throw new TypeError(
+      `${fn}: props must be generic object properties with qInfo.qType, e.g. { qInfo: { qType: 'my-list' }, … }`,
+    );
+  }
+  return stableKey(props);
+}
+
+function structuredCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

@@ -1,0 +1,42 @@
+import { distinctUntilChanged, map, type Observable } from 'rxjs';
+import { assertApi } from '../internal/call.js';
+import type { GenericObjectLayout, NxVariableListItem } from '../types/layouts.js';
+import type { QixApi } from '../types/qix-api.js';
+import { sessionObjectLayout } from './session-object-layout.js';
+
+/** Options of {@link variables}. */
+export interface VariablesOptions {
+  /** Include the engine's reserved variables (default false). */
+  showReserved?: boolean;
+  /** Include configuration variables (ThousandSep …; default false). */
+  showConfig?: boolean;
+  /** `qData` paths (default `{ tags: '/tags' }`). */
+  data?: Readonly<Record<string, string>>;
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+
+/**
+ * The app's variables (a `qVariableListDef` session object): name, definition, comment, …,
+ * re-emitted when one is added, removed or changed.
+ *
+ * @example
+ * ```ts
+ * variables(doc).subscribe((vars) => console.log(vars.map((v) => `${v.qName} = ${v.qDefinition}`)));
+ * ```
+ */
+export function variables(doc: QixApi, options: VariablesOptions = {}): Observable<readonly NxVariableListItem[]> {
+  assertApi(doc, 'doc', 'variables');
+  return sessionObjectLayout<GenericObjectLayout>(doc, {
+    qInfo: { qType: 'qixflow-rx-variable-list' },
+    qVariableListDef: {
+      qType: 'variable',
+      qShowReserved: options.showReserved === true,
+      qShowConfig: options.showConfig === true,
+      qData: options.data ?? { tags: '/tags' },
+    },
+  }).pipe(
+    map((layout) => layout.qVariableList?.qItems ?? NONE),
+    distinctUntilChanged(),
+  );
+}

@@ -1,0 +1,17 @@
+import type { QixEventSource, QixListener } from '../types/qix-api.js';
+
+/**
+ * Adds an event listener to an enigma.js object and returns the function that removes it again
+ * (`removeListener`, or `off` on emitters that only have that). enigma.js removes every listener
+ * of an API object itself when its handle closes; removing twice is harmless.
+ */
+export function listen(source: QixEventSource, event: string, listener: QixListener): () => void {
+  source.on(event, listener);
+  let removed = false;
+  return () => {
+    if (removed) return;
+    removed = true;
+    if (typeof source.removeListener === 'function') source.removeListener(event, listener);
+    else if (typeof source.off === 'function') source.off(event, listener);
+  };
+}
