@@ -9,6 +9,7 @@ import { coreSuite } from './suites/core.js';
 import { dataSuite } from './suites/data.js';
 import { engineSuite } from './suites/engine.js';
 import { proxySuite } from './suites/proxy.js';
+import { rxSuite } from './suites/rx.js';
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');
 const only = process.env.BENCH_ONLY;
@@ -17,6 +18,7 @@ const suites: { title: string; run: (scale: number) => Promise<Row[]> }[] = [
   { title: 'QIX engine (sense-sim) vs bare ws JSON-RPC echo', run: engineSuite },
   { title: '@qixflow/core vs the naive way and plain enigma.js', run: coreSuite },
   { title: 'Data engine (sense-sim): reload, hypercube, selection', run: dataSuite },
+  { title: 'Reactive layouts: @qixflow/rx vs RxQ 2 vs plain enigma.js', run: rxSuite },
 ];
 
 console.log(`# qixflow benchmarks — node ${process.version}, ${cpus().length} cores, scale ${scale}`);

@@ -20,6 +20,8 @@ export interface ServerReady {
   cookieName?: string;
   /** Direct engine listener of a simulator (`ws://…`). */
   engineUrl?: string;
+  /** The simulator's control API token (for GET /__sim/stats). */
+  controlToken?: string;
 }
 
 const spec = workerData as ServerKind;
@@ -34,6 +36,7 @@ if (spec.kind === 'simulator') {
     privateKey: sim.keys.privateKey,
     cookieName: sim.proxies[0]?.cookieName,
     ...(sim.engineUrl ? { engineUrl: sim.engineUrl } : {}),
+    controlToken: sim.controlToken,
   } satisfies ServerReady);
   port.once('message', () => void sim.close().then(() => port.close()));
 } else if (spec.kind === 'ws-echo') {
