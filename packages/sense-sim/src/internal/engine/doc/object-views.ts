@@ -156,8 +156,12 @@ export function itemLayoutData(properties: JsonRecord, qData: Record<string, str
   return entry(properties, { privileges: [...PRIVILEGES] }, qData);
 }
 
-/** GetHyperCubeData pages for the HyperCubeDef at `path`. */
-export function hyperCubeData(
+/**
+ * GetHyperCubeData / GetListObjectData: the pages of the definition at `path`, computed like
+ * `qInitialDataFetch` pages in the layout (same data view, same 10 000-cell limit).
+ */
+export function dataPages(
+  kind: 'hypercube' | 'listobject',
   session: EngineSession,
   doc: OpenDoc,
   found: FoundObject,
@@ -165,39 +169,17 @@ export function hyperCubeData(
   pages: unknown,
 ): JsonRecord[] {
   const props = effectiveProperties(doc, found);
-  const def = definitionAt(props, path, 'qHyperCubeDef');
+  const def = definitionAt(props, path, kind === 'hypercube' ? 'qHyperCubeDef' : 'qListObjectDef');
   const paged = { ...def, qInitialDataFetch: checkPages(pages) };
   const library = libraryItems(doc);
   const data = doc.data();
-  const cube = buildHyperCubeLayout(
-    paged,
-    data ? data.hyperCube(paged, library, stateOf(def, props)) : noDataView,
-    library,
-  );
-  session.addDependencies(dep.object(found.qId), [dep.data(stateOf(def, props))]);
-  return cube.qDataPages as JsonRecord[];
-}
-
-/** GetListObjectData pages for the ListObjectDef at `path`. */
-export function listObjectData(
-  session: EngineSession,
-  doc: OpenDoc,
-  found: FoundObject,
-  path: string,
-  pages: unknown,
-): JsonRecord[] {
-  const props = effectiveProperties(doc, found);
-  const def = definitionAt(props, path, 'qListObjectDef');
-  const paged = { ...def, qInitialDataFetch: checkPages(pages) };
-  const library = libraryItems(doc);
-  const data = doc.data();
-  const list = buildListObjectLayout(
-    paged,
-    data ? data.listObject(paged, library, stateOf(def, props)) : noDataView,
-    library,
-  );
-  session.addDependencies(dep.object(found.qId), [dep.data(stateOf(def, props))]);
-  return list.qDataPages as JsonRecord[];
+  const state = stateOf(def, props);
+  const layout =
+    kind === 'hypercube'
+      ? buildHyperCubeLayout(paged, data ? data.hyperCube(paged, library, state) : noDataView, library)
+      : buildListObjectLayout(paged, data ? data.listObject(paged, library, state) : noDataView, library);
+  session.addDependencies(dep.object(found.qId), [dep.data(state)]);
+  return layout.qDataPages as JsonRecord[];
 }
 
 // ------------------------------------------------------------------------------------------

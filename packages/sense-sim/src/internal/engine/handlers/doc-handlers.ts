@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { formatSettings } from '../../data/format-settings.js';
 import type { LibraryKind } from '../app/app-doc.js';
 import { appLayout, appProperties, infoList, itemLayoutData, objectEntries } from '../doc/object-views.js';
 import { OpenDoc } from '../doc/open-doc.js';
@@ -7,6 +8,7 @@ import type { QixEngine } from '../qix-engine.js';
 import { EngineError } from '../rpc/engine-error.js';
 import { emptyScript } from './global-handlers.js';
 import type { Call, Handler, HandlerTable } from './handler.js';
+import { objectParam } from './object-param.js';
 
 /** The session's open doc behind a Doc handle. */
 export function docOf(call: Call): OpenDoc {
@@ -14,13 +16,6 @@ export function docOf(call: Call): OpenDoc {
   if (!(doc instanceof OpenDoc) || doc.entity !== call.target)
     throw EngineError.of('LOCERR_APP_INVALID', 'No active document');
   return doc;
-}
-
-function record(value: unknown, name: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', name);
-  }
-  return value as Record<string, unknown>;
 }
 
 /** Get/Create/Destroy handlers of one library kind (dimension, measure, bookmark). */
@@ -36,7 +31,7 @@ function libraryMethods(
     },
     [names.create]: (call, [prop]) => {
       const doc = docOf(call);
-      const found = doc.createItem(kind, record(prop, 'qProp'), 'persistent');
+      const found = doc.createItem(kind, objectParam(prop, 'qProp'), 'persistent');
       return { qInfo: found.stored.properties.qInfo, qReturn: call.connection.bind(doc.itemEntity(kind, found)) };
     },
     [names.destroy]: (call, [id]) => {
@@ -67,10 +62,8 @@ export function docHandlers(engine: QixEngine): HandlerTable {
     SetAppProperties: (call, [prop]) => {
       const doc = docOf(call);
       // Read-only keys the client sends back (from GetAppProperties) are the engine's, not stored.
-      const { qTitle, qLastReloadTime, qMigrationHash, qSavedInProductVersion, qHasSectionAccess, ...rest } = record(
-        prop,
-        'qProp',
-      );
+      const { qTitle, qLastReloadTime, qMigrationHash, qSavedInProductVersion, qHasSectionAccess, ...rest } =
+        objectParam(prop, 'qProp');
       void [qLastReloadTime, qMigrationHash, qSavedInProductVersion, qHasSectionAccess];
       if (typeof qTitle === 'string' && qTitle !== '') doc.app.title = qTitle;
       doc.app.appProperties = structuredClone(rest);
@@ -91,45 +84,39 @@ export function docHandlers(engine: QixEngine): HandlerTable {
       await engine.apps.save(doc.app);
       return {};
     },
-    GetLocaleInfo: () => ({
-      qReturn: {
-        qDecimalSep: '.',
-        qThousandSep: ',',
-        qListSep: ',',
-        qMoneyDecimalSep: '.',
-        qMoneyThousandSep: ',',
-        qCurrentYear: new Date().getUTCFullYear(),
-        qMoneyFmt: '$#,##0.00;-$#,##0.00',
-        qTimeFmt: 'h:mm:ss TT',
-        qDateFmt: 'M/D/YYYY',
-        qTimestampFmt: 'M/D/YYYY h:mm:ss[.fff] TT',
-        qCalendarStrings: {
-          qDayNames: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
-          qMonthNames: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
-          qLongDayNames: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
-          qLongMonthNames: [
-            'January',
-            'February',
-            'March',
-            'April',
-            'May',
-            'June',
-            'July',
-            'August',
-            'September',
-            'October',
-            'November',
-            'December',
-          ],
+    // The locale the app's script set (SET DateFormat=… in its last reload), else the engine defaults.
+    GetLocaleInfo: (call) => {
+      const variables = docOf(call).app.data?.variables;
+      const settings = formatSettings((name) => variables?.get(name));
+      return {
+        qReturn: {
+          qDecimalSep: settings.decimalSep,
+          qThousandSep: settings.thousandSep,
+          qListSep: ',',
+          qMoneyDecimalSep: settings.decimalSep,
+          qMoneyThousandSep: settings.thousandSep,
+          qCurrentYear: new Date().getUTCFullYear(),
+          qMoneyFmt: settings.moneyFormat,
+          qTimeFmt: settings.timeFormat,
+          qDateFmt: settings.dateFormat,
+          qTimestampFmt: settings.timestampFormat,
+          qCalendarStrings: {
+            qDayNames: [...settings.dayNames],
+            qMonthNames: [...settings.monthNames],
+            qLongDayNames: [...settings.longDayNames],
+            qLongMonthNames: [...settings.longMonthNames],
+          },
+          qFirstWeekDay: settings.firstWeekDay,
+          qBrokenWeeks: settings.brokenWeeks,
+          qReferenceDay: settings.referenceDay,
+          qFirstMonthOfYear: Number(variables?.get('FirstMonthOfYear') ?? 1),
+          qCollation: variables?.get('CollationLocale') ?? 'en-US',
+          qNumericalAbbreviation:
+            variables?.get('NumericalAbbreviation') ??
+            '3:k;6:M;9:G;12:T;15:P;18:E;21:Z;24:Y;-3:m;-6:μ;-9:n;-12:p;-15:f;-18:a;-21:z;-24:y',
         },
-        qFirstWeekDay: 6,
-        qBrokenWeeks: true,
-        qReferenceDay: 0,
-        qFirstMonthOfYear: 1,
-        qCollation: 'en-US',
-        qNumericalAbbreviation: '3:k;6:M;9:G;12:T;15:P;18:E;21:Z;24:Y;-3:m;-6:μ;-9:n;-12:p;-15:f;-18:a;-21:z;-24:y',
-      },
-    }),
+      };
+    },
 
     // generic objects
     GetObject: (call, [id]) => {
@@ -139,12 +126,12 @@ export function docHandlers(engine: QixEngine): HandlerTable {
     },
     CreateObject: (call, [prop]) => {
       const doc = docOf(call);
-      const found = doc.createObject(record(prop, 'qProp'), 'persistent');
+      const found = doc.createObject(objectParam(prop, 'qProp'), 'persistent');
       return { qInfo: found.stored.properties.qInfo, qReturn: call.connection.bind(doc.objectEntity(found)) };
     },
     CreateSessionObject: (call, [prop]) => {
       const doc = docOf(call);
-      const found = doc.createObject(record(prop, 'qProp'), 'session');
+      const found = doc.createObject(objectParam(prop, 'qProp'), 'session');
       return { qReturn: call.connection.bind(doc.objectEntity(found)) };
     },
     DestroyObject: (call, [id]) => {
@@ -194,7 +181,7 @@ export function docHandlers(engine: QixEngine): HandlerTable {
     },
     CreateVariableEx: (call, [prop]) => {
       const doc = docOf(call);
-      const found = doc.createItem('variable', withVariableType(record(prop, 'qProp')), 'persistent');
+      const found = doc.createItem('variable', withVariableType(objectParam(prop, 'qProp')), 'persistent');
       return {
         qInfo: found.stored.properties.qInfo,
         qReturn: call.connection.bind(doc.itemEntity('variable', found)),
@@ -202,7 +189,7 @@ export function docHandlers(engine: QixEngine): HandlerTable {
     },
     CreateSessionVariable: (call, [prop]) => {
       const doc = docOf(call);
-      const found = doc.createItem('variable', withVariableType(record(prop, 'qProp')), 'session');
+      const found = doc.createItem('variable', withVariableType(objectParam(prop, 'qProp')), 'session');
       return { qReturn: call.connection.bind(doc.itemEntity('variable', found)) };
     },
     DestroyVariableById: (call, [id]) =>
@@ -241,7 +228,7 @@ export function docHandlers(engine: QixEngine): HandlerTable {
       return { qConnection: connectionStruct(found) };
     },
     CreateConnection: (_call, [connection]) => {
-      const c = record(connection, 'qConnection');
+      const c = objectParam(connection, 'qConnection');
       const name = String(c.qName ?? '');
       if (name === '') throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', 'qName');
       if ([...site.dataConnections.values()].some((d) => d.name.toLowerCase() === name.toLowerCase())) {
@@ -266,7 +253,7 @@ export function docHandlers(engine: QixEngine): HandlerTable {
     ModifyConnection: (_call, [id, connection]) => {
       const found = site.dataConnections.get(String(id));
       if (!found) throw EngineError.of('LOCERR_CONNECTION_NOT_FOUND', String(id));
-      const c = record(connection, 'qConnection');
+      const c = objectParam(connection, 'qConnection');
       if (typeof c.qName === 'string' && c.qName !== '') found.name = c.qName;
       if (typeof c.qConnectionString === 'string') found.connectionString = c.qConnectionString;
       if (typeof c.qType === 'string' && c.qType !== '') found.type = c.qType;

@@ -1,10 +1,9 @@
 import { applyPropertyPatches } from '../doc/apply-property-patches.js';
 import type { GenericObjectEntity } from '../doc/entities.js';
 import {
+  dataPages,
   effectiveProperties,
   fullPropertyTree,
-  hyperCubeData,
-  listObjectData,
   objectLayout,
   objectProperties,
 } from '../doc/object-views.js';
@@ -12,6 +11,7 @@ import { type FoundObject, infoOf, type OpenDoc } from '../doc/open-doc.js';
 import { NOT_FOUND_INTERFACE } from '../model/engine-object.js';
 import { EngineError } from '../rpc/engine-error.js';
 import type { Call, HandlerTable } from './handler.js';
+import { objectParam } from './object-param.js';
 
 /** The doc and the stored object behind a GenericObject handle. */
 function objectOf(call: Call): { doc: OpenDoc; found: FoundObject } {
@@ -22,13 +22,6 @@ function objectOf(call: Call): { doc: OpenDoc; found: FoundObject } {
   return { doc, found };
 }
 
-function record(value: unknown, name: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', name);
-  }
-  return value as Record<string, unknown>;
-}
-
 interface PropertyTreeEntry {
   qProperty?: Record<string, unknown>;
   qChildren?: PropertyTreeEntry[];
@@ -36,12 +29,12 @@ interface PropertyTreeEntry {
 
 /** Sets an object's properties and makes its children match `children` (create, update, destroy). */
 function setTree(doc: OpenDoc, found: FoundObject, entry: PropertyTreeEntry, call: Call): void {
-  doc.setProperties(found, record(entry.qProperty, 'qProperty'), call.connection);
+  doc.setProperties(found, objectParam(entry.qProperty, 'qProperty'), call.connection);
   const wanted = entry.qChildren ?? [];
   const keep = new Set(wanted.map((c) => infoOf(c.qProperty ?? {}).qId).filter((id) => id !== ''));
   for (const child of doc.childrenOf(found)) if (!keep.has(child.qId)) doc.destroyObject(child);
   for (const childEntry of wanted) {
-    const props = record(childEntry.qProperty, 'qProperty');
+    const props = objectParam(childEntry.qProperty, 'qProperty');
     const existing = doc.findObject(infoOf(props).qId);
     const child =
       existing && existing.stored.parent === found.qId ? existing : doc.createObject(props, found.persistence, found);
@@ -66,7 +59,7 @@ export function genericObjectHandlers(): HandlerTable {
     },
     SetProperties: (call, [prop]) => {
       const { doc, found } = objectOf(call);
-      doc.setProperties(found, record(prop, 'qProp'), call.connection);
+      doc.setProperties(found, objectParam(prop, 'qProp'), call.connection);
       return {};
     },
     ApplyPatches: (call, [patches, soft]) => {
@@ -86,14 +79,14 @@ export function genericObjectHandlers(): HandlerTable {
     },
     SetFullPropertyTree: (call, [entry]) => {
       const { doc, found } = objectOf(call);
-      setTree(doc, found, record(entry, 'qPropEntry') as PropertyTreeEntry, call);
+      setTree(doc, found, objectParam(entry, 'qPropEntry') as PropertyTreeEntry, call);
       return {};
     },
     CreateChild: (call, [prop, propForThis]) => {
       const { doc, found } = objectOf(call);
-      const child = doc.createObject(record(prop, 'qProp'), found.persistence, found);
+      const child = doc.createObject(objectParam(prop, 'qProp'), found.persistence, found);
       if (propForThis !== undefined && propForThis !== null) {
-        doc.setProperties(found, record(propForThis, 'qPropForThis'), call.connection);
+        doc.setProperties(found, objectParam(propForThis, 'qPropForThis'), call.connection);
       }
       return { qInfo: child.stored.properties.qInfo, qReturn: call.connection.bind(doc.objectEntity(child)) };
     },
@@ -103,7 +96,7 @@ export function genericObjectHandlers(): HandlerTable {
       if (!child || child.stored.parent !== found.qId) return { qSuccess: false };
       doc.destroyObject(child);
       if (propForThis !== undefined && propForThis !== null) {
-        doc.setProperties(found, record(propForThis, 'qPropForThis'), call.connection);
+        doc.setProperties(found, objectParam(propForThis, 'qPropForThis'), call.connection);
       }
       return { qSuccess: true };
     },
@@ -111,7 +104,7 @@ export function genericObjectHandlers(): HandlerTable {
       const { doc, found } = objectOf(call);
       for (const child of doc.childrenOf(found)) doc.destroyObject(child);
       if (propForThis !== undefined && propForThis !== null) {
-        doc.setProperties(found, record(propForThis, 'qPropForThis'), call.connection);
+        doc.setProperties(found, objectParam(propForThis, 'qPropForThis'), call.connection);
       }
       return {};
     },
@@ -140,11 +133,11 @@ export function genericObjectHandlers(): HandlerTable {
     },
     GetHyperCubeData: (call, [path, pages]) => {
       const { doc, found } = objectOf(call);
-      return { qDataPages: hyperCubeData(call.session, doc, found, String(path), pages) };
+      return { qDataPages: dataPages('hypercube', call.session, doc, found, String(path), pages) };
     },
     GetListObjectData: (call, [path, pages]) => {
       const { doc, found } = objectOf(call);
-      return { qDataPages: listObjectData(call.session, doc, found, String(path), pages) };
+      return { qDataPages: dataPages('listobject', call.session, doc, found, String(path), pages) };
     },
   };
 }

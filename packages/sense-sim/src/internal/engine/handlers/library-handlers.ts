@@ -5,6 +5,7 @@ import { itemLayout, itemProperties } from '../doc/object-views.js';
 import { type FoundItem, infoOf, type OpenDoc } from '../doc/open-doc.js';
 import { EngineError } from '../rpc/engine-error.js';
 import type { Call, HandlerTable } from './handler.js';
+import { objectParam } from './object-param.js';
 
 function itemOf(call: Call): { doc: OpenDoc; found: FoundItem; kind: LibraryKind } {
   const doc = call.session.doc as OpenDoc | undefined;
@@ -12,13 +13,6 @@ function itemOf(call: Call): { doc: OpenDoc; found: FoundItem; kind: LibraryKind
   const found = doc?.findItem(entity.kind, entity.id);
   if (!doc || !found || entity.destroyed) throw EngineError.of('LOCERR_GENERIC_NOT_FOUND', entity.id);
   return { doc, found, kind: entity.kind };
-}
-
-function record(value: unknown, name: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', name);
-  }
-  return value as Record<string, unknown>;
 }
 
 /** Methods every library interface has. */
@@ -34,7 +28,7 @@ function common(): HandlerTable {
     },
     SetProperties: (call, [prop]) => {
       const { doc, found, kind } = itemOf(call);
-      doc.setItemProperties(kind, found, record(prop, 'qProp'), call.connection);
+      doc.setItemProperties(kind, found, objectParam(prop, 'qProp'), call.connection);
       return {};
     },
     ApplyPatches: (call, [patches]) => {
