@@ -94,6 +94,17 @@ describe('every failure has a code and a message that says what to do', () => {
     expect(error.code).toBe('ERR_FORBIDDEN_ORIGIN');
     expect(error.status).toBe(403);
     expect(error.message).toContain("add 'intranet.example' to the virtual proxy's host allow list");
+    expect(error.message).toContain('Origin is not in the host allow list');
+    await site.close();
+  });
+
+  it('a client without the CSRF token against a November-2024 proxy: ERR_FORBIDDEN_CSRF with the fix', async () => {
+    const site = siteFor(sim, { userId: 'csrf', csrf: 'legacy' });
+    const error = await failure(site.openApp(APPS.finance).open());
+    expect(error.code).toBe('ERR_FORBIDDEN_CSRF');
+    expect(error.status).toBe(403);
+    expect(error.message).toContain('no qlik-csrf-token');
+    expect(error.message).toContain("use csrf: 'auto' (now 'legacy')");
     await site.close();
   });
 

@@ -128,6 +128,8 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
   #lastSessionState: string | undefined;
   #socket: WebSocket | undefined;
   readonly #apis = new Map<EnigmaApi, string>();
+  /** The proxy's answer when it refused the last upgrade (status and a short body). */
+  #refusal: { status: number; body: string } | undefined;
   #lostDuringResume: string[] | undefined;
 
   constructor(ctx: ConnectionContext, target: ConnectionTarget, options: OpenAppOptions = {}) {
@@ -341,6 +343,22 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
       ...(site.tls.passphrase !== undefined ? { passphrase: site.tls.passphrase } : {}),
     });
     this.#socket = socket;
+    // A refused upgrade: keep the status and the proxy's short explanation (it tells an Origin
+    // refusal from a CSRF one), then fail the handshake as ws would have.
+    socket.on('unexpected-response', (_req, res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (size < 2048) chunks.push(chunk);
+        size += chunk.length;
+      });
+      const refuse = (): void => {
+        this.#refusal = { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, 300) };
+        socket.terminate();
+      };
+      res.on('end', refuse);
+      res.on('error', refuse);
+    });
     const counters = this.#ctx.counters;
     socket.once('open', () => {
       counters.socketsOpen++;
@@ -479,11 +497,13 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
   #socketError(error: unknown): QixflowError {
     if (error instanceof QixflowError) return error;
     const message = String((error as Error)?.message ?? '');
-    const status = /Unexpected server response: (\d{3})/.exec(message)?.[1];
+    const refusal = this.#refusal;
+    this.#refusal = undefined;
+    const status = refusal?.status ?? Number(/Unexpected server response: (\d{3})/.exec(message)?.[1] ?? Number.NaN);
+    const reason = (refusal?.body ?? '').replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '<jwt>').trim();
     const url = redactUrl(engineUrl(this.#ctx.site.proxyWsBase, this.#engineTarget, {}));
-    if (status !== undefined) {
-      const code = Number(status);
-      if (code === 401) {
+    if (!Number.isNaN(status)) {
+      if (status === 401) {
         return new QixflowError(
           'ERR_HANDSHAKE_REJECTED',
           'the proxy rejected the session cookie on the websocket (401)',
@@ -493,21 +513,26 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
           },
         );
       }
-      if (code === 403) {
+      if (status === 403 && /csrf|hijacking|authorization/i.test(reason)) {
+        return new QixflowError(
+          'ERR_FORBIDDEN_CSRF',
+          `the proxy refused the websocket (403: ${reason}): servers from November 2024 need the qlik-csrf-token and ` +
+            `refuse an Authorization header on the upgrade; use csrf: 'auto' (now '${this.#ctx.site.csrf}')`,
+          { status: 403, url },
+        );
+      }
+      if (status === 403) {
         return new QixflowError(
           'ERR_FORBIDDEN_ORIGIN',
-          `the proxy refused the websocket (403): add '${new URL(this.#ctx.site.origin).hostname}' to the virtual proxy's host allow list (or set origin), ` +
-            `and check the CSRF token (servers from November 2024 need it and refuse an Authorization header on the upgrade; csrf: '${this.#ctx.site.csrf}')`,
+          `the proxy refused the websocket (403${reason ? `: ${reason}` : ''}): add '${new URL(this.#ctx.site.origin).hostname}' ` +
+            "to the virtual proxy's host allow list (or set origin)",
           { status: 403, url },
         );
       }
       return new QixflowError(
         'ERR_HANDSHAKE_FAILED',
-        `the engine websocket was refused (${code}): check the prefix and app id`,
-        {
-          status: code,
-          url,
-        },
+        `the engine websocket was refused (${status}${reason ? `: ${reason}` : ''}): check the prefix and app id`,
+        { status, url },
       );
     }
     if (/handshake has timed out/i.test(message)) {
