@@ -23,6 +23,10 @@ const targets: { schemas: string[]; out: string }[] = [
     schemas: ['qixflow.config.schema.json'],
     out: 'packages/core/src/generated/config-schema.ts',
   },
+  {
+    schemas: ['lineage-graph.schema.json'],
+    out: 'packages/lineage/src/generated/lineage-graph.ts',
+  },
 ];
 
 function constName(file: string): string {

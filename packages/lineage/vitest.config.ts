@@ -9,5 +9,7 @@ export default defineProject({
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // The scale test measures live heap (after gc) while it crawls 300 apps.
+    execArgv: ['--expose-gc'],
   },
 });

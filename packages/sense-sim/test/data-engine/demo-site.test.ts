@@ -97,6 +97,7 @@ describe('the demo site reloads from its scripts and files', () => {
         const chart = (await app.getObject(child.qId)) as Qix;
         const layout = await chart.getLayout();
         expect(layout.qError).toBeUndefined();
+        expect(JSON.stringify(layout), `chart ${child.qId}`).not.toContain('Error in expression');
       }
     }
     await close();

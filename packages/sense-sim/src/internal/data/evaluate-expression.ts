@@ -189,7 +189,16 @@ export function expandExpression(
   env: EvaluationEnvironment,
   evaluate: (expression: string) => string | undefined,
 ): string {
-  return expandDollars(text, (name) => env.variable(name), evaluate);
+  // `$(v)` of a variable defined as `=expr` expands to the expression's value, as in Qlik.
+  return expandDollars(
+    text,
+    (name) => {
+      const definition = env.variable(name);
+      if (definition === undefined || !definition.trimStart().startsWith('=')) return definition;
+      return evaluate(definition.trimStart().slice(1)) ?? '';
+    },
+    evaluate,
+  );
 }
 
 // Variables that refer to themselves would recurse forever.

@@ -1,0 +1,80 @@
+import type { LineageFormat } from '@qixflow/lineage';
+import type { CliContext } from '../cli-context.js';
+import { CliError } from '../cli-error.js';
+import type { ConnectionFlags } from '../connection/connection-options.js';
+import { openSite } from '../connection/open-site.js';
+import type { ExitCode } from '../exit-codes.js';
+import { findApps } from '../internal/qrs-apps.js';
+import { formatLineageSummary, lineageExitCode, runLineage } from '../internal/run-lineage.js';
+
+/** Flags of `qixflow lineage`. */
+export interface LineageFlags extends ConnectionFlags {
+  app?: string[];
+  all?: boolean;
+  filter?: string;
+  out: string;
+  format: LineageFormat[];
+  concurrency: number;
+  openlineageUrl?: string;
+  resume: boolean;
+  model?: 'auto' | 'always' | 'never';
+  appTimeout?: number;
+}
+
+/**
+ * `qixflow lineage`: extracts the lineage of some or all apps over one proxy session, writes the
+ * graph JSON, OpenLineage NDJSON and HTML into `--out`, optionally posts the OpenLineage events,
+ * and prints a summary. Exit code 6 when some apps failed.
+ *
+ * @example
+ * ```ts
+ * await lineageCommand({ all: true, out: 'lineage', format: ['json'], concurrency: 4, resume: true, … }, context);
+ * ```
+ */
+export async function lineageCommand(flags: LineageFlags, context: CliContext): Promise<ExitCode> {
+  if (flags.app !== undefined && flags.all === true) {
+    throw new CliError('ERR_USAGE', '--app and --all cannot be combined', { fix: 'give either --app … or --all' });
+  }
+  if (flags.app !== undefined && flags.filter !== undefined) {
+    throw new CliError('ERR_USAGE', '--app and --filter cannot be combined', {
+      fix: 'give either --app … or --filter',
+    });
+  }
+  if (flags.openlineageUrl !== undefined && !/^https?:\/\/[^/\s]+/i.test(flags.openlineageUrl)) {
+    throw new CliError('ERR_USAGE', '--openlineage-url must be an http(s) URL', {
+      fix: 'e.g. --openlineage-url http://localhost:5000/api/v1/lineage (Marquez)',
+    });
+  }
+  const formats: LineageFormat[] =
+    flags.openlineageUrl !== undefined && !flags.format.includes('openlineage')
+      ? [...flags.format, 'openlineage']
+      : flags.format;
+  const { site, host } = await openSite(flags, context, 'lineage');
+  try {
+    const apps = flags.app === undefined ? undefined : await findApps(site, flags.app, context.interrupted);
+    if (apps !== undefined) context.terminal.err(`apps: ${apps.map((a) => a.name).join(', ')}`);
+    const report = await runLineage(
+      site,
+      {
+        outDir: flags.out,
+        formats,
+        host,
+        title: `qixflow lineage of ${host}`,
+        concurrency: flags.concurrency,
+        resume: flags.resume,
+        ...(apps === undefined ? {} : { appIds: apps.map((a) => a.id) }),
+        ...(flags.filter === undefined ? {} : { filter: flags.filter }),
+        ...(flags.model === undefined ? {} : { model: flags.model }),
+        ...(flags.appTimeout === undefined ? {} : { appTimeoutMs: flags.appTimeout }),
+        ...(flags.openlineageUrl === undefined ? {} : { openLineageUrl: flags.openlineageUrl }),
+      },
+      context,
+    );
+    for (const line of formatLineageSummary(report, flags.out, site.stats().proxySessionsCreated)) {
+      context.terminal.out(line);
+    }
+    return lineageExitCode(report);
+  } finally {
+    await site.close();
+  }
+}

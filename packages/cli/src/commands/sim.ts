@@ -1,0 +1,166 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createSite } from '@qixflow/core';
+import type { Simulator, SimulatorOptions } from '@qixflow/sense-sim';
+import type { CliContext } from '../cli-context.js';
+import { describeError } from '../describe-error.js';
+import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { checkConnection } from '../internal/check-connection.js';
+import { untilAborted } from '../internal/interrupt.js';
+import { readSimulatorConfig, simulatorSiteOptions, startSimulator } from '../internal/simulator.js';
+
+/** Flags of `qixflow sim`. */
+export interface SimFlags {
+  site: string;
+  port: number;
+  host?: string;
+  http?: boolean;
+  tenant?: boolean;
+  out: string;
+  config?: string;
+  check: boolean;
+}
+
+/** Files `qixflow sim` writes for clients. */
+export interface SimulatorFiles {
+  key: string;
+  certificate: string;
+  ca: string | undefined;
+}
+
+// The start-up check signs in as its own user, so that it takes none of the demo user's 5 slots.
+const CHECK_USER = { userId: 'qixflow-sim-check', userDirectory: 'DEMO' };
+
+/**
+ * `qixflow sim`: starts the simulator, writes its JWT key and CA, prints how to connect, checks the
+ * setup with a real handshake and engine websocket, then runs until Ctrl-C.
+ *
+ * @example
+ * ```ts
+ * await simCommand({ site: 'demo', port: 4431, out: '.qixflow-sim', check: true }, context);
+ * ```
+ */
+export async function simCommand(flags: SimFlags, context: CliContext): Promise<ExitCode> {
+  const fromFile = flags.config === undefined ? {} : await readSimulatorConfig(flags.config);
+  const options: SimulatorOptions = {
+    ...fromFile,
+    site: flags.site,
+    port: flags.port,
+    ...(flags.host === undefined ? {} : { host: flags.host }),
+    ...(flags.http === true ? { https: false } : {}),
+    ...(flags.tenant === true && fromFile.tenant === undefined ? { tenant: {} } : {}),
+  };
+  const { terminal } = context;
+  const sim = await startSimulator(options);
+  try {
+    const files = await writeSimulatorFiles(sim, flags.out);
+    for (const line of connectInstructions(sim, files, flags.site)) terminal.out(line);
+    if (flags.check && sim.proxies.length > 0) {
+      const site = createSite({ ...simulatorSiteOptions(sim, CHECK_USER), logoutOnClose: true });
+      try {
+        const report = await checkConnection(site);
+        terminal.out(
+          `\ncheck: JWT handshake OK (cookie ${report.cookieName ?? '(none)'}, CSRF token ${report.csrfToken ? 'received' : 'not used'}), engine ${report.engineVersion}, proxy sessions used: ${report.proxySessionsCreated}`,
+        );
+      } catch (error) {
+        const { code, message } = describeError(error);
+        terminal.err(`check failed: ${code}: ${message}`);
+        return EXIT_CODES.failure;
+      } finally {
+        await site.close();
+      }
+    }
+    terminal.out('\nPress Ctrl-C to stop.');
+    await untilAborted(context.interrupted);
+    terminal.err('stopping the simulator');
+    return EXIT_CODES.ok;
+  } finally {
+    await sim.close();
+  }
+}
+
+/**
+ * Writes the JWT private key (mode 0600), its certificate and the CA into `dir`.
+ *
+ * @example
+ * ```ts
+ * const files = await writeSimulatorFiles(sim, '.qixflow-sim');
+ * ```
+ */
+export async function writeSimulatorFiles(sim: Simulator, dir: string): Promise<SimulatorFiles> {
+  const out = resolve(dir);
+  await mkdir(out, { recursive: true });
+  const files: SimulatorFiles = {
+    key: join(out, 'jwt-private-key.pem'),
+    certificate: join(out, 'jwt-certificate.pem'),
+    ca: sim.ca === undefined ? undefined : join(out, 'ca.pem'),
+  };
+  await writeFile(files.key, sim.keys.privateKey, { mode: 0o600 });
+  await writeFile(files.certificate, sim.keys.certificate);
+  if (files.ca !== undefined && sim.ca !== undefined) await writeFile(files.ca, sim.ca);
+  return files;
+}
+
+/**
+ * What `qixflow sim` prints: where it listens, its proxies and apps, and the exact variables and
+ * commands to connect with.
+ *
+ * @example
+ * ```ts
+ * for (const line of connectInstructions(sim, files, 'demo')) console.log(line);
+ * ```
+ */
+export function connectInstructions(sim: Simulator, files: SimulatorFiles, siteName: string): string[] {
+  const lines = [`qixflow simulator listening on ${sim.url} (site: ${siteName})`];
+  for (const p of sim.proxies) {
+    lines.push(
+      `  virtual proxy ${p.prefix === '' ? '(central)' : `/${p.prefix}`}: cookie ${p.cookieName}, csrf ${p.csrf}, licence ${p.licence}`,
+    );
+  }
+  if (sim.tenant !== undefined) {
+    lines.push(`  Qlik Cloud tenant at ${sim.tenant.url} (issuer ${sim.tenant.issuer}, kid ${sim.tenant.keyId})`);
+  }
+  lines.push(`  apps: ${sim.apps.length === 0 ? 'none' : sim.apps.map((a) => a.name).join(', ')}`);
+  lines.push(
+    `  wrote ${files.key} (JWT signing key), ${files.certificate}${files.ca === undefined ? '' : `, ${files.ca} (TLS CA)`}`,
+  );
+  const proxy = sim.proxies[0];
+  const quote = (value: string): string => (/^[\w./:@-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`);
+  if (proxy !== undefined) {
+    const variables = [
+      `QIXFLOW_HOST=${sim.url}`,
+      `QIXFLOW_PREFIX=${proxy.prefix}`,
+      `QIXFLOW_PRIVATE_KEY_FILE=${quote(files.key)}`,
+      ...(files.ca === undefined ? [] : [`QIXFLOW_CA_FILE=${quote(files.ca)}`]),
+      'QIXFLOW_USER_ID=demo',
+      'QIXFLOW_USER_DIRECTORY=DEMO',
+    ];
+    lines.push(
+      '',
+      'Connect with qixflow (in another terminal):',
+      `  export ${variables.join(' ')}`,
+      '  qixflow login',
+      '  qixflow apps',
+      ...(sim.apps.some((a) => a.name === 'Sales Dashboard') ? ["  qixflow watch 'Sales Dashboard'"] : []),
+      '  qixflow lineage --all --out lineage-output',
+    );
+  }
+  if (sim.tenant !== undefined) {
+    lines.push(
+      '',
+      'As a Qlik Cloud client:',
+      `  export QIXFLOW_HOST=${sim.tenant.url} QIXFLOW_PREFIX= QIXFLOW_USER_ID= QIXFLOW_USER_DIRECTORY= QIXFLOW_AUTH=cloud-jwt QIXFLOW_PRIVATE_KEY_FILE=${quote(files.key)}${files.ca === undefined ? '' : ` QIXFLOW_CA_FILE=${quote(files.ca)}`} QIXFLOW_KID=${sim.tenant.keyId} QIXFLOW_ISSUER=${sim.tenant.issuer} QIXFLOW_SUBJECT=demo QIXFLOW_NAME=Demo QIXFLOW_EMAIL=demo@example.com`,
+    );
+  }
+  lines.push('', 'Other clients:');
+  if (proxy !== undefined) {
+    lines.push(
+      `  handshake: GET ${proxy.url}/qps/csrftoken with "Authorization: Bearer <JWT signed with the key above>"`,
+      `  engine:    ${proxy.wsUrl}<appId>?qlik-csrf-token=<token> with the session cookie and an Origin on the host allow list (${proxy.hostAllowList.join(', ')})`,
+    );
+  }
+  if (sim.engineUrl !== undefined)
+    lines.push(`  engine without authentication (like Qlik Core): ${sim.engineUrl}/app/<appId>`);
+  lines.push(`  faults: POST ${sim.url}/__sim/control/<action> with header "x-sim-control-token: ${sim.controlToken}"`);
+  return lines;
+}

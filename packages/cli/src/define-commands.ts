@@ -1,0 +1,129 @@
+import { type Command, Option } from 'commander';
+import type { Runner } from './cli-context.js';
+import type { AppsFlags } from './commands/apps.js';
+import type { DemoFlags } from './commands/demo.js';
+import type { LineageFlags } from './commands/lineage.js';
+import type { LoginFlags } from './commands/login.js';
+import type { SimFlags } from './commands/sim.js';
+import type { WatchFlags } from './commands/watch.js';
+import { addConnectionOptions, wholeNumber } from './connection/connection-options.js';
+import { LINEAGE_FORMATS, parseFormats } from './internal/lineage-formats.js';
+
+/**
+ * Defines every command, its arguments and flags. The implementations are imported when a command
+ * runs, so that `--help` and usage errors answer without loading the engine client or the simulator.
+ *
+ * @example
+ * ```ts
+ * defineCommands(new Command('qixflow'), run);
+ * ```
+ */
+export function defineCommands(program: Command, run: Runner): void {
+  program
+    .command('sim')
+    .description('start the Qlik Sense simulator (JWT virtual proxy, QRS, QIX engine) and print how to connect')
+    .option('-s, --site <demo|path>', "site fixture (schemas/sim-site.schema.json) or 'demo'", 'demo')
+    .option('-p, --port <n>', 'port to listen on (0 = any free port)', wholeNumber(0, 65535), 4431)
+    .option('--host <address>', 'address to listen on (default 127.0.0.1)')
+    .option('--http', 'plain HTTP instead of HTTPS')
+    .option('--tenant', 'also play a Qlik Cloud tenant (/login/jwt-session) at the root')
+    .option('-o, --out <dir>', 'where to write the JWT private key, its certificate and the CA', '.qixflow-sim')
+    .option('-c, --config <file>', 'simulator config (JSON, schemas/sim-config.schema.json); flags override it')
+    .option('--no-check', 'skip the start-up check (handshake + engine websocket through @qixflow/core)')
+    .action((flags: SimFlags) =>
+      run(async (context) => (await import('./commands/sim.js')).simCommand(flags, context), {
+        handlesInterrupt: true,
+      }),
+    );
+
+  addConnectionOptions(
+    program
+      .command('login')
+      .description(
+        'check a connection: JWT handshake, who the proxy thinks you are, session cookie name, CSRF token, engine version, proxy sessions used',
+      )
+      .option('--json', 'print the report as JSON'),
+  ).action((flags: LoginFlags) =>
+    run(async (context) => (await import('./commands/login.js')).loginCommand(flags, context)),
+  );
+
+  addConnectionOptions(program.command('apps').description('list the apps (QRS): name, id, stream, owner, last reload'))
+    .option('--json', 'print JSON instead of a table')
+    .option('--filter <qrs-filter>', 'QRS filter, e.g. "stream.name eq \'Sales\'"')
+    .action((flags: AppsFlags) =>
+      run(async (context) => (await import('./commands/apps.js')).appsCommand(flags, context)),
+    );
+
+  addConnectionOptions(
+    program
+      .command('watch')
+      .description(
+        'print live layouts (object id, type, title, qcy), current selections and reloads of an app until Ctrl-C',
+      )
+      .argument('<app>', 'app id or name')
+      .argument('[object...]', 'object ids (default: every visualization on the sheets)')
+      .option('--state <name>', 'selection state to follow', '$')
+      .option('--no-selections', 'do not print the current selections')
+      .option('--no-reloads', 'do not print reloads')
+      .option('--json', 'one JSON object per line instead of text')
+      .option(
+        '--ttl <seconds>',
+        'keep the engine session this long after a network loss (/ttl/<s>)',
+        wholeNumber(1, 86400),
+      ),
+  ).action((app: string, objects: string[], flags: WatchFlags) =>
+    run(async (context) => (await import('./commands/watch.js')).watchCommand(app, objects, flags, context), {
+      handlesInterrupt: true,
+    }),
+  );
+
+  addConnectionOptions(
+    program
+      .command('lineage')
+      .description(
+        'extract lineage (sources, scripts, tables, fields, master items, charts) of apps over one proxy session',
+      )
+      .option('--app <id|name...>', 'apps to extract, by id or name (repeatable); default every app')
+      .option('--all', 'every app the user can see (the default)')
+      .option('--filter <qrs-filter>', 'only the apps matching a QRS filter, e.g. "stream.name eq \'Sales\'"')
+      .requiredOption('-o, --out <dir>', 'output directory')
+      .addOption(formatOption())
+      .option('--concurrency <n>', 'apps extracted in parallel (over the same proxy session)', wholeNumber(1, 32), 4)
+      .option('--openlineage-url <url>', 'also POST every OpenLineage event there (e.g. Marquez /api/v1/lineage)')
+      .option('--no-resume', 'extract every app again, even those an earlier run left in --out')
+      .addOption(
+        new Option('--model <when>', 'read the data model (GetTablesAndKeys): auto, always or never').choices([
+          'auto',
+          'always',
+          'never',
+        ]),
+      )
+      .option(
+        '--app-timeout <ms>',
+        'give up on one app after this long (default 120000)',
+        wholeNumber(1000, 86_400_000),
+      ),
+  ).action((flags: LineageFlags) =>
+    run(async (context) => (await import('./commands/lineage.js')).lineageCommand(flags, context)),
+  );
+
+  program
+    .command('demo')
+    .description(
+      'run the demo end to end: simulator with the demo site behind a JWT virtual proxy, real handshake, lineage of every app into --out, summary',
+    )
+    .option('-o, --out <dir>', 'output directory', './qixflow-demo-output')
+    .option('-p, --port <n>', 'simulator port (0 = any free port)', wholeNumber(0, 65535), 0)
+    .addOption(formatOption())
+    .option('--concurrency <n>', 'apps extracted in parallel', wholeNumber(1, 32), 4)
+    .action((flags: DemoFlags) =>
+      run(async (context) => (await import('./commands/demo.js')).demoCommand(flags, context)),
+    );
+}
+
+/** `--format json,openlineage,html` (all three by default). */
+function formatOption(): Option {
+  return new Option('--format <list>', `output formats, comma-separated: ${LINEAGE_FORMATS.join(', ')}`)
+    .argParser(parseFormats)
+    .default([...LINEAGE_FORMATS], LINEAGE_FORMATS.join(','));
+}

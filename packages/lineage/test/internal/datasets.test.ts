@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { classifyLineageRow } from '../../src/internal/datasets/classify-discriminator.js';
+import { dbTableDataset, fileDataset, globMatches } from '../../src/internal/datasets/dataset-identity.js';
+import { redactConnectionString } from '../../src/internal/datasets/redact.js';
+import { parseSqlSelectList } from '../../src/internal/script/sql-select-list.js';
+
+describe('dataset identity', () => {
+  it('normalises lib:// paths: case, backslashes, duplicate slashes, . and ..', () => {
+    const ids = [
+      '[lib://QVDs/Sales/Orders.qvd]',
+      'lib://qvds\\sales\\ORDERS.QVD',
+      "'lib://QVDs//sales/./x/../Orders.qvd'",
+    ].map((p) => fileDataset(p, undefined, []).identity);
+    expect(new Set(ids)).toEqual(new Set(['lib://qvds/sales/orders.qvd']));
+    expect(fileDataset('lib://QVDs/a.qvd', undefined, [])).toMatchObject({
+      datasetType: 'qvd',
+      format: 'qvd',
+      connection: 'QVDs',
+    });
+    expect(fileDataset('lib://Files/a.csv', 'txt', [])).toMatchObject({ datasetType: 'file', format: 'txt' });
+  });
+
+  it('resolves a folder connection with an absolute path to the physical file, so two connections to one folder match', () => {
+    const connections = [
+      { name: 'QVDs', type: 'folder', connectionString: '\\\\fs01\\qlik\\qvd\\' },
+      { name: 'Archive', type: 'folder', connectionString: '\\\\FS01\\Qlik' },
+    ];
+    expect(fileDataset('lib://QVDs/Orders.qvd', undefined, connections).identity).toBe(
+      'file://fs01/qlik/qvd/orders.qvd',
+    );
+    expect(fileDataset('lib://Archive/QVD/orders.QVD', undefined, connections).identity).toBe(
+      'file://fs01/qlik/qvd/orders.qvd',
+    );
+    expect(fileDataset('\\\\fs01\\qlik\\qvd\\orders.qvd', undefined, []).identity).toBe(
+      'file://fs01/qlik/qvd/orders.qvd',
+    );
+    expect(fileDataset('C:\\Data\\X.qvd', undefined, []).identity).toBe('file:///c:/data/x.qvd');
+  });
+
+  it('turns unresolved $(…) into wildcards and matches concrete paths against them', () => {
+    const ref = fileDataset('lib://QVDs/Sales_$(vYear)_$(v$(x)).qvd', undefined, []);
+    expect(ref).toMatchObject({ pattern: true, identity: 'lib://qvds/sales_*_*.qvd' });
+    expect(globMatches(ref.identity, 'lib://qvds/sales_2024_eu.qvd')).toBe(true);
+    expect(globMatches(ref.identity, 'lib://qvds/other.qvd')).toBe(false);
+  });
+
+  it('names database tables by connection and unquoted table name', () => {
+    expect(dbTableDataset('SalesDB', '[dbo].[Orders]').identity).toBe('db://salesdb/dbo.orders');
+    expect(dbTableDataset('SalesDB', '"dbo"."Orders"').table).toBe('dbo.Orders');
+  });
+});
+
+describe('GetLineage discriminators', () => {
+  it.each([
+    ['{STORE - [lib://QVDs/a.qvd] (qvd)};', { kind: 'store', path: 'lib://QVDs/a.qvd', format: 'qvd' }],
+    [
+      '{STORE - [lib://space:DataFiles/out.qvd](qvd)};',
+      { kind: 'store', path: 'lib://space:DataFiles/out.qvd', format: 'qvd' },
+    ],
+    ['RESIDENT RestConnectorMasterTable;', { kind: 'resident', table: 'RestConnectorMasterTable' }],
+    ['DSN=AUTOGENERATE;', { kind: 'autogenerate' }],
+    ['INLINE;', { kind: 'inline' }],
+    [
+      "lib://DataFiles/Regions.csv (txt, utf8, embedded labels, delimiter is ',');",
+      { kind: 'file', path: 'lib://DataFiles/Regions.csv', format: 'txt' },
+    ],
+    ['lib://space:datafiles/file.qvd;', { kind: 'file', path: 'lib://space:datafiles/file.qvd' }],
+    ['DSN=https://example.org/data/file.txt;', { kind: 'web', path: 'https://example.org/data/file.txt' }],
+    ['{AF_Connections:db_name};', { kind: 'connection', connection: 'AF_Connections:db_name' }],
+  ])('%s', (discriminator, expected) => {
+    expect(classifyLineageRow({ qDiscriminator: discriminator }).source).toMatchObject(expected);
+  });
+
+  it('takes the tables of a connection row from its SQL', () => {
+    expect(
+      classifyLineageRow({
+        qDiscriminator: 'SalesDB;',
+        qStatement: 'SELECT a FROM dbo.Orders o JOIN dbo.Lines l ON 1=1',
+      }).source,
+    ).toEqual({
+      kind: 'connection',
+      connection: 'SalesDB',
+      tables: ['dbo.Orders', 'dbo.Lines'],
+    });
+  });
+});
+
+describe('SQL select lists', () => {
+  it('names columns by alias or column, keeps their source columns, and sees aggregates and stars', () => {
+    const items =
+      parseSqlSelectList(
+        'SELECT DISTINCT TOP 5 o.OrderID, Qty * Price AS Amount, [x y] z, COUNT(*) n, t.* FROM dbo.Orders o, t',
+      ) ?? [];
+    expect(items.map((i) => i.name)).toEqual(['OrderID', 'Amount', 'z', 'n', '*']);
+    expect(items[0]).toMatchObject({ plain: true, aliased: false, columns: [{ qualifier: 'o', name: 'OrderID' }] });
+    expect(items[1]?.columns.map((c) => c.name)).toEqual(['Qty', 'Price']);
+    expect(items[3]).toMatchObject({ aggregate: true });
+    expect(items[4]).toMatchObject({ star: true, starOf: 't' });
+  });
+
+  it('does not read columns from keywords and literals', () => {
+    const [item] = parseSqlSelectList("SELECT CASE WHEN Status = 'X' THEN 1 ELSE Amount END AS Flag FROM t") ?? [];
+    expect(item?.columns.map((c) => c.name)).toEqual(['Status', 'Amount']);
+  });
+});
+
+describe('connection strings', () => {
+  it('redacts passwords in the usual spellings', () => {
+    expect(redactConnectionString('Provider=X;Password=s3cret;User ID=u')).toBe('Provider=X;Password=***;User ID=u');
+    expect(redactConnectionString('ODBC CONNECT TO [DSN] (XUserId is abc, XPassword is xyz)')).toBe(
+      'ODBC CONNECT TO [DSN] (XUserId is abc, XPassword is ***)',
+    );
+    expect(redactConnectionString('postgres://user:pw@host/db')).toBe('postgres://user:***@host/db');
+  });
+});
