@@ -8,6 +8,7 @@ import { printRows, type Row } from './lib/measure.js';
 import { coreSuite } from './suites/core.js';
 import { dataSuite } from './suites/data.js';
 import { engineSuite } from './suites/engine.js';
+import { lineageSuite } from './suites/lineage.js';
 import { proxySuite } from './suites/proxy.js';
 import { rxSuite } from './suites/rx.js';
 
@@ -19,6 +20,7 @@ const suites: { title: string; run: (scale: number) => Promise<Row[]> }[] = [
   { title: '@qixflow/core vs the naive way and plain enigma.js', run: coreSuite },
   { title: 'Data engine (sense-sim): reload, hypercube, selection', run: dataSuite },
   { title: 'Reactive layouts: @qixflow/rx vs RxQ 2 vs plain enigma.js', run: rxSuite },
+  { title: 'Lineage crawl: @qixflow/lineage vs the naive script', run: lineageSuite },
 ];
 
 console.log(`# qixflow benchmarks — node ${process.version}, ${cpus().length} cores, scale ${scale}`);

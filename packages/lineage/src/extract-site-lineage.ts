@@ -435,7 +435,7 @@ export async function extractSiteLineage(site: Site, options: SiteLineageOptions
   );
 
   // The graph JSON, streamed from the fragments (nodes, then edges, then app reports).
-  const graphFile = join(o.outDir, 'lineage-graph.json');
+  const graphFile = join(o.outDir, 'lineage.json');
   const nodeCounts: Partial<Record<LineageNode['kind'], number>> = {};
   const edgeCounts: Partial<Record<LineageEdge['kind'], number>> = {};
   let nodes = 0;

@@ -9,7 +9,7 @@ let validator: ValidateFunction | undefined;
  *
  * @example
  * ```ts
- * const { valid, errors } = validateLineageGraph(JSON.parse(await readFile('lineage-graph.json', 'utf8')));
+ * const { valid, errors } = validateLineageGraph(JSON.parse(await readFile('lineage.json', 'utf8')));
  * ```
  */
 export function validateLineageGraph(value: unknown): { valid: boolean; errors: string[] } {

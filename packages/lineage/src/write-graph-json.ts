@@ -20,7 +20,7 @@ export async function* graphJsonChunks(graph: LineageGraph): AsyncGenerator<stri
  *
  * @example
  * ```ts
- * await writeGraphJson(graph, 'out/lineage-graph.json');
+ * await writeGraphJson(graph, 'out/lineage.json');
  * ```
  */
 export async function writeGraphJson(graph: LineageGraph, file: string): Promise<void> {

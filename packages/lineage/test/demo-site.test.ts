@@ -55,7 +55,7 @@ beforeAll(async () => {
     concurrency: 3,
     openLineage: { url: `http://127.0.0.1:${port}` },
   });
-  graph = JSON.parse(await readFile(join(out, 'lineage-graph.json'), 'utf8')) as LineageGraph;
+  graph = JSON.parse(await readFile(join(out, 'lineage.json'), 'utf8')) as LineageGraph;
   q = new GraphQuery(graph);
 });
 
@@ -569,8 +569,8 @@ describe('determinism', () => {
         concurrency: 5,
         resume: false,
       });
-      expect(await readFile(join(again, 'lineage-graph.json'), 'utf8')).toBe(
-        await readFile(join(out, 'lineage-graph.json'), 'utf8'),
+      expect(await readFile(join(again, 'lineage.json'), 'utf8')).toBe(
+        await readFile(join(out, 'lineage.json'), 'utf8'),
       );
       expect(await readFile(join(again, 'openlineage.ndjson'), 'utf8')).toBe(
         await readFile(join(out, 'openlineage.ndjson'), 'utf8'),

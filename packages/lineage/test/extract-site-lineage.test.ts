@@ -56,7 +56,7 @@ describe('extractSiteLineage: resuming', () => {
       },
     });
     expect(stopped).toMatchObject({ aborted: true, apps: { total: 5, extracted: 2, skipped: 0, failed: 0 } });
-    expect(await exists(join(out, 'lineage-graph.json'))).toBe(false);
+    expect(await exists(join(out, 'lineage.json'))).toBe(false);
     const state = JSON.parse(await readFile(join(out, 'lineage-state.json'), 'utf8')) as {
       apps: Record<string, unknown>;
     };
@@ -73,7 +73,7 @@ describe('extractSiteLineage: resuming', () => {
         .map((e) => (e.type === 'app-skipped' ? e.appId : ''))
         .sort(),
     ).toEqual([...done].sort());
-    const graph = JSON.parse(await readFile(join(out, 'lineage-graph.json'), 'utf8')) as LineageGraph;
+    const graph = JSON.parse(await readFile(join(out, 'lineage.json'), 'utf8')) as LineageGraph;
     expect(validateLineageGraph(graph).valid).toBe(true);
     expect(graph.apps).toHaveLength(5);
     expect(graph.edges.some((e) => e.kind === 'SAME_AS')).toBe(true);
@@ -83,7 +83,7 @@ describe('extractSiteLineage: resuming', () => {
     const third = await extractSiteLineage(site, { outDir: out });
     expect(third.apps).toEqual({ total: 5, extracted: 0, skipped: 5, failed: 0 });
     expect(appOpens()).toBe(opens);
-    expect(JSON.parse(await readFile(join(out, 'lineage-graph.json'), 'utf8'))).toEqual(graph);
+    expect(JSON.parse(await readFile(join(out, 'lineage.json'), 'utf8'))).toEqual(graph);
   });
 
   it('re-extracts an app whose fragment no longer matches the state, and everything with resume: false', async () => {
@@ -124,7 +124,7 @@ describe('extractSiteLineage: failures', () => {
     expect(events).toContainEqual(
       expect.objectContaining({ type: 'app-failed', appId: DEMO.dashboard, code: 'ERR_ENGINE', done: 1, total: 5 }),
     );
-    const graph = JSON.parse(await readFile(join(out, 'lineage-graph.json'), 'utf8')) as LineageGraph;
+    const graph = JSON.parse(await readFile(join(out, 'lineage.json'), 'utf8')) as LineageGraph;
     expect(validateLineageGraph(graph).valid).toBe(true);
     const report = graph.apps.find((a) => a.appId === DEMO.dashboard);
     expect(report).toMatchObject({ status: 'failed', error: { code: 'ERR_ENGINE' } });

@@ -57,7 +57,7 @@ beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'qixflow-lineage-html-'));
   await extractSiteLineage(site, { outDir: out, formats: ['json', 'html'], host: 'sense.demo', concurrency: 5 });
   await site.close();
-  graph = JSON.parse(await readFile(join(out, 'lineage-graph.json'), 'utf8')) as LineageGraph;
+  graph = JSON.parse(await readFile(join(out, 'lineage.json'), 'utf8')) as LineageGraph;
   html = await readFile(join(out, 'lineage.html'), 'utf8');
   // Served from 127.0.0.1 like any local file server; the page must not need anything else.
   server = createServer((req, res) => {

@@ -82,7 +82,7 @@ describe(`a generated site of ${N} apps`, () => {
     expect(sim.audit.sessionsCreated()).toBe(1);
     expect(site.stats().proxySessionsCreated).toBe(1);
 
-    const graphText = await readFile(join(out, 'lineage-graph.json'), 'utf8');
+    const graphText = await readFile(join(out, 'lineage.json'), 'utf8');
     const before = liveHeap();
     const graph = JSON.parse(graphText) as LineageGraph;
     // What keeping every app graph in memory would cost: the parsed graph, per app.

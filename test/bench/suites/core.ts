@@ -7,14 +7,10 @@
  * (b) per-call overhead: GetAppLayout on an open Doc through qixflow, plain enigma.js and raw
  *     ws JSON-RPC, all over the same proxy websocket path.
  */
-import { randomUUID } from 'node:crypto';
 import { createSite } from '@qixflow/core';
-import enigma from 'enigma.js';
-import schema from 'enigma.js/schemas/12.2027.0.json' with { type: 'json' };
-import { importPKCS8, SignJWT } from 'jose';
-import { Pool } from 'undici';
 import { WebSocket } from 'ws';
 import { measure, type Rate, type Row } from '../lib/measure.js';
+import { createNaiveClient, type PlainEnigmaObject } from '../lib/naive-client.js';
 import { startServer } from '../lib/start-server.js';
 
 const APP = 'd8c3f1a6-4e9b-47d2-8a1f-3c6e5b0d9f12'; // Finance
@@ -29,34 +25,11 @@ export async function coreSuite(scale: number): Promise<Row[]> {
   const ca = sim.ca ?? '';
   const origin = sim.url.replace('127.0.0.1', 'localhost');
   const privateKey = sim.privateKey ?? '';
-  const key = await importPKCS8(privateKey, 'RS256');
-  const pool = new Pool(sim.url, { connections: 4, connect: { ca } });
-  const rows: Row[] = [];
-
-  /** A new proxy session: sign a JWT, GET /qps/csrftoken, keep cookie + CSRF token. */
-  const login = async (userId: string): Promise<{ cookie: string; csrf: string }> => {
-    const jwt = await new SignJWT({ userId, userDirectory: 'BENCH' })
-      .setProtectedHeader({ alg: 'RS256' })
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .setJti(randomUUID())
-      .sign(key);
-    const res = await pool.request({
-      path: '/jwt/qps/csrftoken',
-      method: 'GET',
-      headers: { authorization: `Bearer ${jwt}` },
-    });
-    await res.body.dump();
-    const cookie = String(res.headers['set-cookie']).split(';')[0] ?? '';
-    return { cookie, csrf: String(res.headers['qlik-csrf-token']) };
-  };
+  const naive = await createNaiveClient({ url: sim.url, ca, privateKey, prefix: 'jwt' });
+  const { login } = naive;
   const enigmaSession = (cookie: string, csrf: string, identity: string) =>
-    enigma.create({
-      schema,
-      url: `${sim.url.replace('https', 'wss')}/jwt/app/${APP}/identity/${identity}?qlik-csrf-token=${encodeURIComponent(csrf)}`,
-      createSocket: (url: string) =>
-        new WebSocket(url, { ca, origin, headers: { cookie } }) as unknown as globalThis.WebSocket,
-    });
+    naive.enigmaSession(APP, cookie, csrf, identity);
+  const rows: Row[] = [];
 
   try {
     // (a) jobs
@@ -73,8 +46,8 @@ export async function coreSuite(scale: number): Promise<Row[]> {
     const naiveJob = async (): Promise<void> => {
       const { cookie, csrf } = await login('naive-jobs');
       const session = enigmaSession(cookie, csrf, 'naive');
-      const global = (await session.open()) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-      const doc = (await global.openDoc?.(APP)) as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      const global = (await session.open()) as unknown as PlainEnigmaObject;
+      const doc = (await global.openDoc?.(APP)) as PlainEnigmaObject;
       await doc.getAppLayout?.();
       await session.close();
     };
@@ -135,7 +108,7 @@ export async function coreSuite(scale: number): Promise<Row[]> {
     raw.close();
 
     const plain = enigmaSession(cookie, csrf, 'plain');
-    const plainGlobal = (await plain.open()) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const plainGlobal = (await plain.open()) as unknown as PlainEnigmaObject;
     const plainDoc = (await plainGlobal.openDoc?.(APP)) as Record<string, () => Promise<unknown>>;
     await measure(300, 1, async () => {
       await plainDoc.getAppLayout?.();
@@ -178,7 +151,7 @@ export async function coreSuite(scale: number): Promise<Row[]> {
       extra: 'delta on',
     });
   } finally {
-    await pool.close();
+    await naive.close();
     await sim.stop();
   }
   return rows;
