@@ -2,6 +2,7 @@ import { createSimulator, type Simulator } from '@qixflow/sense-sim';
 import enigma from 'enigma.js';
 import schema from 'enigma.js/schemas/12.2027.0.json' with { type: 'json' };
 import { filter, firstValueFrom, type Observable, take, timeout, toArray } from 'rxjs';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { WebSocket } from 'ws';
 
 /** An enigma.js API object: methods are generated from the schema at run time. */
@@ -20,6 +21,24 @@ export const TABLE = 'NACQVk';
 /** A simulator of the demo site (plain HTTP; the direct engine listener is what these tests use). */
 export function startSimulator(): Promise<Simulator> {
   return createSimulator({ site: 'demo', https: false });
+}
+
+/**
+ * Registers a test file's hooks: one demo simulator for the file (handed to `started`), its state
+ * reset after each test, closed at the end.
+ */
+export function useSimulator(started: (sim: Simulator) => void): void {
+  let sim: Simulator | undefined;
+  beforeAll(async () => {
+    sim = await startSimulator();
+    started(sim);
+  });
+  afterEach(() => {
+    sim?.control.reset();
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
 }
 
 /** A JSON-RPC frame as enigma.js reports it in `traffic:*` events. */

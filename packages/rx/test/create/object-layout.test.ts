@@ -1,6 +1,6 @@
 import type { Simulator } from '@qixflow/sense-sim';
 import { firstValueFrom } from 'rxjs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type GenericObjectLayout,
   genericObject,
@@ -10,17 +10,11 @@ import {
   RxQixError,
 } from '../../src/index.js';
 import { sharedCount } from '../../src/internal/share-by-key.js';
-import { eventually, first$, KPI, openApp, SHEET_OVERVIEW, settle, startSimulator, take$ } from '../helpers.js';
+import { eventually, first$, KPI, openApp, SHEET_OVERVIEW, settle, take$, useSimulator } from '../helpers.js';
 
 let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-afterEach(() => {
-  sim.control.reset();
+useSimulator((started) => {
+  sim = started;
 });
 
 interface SheetLayout extends GenericObjectLayout {

@@ -1,6 +1,6 @@
 import type { Simulator } from '@qixflow/sense-sim';
 import { firstValueFrom, type Subscription } from 'rxjs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type GenericObjectLayout,
   genericObject,
@@ -19,18 +19,12 @@ import {
   type Qix,
   SHEET_OVERVIEW,
   settle,
-  startSimulator,
+  useSimulator,
 } from '../helpers.js';
 
 let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-afterEach(() => {
-  sim.control.reset();
+useSimulator((started) => {
+  sim = started;
 });
 
 /** Session objects of a type still alive in the engine session. */

@@ -1,6 +1,6 @@
 import type { Simulator } from '@qixflow/sense-sim';
 import { firstValueFrom } from 'rxjs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   appLayout,
   type GenericObjectLayout,
@@ -11,17 +11,11 @@ import {
   sessionObjectLayout,
   sessionState,
 } from '../../src/index.js';
-import { eventually, KPI, openApp, SHEET_CUSTOMERS, settle, startSimulator } from '../helpers.js';
+import { eventually, KPI, openApp, SHEET_CUSTOMERS, settle, useSimulator } from '../helpers.js';
 
 let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-afterEach(() => {
-  sim.control.reset();
+useSimulator((started) => {
+  sim = started;
 });
 
 interface Note extends GenericObjectLayout {

@@ -1,17 +1,11 @@
 import type { Simulator } from '@qixflow/sense-sim';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type GenericObjectLayout, layout, refetchOnChange, sessionObject } from '../../src/index.js';
-import { eventually, first$, openApp, type Qix, settle, startSimulator } from '../helpers.js';
+import { eventually, first$, openApp, type Qix, settle, useSimulator } from '../helpers.js';
 
 let sim: Simulator;
-beforeAll(async () => {
-  sim = await startSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-afterEach(() => {
-  sim.control.reset();
+useSimulator((started) => {
+  sim = started;
 });
 
 interface Counter extends GenericObjectLayout {

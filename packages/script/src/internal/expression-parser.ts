@@ -399,22 +399,31 @@ export class ExpressionParser {
   }
 
   private parseSetOperand(minPrecedence: number): SetOperand {
-    const first = this.s.peek();
-    this.enter(first);
+    return this.parseSetAlgebra<SetOperand>(
+      minPrecedence,
+      () => this.parseSetPrimary(),
+      (operator, left, right, span) => ({ kind: 'SetOperation', operator, left, right, span }),
+    );
+  }
+
+  /**
+   * Precedence climbing over the set operators (`+ - * /`), shared by set expressions and
+   * element sets: `primary` parses an operand, `combine` builds the operation node.
+   */
+  private parseSetAlgebra<T extends { span: Span }>(
+    minPrecedence: number,
+    primary: () => T,
+    combine: (operator: SetOperator, left: T, right: T, span: Span) => T,
+  ): T {
+    this.enter(this.s.peek());
     try {
-      let left = this.parseSetPrimary();
+      let left = primary();
       for (;;) {
         const op = this.setOperatorAt(this.s.peek());
         if (!op || op[1] < minPrecedence) break;
         this.s.next();
-        const right = this.parseSetOperand(op[1] + 1);
-        left = {
-          kind: 'SetOperation',
-          operator: op[0],
-          left,
-          right,
-          span: { start: left.span.start, end: right.span.end },
-        };
+        const right = this.parseSetAlgebra(op[1] + 1, primary, combine);
+        left = combine(op[0], left, right, { start: left.span.start, end: right.span.end });
       }
       return left;
     } finally {
@@ -482,27 +491,11 @@ export class ExpressionParser {
   }
 
   private parseElementSet(minPrecedence: number): ElementSet {
-    const first = this.s.peek();
-    this.enter(first);
-    try {
-      let left = this.parseElementPrimary();
-      for (;;) {
-        const op = this.setOperatorAt(this.s.peek());
-        if (!op || op[1] < minPrecedence) break;
-        this.s.next();
-        const right = this.parseElementSet(op[1] + 1);
-        left = {
-          kind: 'ElementSetOperation',
-          operator: op[0],
-          left,
-          right,
-          span: { start: left.span.start, end: right.span.end },
-        };
-      }
-      return left;
-    } finally {
-      this.depth--;
-    }
+    return this.parseSetAlgebra<ElementSet>(
+      minPrecedence,
+      () => this.parseElementPrimary(),
+      (operator, left, right, span) => ({ kind: 'ElementSetOperation', operator, left, right, span }),
+    );
   }
 
   private parseElementPrimary(): ElementSet {

@@ -8,29 +8,13 @@ import {
   objectUsingInline,
   variable,
 } from '../internal/engine/layout/corectl-inputs.js';
-import { firstShapeMismatch } from '../internal/engine/layout/shape-compare.js';
+import { firstShapeMismatch, LAYOUT_DATA_KEYS, LAYOUT_OPAQUE_KEYS } from '../internal/engine/layout/shape-compare.js';
 import { openEnigma, type Qix } from './engine-helpers.js';
 
-/** Values only data can decide: their types are compared, not their values (no data is loaded). */
+/** Values only data can decide (no data is loaded here): their types are compared, not their values. */
 const DATA = {
-  dataKeys: new Set([
-    'qSize',
-    'qApprMaxGlyphCount',
-    'qCardinal',
-    'qStateCounts',
-    'qTags',
-    'qMin',
-    'qMax',
-    'qCardinalities',
-    'qArea',
-    'qText',
-    'qNum',
-    'qDimInfos',
-    'qFallbackTitle',
-    'qSortIndicator',
-    'qDimensionType',
-  ]),
-  opaqueKeys: new Set(['qNumFormat', 'qGrandTotalRow', 'qMatrix', 'qDataPages']),
+  dataKeys: new Set([...LAYOUT_DATA_KEYS, 'qFallbackTitle', 'qSortIndicator', 'qDimensionType']),
+  opaqueKeys: new Set([...LAYOUT_OPAQUE_KEYS, 'qDataPages']),
 };
 
 /**

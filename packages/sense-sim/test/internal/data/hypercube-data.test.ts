@@ -7,37 +7,7 @@ import {
 } from '../../../src/internal/engine/layout/hypercube-shape.js';
 import type { JsonRecord } from '../../../src/internal/engine/layout/json-record.js';
 import { golden } from '../engine/layout/corectl-inputs.js';
-import { loadedModel, salesModel } from './model-fixtures.js';
-
-/** The corectl test app: TableA (numbers, abcs) and TableB (numbers, xyz), linked by numbers. */
-function corectlModel(): DataEngine {
-  return new DataEngine(
-    loadedModel([
-      {
-        name: 'TableA',
-        fields: ['numbers', 'abcs'],
-        rows: [
-          [1, 'a'],
-          [2, 'b'],
-          [3, 'b'],
-          [4, 'b'],
-          [5, 'c'],
-        ],
-      },
-      {
-        name: 'TableB',
-        fields: ['numbers', 'xyz'],
-        rows: [
-          [1, 'x'],
-          [2, 'y'],
-          [3, 'y'],
-          [4, 'y'],
-          [5, 'z'],
-        ],
-      },
-    ]),
-  );
-}
+import { corectlModel, loadedModel, salesModel } from './model-fixtures.js';
 
 function cube(
   dimensions: (string | JsonRecord)[],
@@ -63,7 +33,7 @@ function allRows(engine: DataEngine, def: JsonRecord, library?: LibraryItems): s
 
 describe('hypercube data', () => {
   it('reproduces the real engine golden layout (corectl object-using-inline)', () => {
-    const engine = corectlModel();
+    const engine = new DataEngine(corectlModel());
     const properties = golden('TestObjectManagementCommands_object_properties_object-using-inline');
     const def = properties.qHyperCubeDef as JsonRecord;
     const layout = buildHyperCubeLayout(def, engine.hyperCube(def));

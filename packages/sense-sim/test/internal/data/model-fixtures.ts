@@ -76,3 +76,31 @@ export function alphaModel(): LoadedModel {
   const rows = Array.from({ length: 26 }, (_, i) => [String.fromCharCode(65 + i), i + 1]);
   return loadedModel([{ name: 'Characters', fields: ['Alpha', 'Num'], rows }]);
 }
+
+/** The corectl test app: TableA (numbers, abcs) and TableB (numbers, xyz), linked by numbers. */
+export function corectlModel(): LoadedModel {
+  return loadedModel([
+    {
+      name: 'TableA',
+      fields: ['numbers', 'abcs'],
+      rows: [
+        [1, 'a'],
+        [2, 'b'],
+        [3, 'b'],
+        [4, 'b'],
+        [5, 'c'],
+      ],
+    },
+    {
+      name: 'TableB',
+      fields: ['numbers', 'xyz'],
+      rows: [
+        [1, 'x'],
+        [2, 'y'],
+        [3, 'y'],
+        [4, 'y'],
+        [5, 'z'],
+      ],
+    },
+  ]);
+}

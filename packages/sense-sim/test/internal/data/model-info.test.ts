@@ -1,40 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DataEngine } from '../../../src/internal/data/data-engine.js';
-import { loadedModel } from './model-fixtures.js';
-
-/** The corectl test app (TableA: numbers, abcs; TableB: numbers, xyz). */
-function corectlEngine(): DataEngine {
-  return new DataEngine(
-    loadedModel([
-      {
-        name: 'TableA',
-        fields: ['numbers', 'abcs'],
-        rows: [
-          [1, 'a'],
-          [2, 'b'],
-          [3, 'b'],
-          [4, 'b'],
-          [5, 'c'],
-        ],
-      },
-      {
-        name: 'TableB',
-        fields: ['numbers', 'xyz'],
-        rows: [
-          [1, 'x'],
-          [2, 'y'],
-          [3, 'y'],
-          [4, 'y'],
-          [5, 'z'],
-        ],
-      },
-    ]),
-  );
-}
+import { corectlModel, loadedModel } from './model-fixtures.js';
 
 describe('GetTablesAndKeys', () => {
   it('describes tables, fields and keys as corectl prints them (TestBasicAnalyzing goldens)', () => {
-    const { qtr, qk } = corectlEngine().tablesAndKeys();
+    const { qtr, qk } = new DataEngine(corectlModel()).tablesAndKeys();
     expect(qk).toEqual([{ qKeyFields: ['numbers'], qTables: ['TableA', 'TableB'] }]);
     expect(
       qtr.map((table) => [table.qName, table.qNoOfRows, table.qFields.map((field) => field.qName).join(', ')]),
@@ -136,7 +106,7 @@ describe('GetTableData', () => {
 
 describe('GetFieldDescription', () => {
   it('describes a field (corectl fields golden: numbers 5, abcs 3/5)', () => {
-    const engine = corectlEngine();
+    const engine = new DataEngine(corectlModel());
     expect(engine.fieldDescription('numbers')).toEqual({
       qInternalNumber: 0,
       qName: 'numbers',

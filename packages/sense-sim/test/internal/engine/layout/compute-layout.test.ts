@@ -17,27 +17,8 @@ import {
   variable,
 } from './corectl-inputs.js';
 import { replayDataView } from './replay-data-view.js';
-import { firstShapeMismatch } from './shape-compare.js';
+import { firstShapeMismatch, LAYOUT_DATA_KEYS, LAYOUT_OPAQUE_KEYS } from './shape-compare.js';
 import { layoutContext, libraryLayoutContext } from './test-layout-context.js';
-
-/** Values only data can decide: their types are compared, not their values. */
-const DATA_KEYS: ReadonlySet<string> = new Set([
-  'qSize',
-  'qApprMaxGlyphCount',
-  'qCardinal',
-  'qStateCounts',
-  'qTags',
-  'qMin',
-  'qMax',
-  'qCardinalities',
-  'qArea',
-  'qText',
-  'qNum',
-  'qDimInfos',
-]);
-
-/** Values whose very keys depend on the data. */
-const OPAQUE_KEYS: ReadonlySet<string> = new Set(['qNumFormat', 'qGrandTotalRow', 'qMatrix']);
 
 describe('computeLayout against the real-engine hypercube layout golden', () => {
   const expected = golden('TestObjectManagementCommands_object_layout_object-using-inline');
@@ -57,7 +38,7 @@ describe('computeLayout against the real-engine hypercube layout golden', () => 
       fillPropertyDefaults('GenericObjectProperties', objectUsingInline),
       layoutContext(noDataView),
     );
-    const options = { dataKeys: DATA_KEYS, opaqueKeys: OPAQUE_KEYS };
+    const options = { dataKeys: LAYOUT_DATA_KEYS, opaqueKeys: LAYOUT_OPAQUE_KEYS };
     expect(firstShapeMismatch(actual, expected, options)).toBeUndefined();
     const cube = actual.qHyperCube as JsonRecord;
     expect(cube.qSize).toEqual({ qcx: 2, qcy: 0 });
@@ -85,7 +66,7 @@ describe('computeLibraryLayout against the real-engine goldens', () => {
     const props = fillPropertyDefaults('GenericDimensionProperties', dimensionAbcs);
     const withoutData = computeLibraryLayout('dimension', props, libraryLayoutContext());
     expect(withoutData.qDimInfos).toEqual([{ qApprMaxGlyphCount: 0, qCardinal: 0, qTags: [] }]);
-    expect(firstShapeMismatch(withoutData, expected, { dataKeys: DATA_KEYS })).toBeUndefined();
+    expect(firstShapeMismatch(withoutData, expected, { dataKeys: LAYOUT_DATA_KEYS })).toBeUndefined();
     const withData = computeLibraryLayout(
       'dimension',
       props,

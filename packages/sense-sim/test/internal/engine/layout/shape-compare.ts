@@ -5,6 +5,25 @@ export interface ShapeMismatch {
   readonly reason: string;
 }
 
+/** Keys of a hypercube layout whose values only the data can decide (the {@link ShapeOptions.dataKeys} of a layout golden). */
+export const LAYOUT_DATA_KEYS: ReadonlySet<string> = new Set([
+  'qSize',
+  'qApprMaxGlyphCount',
+  'qCardinal',
+  'qStateCounts',
+  'qTags',
+  'qMin',
+  'qMax',
+  'qCardinalities',
+  'qArea',
+  'qText',
+  'qNum',
+  'qDimInfos',
+]);
+
+/** Keys of a hypercube layout whose very keys depend on the data (the {@link ShapeOptions.opaqueKeys} of a layout golden). */
+export const LAYOUT_OPAQUE_KEYS: ReadonlySet<string> = new Set(['qNumFormat', 'qGrandTotalRow', 'qMatrix']);
+
 /** Options of {@link firstShapeMismatch}. */
 export interface ShapeOptions {
   /**
