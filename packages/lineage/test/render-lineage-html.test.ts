@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,11 +7,11 @@ import { fileURLToPath } from 'node:url';
 import type { Simulator } from '@qixflow/sense-sim';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, requireChromium } from '../../../test/support/chromium.js';
 import { extractSiteLineage, type LineageGraph, renderLineageHtml } from '../src/index.js';
 import { GraphQuery } from './support/graph-queries.js';
 import { DEMO, siteFor, startSimulator } from './support/simulator.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const output = join(dirname(fileURLToPath(import.meta.url)), 'output');
 
 interface ViewerState {
@@ -50,8 +49,7 @@ const viewer = (): Promise<ViewerState> =>
   });
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`the HTML test needs Chromium at ${CHROMIUM} (Debian: apt-get install chromium); it was not found`);
+  requireChromium('the HTML test');
   sim = await startSimulator('demo');
   const site = siteFor(sim);
   out = await mkdtemp(join(tmpdir(), 'qixflow-lineage-html-'));
@@ -67,20 +65,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  // Never download a browser: Debian's Chromium.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium(chromium);
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('request', (r) => {
     if (!r.url().startsWith(origin)) foreign.push(r.url());

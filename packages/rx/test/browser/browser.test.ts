@@ -11,9 +11,9 @@ import type { Simulator } from '@qixflow/sense-sim';
 import { build } from 'esbuild';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, requireChromium } from '../../../../test/support/chromium.js';
 import { FINANCE, openApp, startSimulator } from '../helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const output = join(root, 'test', 'output');
@@ -38,12 +38,7 @@ interface PageState {
 const pageState = (): Promise<PageState> => page.evaluate(() => (window as unknown as { __rx: PageState }).__rx);
 
 beforeAll(async () => {
-  // Never download a browser: Debian's Chromium, which CI installs (apt-get install chromium).
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `the browser test needs Chromium at ${CHROMIUM} (Debian: apt-get install chromium); it was not found`,
-    );
-  }
+  requireChromium('the browser test');
   sim = await startSimulator();
   workDir = await mkdtemp(join(tmpdir(), 'qixflow-rx-browser-'));
   await promisify(execFile)(process.execPath, [join(root, 'scripts/bundle-umd.mjs'), '--out-dir', workDir]);
@@ -73,19 +68,7 @@ beforeAll(async () => {
     '/qixflow-rx.umd.js': { type: 'text/javascript', body: await readFile(join(workDir, 'qixflow-rx.umd.js')) },
     '/page.js': { type: 'text/javascript', body: pageScript.outputFiles[0]?.text ?? '' },
   };
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium(chromium);
   const pages = createServer((req, res) => {
     const file = files[new URL(req.url ?? '/', 'http://localhost').pathname];
     res.writeHead(file ? 200 : 404, { 'content-type': file?.type ?? 'text/plain' });
