@@ -148,7 +148,7 @@ function resolveOptions(site: unknown, options: unknown): Resolved {
     throw new TypeError('extractSiteLineage: options.onProgress must be a function');
   const url = o.openLineage?.url;
   if (url !== undefined && (typeof url !== 'string' || !/^https?:\/\//i.test(url))) {
-    throw new TypeError(`extractSiteLineage: options.openLineage.url must be an http(s) URL, got ${String(url)}`);
+    throw new TypeError('extractSiteLineage: options.openLineage.url must be an http(s) URL');
   }
   return {
     outDir: resolve(o.outDir),

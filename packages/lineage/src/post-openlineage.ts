@@ -19,7 +19,9 @@ export interface PostOpenLineageResult {
 
 /**
  * POSTs events one by one to an OpenLineage HTTP endpoint, Marquez style: `POST <url>/api/v1/lineage`
- * with a JSON body (a `url` that already ends in `/api/v1/lineage` is used as is). A refused event
+ * with a JSON body (a `url` whose path already ends in `/api/v1/lineage` is used as is; its query is
+ * kept). Credentials in the URL (`https://user:pass@host`) are sent as a Basic `authorization`
+ * header unless `headers` has one; messages never show them, nor the query. A refused event
  * (non-2xx, network error) is recorded in `failures` and the others are still sent; an aborted
  * signal stops and rejects.
  *
@@ -34,9 +36,23 @@ export async function postOpenLineage(
   options: PostOpenLineageOptions = {},
 ): Promise<PostOpenLineageResult> {
   if (typeof url !== 'string' || !/^https?:\/\//i.test(url))
-    throw new TypeError(`postOpenLineage: url must be an http(s) URL, got ${String(url)}`);
+    throw new TypeError('postOpenLineage: url must be an http(s) URL');
   if (!Array.isArray(events)) throw new TypeError('postOpenLineage: events must be an array');
-  const endpoint = /\/api\/v1\/lineage\/?$/.test(url) ? url : `${url.replace(/\/+$/, '')}/api/v1/lineage`;
+  const target = new URL(url);
+  if (!/\/api\/v1\/lineage\/?$/.test(target.pathname))
+    target.pathname = `${target.pathname.replace(/\/+$/, '')}/api/v1/lineage`;
+  // Credentials in the URL become a Basic authorization header (fetch refuses them in the URL),
+  // unless the caller gave an authorization header of its own.
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (target.username || target.password)
+    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString('base64')}`;
+  Object.assign(headers, options.headers);
+  target.username = '';
+  target.password = '';
+  const endpoint = target.href;
+  // Messages name the endpoint without its query (it may hold an API key).
+  const shown = `${target.origin}${target.pathname}`;
+  const redact = (message: string): string => message.split(endpoint).join(shown);
   const doFetch = options.fetch ?? fetch;
   const failures: { index: number; status?: number; message: string }[] = [];
   let posted = 0;
@@ -46,7 +62,7 @@ export async function postOpenLineage(
     try {
       const res = await doFetch(endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...options.headers },
+        headers,
         body: JSON.stringify(event),
         signal: AbortSignal.any(signals),
       });
@@ -56,11 +72,11 @@ export async function postOpenLineage(
         failures.push({
           index,
           status: res.status,
-          message: `${endpoint} answered ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
+          message: `${shown} answered ${res.status}${text ? `: ${redact(text.slice(0, 200))}` : ''}`,
         });
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      failures.push({ index, message: `${endpoint}: ${error instanceof Error ? error.message : String(error)}` });
+      failures.push({ index, message: `${shown}: ${redact(error instanceof Error ? error.message : String(error))}` });
     }
   }
   return { posted, failures };
