@@ -10,6 +10,7 @@ import { dataSuite } from './suites/data.js';
 import { engineSuite } from './suites/engine.js';
 import { lineageSuite } from './suites/lineage.js';
 import { proxySuite } from './suites/proxy.js';
+import { responsivenessSuite } from './suites/responsiveness.js';
 import { rxSuite } from './suites/rx.js';
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');
@@ -19,6 +20,7 @@ const suites: { title: string; run: (scale: number) => Promise<Row[]> }[] = [
   { title: 'QIX engine (sense-sim) vs bare ws JSON-RPC echo', run: engineSuite },
   { title: '@qixflow/core vs the naive way and plain enigma.js', run: coreSuite },
   { title: 'Data engine (sense-sim): reload, hypercube, selection', run: dataSuite },
+  { title: 'Responsiveness (sense-sim) while a big reload runs, and abort latency', run: responsivenessSuite },
   { title: 'Reactive layouts: @qixflow/rx vs RxQ 2 vs plain enigma.js', run: rxSuite },
   { title: 'Lineage crawl: @qixflow/lineage vs the naive script', run: lineageSuite },
 ];

@@ -28,6 +28,11 @@ export class RpcClient {
     return client;
   }
 
+  /** The id of the last request sent (for CancelRequest). */
+  get lastId(): number {
+    return this.#id;
+  }
+
   call(handle: number, method: string, params: unknown[] = []): Promise<Record<string, unknown>> {
     this.#id += 1;
     const id = this.#id;
