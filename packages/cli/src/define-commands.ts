@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import type { Runner } from './cli-context.js';
 import type { AppsFlags } from './commands/apps.js';
+import type { ContextAddFlags, ContextListFlags } from './commands/context.js';
 import type { DemoFlags } from './commands/demo.js';
 import type { LineageFlags } from './commands/lineage.js';
 import type { LoginFlags } from './commands/login.js';
@@ -107,6 +108,8 @@ export function defineCommands(program: Command, run: Runner): void {
     run(async (context) => (await import('./commands/lineage.js')).lineageCommand(flags, context)),
   );
 
+  defineContextCommands(program, run);
+
   program
     .command('demo')
     .description(
@@ -119,6 +122,48 @@ export function defineCommands(program: Command, run: Runner): void {
     .action((flags: DemoFlags) =>
       run(async (context) => (await import('./commands/demo.js')).demoCommand(flags, context)),
     );
+}
+
+/** `qixflow context add|use|ls|show|rm`: named sites, as qlik-cli users know them. */
+function defineContextCommands(program: Command, run: Runner): void {
+  const context = program
+    .command('context')
+    .description('named sites (contexts): add, use, ls, show, rm — every connecting command takes --context <name>');
+  const load = () => import('./commands/context.js');
+  addConnectionOptions(
+    context
+      .command('add')
+      .description(
+        'save a site under a name, from the connection flags (or --config); keys are stored by path, never inline',
+      )
+      .argument('<name>', 'context name (letters, digits, ".", "_", "-")')
+      .option('--description <text>', 'free text shown by context ls')
+      .option('--no-persist-session', 'log out at the end of every command instead of keeping one reusable session')
+      .option('--use', 'make it the current context (the first context added always is)')
+      .option('--force', 'replace a context of the same name'),
+  ).action((name: string, flags: ContextAddFlags) =>
+    run(async (c) => (await load()).contextAddCommand(name, flags, c)),
+  );
+  context
+    .command('use')
+    .description('make a context the current one (used when a command names none)')
+    .argument('<name>')
+    .action((name: string) => run(async (c) => (await load()).contextUseCommand(name, c)));
+  context
+    .command('ls')
+    .description('list the contexts; * marks the current one')
+    .option('--json', 'print JSON instead of a table')
+    .action((flags: ContextListFlags) => run(async (c) => (await load()).contextListCommand(flags, c)));
+  context
+    .command('show')
+    .description('print a context as JSON (default: the current one); it holds no secret')
+    .argument('[name]')
+    .action((name: string | undefined) => run(async (c) => (await load()).contextShowCommand(name, c)));
+  context
+    .command('rm')
+    .description('remove a context')
+    .argument('<name>')
+    .action((name: string) => run(async (c) => (await load()).contextRemoveCommand(name, c)));
 }
 
 /** `--format json,openlineage,html` (all three by default). */

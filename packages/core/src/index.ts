@@ -5,11 +5,13 @@ export { AppConnection } from './engine/app-connection.js';
 export type { QixflowErrorCode, QixflowErrorDetails } from './errors.js';
 export { isQixflowError, QixflowError } from './errors.js';
 export type { Logger, TrafficEvent } from './logger.js';
-export type { ConfigEnvVariable } from './options/config-from-env.js';
+export type { ConfigEnvVariable, ConfigFromEnvOptions } from './options/config-from-env.js';
 export { configEnvVariables, configFromEnv } from './options/config-from-env.js';
 export { readConfigFiles } from './options/load-files.js';
 export type { ConfigIssue } from './options/validate-config.js';
 export { configIssues, formatConfigIssue, validateConfig } from './options/validate-config.js';
+/** The JSON Schema of a site config (`schemas/qixflow.config.schema.json`), e.g. to validate files that embed one. */
+export { qixflowConfigSchema } from './generated/config-schema.js';
 export type { QrsCallOptions, QrsQuery } from './qrs/qrs-client.js';
 export { QrsClient } from './qrs/qrs-client.js';
 export type { SessionBudget, SessionBudgetOptions, SessionBudgetUsage } from './session/session-budget.js';

@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 
 /** Connection flags as commander parses them. */
 export interface ConnectionFlags {
+  context?: string;
   config?: string;
   host?: string;
   prefix?: string;
@@ -32,6 +33,7 @@ export interface ConnectionFlag {
 
 /** Every connection flag, with its variable. */
 export const CONNECTION_FLAGS: readonly ConnectionFlag[] = [
+  { key: 'context', flag: '--context', variable: 'QIXFLOW_CONTEXT' },
   { key: 'config', flag: '--config', variable: 'QIXFLOW_CONFIG' },
   { key: 'host', flag: '--host', variable: 'QIXFLOW_HOST' },
   { key: 'prefix', flag: '--prefix', variable: 'QIXFLOW_PREFIX' },
@@ -70,7 +72,7 @@ export function wholeNumber(min: number, max: number): (value: string) => number
 
 /**
  * Adds the connection flags (site, virtual proxy, JWT, TLS, budget) to a command. Each flag
- * overrides its `QIXFLOW_*` variable, which overrides the config file.
+ * overrides its `QIXFLOW_*` variable, which overrides the context (or the config file).
  *
  * @example
  * ```ts
@@ -78,9 +80,15 @@ export function wholeNumber(min: number, max: number): (value: string) => number
  * ```
  */
 export function addConnectionOptions(command: Command): Command {
-  const group = 'Connection (flag > QIXFLOW_* variable > config file):';
+  const group = 'Connection (flag > QIXFLOW_* variable > context or config file):';
   const option = (flags: string, description: string): Option => new Option(flags, description).helpGroup(group);
   return command
+    .addOption(
+      option(
+        '--context <name>',
+        "a site saved with 'qixflow context add' (default: the current one) [QIXFLOW_CONTEXT]",
+      ),
+    )
     .addOption(option('-c, --config <file>', 'JSON config file (schemas/qixflow.config.schema.json) [QIXFLOW_CONFIG]'))
     .addOption(option('--host <url>', 'site URL, e.g. https://sense.example.com [QIXFLOW_HOST]'))
     .addOption(option('--prefix <prefix>', 'virtual proxy prefix, e.g. jwt [QIXFLOW_PREFIX]'))

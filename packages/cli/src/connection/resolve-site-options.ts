@@ -8,6 +8,7 @@ import {
   validateConfig,
 } from '@qixflow/core';
 import { CliError } from '../cli-error.js';
+import { contextsFilePath, readContextsFile, selectContext } from '../internal/contexts-file.js';
 import type { Terminal } from '../output/terminal.js';
 import { CONNECTION_FLAGS, type ConnectionFlags } from './connection-options.js';
 
@@ -56,9 +57,10 @@ export async function resolveSiteOptions(flags: ConnectionFlags, options: Resolv
   const help = `run 'qixflow ${options.command} --help' for the connection flags and variables`;
   const rewrite = (message: string): string => flagNames(message, setByFlag);
 
+  const base = await contextBase(env);
   let config: QixflowConfig | undefined;
   try {
-    config = configFromEnv(env);
+    config = configFromEnv(env, base === undefined ? {} : { base });
   } catch (error) {
     if (isQixflowError(error, 'ERR_OPTIONS_INVALID')) {
       throw new CliError('ERR_CONFIG', rewrite(error.message), { fix: help, cause: error });
@@ -67,7 +69,7 @@ export async function resolveSiteOptions(flags: ConnectionFlags, options: Resolv
   }
   if (config === undefined) {
     throw new CliError('ERR_USAGE', 'no site to connect to', {
-      fix: `pass --host with --key-file, --user-id and --user-directory (or set QIXFLOW_HOST …, or give --config <file>); ${help}`,
+      fix: `pass --host with --key-file, --user-id and --user-directory (or set QIXFLOW_HOST …, give --config <file>, or save a site with 'qixflow context add' and pass --context <name>); ${help}`,
     });
   }
   try {
@@ -102,12 +104,46 @@ export async function resolveSiteOptions(flags: ConnectionFlags, options: Resolv
   return site;
 }
 
+/**
+ * The context a command connects with, as the base the variables and flags override: the one named
+ * by `--context`/`QIXFLOW_CONTEXT`, else the current one — unless the command names a site itself
+ * (`--host`/`QIXFLOW_HOST`, or a config file), which then stands alone.
+ */
+async function contextBase(
+  env: Record<string, string | undefined>,
+): Promise<{ config: Record<string, unknown>; name: string } | undefined> {
+  const named = nonEmpty(env.QIXFLOW_CONTEXT);
+  const configFile = nonEmpty(env.QIXFLOW_CONFIG);
+  if (configFile !== undefined) {
+    if (named === undefined) return undefined;
+    throw new CliError('ERR_USAGE', '--context (QIXFLOW_CONTEXT) cannot be combined with --config (QIXFLOW_CONFIG)', {
+      fix: 'give one of them',
+    });
+  }
+  if (named === undefined && nonEmpty(env.QIXFLOW_HOST) !== undefined) return undefined;
+  const path = contextsFilePath({ env });
+  const selected = selectContext(await readContextsFile(path), named, path);
+  if (selected === undefined) return undefined;
+  return { config: selected.site as unknown as Record<string, unknown>, name: `context "${selected.name}"` };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
 const FLAG_BY_VARIABLE = new Map(
   CONNECTION_FLAGS.flatMap((f) => (f.variable === undefined ? [] : [[f.variable, f.flag] as const])),
 );
 
-/** Says `--user-id` where the user typed a flag, `--user-id (QIXFLOW_USER_ID)` where either would do. */
-function flagNames(message: string, setByFlag: ReadonlySet<string>): string {
+/**
+ * Says `--user-id` where the user typed a flag, `--user-id (QIXFLOW_USER_ID)` where either would do.
+ *
+ * @example
+ * ```ts
+ * flagNames('QIXFLOW_USER_ID is required', new Set(['QIXFLOW_USER_ID'])); // '--user-id is required'
+ * ```
+ */
+export function flagNames(message: string, setByFlag: ReadonlySet<string>): string {
   return message
     .replace(/QIXFLOW_AUTH=(\S+?)(?=[;,)]|\s|$)/g, 'auth kind $1')
     .replace(/\bQIXFLOW_[A-Z_]+\b/g, (variable) => {

@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The real binary, as users run it. */
@@ -12,12 +15,17 @@ export interface RunResult {
   stderr: string;
 }
 
+const ISOLATED_HOME = mkdtempSync(join(tmpdir(), 'qixflow-cli-home-'));
+
 /** The environment without any QIXFLOW_* variable of the machine running the tests. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('QIXFLOW_') && value !== undefined) env[key] = value;
   }
+  // Never the contexts, sessions or budget of the user running the tests: a folder of this test run.
+  env.XDG_CONFIG_HOME = join(ISOLATED_HOME, 'config');
+  env.XDG_STATE_HOME = join(ISOLATED_HOME, 'state');
   for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value;
   // Never a terminal under test: plain progress lines.
   return env;

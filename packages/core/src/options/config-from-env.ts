@@ -15,6 +15,16 @@ export interface ConfigEnvVariable {
   readonly meaning: string;
 }
 
+/** Options of {@link configFromEnv}. */
+export interface ConfigFromEnvOptions {
+  /**
+   * A config the variables override, in place of a `QIXFLOW_CONFIG` file — e.g. a named context
+   * of the CLI. `name` says where it comes from in messages (`context "prod"`). Its file paths
+   * must already be absolute. Never mutated.
+   */
+  base?: { config: Readonly<Record<string, unknown>>; name: string };
+}
+
 /**
  * Every variable {@link configFromEnv} reads, in the order help texts should list them.
  *
@@ -117,15 +127,29 @@ const VERIFY_OFF_WORDS = ['false', '0'];
  * if (config) site = createSite(await readConfigFiles(config));
  * ```
  */
-export function configFromEnv(env: Record<string, string | undefined> = process.env): QixflowConfig | undefined {
+export function configFromEnv(
+  env: Record<string, string | undefined> = process.env,
+  options: ConfigFromEnvOptions = {},
+): QixflowConfig | undefined {
   const read = (name: string): string | undefined => {
     const value = env[name];
     return value === undefined || value === '' ? undefined : value;
   };
   const configPath = read('QIXFLOW_CONFIG');
-  if (configPath === undefined && read('QIXFLOW_HOST') === undefined) return undefined;
+  if (configPath !== undefined && options.base !== undefined) {
+    throw new QixflowError(
+      'ERR_OPTIONS_INVALID',
+      `QIXFLOW_CONFIG cannot be combined with ${options.base.name}: give one of them`,
+    );
+  }
+  if (configPath === undefined && options.base === undefined && read('QIXFLOW_HOST') === undefined) return undefined;
 
-  const file = configPath === undefined ? undefined : readConfigFile(configPath);
+  const file =
+    options.base !== undefined
+      ? { path: options.base.name, config: structuredClone(options.base.config) }
+      : configPath === undefined
+        ? undefined
+        : readConfigFile(configPath);
   const config: Record<string, unknown> = file?.config ?? {};
   /** Option path → the variable that set it. */
   const fromEnv = new Map<string, string>();
