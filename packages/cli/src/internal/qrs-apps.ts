@@ -1,4 +1,5 @@
 import type { Site } from '@qixflow/core';
+import { distance } from 'fastest-levenshtein';
 import { CliError } from '../cli-error.js';
 
 /** The part of a QRS `/app/full` entry the CLI uses. */
@@ -82,8 +83,12 @@ export async function findApps(site: Site, refs: readonly string[], signal?: Abo
     }
     if (!GUID.test(ref)) matches = matches.filter((a) => a.name.toLowerCase() === ref.toLowerCase());
     if (matches.length === 0) {
+      const suggestions = GUID.test(ref) ? [] : closeMatches(ref, await listApps(site, undefined, signal));
       throw new CliError('ERR_APP_NOT_FOUND', `no app with id or name ${JSON.stringify(ref)}`, {
-        fix: "'qixflow apps' lists the apps this user can see",
+        fix:
+          suggestions.length === 0
+            ? "'qixflow apps' lists the apps this user can see"
+            : `did you mean ${suggestions.map((name) => JSON.stringify(name)).join(' or ')}? ('qixflow apps' lists the apps this user can see)`,
       });
     }
     if (matches.length > 1) {
@@ -96,6 +101,28 @@ export async function findApps(site: Site, refs: readonly string[], signal?: Abo
     for (const app of matches) if (!found.some((f) => f.id === app.id)) found.push(app);
   }
   return found;
+}
+
+/**
+ * Up to three app names close to what the user typed: containing it (or contained in it), or a few
+ * edits away — a typo, a missing word — closest first.
+ */
+export function closeMatches(ref: string, apps: readonly AppSummary[]): string[] {
+  const wanted = ref.trim().toLowerCase();
+  if (wanted === '') return [];
+  const allowed = Math.max(2, Math.floor(wanted.length / 3));
+  const scored = new Map<string, number>();
+  for (const { name } of apps) {
+    const candidate = name.toLowerCase();
+    const contained = candidate.includes(wanted) || wanted.includes(candidate);
+    const edits = distance(wanted, candidate);
+    if (!contained && edits > allowed) continue;
+    scored.set(name, edits);
+  }
+  return [...scored.entries()]
+    .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
+    .slice(0, 3)
+    .map(([name]) => name);
 }
 
 function toSummary(app: QrsApp): AppSummary {
