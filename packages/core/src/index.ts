@@ -14,8 +14,22 @@ export { configIssues, formatConfigIssue, validateConfig } from './options/valid
 export { qixflowConfigSchema } from './generated/config-schema.js';
 export type { QrsCallOptions, QrsQuery } from './qrs/qrs-client.js';
 export { QrsClient } from './qrs/qrs-client.js';
+export type { FileSessionStore, FileSessionStoreOptions } from './session/file-session-store.js';
+export { createFileSessionStore } from './session/file-session-store.js';
 export type { SessionBudget, SessionBudgetOptions, SessionBudgetUsage } from './session/session-budget.js';
 export { createSessionBudget } from './session/session-budget.js';
+export type {
+  MemorySessionStoreOptions,
+  SessionCookie,
+  SessionOwner,
+  SessionStore,
+  SessionStoreClock,
+  StoredSession,
+  StoredSessionInput,
+} from './session/session-store.js';
+export { createMemorySessionStore, currentSessionOwner } from './session/session-store.js';
+export type { StateDirOptions } from './session/state-dir.js';
+export { defaultBudgetStateFile, defaultSessionStoreFile, defaultStateDir } from './session/state-dir.js';
 export type {
   Budget,
   CloudJwtAuth,
