@@ -59,7 +59,7 @@ export function defineCommands(program: Command, run: Runner): void {
     program
       .command('watch')
       .description(
-        'print live layouts (object id, type, title, qcy), current selections and reloads of an app until Ctrl-C',
+        'print live layouts (KPI values, first rows of tables and charts, list box values), current selections and reloads of an app until Ctrl-C',
       )
       .argument('<app>', 'app id or name')
       .argument('[object...]', 'object ids (default: every visualization on the sheets)')

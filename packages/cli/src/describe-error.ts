@@ -77,6 +77,18 @@ const CORE_ERRORS: Record<QixflowErrorCode, { exitCode: ExitCode; fix: string | 
     exitCode: EXIT_CODES.connect,
     fix: 'the connection was lost and could not be resumed: check the server and run again',
   },
+  ERR_SESSION_STORE_CORRUPT: {
+    exitCode: EXIT_CODES.usage,
+    fix: "the session store named above is damaged: 'qixflow logout --all' ends and forgets the sessions it held (or delete the file)",
+  },
+  ERR_SESSION_STORE_INSECURE: {
+    exitCode: EXIT_CODES.usage,
+    fix: 'the session store must be a private file of your own: remove the link or the foreign file, or set QIXFLOW_STATE_DIR to a private folder',
+  },
+  ERR_SESSION_STORE_IO: {
+    exitCode: EXIT_CODES.failure,
+    fix: 'check that the state folder named above can be written (or set QIXFLOW_STATE_DIR)',
+  },
   ERR_ENGINE: { exitCode: EXIT_CODES.failure, fix: undefined },
   ERR_APP_NOT_FOUND: { exitCode: EXIT_CODES.usage, fix: "check the app id: 'qixflow apps' lists them" },
   ERR_HTTP: { exitCode: EXIT_CODES.failure, fix: 'run again with --debug to see the requests' },

@@ -27,7 +27,11 @@ describe('qixflow watch', () => {
     const regionsBefore = Number(/qcy=(\d+)/.exec(first.line)?.[1]);
     expect(regionsBefore).toBeGreaterThan(1);
     await watch.waitForLine(/selections +\(none\)/);
-    expect(watch.stdout()).toMatch(/^\d{2}:\d{2}:\d{2}\.\d{3} +layout +\S+ +kpi +"Total Sales" +qcy=1$/m);
+    // What a person watches for: the KPI's value and the chart's first rows, not only a row count.
+    expect(watch.stdout()).toMatch(
+      /^\d{2}:\d{2}:\d{2}\.\d{3} +layout +\S+ +kpi +"Total Sales" +qcy=1 +Total Sales: \S.*$/m,
+    );
+    expect(first.line).toMatch(/qcy=\d+ +Region \| [^:]+: \S[^;]* \| [^;]+; /);
     expect(watch.stderr()).toContain(`watching Sales Dashboard (${SALES_DASHBOARD})`);
 
     // A second connection of the same user shares the engine session (and its selections).
@@ -36,7 +40,10 @@ describe('qixflow watch', () => {
     await (await doc.getField('Region')).selectValues([{ qText: 'Nordics' }]);
     await watch.waitForLine(/selections +Region: Nordics$/, { afterLine: from });
     const after = await watch.waitForLine(
-      new RegExp(`layout +${GEOGRAPHY_BAR} +barchart +"Sales by Geography" +qcy=\\d+$`),
+      // The drill-down goes from regions to the countries of the selected one.
+      new RegExp(
+        `layout +${GEOGRAPHY_BAR} +barchart +"Sales by Geography" +qcy=\\d+ +Region \\| Total Sales: Sweden \\| `,
+      ),
       {
         afterLine: from,
       },
@@ -66,6 +73,14 @@ describe('qixflow watch', () => {
       id: GEOGRAPHY_BAR,
       type: 'barchart',
       title: 'Sales by Geography',
+      summary: {
+        columns: ['Region', 'Total Sales'],
+        rows: [
+          ['Nordics', expect.stringMatching(/^€[\d,]+$/)],
+          [expect.any(String), expect.any(String)],
+          [expect.any(String), expect.any(String)],
+        ],
+      },
     });
     watch.process.kill('SIGINT');
     const result = await watch.done;

@@ -8,7 +8,7 @@ import {
   type SelectionObject,
   sessionState,
 } from '@qixflow/rx';
-import { catchError, EMPTY, filter, map, merge, type Observable, of, type Subscription } from 'rxjs';
+import { catchError, EMPTY, filter, map, merge, type Observable, of, type Subscription, switchMap } from 'rxjs';
 import type { CliContext } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
 import type { ConnectionFlags } from '../connection/connection-options.js';
@@ -16,6 +16,7 @@ import { openSite } from '../connection/open-site.js';
 import { describeError } from '../describe-error.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { untilAborted } from '../internal/interrupt.js';
+import { formatSummary, type LayoutSummary, missingPage, summarizeLayout } from '../internal/layout-summary.js';
 import { findApps } from '../internal/qrs-apps.js';
 
 /** Flags of `qixflow watch`. */
@@ -29,7 +30,16 @@ export interface WatchFlags extends ConnectionFlags {
 
 /** One thing `watch` reports. */
 export type WatchEvent =
-  | { kind: 'layout'; at: Date; id: string; type: string; title: string; qcy: number | undefined }
+  | {
+      kind: 'layout';
+      at: Date;
+      id: string;
+      type: string;
+      title: string;
+      qcy: number | undefined;
+      /** A KPI's values, a chart's first rows, a list box's first values. */
+      summary: LayoutSummary;
+    }
   | { kind: 'selections'; at: Date; state: string; selections: { field: string; selected: string }[] }
   | { kind: 'reload'; at: Date; lastReloadTime: string }
   | { kind: 'session'; at: Date; state: string }
@@ -87,7 +97,7 @@ export async function watchCommand(
 
     const perObject = ids.map((id) =>
       objectLayout<GenericObjectLayout>(doc, id).pipe(
-        map((layout): WatchEvent => layoutEvent(id, layout)),
+        switchMap((layout) => withSummary(doc, id, layout)),
         catchError((error: unknown): Observable<WatchEvent> => {
           if (isRxQixError(error, 'ERR_SESSION_CLOSED')) {
             end(error);
@@ -160,7 +170,29 @@ async function checkObjects(doc: EnigmaApi, ids: readonly string[]): Promise<str
   return [...new Set(ids)];
 }
 
-function layoutEvent(id: string, layout: GenericObjectLayout): WatchEvent {
+/**
+ * The layout event with its summary. Objects without `qInitialDataFetch` bring no rows in their
+ * layout: their first rows are fetched (one small data call per change). A failed fetch only
+ * leaves the summary out.
+ */
+async function withSummary(doc: EnigmaApi, id: string, layout: GenericObjectLayout): Promise<WatchEvent> {
+  const missing = missingPage(layout);
+  let pages: { qMatrix?: { qText?: string; qState?: string }[][] }[] = [];
+  if (missing !== undefined) {
+    try {
+      const object = await doc.getObject(id);
+      pages =
+        missing.path === '/qHyperCubeDef'
+          ? await object.getHyperCubeData(missing.path, [missing.page])
+          : await object.getListObjectData(missing.path, [missing.page]);
+    } catch {
+      pages = [];
+    }
+  }
+  return layoutEvent(id, layout, summarizeLayout(layout, pages));
+}
+
+function layoutEvent(id: string, layout: GenericObjectLayout, summary: LayoutSummary): WatchEvent {
   const l = layout as GenericObjectLayout & {
     title?: unknown;
     qHyperCube?: { qSize?: { qcy?: number } };
@@ -168,7 +200,7 @@ function layoutEvent(id: string, layout: GenericObjectLayout): WatchEvent {
   };
   const title = typeof l.title === 'string' && l.title !== '' ? l.title : (layout.qMeta?.title ?? '');
   const qcy = l.qHyperCube?.qSize?.qcy ?? l.qListObject?.qSize?.qcy;
-  return { kind: 'layout', at: new Date(), id, type: layout.qInfo.qType, title: String(title), qcy };
+  return { kind: 'layout', at: new Date(), id, type: layout.qInfo.qType, title: String(title), qcy, summary };
 }
 
 function selectionEvent(selection: SelectionObject, state: string): WatchEvent {
@@ -181,7 +213,7 @@ function selectionEvent(selection: SelectionObject, state: string): WatchEvent {
 }
 
 /**
- * One line for a terminal: `12:03:04.123  layout  aZPmCQ  barchart  "Sales by Geography"  qcy=6`.
+ * One line for a terminal: `12:03:04.123  layout  aZPmCQ  barchart  "Sales by Geography"  qcy=6  Region | Sales: Nordics | 1 200; …`.
  *
  * @example
  * ```ts
@@ -191,8 +223,10 @@ function selectionEvent(selection: SelectionObject, state: string): WatchEvent {
 export function formatEvent(event: WatchEvent): string {
   const time = clock(event.at);
   switch (event.kind) {
-    case 'layout':
-      return `${time}  layout      ${event.id}  ${event.type}  ${JSON.stringify(event.title)}${event.qcy === undefined ? '' : `  qcy=${event.qcy}`}`;
+    case 'layout': {
+      const summary = formatSummary(event.summary, event.qcy);
+      return `${time}  layout      ${event.id}  ${event.type}  ${JSON.stringify(event.title)}${event.qcy === undefined ? '' : `  qcy=${event.qcy}`}${summary === '' ? '' : `  ${summary}`}`;
+    }
     case 'selections':
       return `${time}  selections  ${event.state === '$' ? '' : `[${event.state}] `}${
         event.selections.length === 0 ? '(none)' : event.selections.map((s) => `${s.field}: ${s.selected}`).join('; ')
