@@ -1,4 +1,4 @@
-import { Presets, SingleBar } from 'cli-progress';
+import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { Terminal } from './terminal.js';
 
 /** Progress of a multi-step job: a bar on a terminal, plain lines otherwise. */
@@ -34,7 +34,10 @@ export function createProgress(terminal: Terminal, title: string): Progress {
       stop: () => undefined,
     };
   }
-  const bar = new SingleBar(
+  // A MultiBar with one bar, not a SingleBar: SingleBar restores the cursor it saved at start when it
+  // stops, so lines logged meanwhile (failures) were overwritten by what came next (the summary).
+  // MultiBar prints logged lines above the bar and clears only its own line when it stops.
+  const bars = new MultiBar(
     {
       format: `${title} [{bar}] {value}/{total} apps | {label}`,
       stream: process.stderr,
@@ -44,25 +47,34 @@ export function createProgress(terminal: Terminal, title: string): Progress {
     },
     Presets.shades_classic,
   );
-  let started = false;
+  let bar: SingleBar | undefined;
+  let stopped = false;
   return {
     update: (done, total, label) => {
-      if (!started) {
-        bar.start(total, done, { label });
-        started = true;
-      } else {
+      if (stopped) return;
+      if (bar === undefined) bar = bars.create(total, done, { label: clean(label) });
+      else {
         bar.setTotal(total);
-        bar.update(done, { label });
+        bar.update(done, { label: clean(label) });
       }
     },
     log: (line) => {
-      // Clear the bar's line, print, and let the next update redraw it.
-      if (started) process.stderr.write('\r\x1b[2K');
-      terminal.err(line);
-      if (started) bar.render();
+      if (bar === undefined || stopped) terminal.err(line);
+      else {
+        bars.log(`${terminal.redact(line)}\n`);
+        // Logged lines are printed at the next redraw: draw now, a failure must not wait.
+        bars.update();
+      }
     },
     stop: () => {
-      if (started) bar.stop();
+      if (stopped) return;
+      stopped = true;
+      if (bar !== undefined) bars.stop();
     },
   };
+}
+
+/** Labels are app names from the server: no control characters on the bar's line. */
+function clean(label: string): string {
+  return label.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
