@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQixflow } from './support/run-qixflow.js';
 
@@ -34,6 +35,9 @@ describe('qixflow demo', () => {
     expect(stdout).toMatch(/^ {2}cross-app QVD links: +[1-9]\d*$/m);
     expect(stdout).toMatch(/^ {2}proxy sessions used: 1$/m);
     expect(stdout).toMatch(/^simulator stopped; done in [\d.]+ s$/m);
+    // It ends with the page to open.
+    const last = stdout.trimEnd().split('\n').at(-1) ?? '';
+    expect(last).toBe(`open the lineage graph in a browser: ${pathToFileURL(join(out, 'lineage.html')).href}`);
     const files = await readdir(out);
     for (const pattern of [/\.json$/, /\.ndjson$/, /\.html$/]) {
       const file = files.find((f) => pattern.test(f) && !f.includes('state'));

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createSite } from '@qixflow/core';
 import type { LineageFormat } from '@qixflow/lineage';
 import type { CliContext } from '../cli-context.js';
@@ -35,6 +36,7 @@ export async function demoCommand(flags: DemoFlags, context: CliContext): Promis
 
   const sim = await startSimulator({ site: 'demo', port: flags.port });
   let exitCode: ExitCode = EXIT_CODES.ok;
+  let html: string | undefined;
   try {
     const proxy = sim.proxies[0];
     terminal.out(
@@ -68,6 +70,7 @@ export async function demoCommand(flags: DemoFlags, context: CliContext): Promis
       // The simulator's own count: what a real proxy would have charged to the licence.
       for (const line of formatLineageSummary(lineage, outDir, sim.audit.sessionsCreated())) terminal.out(line);
       exitCode = lineageExitCode(lineage);
+      html = lineage.summary.files.html;
     } finally {
       await site.close();
     }
@@ -75,5 +78,7 @@ export async function demoCommand(flags: DemoFlags, context: CliContext): Promis
     await sim.close();
     terminal.out(`simulator stopped; done in ${elapsed()}`);
   }
+  // The last line is what to do next: the page a person opens.
+  if (html !== undefined) terminal.out(`\nopen the lineage graph in a browser: ${pathToFileURL(html).href}`);
   return exitCode;
 }
