@@ -64,13 +64,16 @@ async function main(): Promise<void> {
     port: options.port ?? opts.port,
   };
 
-  let sim: Simulator;
   try {
     sim = await createSimulator(options);
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE') fail(`port ${options.port} is in use: pass --port <n> (or --port 0 for any free port)`);
     fail((error as Error).message);
+  }
+  if (stopping) {
+    await sim.close();
+    process.exit(0);
   }
   const out = resolve(opts.out);
   await mkdir(out, { recursive: true });
@@ -122,12 +125,37 @@ async function main(): Promise<void> {
     }
   }
   console.log('\nPress Ctrl-C to stop.');
-  const stop = () => {
-    void sim.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
+
+/**
+ * How long the simulator may take to close after SIGINT/SIGTERM before the process exits anyway: a
+ * supervisor or a developer's Ctrl-C must never have to fall back to SIGKILL.
+ */
+const STOP_DEADLINE_MS = 1000;
+
+// Armed before anything starts, so that a signal during the start-up reloads or the self-check also
+// ends the process; `sim` is set once the simulator listens.
+let sim: Simulator | undefined;
+let stopping = false;
+function onSignal(signal: NodeJS.Signals): void {
+  // 128 + the signal number, as shells report a process a signal ended.
+  const forcedCode = signal === 'SIGINT' ? 130 : 143;
+  if (stopping) process.exit(forcedCode);
+  stopping = true;
+  setTimeout(() => {
+    console.error(`qixflow-sim: did not stop within ${STOP_DEADLINE_MS} ms of ${signal}: exiting`);
+    process.exit(forcedCode);
+  }, STOP_DEADLINE_MS).unref();
+  // Still starting: main() closes it as soon as it listens (so its work folder goes too), or the
+  // deadline ends the process first.
+  if (sim === undefined) return;
+  sim.close().then(
+    () => process.exit(0),
+    () => process.exit(forcedCode),
+  );
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
 
 function fail(message: string): never {
   console.error(`qixflow-sim: ${message}`);

@@ -13,7 +13,7 @@ import { CLOUD_AUDIENCE } from './internal/cloud/verify-cloud-jwt.js';
 import { handleControlRequest } from './internal/control/control-api.js';
 import { parseAppPath } from './internal/engine/engine.js';
 import { QixEngine } from './internal/engine/qix-engine.js';
-import { refuseUpgrade, sendText } from './internal/http/respond.js';
+import { originHost, refuseUpgrade, sendText } from './internal/http/respond.js';
 import { ProxyFaults } from './internal/proxy/proxy-faults.js';
 import { VirtualProxy } from './internal/proxy/virtual-proxy.js';
 import { QrsRouter } from './internal/qrs/qrs-router.js';
@@ -143,8 +143,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       site,
       workDir,
       reloadOnStart: config.reloadOnStart,
+      reloadBudgets: config.reloadBudgets,
     });
-    const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 * 1024 });
+    const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayload });
     const qrs = new QrsRouter(site, audit);
     const defaultKey = createPublicKey(keys.publicKey);
 
@@ -275,6 +276,16 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       direct = createHttpServer((_req, res) => sendText(res, 404, '404 Not Found: websocket only'));
       direct.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
         socket.on('error', () => socket.destroy());
+        // Unauthenticated, so a browser page on any site could otherwise drive it (cross-site
+        // websockets are not bound by CORS); clients outside browsers send no Origin.
+        const origin = originHost(req);
+        if (origin !== undefined && (origin === null || !config.directEngineHostAllowList.includes(origin))) {
+          return refuseUpgrade(
+            socket,
+            403,
+            `403 Forbidden: Origin ${JSON.stringify(req.headers.origin)} is not allowed on the engine-only listener (allowed hosts: ${config.directEngineHostAllowList.join(', ')})`,
+          );
+        }
         const parsed = parseTarget(req);
         const app = parsed && parseAppPath(parsed.segments);
         if (!parsed || !app) return refuseUpgrade(socket, 404, '404 Not Found');

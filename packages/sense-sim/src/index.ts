@@ -13,6 +13,7 @@ export type {
 export { createSimulator } from './create-simulator.js';
 export { demoSitePath, SiteFixtureError } from './internal/site/site.js';
 export type {
+  ReloadBudgets,
   SimAppFixture,
   SimSiteFixture,
   SimulatorConfig,

@@ -2,9 +2,11 @@ import { type KeyObject, randomBytes } from 'node:crypto';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import type { SimSiteFixture, SimulatorConfig, Tenant, VirtualProxy } from './generated/schemas.js';
+import { DEFAULT_RELOAD_BUDGETS, type ReloadBudgets } from './internal/reload/reload-budget.js';
 import { schemaProblems } from './internal/validate-schema.js';
 
 export type { SimAppFixture, SimSiteFixture, SimulatorConfig, Tenant, VirtualProxy } from './generated/schemas.js';
+export type { ReloadBudgets } from './internal/reload/reload-budget.js';
 
 /**
  * Options of {@link createSimulator}: everything of the JSON config (`schemas/sim-config.schema.json`)
@@ -22,6 +24,17 @@ export interface SimulatorOptions extends Omit<SimulatorConfig, 'site'> {
   signingKey?: { privateKey: KeyObject | string; publicKey: KeyObject | string };
   /** TLS certificate and key to serve instead of a generated self-signed pair. */
   tls?: { cert: string; key: string };
+  /**
+   * Limits of every reload (DoReload, reload on start); each one given replaces its default. A
+   * reload that exceeds one ends with a script error naming it and the line; the app keeps its
+   * previous data. See the README's "Budgets and limits".
+   *
+   * @example
+   * ```ts
+   * await createSimulator({ reloadBudgets: { wallTimeMs: 30_000, loopIterations: 1_000_000 } });
+   * ```
+   */
+  reloadBudgets?: Partial<ReloadBudgets>;
 }
 
 /** @internal A virtual proxy with every default applied. */
@@ -71,6 +84,9 @@ export interface ResolvedOptions {
   engineVersion: string;
   directEngine: boolean;
   directEnginePort: number;
+  /** Lower-case host names, IPv6 without brackets (as `originHost` returns them). */
+  directEngineHostAllowList: string[];
+  maxPayload: number;
   controlToken: string;
   sweepIntervalMs: number;
   fatalCloseCode: number;
@@ -79,9 +95,17 @@ export interface ResolvedOptions {
   clock: Clock;
   signingKey: SimulatorOptions['signingKey'];
   tls: SimulatorOptions['tls'];
+  reloadBudgets: Readonly<ReloadBudgets>;
 }
 
 const MINUTE = 60_000;
+
+/**
+ * Default largest websocket message: 16 MiB. A real client's biggest frames are a `SetScript` of a
+ * long script or a large property tree, a few MiB at most; ws's own default (100 MiB) or the 256 MiB
+ * the simulator once used let one unauthenticated frame cost that much memory.
+ */
+export const DEFAULT_MAX_PAYLOAD = 16 * 1024 * 1024;
 
 /**
  * Validates the caller's options once (JSON parts against the schema) and returns one fully
@@ -91,7 +115,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('createSimulator: options must be an object');
   }
-  const { clock, signingKey, tls, site, ...json } = options;
+  const { clock, signingKey, tls, site, reloadBudgets, ...json } = options;
   const problems = schemaProblems('sim-config.schema.json', typeof site === 'string' ? { ...json, site } : json);
   if (problems.length > 0) {
     throw new TypeError(`createSimulator: invalid options: ${problems.map((p) => `options${p}`).join('; ')}`);
@@ -126,6 +150,14 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     engineVersion: json.engineVersion ?? '12.2027.0',
     directEngine: json.directEngine ?? true,
     directEnginePort: json.directEnginePort ?? 0,
+    directEngineHostAllowList: [
+      ...new Set(
+        (json.directEngineHostAllowList ?? [hostname, 'localhost', '127.0.0.1', '::1']).map((h) =>
+          h.toLowerCase().replace(/^\[|\]$/g, ''),
+        ),
+      ),
+    ],
+    maxPayload: json.maxPayload ?? DEFAULT_MAX_PAYLOAD,
     controlToken: json.controlToken ?? randomBytes(18).toString('base64url'),
     sweepIntervalMs: json.sweepIntervalMs ?? 1000,
     fatalCloseCode: json.fatalCloseCode ?? 1000,
@@ -134,7 +166,31 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     clock: clock ?? systemClock,
     signingKey,
     tls,
+    reloadBudgets: resolveReloadBudgets(reloadBudgets),
   };
+}
+
+/** Each budget must be a positive whole number; unknown names are refused (a typo must not pass silently). */
+function resolveReloadBudgets(given: Partial<ReloadBudgets> | undefined): Readonly<ReloadBudgets> {
+  if (given === undefined) return DEFAULT_RELOAD_BUDGETS;
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw new TypeError('createSimulator: options.reloadBudgets must be an object');
+  }
+  const names = Object.keys(DEFAULT_RELOAD_BUDGETS);
+  for (const [name, value] of Object.entries(given)) {
+    if (!names.includes(name)) {
+      throw new TypeError(
+        `createSimulator: unknown reload budget options.reloadBudgets.${name} (known: ${names.join(', ')})`,
+      );
+    }
+    if (value !== undefined && (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)) {
+      throw new TypeError(
+        `createSimulator: options.reloadBudgets.${name} must be a positive whole number, got ${JSON.stringify(value)}`,
+      );
+    }
+  }
+  const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  return Object.freeze({ ...DEFAULT_RELOAD_BUDGETS, ...defined });
 }
 
 function resolveProxy(vp: VirtualProxy, hostname: string): ResolvedVirtualProxy {

@@ -49,6 +49,14 @@ export interface SimulatorConfig {
    */
   directEnginePort?: number;
   /**
+   * Host names an Origin header may name for the engine-only listener to accept the websocket (a web page in the developer's browser must not drive an unauthenticated engine). Upgrades without Origin (non-browser clients) are always accepted; others are refused with 403. Default: hostname, 'localhost', '127.0.0.1' and '::1'.
+   */
+  directEngineHostAllowList?: string[];
+  /**
+   * Largest websocket message, in bytes, the simulator accepts on any engine socket (virtual proxies, tenant, engine-only listener); a bigger one closes the socket with 1009 (message too big). Default 16777216 (16 MiB).
+   */
+  maxPayload?: number;
+  /**
    * Token that authorizes the HTTP control API (POST /__sim/control/<action> with header x-sim-control-token). Default: a random token, printed by the CLI.
    */
   controlToken?: string;
@@ -236,6 +244,20 @@ export const simConfigSchema = {
       "type": "integer",
       "minimum": 0,
       "maximum": 65535
+    },
+    "directEngineHostAllowList": {
+      "description": "Host names an Origin header may name for the engine-only listener to accept the websocket (a web page in the developer's browser must not drive an unauthenticated engine). Upgrades without Origin (non-browser clients) are always accepted; others are refused with 403. Default: hostname, 'localhost', '127.0.0.1' and '::1'.",
+      "type": "array",
+      "items": {
+        "type": "string",
+        "minLength": 1
+      }
+    },
+    "maxPayload": {
+      "description": "Largest websocket message, in bytes, the simulator accepts on any engine socket (virtual proxies, tenant, engine-only listener); a bigger one closes the socket with 1009 (message too big). Default 16777216 (16 MiB).",
+      "type": "integer",
+      "minimum": 1024,
+      "maximum": 1073741824
     },
     "controlToken": {
       "description": "Token that authorizes the HTTP control API (POST /__sim/control/<action> with header x-sim-control-token). Default: a random token, printed by the CLI.",

@@ -28,7 +28,9 @@ export function applyNumFormat(
   const pattern = asText(format.qFmt);
   const dec = asText(format.qDec) || settings.decimalSep;
   const thou = asText(format.qThou) || settings.thousandSep;
-  const decimals = typeof format.qnDec === 'number' ? format.qnDec : 0;
+  // Patterns show at most 20 decimals (toFixed's limit), so a client's qnDec of 1e9 need not build a
+  // billion-character pattern first.
+  const decimals = typeof format.qnDec === 'number' ? Math.min(format.qnDec, 20) : 0;
   switch (type) {
     case 'I':
       return pattern ? formatNumberPattern(num, pattern, dec, thou) : formatNumber(Math.round(num));

@@ -12,6 +12,15 @@ type DateToken =
   | { readonly kind: 'ampm' };
 
 const patternCache = new Map<string, readonly DateToken[]>();
+// Patterns come from clients (`Date#(x, '…')`): a bounded cache, so that a stream of distinct ones
+// cannot grow it forever.
+const PATTERN_CACHE_SIZE = 1000;
+
+/**
+ * The longest text read as a date: far beyond any written date or timestamp (long day and month
+ * names, nine fraction digits), and short enough that matching stays cheap whatever the pattern.
+ */
+const MAX_DATE_TEXT = 256;
 
 /**
  * Splits a Qlik date pattern (`YYYY-MM-DD`, `M/D/YYYY h:mm:ss[.fff] TT`, `DD MMM YYYY`, `WWW`) into
@@ -21,6 +30,7 @@ function tokenize(pattern: string): readonly DateToken[] {
   const cached = patternCache.get(pattern);
   if (cached) return cached;
   const tokens = tokenizeRange(pattern, 0, pattern.length);
+  if (patternCache.size >= PATTERN_CACHE_SIZE) patternCache.clear();
   patternCache.set(pattern, tokens);
   return tokens;
 }
@@ -166,9 +176,10 @@ export function formatInterval(days: number, pattern: string): string {
  * Returns the serial number, or undefined when the text does not match.
  */
 export function parseDateTime(text: string, pattern: string, settings: FormatSettings): number | undefined {
+  if (text.length > MAX_DATE_TEXT) return undefined;
   const tokens = tokenize(pattern);
-  const groups: DateToken[] = [];
-  const source = `^\\s*${regexFor(tokens, groups, settings)}\\s*$`;
+  const groups: CapturedToken[] = [];
+  const source = `^\\s*${regexFor(tokens, groups, settings, { count: 0 })}\\s*$`;
   const match = new RegExp(source, 'i').exec(text);
   if (!match) return undefined;
   let year = 1899;
@@ -180,10 +191,9 @@ export function parseDateTime(text: string, pattern: string, settings: FormatSet
   let millisecond = 0;
   let pm: boolean | undefined;
   let hasDate = false;
-  for (let g = 0; g < groups.length; g++) {
-    const value = match[g + 1];
-    const token = groups[g];
-    if (value === undefined || token === undefined) continue;
+  for (const { token, capture } of groups) {
+    const value = match[capture];
+    if (value === undefined) continue;
     switch (token.kind) {
       case 'year': {
         const n = Number(value);
@@ -244,44 +254,73 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function regexFor(tokens: readonly DateToken[], groups: DateToken[], settings: FormatSettings): string {
+/** A token that captures, with the number of its capture group in the generated expression. */
+interface CapturedToken {
+  readonly token: DateToken;
+  readonly capture: number;
+}
+
+/**
+ * `(?=(inner))(?:\N)` matches what `inner` matches first and never gives any of it back: an
+ * atomic group, which JavaScript lacks (the `(?:)` stops a digit that follows from extending `\N`).
+ * Every piece of variable length is wrapped so, because patterns come from clients and
+ * backtracking over `[D][D][D]…` or `DMDMDM…` grows exponentially (18 optional days took 46 s on
+ * one short text). The wrapper is capture group N; `inner`'s own groups are numbered after it.
+ */
+function atomic(numbering: { count: number }, inner: (numbering: { count: number }) => string): string {
+  const n = ++numbering.count;
+  return `(?=(${inner(numbering)}))(?:\\${n})`;
+}
+
+function regexFor(
+  tokens: readonly DateToken[],
+  groups: CapturedToken[],
+  settings: FormatSettings,
+  numbering: { count: number },
+): string {
   let source = '';
+  const captured = (token: DateToken, body: string): string => {
+    groups.push({ token, capture: ++numbering.count });
+    return `(${body})`;
+  };
+  const capturedAtomic = (token: DateToken, body: string): string =>
+    atomic(numbering, () => {
+      groups.push({ token, capture: numbering.count });
+      return body;
+    });
   for (const token of tokens) {
     switch (token.kind) {
       case 'literal':
         // Any run of spaces matches any other, as typed dates vary.
-        source += escapeRegex(token.text).replace(/ +/g, '\\s+');
+        for (const part of token.text.split(/( +)/)) {
+          if (part === '') continue;
+          source += part.startsWith(' ') ? atomic(numbering, () => '\\s+') : escapeRegex(part);
+        }
         break;
       case 'optional':
-        source += `(?:${regexFor(token.tokens, groups, settings)})?`;
+        source += atomic(numbering, (inner) => `(?:${regexFor(token.tokens, groups, settings, inner)})?`);
         break;
       case 'monthName': {
-        groups.push(token);
         const names = token.width >= 4 ? settings.longMonthNames : settings.monthNames;
-        source += `(${names.map(escapeRegex).join('|')})`;
+        source += capturedAtomic(token, names.map(escapeRegex).join('|'));
         break;
       }
       case 'dayName': {
-        groups.push(token);
         const names = token.width >= 4 ? settings.longDayNames : settings.dayNames;
-        source += `(${names.map(escapeRegex).join('|')})`;
+        source += capturedAtomic(token, names.map(escapeRegex).join('|'));
         break;
       }
       case 'ampm':
-        groups.push(token);
-        source += '(AM|PM)';
+        source += captured(token, 'AM|PM');
         break;
       case 'year':
-        groups.push(token);
-        source += token.width === 2 ? '(\\d{2})' : '(\\d{4})';
+        source += captured(token, token.width === 2 ? '\\d{2}' : '\\d{4}');
         break;
       case 'fraction':
-        groups.push(token);
-        source += '(\\d{1,9})';
+        source += capturedAtomic(token, '\\d{1,9}');
         break;
       default:
-        groups.push(token);
-        source += token.width >= 2 ? `(\\d{${token.width}})` : '(\\d{1,2})';
+        source += token.width >= 2 ? captured(token, `\\d{${token.width}}`) : capturedAtomic(token, '\\d{1,2}');
         break;
     }
   }

@@ -12,17 +12,9 @@ import {
   type FunctionCall,
   parseExpressionText,
 } from './script-bridge.js';
-import {
-  booleanCell,
-  compareCells,
-  compareText,
-  isTrue,
-  numberCell,
-  textCell,
-  textOf,
-  toNumber,
-  wildcardRegExp,
-} from './value-ops.js';
+import { checkTextLength } from './text-limit.js';
+import { booleanCell, compareCells, compareText, isTrue, numberCell, textCell, textOf, toNumber } from './value-ops.js';
+import { wildcardMatch } from './wildcard-match.js';
 
 /** What expressions may read besides field values: variables, formats, the clock, mapping tables. */
 export interface EvaluationEnvironment {
@@ -314,6 +306,7 @@ function evaluateBinary(node: BinaryExpression, scope: EvaluationScope): Cell {
     case '&':
       // NULL & x is x: only two NULLs give NULL.
       if (left === null && right === null) return null;
+      checkTextLength(textOf(left).length + textOf(right).length, "'&'");
       return textCell(textOf(left) + textOf(right));
     case '=':
     case '<>':
@@ -330,7 +323,7 @@ function evaluateBinary(node: BinaryExpression, scope: EvaluationScope): Cell {
       return booleanCell(isTrue(left) !== isTrue(right));
     case 'like':
       if (left === null || right === null) return null;
-      return booleanCell(wildcardRegExp(right.text).test(left.text));
+      return booleanCell(wildcardMatch(left.text, right.text));
     case 'precedes':
       if (left === null || right === null) return null;
       return booleanCell(compareText(left.text, right.text) < 0);
@@ -378,7 +371,7 @@ function evaluateCall(call: FunctionCall, scope: EvaluationScope): Cell {
   if (!spec) {
     const args = call.args.map((arg) => evaluateNode(arg, scope));
     const extra = scope.env.callFunction?.(call.name, args);
-    if (extra !== undefined) return extra;
+    if (extra !== undefined) return boundedResult(extra, call.name);
     throw unsupportedFunction(call.name);
   }
   if (call.args.length < spec.min || call.args.length > spec.max) {
@@ -391,5 +384,12 @@ function evaluateCall(call: FunctionCall, scope: EvaluationScope): Cell {
     throw new ExpressionError(`${call.name} takes ${range} argument${spec.max === 1 && spec.min === 1 ? '' : 's'}`);
   }
   const args = call.args.map((arg) => evaluateNode(arg, scope));
-  return spec.fn(args, scope);
+  return boundedResult(spec.fn(args, scope), call.name);
+}
+
+// Functions that can grow a text a lot check before building it; this catches the rest (Upper of
+// 'ß' doubles, formats pad) before the text travels further into other expressions.
+function boundedResult(cell: Cell, name: string): Cell {
+  if (cell !== null) checkTextLength(cell.text.length, name);
+  return cell;
 }

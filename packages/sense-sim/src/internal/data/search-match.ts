@@ -1,7 +1,8 @@
 import { parseDateTime } from './date-format.js';
 import type { FormatSettings } from './format-settings.js';
 import type { Dual } from './loaded-model.js';
-import { textEquals, toNumber, wildcardRegExp } from './value-ops.js';
+import { textEquals, toNumber } from './value-ops.js';
+import { compileWildcard } from './wildcard-match.js';
 
 /** How a search string selects values. */
 export type SearchMatcher =
@@ -38,8 +39,8 @@ export function searchMatcher(search: string, settings: FormatSettings): SearchM
     }
   }
   if (text.includes('*') || text.includes('?')) {
-    const pattern = wildcardRegExp(text);
-    return { kind: 'values', test: (value) => pattern.test(value.text) };
+    const matches = compileWildcard(text);
+    return { kind: 'values', test: (value) => matches(value.text) };
   }
   return { kind: 'values', test: (value) => textEquals(value.text, text) };
 }

@@ -4,7 +4,8 @@ import { possibleValues, propagateSelections, type RowMasks } from './propagate-
 import type { ElementSet, SetElement, SetExpression, SetFieldModifier, SetOperand } from './script-bridge.js';
 import { searchMatcher } from './search-match.js';
 import type { SelectionState } from './selection-state.js';
-import { toNumber, wildcardRegExp } from './value-ops.js';
+import { toNumber } from './value-ops.js';
+import { compileWildcard } from './wildcard-match.js';
 
 /** Selections as set analysis manipulates them: field index → selected flags per element number. */
 export type SelectionFlags = Map<number, Uint8Array>;
@@ -150,10 +151,9 @@ function matchElement(element: SetElement, field: ModelField, selections: Select
       if (element.value === '*' && element.type === 'bare') return flags.fill(1);
       // Single-quoted values match exactly (case-sensitive); wildcards still apply.
       if (element.value.includes('*') || element.value.includes('?')) {
-        const pattern = wildcardRegExp(element.value);
-        const caseSensitive = new RegExp(pattern.source);
+        const matches = compileWildcard(element.value, { caseSensitive: true });
         field.values.forEach((value, i) => {
-          if (caseSensitive.test(value.text)) flags[i] = 1;
+          if (matches(value.text)) flags[i] = 1;
         });
         return flags;
       }

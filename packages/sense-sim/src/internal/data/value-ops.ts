@@ -112,17 +112,3 @@ export function valueKey(cell: Dual): string | number {
   const num = toNumber(cell);
   return Number.isNaN(num) ? `t:${cell.text}` : num;
 }
-
-/**
- * Converts a `*`/`?` wildcard pattern (case-insensitive, whole text) to a RegExp, as WildMatch and
- * search strings use.
- */
-export function wildcardRegExp(pattern: string): RegExp {
-  let source = '';
-  for (const ch of pattern) {
-    if (ch === '*') source += '[\\s\\S]*';
-    else if (ch === '?') source += '[\\s\\S]';
-    else source += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, 'i');
-}

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import type { WebSocket } from 'ws';
+import { reloadApp } from '../reload/reload-app.js';
+import type { ReloadBudgets } from '../reload/reload-budget.js';
 import type { Site } from '../site/site.js';
 import { AppDoc } from './app/app-doc.js';
 import { AppStore } from './app/app-store.js';
@@ -7,7 +9,6 @@ import { OpenDoc } from './doc/open-doc.js';
 import type { Engine, EngineConnectionContext } from './engine.js';
 import { EngineFaults } from './engine-faults.js';
 import { handlerTables } from './handlers/handler-tables.js';
-import { reloadApp } from './reload/reload-app.js';
 import { Connection, type ConnectionDeps } from './rpc/connection.js';
 import type { EngineSession } from './session/engine-session.js';
 import { SessionRegistry } from './session/session-registry.js';
@@ -19,6 +20,8 @@ export interface QixEngineOptions {
   workDir: string;
   /** Reload the apps when the engine starts (and restarts). */
   reloadOnStart: boolean;
+  /** Limits of every reload; the defaults when absent. */
+  reloadBudgets?: Readonly<ReloadBudgets>;
 }
 
 /** Counters the simulator exposes for leak checks. */
@@ -69,7 +72,10 @@ export class QixEngine implements Engine {
     const results: { appId: string; ok: boolean; error?: string }[] = [];
     for (const app of ordered) {
       if (app.script.trim() === '') continue;
-      const outcome = await reloadApp(app, this.options.site, { dataDir: this.dataDir });
+      const outcome = await reloadApp(app, this.options.site, {
+        dataDir: this.dataDir,
+        ...(this.options.reloadBudgets ? { budgets: this.options.reloadBudgets } : {}),
+      });
       results.push({
         appId: app.id,
         ok: outcome.ok,

@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { FileFormatOptions } from '@qixflow/script';
 import { type Cell, type Dual, textDual } from '../data/loaded-model.js';
+import { NO_PACING, type Pacer } from './reload-budget.js';
 import { ExecutionError } from './script-error.js';
 
 /** A table read from a file: field names and rows of cells. */
@@ -20,21 +21,39 @@ interface QvdJson {
   rows: ([string, number | null] | null)[][];
 }
 
+/** How a file is read inside a reload. */
+export interface ReadOptions {
+  /** The name messages use (the path as the script wrote it); never the host path. Default: `path`. */
+  shownAs?: string;
+  /** Paces the per-record loops (a reload's guard). Default: no pacing. */
+  pacer?: Pacer;
+  /** Told the file's size before it is read whole; throws to refuse it (the memory budget). */
+  expectBytes?: (bytes: number) => void;
+}
+
 /** Reads a data file in the format its extension and format spec say: qvd (JSON), txt/csv, json. */
-export async function readDataFile(path: string, format: Partial<FileFormatOptions>): Promise<RawTable> {
+export async function readDataFile(
+  path: string,
+  format: Partial<FileFormatOptions>,
+  options: ReadOptions = {},
+): Promise<RawTable> {
+  const shownAs = options.shownAs ?? path;
+  const pacer = options.pacer ?? NO_PACING;
   let text: string;
   try {
+    if (options.expectBytes) options.expectBytes((await stat(path)).size);
     text = await readFile(path, 'utf8');
   } catch (error) {
+    if (error instanceof ExecutionError) throw error;
     const code = (error as { code?: string }).code;
     throw new ExecutionError(
-      code === 'ENOENT' ? `Cannot open file: '${path}'` : `Cannot read file '${path}' (${code})`,
+      code === 'ENOENT' ? `Cannot open file: '${shownAs}'` : `Cannot read file '${shownAs}' (${code})`,
     );
   }
   const type = format.fileType ?? extensionType(path);
-  if (type === 'qvd') return fromQvd(text, path);
-  if (type === 'json') return fromJson(text, path);
-  if (type === 'txt' || type === 'csv' || type === null) return fromDelimited(text, format);
+  if (type === 'qvd') return fromQvd(text, shownAs, pacer);
+  if (type === 'json') return fromJson(text, shownAs, pacer);
+  if (type === 'txt' || type === 'csv' || type === null) return fromDelimited(text, format, pacer);
   throw new ExecutionError(`File format '${type}' is not supported by the simulator (supported: qvd, txt/csv, json)`);
 }
 
@@ -45,18 +64,33 @@ export function serializeTable(
   rows: readonly (readonly Cell[])[],
   type: 'qvd' | 'txt',
 ): string {
+  return [...serializedChunks(table, fields, rows, type)].join('');
+}
+
+/**
+ * The serialized table in pieces (a header, one piece per row, a trailer), so STORE can write
+ * a large table without building one huge string in one go. The pieces joined are exactly
+ * {@link serializeTable}'s output.
+ */
+export function* serializedChunks(
+  table: string,
+  fields: readonly string[],
+  rows: readonly (readonly Cell[])[],
+  type: 'qvd' | 'txt',
+): Generator<string> {
   if (type === 'qvd') {
-    const qvd: QvdJson = {
-      qvd: 1,
-      table,
-      fields: [...fields],
-      rows: rows.map((row) => row.map((c) => (c === null ? null : [c.text, Number.isNaN(c.num) ? null : c.num]))),
-    };
-    return JSON.stringify(qvd);
+    const header = JSON.stringify({ qvd: 1, table, fields: [...fields], rows: [] } satisfies QvdJson);
+    yield header.slice(0, -2);
+    for (let i = 0; i < rows.length; i++) {
+      const row = (rows[i] ?? []).map((c) => (c === null ? null : [c.text, Number.isNaN(c.num) ? null : c.num]));
+      yield i === 0 ? JSON.stringify(row) : `,${JSON.stringify(row)}`;
+    }
+    yield ']}';
+    return;
   }
   const quote = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const lines = [fields.map(quote).join(','), ...rows.map((row) => row.map((c) => quote(c?.text ?? '')).join(','))];
-  return `${lines.join('\r\n')}\r\n`;
+  yield `${fields.map(quote).join(',')}\r\n`;
+  for (const row of rows) yield `${row.map((c) => quote(c?.text ?? '')).join(',')}\r\n`;
 }
 
 function extensionType(path: string): string | null {
@@ -67,7 +101,7 @@ function extensionType(path: string): string | null {
   return null;
 }
 
-function fromQvd(text: string, path: string): RawTable {
+async function fromQvd(text: string, path: string, pacer: Pacer): Promise<RawTable> {
   let parsed: QvdJson;
   try {
     parsed = JSON.parse(text) as QvdJson;
@@ -77,15 +111,17 @@ function fromQvd(text: string, path: string): RawTable {
   if (parsed?.qvd !== 1 || !Array.isArray(parsed.fields) || !Array.isArray(parsed.rows)) {
     throw new ExecutionError(`'${path}' is not a QVD written by the simulator`);
   }
-  return {
-    fields: parsed.fields,
-    rows: parsed.rows.map((row) =>
-      row.map((c) => (c === null ? null : ({ text: c[0], num: c[1] ?? Number.NaN } as Dual))),
-    ),
-  };
+  const rows: Cell[][] = new Array(parsed.rows.length);
+  for (let i = 0; i < parsed.rows.length; i++) {
+    rows[i] = (parsed.rows[i] ?? []).map((c) =>
+      c === null ? null : ({ text: c[0], num: c[1] ?? Number.NaN } as Dual),
+    );
+    if (pacer.due()) await pacer.pause();
+  }
+  return { fields: parsed.fields, rows };
 }
 
-function fromJson(text: string, path: string): RawTable {
+async function fromJson(text: string, path: string, pacer: Pacer): Promise<RawTable> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -99,32 +135,38 @@ function fromJson(text: string, path: string): RawTable {
   const fields: string[] = [];
   for (const record of records as Record<string, unknown>[])
     for (const key of Object.keys(record)) if (!fields.includes(key)) fields.push(key);
-  const rows = (records as Record<string, unknown>[]).map((record) =>
-    fields.map((f): Cell => {
-      const value = record[f];
-      if (value === null || value === undefined) return null;
-      if (typeof value === 'number') return { text: String(value), num: value };
-      if (typeof value === 'boolean') return { text: value ? 'true' : 'false', num: value ? -1 : 0 };
-      return textDual(typeof value === 'string' ? value : JSON.stringify(value));
-    }),
-  );
+  const rows: Cell[][] = [];
+  for (const record of records as Record<string, unknown>[]) {
+    rows.push(fields.map((f) => jsonCell(record[f])));
+    if (pacer.due()) await pacer.pause();
+  }
   return { fields, rows };
 }
 
+function jsonCell(value: unknown): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return { text: String(value), num: value };
+  if (typeof value === 'boolean') return { text: value ? 'true' : 'false', num: value ? -1 : 0 };
+  return textDual(typeof value === 'string' ? value : JSON.stringify(value));
+}
+
 /** Delimited text: header from the first line with `embedded labels`, `@1…@n` with `no labels`. */
-function fromDelimited(text: string, format: Partial<FileFormatOptions>): RawTable {
+async function fromDelimited(text: string, format: Partial<FileFormatOptions>, pacer: Pacer): Promise<RawTable> {
   const delimiter = format.delimiter ?? guessDelimiter(text);
   const quoting = format.quoting ?? 'standard';
-  let lines = splitRecords(text.replace(/^\uFEFF/, ''), delimiter, quoting);
+  let lines = await splitRecords(text.replace(/^\uFEFF/, ''), delimiter, quoting, pacer);
   lines = lines.slice(format.headerLines ?? 0).filter((l) => !(l.length === 1 && l[0] === ''));
   const labels = format.labels ?? 'embedded';
   const header = labels === 'none' ? (lines[0] ?? []).map((_, i) => `@${i + 1}`) : (lines.shift() ?? []);
-  const rows = lines.map((cells) =>
-    header.map((_, i): Cell => {
+  const rows: Cell[][] = new Array(lines.length);
+  for (let r = 0; r < lines.length; r++) {
+    const cells = lines[r] ?? [];
+    rows[r] = header.map((_, i): Cell => {
       const value = cells[i];
       return value === undefined || value === '' ? null : textDual(value);
-    }),
-  );
+    });
+    if (pacer.due()) await pacer.pause();
+  }
   return { fields: header.map((h) => h.trim()), rows };
 }
 
@@ -134,7 +176,12 @@ function guessDelimiter(text: string): string {
   return ',';
 }
 
-function splitRecords(text: string, delimiter: string, quoting: 'standard' | 'msq' | 'none'): string[][] {
+async function splitRecords(
+  text: string,
+  delimiter: string,
+  quoting: 'standard' | 'msq' | 'none',
+  pacer: Pacer,
+): Promise<string[][]> {
   const records: string[][] = [];
   let row: string[] = [];
   let cell = '';
@@ -162,6 +209,7 @@ function splitRecords(text: string, delimiter: string, quoting: 'standard' | 'ms
       records.push(row);
       row = [];
       cell = '';
+      if (pacer.due()) await pacer.pause();
     } else cell += ch;
   }
   if (cell !== '' || row.length > 0) {

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Cell } from '../data/loaded-model.js';
 import { type RawTable, readDataFile } from './read-data-file.js';
+import type { Pacer } from './reload-budget.js';
 import { ExecutionError } from './script-error.js';
 
 /**
@@ -10,7 +11,16 @@ import { ExecutionError } from './script-error.js';
  * use against them — a column list (`*`, `col`, `col AS alias`, `t.col`) from one table; anything
  * else is a clear error, never a guess.
  */
-export async function runSql(sql: string, databaseDir: string, connection: string): Promise<RawTable> {
+export async function runSql(
+  sql: string,
+  databaseDir: string,
+  connection: string,
+  options: {
+    pacer?: Pacer;
+    /** Refuses a table file that lies outside the data folder (a symbolic link); `shownAs` is for messages. */
+    contain?: (file: string, shownAs: string) => Promise<void>;
+  } = {},
+): Promise<RawTable> {
   const text = sql.replace(/\s+/g, ' ').trim().replace(/;$/, '');
   const match = /^SELECT (.+?) FROM ([^\s]+)(?: (?:AS )?([A-Za-z_]\w*))?$/i.exec(text);
   if (!match) {
@@ -22,7 +32,13 @@ export async function runSql(sql: string, databaseDir: string, connection: strin
   const table = tableName.replace(/[[\]"`]/g, '');
   const file = await findTableFile(databaseDir, table);
   if (!file) throw new ExecutionError(`SQL error (${connection}): table '${table}' does not exist`);
-  const data = await readDataFile(file, { fileType: 'txt', labels: 'embedded', delimiter: ',' });
+  const shownAs = `${connection}: ${table}`;
+  await options.contain?.(file, shownAs);
+  const data = await readDataFile(
+    file,
+    { fileType: 'txt', labels: 'embedded', delimiter: ',' },
+    { shownAs, ...(options.pacer ? { pacer: options.pacer } : {}) },
+  );
   if (columns.trim() === '*') return data;
   const selected = columns.split(',').map((part) => {
     const column = /^\s*([\w."[\]`]+)(?:\s+AS\s+([\w"[\]`]+))?\s*$/i.exec(part);
@@ -36,10 +52,13 @@ export async function runSql(sql: string, databaseDir: string, connection: strin
     if (index < 0) throw new ExecutionError(`SQL error (${connection}): invalid column name '${source}' in ${table}`);
     return { index, name: (column[2] ?? data.fields[index] ?? source).replace(/[[\]"`]/g, '') };
   });
-  return {
-    fields: selected.map((s) => s.name),
-    rows: data.rows.map((row) => selected.map((s): Cell => row[s.index] ?? null)),
-  };
+  const rows: Cell[][] = new Array(data.rows.length);
+  for (let r = 0; r < data.rows.length; r++) {
+    const row = data.rows[r] as Cell[];
+    rows[r] = selected.map((s): Cell => row[s.index] ?? null);
+    if (options.pacer?.due()) await options.pacer.pause();
+  }
+  return { fields: selected.map((s) => s.name), rows };
 }
 
 async function findTableFile(dir: string, table: string): Promise<string | undefined> {

@@ -18,5 +18,28 @@ export class ScriptError extends Error {
 
 /** Thrown inside the executor without a position; the statement runner adds it. */
 export class ExecutionError extends Error {
-  override readonly name = 'ExecutionError';
+  override readonly name: string = 'ExecutionError';
+}
+
+/** The reload was aborted (AbortAll, CancelRequest, a closed socket): no budget, no line in the text. */
+export class ReloadAborted extends ExecutionError {
+  override readonly name = 'ReloadAborted';
+
+  constructor() {
+    super('Reload aborted');
+  }
+}
+
+/**
+ * A reload budget ran out. The statement runner appends `at line N`, so the message names the
+ * budget, its limit and where the script was when it ran out.
+ */
+export class BudgetExceeded extends ExecutionError {
+  override readonly name = 'BudgetExceeded';
+  readonly budget: string;
+
+  constructor(budget: string, limit: string) {
+    super(`Reload budget exceeded: ${budget} (${limit})`);
+    this.budget = budget;
+  }
 }

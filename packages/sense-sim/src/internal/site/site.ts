@@ -92,10 +92,13 @@ export class Site {
    */
   static async load(source: string | SimSiteFixture, workDir: string): Promise<Site> {
     const file = typeof source === 'string' ? (source === 'demo' ? demoSitePath : resolve(source)) : undefined;
-    const fixture: unknown = file ? await readJson(file) : source;
+    // Messages name files as the caller and the fixture wrote them: resolved paths would show the
+    // machine's folders (and the package's install path) to whoever reads the error.
+    const shown = typeof source === 'string' ? source : '(inline)';
+    const fixture: unknown = file ? await readJson(file, shown) : source;
     const problems = schemaProblems('sim-site.schema.json', fixture);
     if (problems.length > 0) {
-      throw new SiteFixtureError(`site ${file ?? '(inline)'} is invalid: ${problems.join('; ')}`);
+      throw new SiteFixtureError(`site ${shown} is invalid: ${problems.join('; ')}`);
     }
     const site = fixture as SimSiteFixture;
     const base = file ? dirname(file) : process.cwd();
@@ -106,7 +109,7 @@ export class Site {
       await mkdir(dataDir, { recursive: true });
       if (await exists(from)) await cp(from, dataDir, { recursive: true });
     }
-    const result = new Site(site.name ?? (file ? file : 'inline site'), dataDir);
+    const result = new Site(site.name ?? (typeof source === 'string' ? source : 'inline site'), dataDir);
     for (const user of site.users ?? []) result.#user(user);
     for (const stream of site.streams ?? []) {
       const s: SiteStream = {
@@ -117,7 +120,7 @@ export class Site {
       result.streams.set(s.id, s);
     }
     for (const entry of site.apps) {
-      const app = typeof entry === 'string' ? await loadApp(join(base, entry)) : entry;
+      const app = typeof entry === 'string' ? await loadApp(join(base, entry), entry) : entry;
       result.addApp(app);
     }
     for (const c of site.dataConnections ?? []) {
@@ -192,24 +195,27 @@ export class Site {
   }
 }
 
-async function loadApp(path: string): Promise<SimAppFixture> {
-  const app = await readJson(path);
+async function loadApp(path: string, shown: string): Promise<SimAppFixture> {
+  const app = await readJson(path, shown);
   const problems = schemaProblems('sim-app.schema.json', app);
-  if (problems.length > 0) throw new SiteFixtureError(`app ${path} is invalid: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new SiteFixtureError(`app ${shown} is invalid: ${problems.join('; ')}`);
   return app as SimAppFixture;
 }
 
-async function readJson(path: string): Promise<unknown> {
+/** Reads a JSON fixture at `path`; errors name it `shown` (as written), never the resolved path. */
+async function readJson(path: string, shown: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new SiteFixtureError(`cannot read ${path}: ${(error as Error).message}`);
+    // Node's own message repeats the absolute path: keep only its code.
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new SiteFixtureError(`cannot read ${shown} (${code === 'ENOENT' ? 'no such file' : code})`);
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new SiteFixtureError(`${path} is not JSON: ${(error as Error).message}`);
+    throw new SiteFixtureError(`${shown} is not JSON: ${(error as Error).message}`);
   }
 }
 

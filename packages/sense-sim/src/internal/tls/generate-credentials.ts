@@ -1,4 +1,5 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import { generate } from 'selfsigned';
 
 /** The key pair JWTs are signed with, in every form a client or a QMC admin needs. */
@@ -25,7 +26,9 @@ const defaultTls = new Map<string, Promise<TlsCredentials>>();
 
 /** The process-wide generated RSA-2048 signing key pair (with its certificate). */
 export function defaultSigningKeys(): Promise<SigningKeys> {
-  defaultSigning ??= signingKeysFrom(generateKeyPairSync('rsa', { modulusLength: 2048 }));
+  // Off the event loop (libuv's thread pool): RSA key generation takes ~0.5 s, and a signal or a
+  // request arriving meanwhile must be answered.
+  defaultSigning ??= promisify(generateKeyPair)('rsa', { modulusLength: 2048 }).then(signingKeysFrom);
   return defaultSigning;
 }
 

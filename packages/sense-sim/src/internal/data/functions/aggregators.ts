@@ -1,5 +1,6 @@
 import { ExpressionError, unsupportedFunction } from '../expression-error.js';
 import type { Cell } from '../loaded-model.js';
+import { checkTextLength } from '../text-limit.js';
 import { compareText, numberCell, sameValue, textCell, toNumber, valueKey } from '../value-ops.js';
 
 /**
@@ -312,6 +313,9 @@ class ConcatAggregator implements GroupAggregator {
   result(g: number): Cell {
     const list = this.lists[g] ?? [];
     if (list.length === 0) return null;
+    let length = this.delimiter.length * (list.length - 1);
+    for (const text of list) length += text.length;
+    checkTextLength(length, 'Concat');
     // Without a sort weight the engine concatenates in text order (help.qlik.com Concat examples).
     return textCell([...list].sort(compareText).join(this.delimiter));
   }

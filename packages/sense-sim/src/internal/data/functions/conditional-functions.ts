@@ -1,6 +1,7 @@
 import { ExpressionError } from '../expression-error.js';
 import type { Cell, Dual } from '../loaded-model.js';
-import { booleanCell, FALSE, numberCell, sameValue, TRUE, textEquals, toNumber, wildcardRegExp } from '../value-ops.js';
+import { booleanCell, FALSE, numberCell, sameValue, TRUE, textEquals, toNumber } from '../value-ops.js';
+import { wildcardMatch } from '../wildcard-match.js';
 import { type FunctionTable, fn } from './function-types.js';
 
 /** The 1-based position of the first candidate that `test` accepts, 0 when none (NULL never matches). */
@@ -32,7 +33,7 @@ export const CONDITIONAL_FUNCTIONS: FunctionTable = {
     ),
   ),
   wildmatch: fn(2, Number.POSITIVE_INFINITY, (args) =>
-    matchIndex(args, (value, candidate) => wildcardRegExp(candidate.text).test(value.text)),
+    matchIndex(args, (value, candidate) => wildcardMatch(value.text, candidate.text)),
   ),
   pick: fn(2, Number.POSITIVE_INFINITY, (args) => {
     const n = toNumber(args[0] ?? null);

@@ -1,4 +1,5 @@
 import type { Cell } from '../loaded-model.js';
+import { checkTextLength } from '../text-limit.js';
 import { numberCell, textCell, toNumber } from '../value-ops.js';
 import { type FunctionTable, fn } from './function-types.js';
 
@@ -46,6 +47,31 @@ function substringIndex(haystack: string, needle: string, occurrence: number): n
   return 0;
 }
 
+/**
+ * Non-overlapping occurrences of `needle`, left to right (0 for ''), without splitting: a split of a
+ * long text would allocate one string per piece.
+ */
+function occurrences(haystack: string, needle: string): number {
+  if (needle === '') return 0;
+  let count = 0;
+  for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + needle.length)) count++;
+  return count;
+}
+
+// Counted by hand: `/ +$/` retries from every space of a run that is not at the end, so
+// RTrim(Repeat(' ', 100000) & 'x') took 15 s as a regular expression.
+function leadingSpaces(value: string): number {
+  let n = 0;
+  while (n < value.length && value.charCodeAt(n) === 0x20) n++;
+  return n;
+}
+
+function trailingSpaces(value: string): number {
+  let n = 0;
+  while (n < value.length && value.charCodeAt(value.length - 1 - n) === 0x20) n++;
+  return n;
+}
+
 /** String functions (help.qlik.com "String functions"). */
 export const STRING_FUNCTIONS: FunctionTable = {
   len: fn(
@@ -66,17 +92,17 @@ export const STRING_FUNCTIONS: FunctionTable = {
   trim: fn(
     1,
     1,
-    unary((value) => textCell(value.replace(/^ +| +$/g, ''))),
+    unary((value) => textCell(value.slice(leadingSpaces(value), value.length - trailingSpaces(value)))),
   ),
   ltrim: fn(
     1,
     1,
-    unary((value) => textCell(value.replace(/^ +/, ''))),
+    unary((value) => textCell(value.slice(leadingSpaces(value)))),
   ),
   rtrim: fn(
     1,
     1,
-    unary((value) => textCell(value.replace(/ +$/, ''))),
+    unary((value) => textCell(value.slice(0, value.length - trailingSpaces(value)))),
   ),
   capitalize: fn(
     1,
@@ -124,7 +150,11 @@ export const STRING_FUNCTIONS: FunctionTable = {
     const from = text(args, 1);
     const to = text(args, 2);
     if (value === undefined || from === undefined || to === undefined) return null;
-    return textCell(from === '' ? value : value.split(from).join(to));
+    if (from === '') return textCell(value);
+    // The pieces take no more room than the text itself; the joined result is what must be checked.
+    const pieces = value.split(from);
+    checkTextLength(value.length + (pieces.length - 1) * (to.length - from.length), 'Replace');
+    return textCell(pieces.join(to));
   }),
   subfield: fn(3, 3, (args) => {
     const value = text(args, 0);
@@ -139,7 +169,7 @@ export const STRING_FUNCTIONS: FunctionTable = {
     const value = text(args, 0);
     const needle = text(args, 1);
     if (value === undefined || needle === undefined) return null;
-    return numberCell(needle === '' ? 0 : value.split(needle).length - 1);
+    return numberCell(occurrences(value, needle));
   }),
   textbetween: fn(3, 4, (args) => {
     const value = text(args, 0);
@@ -160,22 +190,27 @@ export const STRING_FUNCTIONS: FunctionTable = {
     const value = text(args, 0);
     const chars = text(args, 1);
     if (value === undefined || chars === undefined) return null;
-    return textCell([...value].filter((ch) => !chars.includes(ch)).join(''));
+    // A set, not chars.includes per character: both texts may be long (n × m otherwise).
+    const set = new Set(chars);
+    return textCell([...value].filter((ch) => !set.has(ch)).join(''));
   }),
   keepchar: fn(2, 2, (args) => {
     const value = text(args, 0);
     const chars = text(args, 1);
     if (value === undefined || chars === undefined) return null;
-    return textCell([...value].filter((ch) => chars.includes(ch)).join(''));
+    const set = new Set(chars);
+    return textCell([...value].filter((ch) => set.has(ch)).join(''));
   }),
   findoneof: fn(2, 3, (args) => {
     const value = text(args, 0);
     const chars = text(args, 1);
     if (value === undefined || chars === undefined) return null;
     const occurrence = args.length > 2 ? integer(args, 2) : 1;
+    // Code units, as positions count them.
+    const set = new Set(chars.split(''));
     let seen = 0;
     for (let i = 0; i < value.length; i++) {
-      if (chars.includes(value[i] ?? '') && ++seen === occurrence) return numberCell(i + 1);
+      if (set.has(value[i] ?? '') && ++seen === occurrence) return numberCell(i + 1);
     }
     return numberCell(0);
   }),
@@ -183,7 +218,9 @@ export const STRING_FUNCTIONS: FunctionTable = {
     const value = text(args, 0);
     const count = args.length > 1 ? integer(args, 1) : 1;
     if (value === undefined || Number.isNaN(count)) return null;
-    return textCell(value.repeat(Math.max(count, 0)));
+    const times = Math.max(count, 0);
+    checkTextLength(value.length * times, 'Repeat');
+    return textCell(value.repeat(times));
   }),
   chr: fn(1, 1, (args) => {
     const code = integer(args, 0);

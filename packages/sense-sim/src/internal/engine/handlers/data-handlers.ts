@@ -1,13 +1,13 @@
 import { parseScript } from '@qixflow/script';
 import type { DataEngine } from '../../data/data-engine.js';
 import { ExpressionError } from '../../data/expression-error.js';
+import { reloadApp } from '../../reload/reload-app.js';
 import { dep } from '../doc/dependency-keys.js';
 import { type FieldEntity, fieldEntity } from '../doc/entities.js';
 import { effectiveProperties } from '../doc/object-views.js';
 import type { OpenDoc } from '../doc/open-doc.js';
 import { NOT_FOUND_INTERFACE } from '../model/engine-object.js';
 import type { QixEngine } from '../qix-engine.js';
-import { reloadApp } from '../reload/reload-app.js';
 import { EngineError } from '../rpc/engine-error.js';
 import { docOf } from './doc-handlers.js';
 import type { Call, Handler, HandlerTable } from './handler.js';
@@ -127,6 +127,7 @@ async function reload(engine: QixEngine, call: Call): Promise<boolean> {
     const outcome = await reloadApp(app, engine.options.site, {
       dataDir: engine.dataDir,
       signal: call.signal,
+      ...(engine.options.reloadBudgets ? { budgets: engine.options.reloadBudgets } : {}),
       onProgress: (line) => call.request.progress.messages.push(line),
     });
     if (call.signal.aborted) throw EngineError.of('LOCERR_GENERIC_ABORTED');

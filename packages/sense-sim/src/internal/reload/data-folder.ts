@@ -1,0 +1,196 @@
+import { constants } from 'node:fs';
+import { type FileHandle, lstat, mkdir, open, readdir, realpath } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { ReloadConnection } from './reload-environment.js';
+import { ExecutionError } from './script-error.js';
+
+/** A `lib://` path resolved inside the data folder, with the text the script wrote (for messages). */
+export interface LibPath {
+  /** Absolute host path: for fs calls only, never for messages. */
+  readonly full: string;
+  /** The path as the script wrote it. */
+  readonly written: string;
+}
+
+/**
+ * The one gate between script-controlled names and the host's file system. Every name a client
+ * controls — `lib://` paths, folder connection strings, database connection names — is resolved
+ * here and refused unless it stays inside the data folder, also after following symbolic links.
+ * Refusals quote what the script wrote, never a host path.
+ */
+export class DataFolder {
+  readonly #root: string;
+  readonly #connections: readonly ReloadConnection[];
+  #realRoot: Promise<string> | undefined;
+
+  constructor(dataDir: string, connections: readonly ReloadConnection[]) {
+    this.#root = resolve(dataDir);
+    this.#connections = connections;
+  }
+
+  /** A connection by name (case-insensitive, as the engine matches them). */
+  connection(name: string): ReloadConnection {
+    const found = this.#connections.find((c) => c.name.toLowerCase() === name.toLowerCase());
+    if (!found) throw new ExecutionError(`Connection '${name}' not found`);
+    return found;
+  }
+
+  /** `lib://Conn/sub/path` → a path inside the connection's folder, checked lexically. */
+  resolve(written: string): LibPath {
+    const match = /^lib:\/\/([^/\\]+)[/\\]?(.*)$/i.exec(written.trim());
+    if (!match) throw new ExecutionError(`Only lib:// paths are supported by the simulator: '${written}'`);
+    const [, name = '', rest = ''] = match;
+    const connection = this.connection(name);
+    if (connection.type.toLowerCase() !== 'folder')
+      throw new ExecutionError(`Connection '${name}' is not a folder connection`);
+    const folder = resolve(this.#root, connection.connectionString);
+    if (!inside(this.#root, folder)) {
+      throw new ExecutionError(`Connection '${connection.name}' points outside the data folder: '${written}'`);
+    }
+    const full = resolve(folder, rest);
+    if (!inside(this.#root, full)) throw new ExecutionError(`Path outside the data folder: '${written}'`);
+    return { full, written };
+  }
+
+  /** A file to read: resolved, and refused when a symbolic link leads out of the data folder. */
+  async readable(written: string): Promise<LibPath> {
+    const path = this.resolve(written);
+    await this.#containReal(path.full, written);
+    return path;
+  }
+
+  /**
+   * Opens a file for writing (STORE): the nearest existing folder must really be inside the data
+   * folder, the target must not be a symbolic link, and the open does not follow one either.
+   */
+  async openForWrite(written: string): Promise<FileHandle> {
+    const { full } = this.resolve(written);
+    await this.#containReal(await nearestExisting(dirname(full)), written);
+    await mkdir(dirname(full), { recursive: true }).catch((error: unknown) => {
+      throw new ExecutionError(`Cannot create the folder of '${written}' (${codeOf(error)})`);
+    });
+    await this.#containReal(dirname(full), written);
+    const stat = await lstat(full).catch(() => undefined);
+    if (stat?.isSymbolicLink()) throw new ExecutionError(`Cannot store into a symbolic link: '${written}'`);
+    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0);
+    try {
+      return await open(full, flags, 0o644);
+    } catch (error) {
+      throw new ExecutionError(`Cannot write file '${written}' (${codeOf(error)})`);
+    }
+  }
+
+  /** FileList(mask): names in the mask's folder matching its `*`/`?` pattern, as the script wrote them. */
+  async list(mask: string): Promise<string[]> {
+    const { full } = this.resolve(mask);
+    const folder = dirname(full);
+    try {
+      await this.#containReal(folder, mask);
+    } catch (error) {
+      // A missing folder lists nothing, as before; a folder leading out is still refused.
+      if (error instanceof MissingPath) return [];
+      throw error;
+    }
+    const pattern = basename(full).toLowerCase();
+    const files = await readdir(folder).catch(() => [] as string[]);
+    const prefix = mask.slice(0, mask.length - basename(mask).length);
+    return files
+      .filter((f) => wildcardMatch(pattern, f.toLowerCase()))
+      .sort()
+      .map((f) => `${prefix}${f}`);
+  }
+
+  /**
+   * The folder holding a database connection's tables: `<data>/db/<name>`. The name is a single
+   * path segment or it is refused — a connection named `../../etc` must not open a host folder.
+   */
+  async databaseFolder(connection: ReloadConnection): Promise<string> {
+    const name = connection.name;
+    const base = join(this.#root, 'db');
+    const folder = resolve(base, name);
+    if (name === '' || dirname(folder) !== base || basename(folder) !== name) {
+      throw new ExecutionError(`Connection '${name}' cannot be used for SQL: its name is not a plain folder name`);
+    }
+    try {
+      await this.#containReal(folder, `connection '${name}'`);
+    } catch (error) {
+      if (error instanceof MissingPath) return folder;
+      throw error;
+    }
+    return folder;
+  }
+
+  /** Throws unless `full` (which must exist) really lies inside the data folder. */
+  async containFile(full: string, written: string): Promise<void> {
+    await this.#containReal(full, written);
+  }
+
+  async #containReal(full: string, written: string): Promise<void> {
+    let real: string;
+    try {
+      real = await realpath(full);
+    } catch (error) {
+      if (codeOf(error) === 'ENOENT') throw new MissingPath(`Cannot open file: '${written}'`);
+      throw new ExecutionError(`Cannot read file '${written}' (${codeOf(error)})`);
+    }
+    if (!inside(await this.#real(), real)) {
+      throw new ExecutionError(`Path outside the data folder: '${written}' (a symbolic link leads out of it)`);
+    }
+  }
+
+  #real(): Promise<string> {
+    this.#realRoot ??= realpath(this.#root).catch(() => this.#root);
+    return this.#realRoot;
+  }
+}
+
+/** A path that does not exist (a missing file is its own message, and FileList lists nothing). */
+export class MissingPath extends ExecutionError {}
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+async function nearestExisting(path: string): Promise<string> {
+  let current = path;
+  for (;;) {
+    const stat = await lstat(current).catch(() => undefined);
+    if (stat) return current;
+    const parent = dirname(current);
+    if (parent === current) return current;
+    current = parent;
+  }
+}
+
+/**
+ * `*`/`?` matching in O(pattern × name) at worst: a regular expression built from the mask would
+ * backtrack exponentially on masks like `*a*a*a*b`.
+ */
+function wildcardMatch(pattern: string, name: string): boolean {
+  let p = 0;
+  let n = 0;
+  let star = -1;
+  let resume = 0;
+  while (n < name.length) {
+    const c = pattern[p];
+    if (c === '?' || (c !== undefined && c !== '*' && c === name[n])) {
+      p++;
+      n++;
+    } else if (c === '*') {
+      star = p++;
+      resume = n;
+    } else if (star >= 0) {
+      p = star + 1;
+      n = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
+}
+
+function codeOf(error: unknown): string {
+  return (error as { code?: string })?.code ?? 'error';
+}

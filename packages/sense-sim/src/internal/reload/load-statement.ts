@@ -1,0 +1,203 @@
+import { basename } from 'node:path';
+import {
+  type Expression,
+  type FileFormat,
+  fileFormatOptions,
+  type LoadQuery,
+  type LoadStatement,
+  type SqlQuery,
+} from '@qixflow/script';
+import { type Cell, textDual } from '../data/loaded-model.js';
+import { projectLoad } from './load-projection.js';
+import { type RawTable, readDataFile } from './read-data-file.js';
+import { runSql } from './run-sql.js';
+import { ExecutionError } from './script-error.js';
+import type { ScriptState, WorkTable } from './script-state.js';
+import { toNumber, truthy } from './script-values.js';
+import { concatenate, crossTable, joinTables, keepTables, sameFieldSet } from './table-algebra.js';
+
+interface QueryResult {
+  table: RawTable;
+  defaultName: string;
+  sourceName: string;
+}
+
+/** Runs a LOAD or SELECT statement: its prefixes, its query, and where the result goes. */
+export async function runLoad(state: ScriptState, statement: LoadStatement, text: string): Promise<void> {
+  let first: number | undefined;
+  for (const prefix of statement.prefixes) {
+    if (prefix.kind === 'ConditionPrefix') {
+      const value = truthy(state.scalar(prefix.condition, text));
+      if (prefix.type === 'when' ? !value : value) return;
+    }
+    if (prefix.kind === 'FirstPrefix') first = toNumber(state.scalar(prefix.count, text));
+  }
+  const result = await runQuery(state, statement.query, text, statement.label);
+  if (first !== undefined) result.table.rows = result.table.rows.slice(0, Math.max(0, first));
+  state.env.onProgress?.(
+    `${statement.label ?? result.defaultName} << ${result.sourceName} ${result.table.rows.length} Lines fetched`,
+  );
+  await placeTable(state, statement, result.table, statement.label ?? result.defaultName);
+}
+
+/** Runs a LOAD or SELECT (and the queries its preceding loads stand on). */
+async function runQuery(
+  state: ScriptState,
+  query: LoadQuery | SqlQuery,
+  text: string,
+  label: string | null,
+): Promise<QueryResult> {
+  if (query.kind === 'Sql') return runSelect(state, query);
+  const src = query.source;
+  let result: QueryResult;
+  switch (src.kind) {
+    case 'FromSource': {
+      const { full } = await state.folder.readable(src.path);
+      const format = src.format ? fileFormatOptions(src.format) : {};
+      const table = await readDataFile(full, format, {
+        shownAs: src.path,
+        pacer: state.guard,
+        expectBytes: (bytes) => state.guard.expectBytes(bytes),
+      });
+      result = { table, defaultName: basename(src.path).replace(/\.[^.]+$/, ''), sourceName: src.path };
+      state.lineage.push({ qDiscriminator: `${src.path}${formatSuffix(src.format)};`, qStatement: text.trim() });
+      break;
+    }
+    case 'ResidentSource': {
+      const table = state.table(src.table);
+      result = {
+        table: { fields: [...table.fields], rows: table.rows },
+        defaultName: `${table.name}-1`,
+        sourceName: `RESIDENT ${table.name}`,
+      };
+      state.lineage.push({ qDiscriminator: `RESIDENT ${table.name};`, qStatement: text.trim() });
+      break;
+    }
+    case 'InlineSource': {
+      const rows = src.rows.map((row) => src.fields.map((_, i) => inlineCell(row[i])));
+      result = { table: { fields: [...src.fields], rows }, defaultName: label ?? 'INLINE', sourceName: 'INLINE' };
+      state.lineage.push({ qDiscriminator: 'INLINE;', qStatement: text.trim() });
+      break;
+    }
+    case 'AutogenerateSource': {
+      result = { table: autogenerate(state, src.count, text), defaultName: 'AUTOGENERATE', sourceName: 'AUTOGENERATE' };
+      state.lineage.push({ qDiscriminator: 'AUTOGENERATE;', qStatement: text.trim() });
+      break;
+    }
+    case 'PrecedingSource':
+      result = await runQuery(state, src.query, text, label);
+      break;
+    default:
+      throw new ExecutionError(`LOAD source ${src.kind.replace('Source', '')} is not supported by the simulator`);
+  }
+  return { ...result, table: await projectLoad(state, query, result.table) };
+}
+
+/**
+ * AUTOGENERATE n: n records without fields. The array is left with holes (no per-record
+ * allocation); the row budget bounds n before anything is allocated.
+ */
+function autogenerate(state: ScriptState, countExpression: Expression, text: string): RawTable {
+  const count = toNumber(state.scalar(countExpression, text));
+  if (!Number.isFinite(count) || count < 0) throw new ExecutionError('AUTOGENERATE needs a number of rows');
+  const rows = Math.floor(count);
+  const held = state.held();
+  state.guard.hold(held.rows + rows, held.cells);
+  return { fields: [], rows: new Array(rows) };
+}
+
+/** SQL SELECT through the current database connection (CSV files under `<data>/db/<name>`). */
+async function runSelect(state: ScriptState, query: SqlQuery): Promise<QueryResult> {
+  const connection = state.connection;
+  if (!connection) throw new ExecutionError('SQL statement without a connection: LIB CONNECT TO first');
+  if (connection.type.toLowerCase() === 'folder')
+    throw new ExecutionError(`SQL needs a database connection, '${connection.name}' is a folder`);
+  const folder = await state.folder.databaseFolder(connection);
+  const table = await runSql(query.text, folder, connection.name, {
+    pacer: state.guard,
+    contain: (file, shownAs) => state.folder.containFile(file, shownAs),
+  });
+  state.lineage.push({ qDiscriminator: `${connection.name};`, qStatement: query.text });
+  const sqlTable = query.tables[0]?.name ?? connection.name;
+  return { table, defaultName: sqlTable.split('.').pop() ?? sqlTable, sourceName: connection.name };
+}
+
+/** Puts a loaded table where its prefixes say: mapping, join, keep, concatenation, crosstable, or a new table. */
+async function placeTable(state: ScriptState, statement: LoadStatement, loaded: RawTable, name: string): Promise<void> {
+  const pacer = state.guard;
+  let table = loaded;
+  const prefixes = statement.prefixes;
+  const crosstable = prefixes.find((p) => p.kind === 'CrossTablePrefix');
+  if (crosstable) {
+    const qualifiers = qualifierCount(crosstable.qualifierFields);
+    const work = { pacer, grow: state.growth(qualifiers + 2) };
+    table = await crossTable(table, crosstable.attributeField, crosstable.dataField, qualifiers, work);
+  }
+  if (prefixes.some((p) => p.kind === 'MappingPrefix')) {
+    if (table.fields.length < 2) throw new ExecutionError('A mapping table needs two fields');
+    const map = new Map<string, Cell>();
+    for (const row of table.rows) {
+      const key = row[0]?.text ?? '';
+      if (!map.has(key)) map.set(key, row[1] ?? null);
+      if (pacer.due()) await pacer.pause();
+    }
+    state.mappings.set(name, map);
+    return;
+  }
+  table = state.qualify(table, name);
+  const join = prefixes.find((p) => p.kind === 'JoinPrefix' || p.kind === 'KeepPrefix');
+  if (join && (join.kind === 'JoinPrefix' || join.kind === 'KeepPrefix')) {
+    const target = join.table ? state.table(join.table) : state.lastTable;
+    if (!target) throw new ExecutionError('JOIN/KEEP without a previous table');
+    if (join.kind === 'JoinPrefix') {
+      const width = target.fields.length + table.fields.filter((f) => !target.fields.includes(f)).length;
+      const joined = await joinTables(target, table, join.type ?? 'outer', {
+        pacer,
+        grow: state.growth(width, target),
+      });
+      target.fields = joined.fields;
+      target.rows = joined.rows;
+      state.lastTable = target;
+    } else {
+      const kept = await keepTables(target, table, join.type ?? 'inner', pacer);
+      target.rows = kept.left;
+      state.addTable({ name: state.uniqueName(name), fields: table.fields, rows: kept.right });
+    }
+    return;
+  }
+  const target = concatenationTarget(state, statement, table);
+  if (target) {
+    const width = target.fields.length + table.fields.filter((f) => !target.fields.includes(f)).length;
+    await concatenate(target, table, { pacer, grow: state.growth(width, target) });
+    state.lastTable = target;
+    return;
+  }
+  state.addTable({ name: state.uniqueName(name), fields: [...table.fields], rows: table.rows });
+}
+
+/** The table a LOAD adds its rows to: CONCATENATE's, or one with the same fields unless NOCONCATENATE. */
+function concatenationTarget(state: ScriptState, statement: LoadStatement, table: RawTable): WorkTable | undefined {
+  const concat = statement.prefixes.find((p) => p.kind === 'ConcatenatePrefix');
+  if (concat && concat.kind === 'ConcatenatePrefix') {
+    const target = concat.table ? state.table(concat.table) : state.lastTable;
+    if (!target) throw new ExecutionError('CONCATENATE without a previous table');
+    return target;
+  }
+  if (statement.prefixes.some((p) => p.kind === 'NoConcatenatePrefix')) return undefined;
+  return state.tables.find((t) => sameFieldSet(t.fields, table.fields));
+}
+
+function qualifierCount(expression: Expression | null): number {
+  if (!expression) return 1;
+  return expression.kind === 'NumberLiteral' ? Number(expression.value) : 1;
+}
+
+function inlineCell(text: string | undefined): Cell {
+  if (text === undefined || text === '') return null;
+  return textDual(text);
+}
+
+function formatSuffix(format: FileFormat | null): string {
+  if (!format) return '';
+  return ` (${format.specs.map((s) => (s.value ? `${s.name} ${s.value}` : s.name)).join(', ')})`;
+}

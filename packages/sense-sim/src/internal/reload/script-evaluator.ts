@@ -1,0 +1,46 @@
+import type { Expression } from '@qixflow/script';
+import { type EvaluationEnvironment, evaluateRow, type RowContext } from '../data/evaluate-expression.js';
+import { formatSettings } from '../data/format-settings.js';
+import type { Cell } from '../data/loaded-model.js';
+import type { RowScope } from './reload-environment.js';
+
+/**
+ * Row-level evaluation for LOAD expressions, with the script's own format variables. The
+ * evaluation environment and the row adapter are made once per variables version and per scope,
+ * not per call: LOAD expressions run millions of times.
+ */
+export function scriptEvaluator(now?: () => number): (expression: Expression, scope: RowScope) => Cell {
+  let env: EvaluationEnvironment | undefined;
+  let envVersion = -1;
+  let envScope: RowScope | undefined;
+  let row: RowContext | undefined;
+  let rowScope: RowScope | undefined;
+  return (expression, scope) => {
+    if (!env || envVersion !== scope.variablesVersion || envScope?.variables !== scope.variables) {
+      const variables = scope.variables;
+      const variable = (name: string): string | undefined => variables.get(name);
+      env = {
+        settings: formatSettings(variable),
+        variable,
+        ...(now ? { now } : {}),
+        mapping: (name) => {
+          const map = envScope?.mapping(name);
+          return map ? { lookup: (key) => map.get(key.text) } : undefined;
+        },
+      };
+      envVersion = scope.variablesVersion;
+    }
+    envScope = scope;
+    if (rowScope !== scope || !row) {
+      const current = scope;
+      row = {
+        value: (field) => current.value(field),
+        recNo: () => current.recNo,
+        rowNo: () => current.rowNo,
+        iterNo: () => current.iterNo,
+      };
+      rowScope = scope;
+    }
+    return evaluateRow(expression, row, env);
+  };
+}

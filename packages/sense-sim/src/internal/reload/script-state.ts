@@ -1,0 +1,197 @@
+import { type Expression, expand, parseExpression } from '@qixflow/script';
+import type { Cell, LineageRow } from '../data/loaded-model.js';
+import { MAX_TEXT_LENGTH } from '../data/text-limit.js';
+import { DataFolder } from './data-folder.js';
+import type { RawTable } from './read-data-file.js';
+import { DEFAULT_RELOAD_BUDGETS, ReloadGuard } from './reload-budget.js';
+import type { ReloadConnection, ReloadEnvironment, RowScope } from './reload-environment.js';
+import { ExecutionError } from './script-error.js';
+
+/** A table the script holds (named, mutable while the script runs). */
+export interface WorkTable {
+  name: string;
+  fields: string[];
+  rows: Cell[][];
+}
+
+/** A scope moved from record to record during one LOAD. */
+export type RecordScope = RowScope & {
+  at(record: readonly Cell[], recNo: number, rowNo: number, iterNo: number): void;
+};
+
+const NO_SOURCE_FIELDS: RowScope['value'] = () => undefined;
+
+/**
+ * Everything a running script has built so far — tables, mappings, variables, lineage, QUALIFY
+ * and connection state — plus its guard (yielding, aborts, budgets) and its data folder. The
+ * statement runners read and change it; the driver turns it into the loaded model at the end.
+ */
+export class ScriptState {
+  readonly env: ReloadEnvironment;
+  readonly guard: ReloadGuard;
+  readonly folder: DataFolder;
+  readonly tables: WorkTable[] = [];
+  readonly mappings = new Map<string, Map<string, Cell>>();
+  readonly variables = new Map<string, string>();
+  readonly lineage: LineageRow[] = [];
+  readonly fieldComments = new Map<string, string>();
+  readonly fieldTags = new Map<string, string[]>();
+  qualified: { all: boolean; fields: Set<string>; except: Set<string> } = {
+    all: false,
+    fields: new Set(),
+    except: new Set(),
+  };
+  connection: ReloadConnection | undefined;
+  lastTable: WorkTable | undefined;
+  #variablesVersion = 0;
+
+  constructor(env: ReloadEnvironment) {
+    this.env = env;
+    this.guard = new ReloadGuard(env.budgets ?? DEFAULT_RELOAD_BUDGETS, env.signal);
+    this.folder = new DataFolder(env.dataDir, env.connections);
+  }
+
+  get variablesVersion(): number {
+    return this.#variablesVersion;
+  }
+
+  setVariable(name: string, value: string): void {
+    this.variables.set(name, value);
+    this.#variablesVersion++;
+  }
+
+  table(name: string): WorkTable {
+    const table = this.tables.find((t) => t.name === name);
+    if (!table) throw new ExecutionError(`Table '${name}' not found`);
+    return table;
+  }
+
+  uniqueName(name: string): string {
+    if (!this.tables.some((t) => t.name === name)) return name;
+    for (let i = 1; ; i++) if (!this.tables.some((t) => t.name === `${name}-${i}`)) return `${name}-${i}`;
+  }
+
+  addTable(table: WorkTable): void {
+    if (new Set(table.fields).size !== table.fields.length) {
+      throw new ExecutionError(`Field names must be unique within table ${table.name}`);
+    }
+    this.tables.push(table);
+    this.lastTable = table;
+  }
+
+  /** Rows and cells the script's tables hold, leaving out `except` (a table about to be replaced). */
+  held(except?: WorkTable): { rows: number; cells: number } {
+    let rows = 0;
+    let cells = 0;
+    for (const t of this.tables) {
+      if (t === except) continue;
+      rows += t.rows.length;
+      cells += t.rows.length * t.fields.length;
+    }
+    return { rows, cells };
+  }
+
+  /**
+   * A check for an operation that produces rows of `width` fields next to what the script holds:
+   * call it with the number produced so far (cheap enough for every row).
+   */
+  growth(width: number, except?: WorkTable): (produced: number) => void {
+    const held = this.held(except);
+    const { rows, cells } = this.guard.budgets;
+    const room = Math.min(rows - held.rows, width > 0 ? Math.floor((cells - held.cells) / width) : rows);
+    return (produced) => {
+      if (produced > room) this.guard.hold(held.rows + produced, held.cells + produced * width);
+    };
+  }
+
+  /** QUALIFY: field names prefixed with the table name where the script asked for it. */
+  qualify(table: RawTable, name: string): RawTable {
+    const { all, fields, except } = this.qualified;
+    if (!all && fields.size === 0) return table;
+    return {
+      ...table,
+      fields: table.fields.map((f) => ((all || fields.has(f)) && !except.has(f) ? `${name}.${f}` : f)),
+    };
+  }
+
+  /**
+   * `$(…)` expansion of a statement's text, with the script's variables. The result is bounded
+   * like any text the engine builds: a variable that doubles itself (`LET s = '$(s)$(s)'`) would
+   * otherwise hand the parser statements of hundreds of megabytes, each parsed in one blocking go.
+   */
+  expand(text: string): string {
+    const expanded = this.#expandUnbounded(text);
+    if (expanded.length > MAX_TEXT_LENGTH) {
+      throw new ExecutionError(
+        `Statement too long after variable expansion: ${expanded.length} characters (the maximum is ${MAX_TEXT_LENGTH})`,
+      );
+    }
+    return expanded;
+  }
+
+  #expandUnbounded(text: string): string {
+    return expand(text, this.variables, {
+      unknown: 'empty',
+      evaluate: (expression) => {
+        const parsed = parseExpression(expression);
+        if (parsed.diagnostics.some((d) => d.severity === 'error')) return undefined;
+        return this.evaluate(parsed.ast, this.noRow())?.text;
+      },
+    });
+  }
+
+  /** Evaluates an expression of a control statement (its text is expanded first). */
+  scalar(expression: Expression, source: string): Cell {
+    const text = source.slice(expression.span.start.offset, expression.span.end.offset);
+    if (!text.includes('$(')) return this.evaluate(expression, this.noRow());
+    const parsed = parseExpression(this.expand(text));
+    if (parsed.diagnostics.some((d) => d.severity === 'error')) throw new ExecutionError(`Invalid expression: ${text}`);
+    return this.evaluate(parsed.ast, this.noRow());
+  }
+
+  evaluate(expression: Expression, scope: RowScope): Cell {
+    return this.env.evaluate(expression, scope);
+  }
+
+  noRow(): RowScope {
+    return {
+      value: NO_SOURCE_FIELDS,
+      recNo: 0,
+      rowNo: 0,
+      iterNo: 0,
+      variables: this.variables,
+      variablesVersion: this.#variablesVersion,
+      mapping: (name) => this.mappings.get(name),
+    };
+  }
+
+  /**
+   * One scope object for a whole LOAD, moved from record to record: expressions run millions of
+   * times, so nothing is allocated per record.
+   */
+  recordScope(index: Map<string, number>): RecordScope {
+    const state = this;
+    let current: readonly Cell[] = [];
+    const scope = {
+      recNo: 0,
+      rowNo: 0,
+      iterNo: 0,
+      variables: this.variables,
+      get variablesVersion(): number {
+        return state.#variablesVersion;
+      },
+      value(field: string): Cell | undefined {
+        const i = index.get(field);
+        return i === undefined ? undefined : (current[i] ?? null);
+      },
+      mapping: (name: string) => this.mappings.get(name),
+      at(record: readonly Cell[], recNo: number, rowNo: number, iterNo: number): void {
+        current = record;
+        scope.recNo = recNo;
+        scope.rowNo = rowNo;
+        scope.iterNo = iterNo;
+      },
+    };
+    return scope;
+  }
+}
