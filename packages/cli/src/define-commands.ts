@@ -138,7 +138,6 @@ function defineContextCommands(program: Command, run: Runner): void {
       )
       .argument('<name>', 'context name (letters, digits, ".", "_", "-")')
       .option('--description <text>', 'free text shown by context ls')
-      .option('--no-persist-session', 'log out at the end of every command instead of keeping one reusable session')
       .option('--use', 'make it the current context (the first context added always is)')
       .option('--force', 'replace a context of the same name'),
   ).action((name: string, flags: ContextAddFlags) =>

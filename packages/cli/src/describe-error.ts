@@ -12,6 +12,10 @@ export interface DescribedError {
   exitCode: ExitCode;
 }
 
+// Said with every licence-limit error: what the limit is and why a slot is not free at once.
+const LICENCE_RULE =
+  'identified-user licences allow 5 parallel proxy sessions per user, and a slot is free again only 5 minutes after its session ends;';
+
 const CORE_ERRORS: Record<QixflowErrorCode, { exitCode: ExitCode; fix: string | undefined }> = {
   ERR_OPTIONS_INVALID: {
     exitCode: EXIT_CODES.usage,
@@ -60,11 +64,11 @@ const CORE_ERRORS: Record<QixflowErrorCode, { exitCode: ExitCode; fix: string | 
   ERR_ABORTED: { exitCode: EXIT_CODES.failure, fix: undefined },
   ERR_SESSION_BUDGET_EXHAUSTED: {
     exitCode: EXIT_CODES.limits,
-    fix: 'wait for a free slot, or raise --budget-max-sessions if the licence allows it (identified users get 5 parallel sessions)',
+    fix: `${LICENCE_RULE} qixflow stopped before the proxy would refuse: 'qixflow status' shows the sessions used and when the next slot frees; 'qixflow logout --all' ends the sessions qixflow keeps (their slots free 5 minutes later); raise --budget-max-sessions only if the licence allows more`,
   },
   ERR_SESSION_LIMIT_EXCEEDED: {
     exitCode: EXIT_CODES.limits,
-    fix: 'the user has too many parallel proxy sessions: close other clients, wait for the 5-minute cool-down, or use another --user-id',
+    fix: `${LICENCE_RULE} the proxy refused one more: 'qixflow logout --all' ends the sessions qixflow keeps, 'qixflow status' shows when the next slot frees; close other clients of this user or use another --user-id`,
   },
   ERR_LICENSE_DENIED: { exitCode: EXIT_CODES.limits, fix: 'allocate a licence (professional or analyzer) to the user' },
   ERR_SESSION_LOGGED_OUT: {
@@ -76,6 +80,10 @@ const CORE_ERRORS: Record<QixflowErrorCode, { exitCode: ExitCode; fix: string | 
   ERR_RECONNECT_FAILED: {
     exitCode: EXIT_CODES.connect,
     fix: 'the connection was lost and could not be resumed: check the server and run again',
+  },
+  ERR_BUDGET_STATE_CORRUPT: {
+    exitCode: EXIT_CODES.usage,
+    fix: 'the session budget state file named above is damaged: check who wrote it, then pass --reset-budget-state to start it afresh (the slots it recorded are forgotten)',
   },
   ERR_SESSION_STORE_CORRUPT: {
     exitCode: EXIT_CODES.usage,
@@ -93,6 +101,14 @@ const CORE_ERRORS: Record<QixflowErrorCode, { exitCode: ExitCode; fix: string | 
   ERR_APP_NOT_FOUND: { exitCode: EXIT_CODES.usage, fix: "check the app id: 'qixflow apps' lists them" },
   ERR_HTTP: { exitCode: EXIT_CODES.failure, fix: 'run again with --debug to see the requests' },
   ERR_CLOSED: { exitCode: EXIT_CODES.failure, fix: undefined },
+  ERR_PROTOCOL: {
+    exitCode: EXIT_CODES.connect,
+    fix: 'the server sent something that is not the engine protocol: check that --host and --prefix lead to a Qlik Sense proxy or engine',
+  },
+  ERR_RESPONSE_TOO_LARGE: {
+    exitCode: EXIT_CODES.connect,
+    fix: 'the server sent a larger answer than allowed: check --host and --prefix, or raise limits.maxResponseBytes in the --config file',
+  },
 };
 
 /**
@@ -113,8 +129,17 @@ export function describeError(error: unknown): DescribedError {
     const known = CORE_ERRORS[core.code] ?? { exitCode: EXIT_CODES.failure, fix: undefined };
     let { exitCode, fix } = known;
     if (core.code === 'ERR_HTTP' && (core.status === 401 || core.status === 403)) exitCode = EXIT_CODES.auth;
-    if (core.code === 'ERR_SESSION_BUDGET_EXHAUSTED' && core.retryAt !== undefined) {
+    if (
+      (core.code === 'ERR_SESSION_BUDGET_EXHAUSTED' || core.code === 'ERR_SESSION_LIMIT_EXCEEDED') &&
+      core.retryAt !== undefined
+    ) {
       fix = `a slot frees at ${new Date(core.retryAt).toISOString()}; ${fix ?? ''}`;
+    }
+    // No virtual proxy (or no QRS) at that address: the prefix or host is wrong, not the credentials.
+    if (core.code === 'ERR_HANDSHAKE_FAILED' && core.status === 404) {
+      exitCode = EXIT_CODES.usage;
+      fix =
+        'nothing answers at that address: check --prefix (the virtual proxy prefix, e.g. jwt; empty for the central proxy) and --host';
     }
     return { code: core.code, message: core.message, fix, exitCode };
   }

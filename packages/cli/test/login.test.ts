@@ -200,7 +200,8 @@ describe('qixflow login against a proxy with other rules', () => {
       const { code, stdout, stderr } = await runQixflow(['login', ...limited.flags()]);
       expect(code).toBe(5);
       expect(stderr).toMatch(/^error ERR_SESSION_LIMIT_EXCEEDED: /m);
-      expect(stderr).toContain('fix: the user has too many parallel proxy sessions');
+      expect(stderr).toContain('fix: identified-user licences allow 5 parallel proxy sessions per user');
+      expect(stderr).toContain("'qixflow logout --all'");
       expect(stdout).toBe('');
       expect(limited.sim.audit.entries('usage-denied')).toHaveLength(1);
     } finally {

@@ -95,7 +95,8 @@ describe('qixflow usage', () => {
     );
     const b = await runQixflow(['login', '--config', missingKey]);
     expect(b.code).toBe(2);
-    expect(b.stderr).toContain('error ERR_CONFIG: config.auth.privateKeyFile: cannot read');
+    // The option as the user wrote it, in the file they gave — not the internal option path.
+    expect(b.stderr).toContain(`error ERR_CONFIG: auth.privateKeyFile in ${missingKey}: cannot read`);
     expect(b.stderr).toContain(join(dir, 'nowhere.pem'));
   });
 

@@ -5,7 +5,8 @@ import { SiteCookies } from './http/cookie-jar.js';
 import { createHttpClient, type HttpClient } from './http/http-client.js';
 import { type ResolvedSite, resolveSiteOptions } from './internal/resolve-site-options.js';
 import { QrsClient } from './qrs/qrs-client.js';
-import { ProxySession, type SessionCounters } from './session/proxy-session.js';
+import { ProxySession } from './session/proxy-session.js';
+import type { SessionBudgetUsage } from './session/session-budget.js';
 import type { SiteOptions } from './site-options.js';
 
 /** Figures a user can check: how many proxy sessions this site created (the licence cost). */
@@ -14,6 +15,8 @@ export interface SiteStats {
   handshakes: number;
   /** Proxy sessions created by this site. */
   proxySessionsCreated: number;
+  /** Proxy sessions taken over from the session store (created by an earlier process), without a handshake. */
+  proxySessionsReused: number;
   /** Engine websockets open now. */
   socketsOpen: number;
   /** Engine websockets opened since the start. */
@@ -54,8 +57,30 @@ export interface Site extends EventEmitter<SiteEvents> {
   /** Who the proxy thinks this site is (GET /qps/user, or /api/v1/users/me on Qlik Cloud). */
   whoAmI(): Promise<Record<string, unknown>>;
   stats(): SiteStats;
-  /** Closes every connection of the site; `logout` (or `logoutOnClose`) ends the proxy session too. */
+  /**
+   * What is known of the site's proxy session without contacting the server: whether the session
+   * store holds one (and since when) and how much of the session budget is used — no secret.
+   */
+  sessionInfo(): Promise<SiteSessionInfo>;
+  /**
+   * Closes every connection of the site; `logout` (or `logoutOnClose`) ends the proxy session too —
+   * with a session store, also a session an earlier process left there.
+   */
   close(options?: { logout?: boolean }): Promise<void>;
+}
+
+/** What {@link Site.sessionInfo} reports. */
+export interface SiteSessionInfo {
+  /** The site and virtual proxy, e.g. `https://sense.example.com|jwt`. */
+  site: string;
+  /** The user sessions are counted for, e.g. `CORP\\alice`. */
+  user: string;
+  /** The session in the store, when there is a store and it holds one (ms since epoch). */
+  stored: { createdAt: number; lastSeenAt: number } | undefined;
+  /** Whether a session store is configured at all. */
+  persistent: boolean;
+  /** New sessions in the budget's window, its limit, and when the next slot frees (undefined: one is free now). */
+  budget: SessionBudgetUsage;
 }
 
 /**
@@ -85,7 +110,8 @@ class QixSite extends EventEmitter<SiteEvents> implements Site {
   readonly #ownsHttp: boolean;
   readonly #cookies = new SiteCookies();
   readonly #proxy: ProxySession;
-  readonly #counters: SessionCounters & SiteStats;
+  /** Socket figures; the proxy session counts handshakes itself. */
+  readonly #sockets = { open: 0, opened: 0, reconnects: 0 };
   readonly #connections = new Set<AppConnection>();
   #closed = false;
 
@@ -93,16 +119,14 @@ class QixSite extends EventEmitter<SiteEvents> implements Site {
     super();
     this.#site = site;
     this.#ownsHttp = http === undefined;
-    const base = http ?? createHttpClient(site.tls);
+    const base = limitedHttp(http ?? createHttpClient(site.tls, site.limits), site);
     this.#http = site.onTraffic ? tracedHttp(base, site) : base;
-    this.#counters = { handshakes: 0, proxySessionsCreated: 0, socketsOpen: 0, socketsOpened: 0, reconnects: 0 };
     this.#proxy = new ProxySession(site, {
       http: this.#http,
       cookies: this.#cookies,
       budget: site.budget,
-      counters: this.#counters,
       onCreated: () => {
-        site.logger.info('proxy session created', { handshakes: this.#counters.handshakes });
+        site.logger.info('proxy session created', { handshakes: this.#proxy.counters.handshakes });
         this.emit('session-created');
       },
     });
@@ -132,6 +156,7 @@ class QixSite extends EventEmitter<SiteEvents> implements Site {
       const doc = await connection.open();
       return await job(doc, connection);
     } finally {
+      // close() never throws, so the job's (or the open's) error is the one the caller sees.
       await connection.close();
     }
   }
@@ -167,13 +192,33 @@ class QixSite extends EventEmitter<SiteEvents> implements Site {
       if (answer.status !== 200) {
         throw new QixflowError('ERR_HTTP', `${url} answered ${answer.status}`, { status: answer.status, url });
       }
-      return JSON.parse(answer.body) as Record<string, unknown>;
+      return parseUser(answer.body, url, answer.status);
     }
   }
 
   stats(): SiteStats {
-    const { handshakes, proxySessionsCreated, socketsOpen, socketsOpened, reconnects } = this.#counters;
-    return { handshakes, proxySessionsCreated, socketsOpen, socketsOpened, reconnects };
+    const { handshakes, proxySessionsCreated, proxySessionsReused } = this.#proxy.counters;
+    const { open, opened, reconnects } = this.#sockets;
+    return {
+      handshakes,
+      proxySessionsCreated,
+      proxySessionsReused,
+      socketsOpen: open,
+      socketsOpened: opened,
+      reconnects,
+    };
+  }
+
+  async sessionInfo(): Promise<SiteSessionInfo> {
+    const kept = this.#site.sessionStore;
+    const [site = '', prefix = '', user = ''] = this.#site.budgetKey.split('|');
+    return {
+      site: kept?.site ?? `${site}|${prefix}`,
+      user: kept?.user ?? user,
+      stored: await this.#proxy.stored(),
+      persistent: kept !== undefined,
+      budget: await this.#site.budget.peek(this.#site.budgetKey),
+    };
   }
 
   async close(options: { logout?: boolean } = {}): Promise<void> {
@@ -181,30 +226,67 @@ class QixSite extends EventEmitter<SiteEvents> implements Site {
     this.#closed = true;
     await Promise.all([...this.#connections].map((c) => c.close()));
     if (options.logout ?? this.#site.logoutOnClose) await this.#proxy.logout();
+    else await this.#proxy.touch();
     if (this.#ownsHttp) await this.#http.close();
   }
 
   #connection(target: ConnectionTarget, options: OpenAppOptions): AppConnection {
     this.#assertOpen();
+    const sockets = this.#sockets;
     const connection = new AppConnection(
-      { site: this.#site, proxy: this.#proxy, counters: this.#counters },
+      {
+        site: this.#site,
+        proxy: this.#proxy,
+        hooks: {
+          socketOpened: () => {
+            sockets.open++;
+            sockets.opened++;
+          },
+          socketClosed: () => {
+            sockets.open = Math.max(0, sockets.open - 1);
+          },
+          resumed: () => {
+            sockets.reconnects++;
+          },
+          closed: (closed) => this.#connections.delete(closed),
+        },
+      },
       target,
       options,
     );
     this.#connections.add(connection);
     connection.on('notification', (method, params) => this.emit('notification', method, params));
-    connection.on('closed', () => this.#connections.delete(connection));
-    const close = connection.close.bind(connection);
-    connection.close = async () => {
-      await close();
-      this.#connections.delete(connection);
-    };
     return connection;
   }
 
   #assertOpen(): void {
     if (this.#closed) throw new QixflowError('ERR_CLOSED', 'the site is closed: create a new one');
   }
+}
+
+/** The proxy's user record; anything else is an HTTP error (the parser's message would quote the body). */
+function parseUser(body: string, url: string, status: number): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new QixflowError('ERR_HTTP', `${url} answered ${status} with a body that is not a JSON object`, {
+      status,
+      url,
+    });
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Applies the site's body cap to every request that does not set its own (also for an injected client). */
+function limitedHttp(http: HttpClient, site: ResolvedSite): HttpClient {
+  return {
+    request: (req) => http.request({ maxResponseBytes: site.limits.maxResponseBytes, ...req }),
+    close: () => http.close(),
+  };
 }
 
 /** Wraps the HTTP client so the traffic hook sees requests and answers (URLs without query strings). */

@@ -1,3 +1,5 @@
+import { redact } from './redact.js';
+
 /**
  * Stable error codes. Each is documented in the package README with what to do about it.
  */
@@ -27,10 +29,13 @@ export type QixflowErrorCode =
   | 'ERR_SESSION_ENDED'
   | 'ERR_SOCKET_CLOSED'
   | 'ERR_RECONNECT_FAILED'
+  | 'ERR_BUDGET_STATE_CORRUPT'
   | 'ERR_ENGINE'
   | 'ERR_APP_NOT_FOUND'
   | 'ERR_HTTP'
-  | 'ERR_CLOSED';
+  | 'ERR_CLOSED'
+  | 'ERR_PROTOCOL'
+  | 'ERR_RESPONSE_TOO_LARGE';
 
 /** Details attached to an error (never a secret). */
 export interface QixflowErrorDetails {
@@ -72,15 +77,16 @@ export class QixflowError extends Error {
   readonly retryAt: number | undefined;
 
   constructor(code: QixflowErrorCode, message: string, details: QixflowErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    // Messages quote what servers answered and what callers passed: either may hold a credential.
+    super(redact(message), details.cause === undefined ? undefined : { cause: redactCause(details.cause) });
     this.name = 'QixflowError';
     this.code = code;
     this.status = details.status;
     this.closeCode = details.closeCode;
     this.engineCode = details.engineCode;
     this.engineName = details.engineName;
-    this.parameter = details.parameter;
-    this.url = details.url;
+    this.parameter = details.parameter === undefined ? undefined : redact(details.parameter);
+    this.url = details.url === undefined ? undefined : redact(details.url);
     this.retryAt = details.retryAt;
   }
 }
@@ -88,4 +94,28 @@ export class QixflowError extends Error {
 /** True for a QixflowError (optionally with one of the given codes). */
 export function isQixflowError(error: unknown, ...codes: QixflowErrorCode[]): error is QixflowError {
   return error instanceof QixflowError && (codes.length === 0 || codes.includes(error.code));
+}
+
+/**
+ * Redacts the message and stack of the errors in a cause chain, in place: the chain ends up in logs
+ * and `--debug` output, and the errors of ws, undici or the engine quote URLs, headers and scripts.
+ * The objects are kept (callers test `instanceof` and `code` on them); only their texts change.
+ */
+function redactCause(cause: unknown): unknown {
+  let current = cause;
+  for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
+    for (const key of ['message', 'stack'] as const) {
+      const text = current[key];
+      if (typeof text !== 'string') continue;
+      const clean = redact(text);
+      if (clean === text) continue;
+      try {
+        Object.defineProperty(current, key, { value: clean, writable: true, configurable: true, enumerable: false });
+      } catch {
+        // A frozen error keeps its text; ours is already clean.
+      }
+    }
+    current = current.cause;
+  }
+  return cause;
 }

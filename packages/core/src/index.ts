@@ -1,23 +1,35 @@
-export type { Site, SiteEvents, SiteStats } from './create-site.js';
+export type { Site, SiteEvents, SiteSessionInfo, SiteStats } from './create-site.js';
 export { createSite } from './create-site.js';
-export type { AppConnectionEvents, EnigmaApi, OpenAppOptions, RunOptions } from './engine/app-connection.js';
+export type {
+  AppConnectionEvents,
+  ConnectionState,
+  EnigmaApi,
+  OpenAppOptions,
+  RunOptions,
+} from './engine/app-connection.js';
 export { AppConnection } from './engine/app-connection.js';
 export type { QixflowErrorCode, QixflowErrorDetails } from './errors.js';
 export { isQixflowError, QixflowError } from './errors.js';
+/** The JSON Schema of a site config (`schemas/qixflow.config.schema.json`), e.g. to validate files that embed one. */
+export { qixflowConfigSchema } from './generated/config-schema.js';
 export type { Logger, TrafficEvent } from './logger.js';
+export { redactingLogger, redactTraffic } from './logger.js';
 export type { ConfigEnvVariable, ConfigFromEnvOptions } from './options/config-from-env.js';
 export { configEnvVariables, configFromEnv } from './options/config-from-env.js';
 export { readConfigFiles } from './options/load-files.js';
 export type { ConfigIssue } from './options/validate-config.js';
 export { configIssues, formatConfigIssue, validateConfig } from './options/validate-config.js';
-/** The JSON Schema of a site config (`schemas/qixflow.config.schema.json`), e.g. to validate files that embed one. */
-export { qixflowConfigSchema } from './generated/config-schema.js';
 export type { QrsCallOptions, QrsQuery } from './qrs/qrs-client.js';
 export { QrsClient } from './qrs/qrs-client.js';
+export { isSecretName, REDACTED, redact, redactValue } from './redact.js';
 export type { FileSessionStore, FileSessionStoreOptions } from './session/file-session-store.js';
 export { createFileSessionStore } from './session/file-session-store.js';
 export type { SessionBudget, SessionBudgetOptions, SessionBudgetUsage } from './session/session-budget.js';
-export { createSessionBudget } from './session/session-budget.js';
+export {
+  createSessionBudget,
+  DEFAULT_BUDGET_MAX_SESSIONS,
+  DEFAULT_BUDGET_WINDOW_MS,
+} from './session/session-budget.js';
 export type {
   MemorySessionStoreOptions,
   SessionCookie,

@@ -1,3 +1,5 @@
+import { redact, redactValue } from './redact.js';
+
 /** Where qixflow writes what it does. Messages and fields never hold keys, JWTs or cookie values. */
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -19,3 +21,53 @@ export const silentLogger: Logger = {
   warn: () => undefined,
   error: () => undefined,
 };
+
+/**
+ * Wraps a logger so that every message and field goes through {@link redact} / {@link redactValue}
+ * first: log lines quote server answers, URLs and engine frames, any of which may hold a credential.
+ *
+ * @example
+ * ```ts
+ * const logger = redactingLogger(console);
+ * logger.warn('connect failed: Server=db1;PWD=x', { token: 't' }); // 'connect failed: Server=db1;PWD=***' { token: '***' }
+ * ```
+ */
+export function redactingLogger(logger: Logger): Logger {
+  const line =
+    (level: keyof Logger) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      if (fields === undefined) logger[level](redact(message));
+      else logger[level](redact(message), redactValue(fields));
+    };
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
+}
+
+/**
+ * Wraps a traffic hook so that it sees URLs and websocket frames redacted: frames carry load
+ * scripts (`GetScript`) and connection strings (`GetConnection`), URLs the CSRF token.
+ *
+ * @example
+ * ```ts
+ * const onTraffic = redactTraffic((event) => console.log(event.kind, event.url));
+ * ```
+ */
+export function redactTraffic(hook: (event: TrafficEvent) => void): (event: TrafficEvent) => void {
+  return (event) => {
+    if (event.kind === 'ws') hook({ ...event, url: redact(event.url), data: redactFrame(event.data) });
+    else hook({ ...event, url: redact(event.url) });
+  };
+}
+
+// A frame is JSON: redacting its values keeps it parseable, where redacting the text could cut an
+// escape sequence in two. Anything else is redacted as text.
+function redactFrame(data: string): string {
+  const asText = redact(data);
+  if (asText === data) return data;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    return asText;
+  }
+  return JSON.stringify(redactValue(parsed));
+}

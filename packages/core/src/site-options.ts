@@ -4,6 +4,7 @@ import type { CloudJwtAuth, CookieAuth, JwtAuth, NoAuth, QixflowConfig } from '.
 import type { HttpClient } from './http/http-client.js';
 import type { Logger, TrafficEvent } from './logger.js';
 import type { SessionBudget } from './session/session-budget.js';
+import type { SessionStore } from './session/session-store.js';
 
 export type {
   Budget,
@@ -46,6 +47,14 @@ export interface SiteOptions extends Omit<QixflowConfig, 'auth' | '$schema'> {
   onTraffic?: (event: TrafficEvent) => void;
   /** A shared budget instead of one built from `budget` (e.g. one budget for several sites). */
   sessionBudget?: SessionBudget;
+  /**
+   * Keeps the proxy session across processes (JWT and Qlik Cloud JWT authentication): a new site
+   * re-uses the stored session while the proxy accepts it, and makes one new handshake — within
+   * the budget — only when it is gone. None by default; `createFileSessionStore()` is the one the
+   * CLI uses. With a file store, the budget's state lives beside it unless `budget.stateFile` says
+   * otherwise.
+   */
+  sessionStore?: SessionStore;
   /** I/O, injectable for tests. */
   io?: {
     http?: HttpClient;

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Simulator } from '@qixflow/sense-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSite } from '../src/index.js';
+import { createSite, QixflowError } from '../src/index.js';
 import { APPS, failure, failureOf, siteFor, startSim } from './support/harness.js';
 import { leakGuard } from './support/leak-guard.js';
 
@@ -197,5 +197,29 @@ describe('every failure has a code and a message that says what to do', () => {
     const site = siteFor(sim, { userId: 'closed' });
     await site.close();
     expect(failureOf(() => site.openApp(APPS.finance)).code).toBe('ERR_CLOSED');
+  });
+});
+
+describe('QixflowError redaction', () => {
+  it('redacts its message, parameter and url', () => {
+    const error = new QixflowError('ERR_ENGINE', 'reload failed: ODBC CONNECT TO [Sales;UID=etl;PWD=hunter2]', {
+      parameter: 'Server=db1;Password={hun;ter2}',
+      url: 'https://etl:pw@sense.example.com/app?qlik-csrf-token=tok-1234',
+    });
+    expect(error.message).toBe('reload failed: ODBC CONNECT TO [Sales;UID=***;PWD=***]');
+    expect(error.parameter).toBe('Server=db1;Password={***}');
+    expect(error.url).toBe('https://***:***@sense.example.com/app?qlik-csrf-token=***');
+    expect(error.stack).not.toContain('hunter2');
+  });
+
+  it('redacts the texts of its cause chain and keeps the cause objects', () => {
+    const root = new Error('Cookie: X-Qlik-Session-jwt=0f1e2d3c4b5a');
+    const cause = new TypeError('fetch failed: Authorization: Bearer abcdef0123456789', { cause: root });
+    const error = new QixflowError('ERR_NETWORK', 'cannot reach the proxy', { cause });
+    expect(error.cause).toBe(cause);
+    expect(cause).toBeInstanceOf(TypeError);
+    expect(cause.message).toBe('fetch failed: Authorization: Bearer ***');
+    expect(cause.stack).not.toContain('abcdef0123456789');
+    expect(root.message).toBe('Cookie: X-Qlik-Session-jwt=***');
   });
 });

@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Site } from '@qixflow/core';
+import { redact, type Site } from '@qixflow/core';
 import type { AppReport, LineageEdge, LineageNode } from './generated/lineage-graph.js';
 import { type AppAnalysis, analyseApp, failedApp } from './internal/app/analyse-app.js';
 import type { AppInventoryInfo, AppSnapshot, SnapshotProblem } from './internal/app/app-snapshot.js';
@@ -190,7 +190,8 @@ function errorInfo(error: unknown, timedOut: boolean): { code: string; message: 
   const e = error as { code?: unknown; message?: unknown } | null;
   return {
     code: typeof e?.code === 'string' ? e.code : 'ERR_LINEAGE_APP',
-    message: typeof e?.message === 'string' ? e.message : String(error),
+    // Engine errors quote the script line that failed, connection string included.
+    message: redact(typeof e?.message === 'string' ? e.message : String(error)),
   };
 }
 
@@ -313,9 +314,14 @@ export async function extractSiteLineage(site: Site, options: SiteLineageOptions
     ...(o.signal ? { signal: o.signal } : {}),
   });
   const apps = inventory.apps.filter((a) => !o.appIds || o.appIds.has(a.id));
-  const state = o.resume ? await loadCrawlState(stateFile, o.host) : { version: 1 as const, host: o.host, apps: {} };
+  const loaded = o.resume ? await loadCrawlState(stateFile, o.host) : undefined;
+  const state = loaded?.state ?? { version: 1 as const, host: o.host, apps: {} };
+  if (loaded?.discarded !== undefined) {
+    o.onProgress({ type: 'state-discarded', file: stateFile, reason: loaded.discarded });
+  }
   const writer = new CrawlStateWriter(stateFile, state);
-  const optionsKey = JSON.stringify({ model: o.model, includeScript: o.includeScript, v: 1 });
+  // v2: fragments are redacted; those of earlier versions may hold credentials and are not re-used.
+  const optionsKey = JSON.stringify({ model: o.model, includeScript: o.includeScript, v: 2 });
 
   const reused = new Set<string>();
   for (const app of apps) {

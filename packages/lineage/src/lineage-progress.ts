@@ -11,11 +11,19 @@ export interface AppProgress {
 }
 
 /**
- * Progress of {@link extractSiteLineage}, for a progress bar: `inventory` once, then per app
+ * Progress of {@link extractSiteLineage}, for a progress bar: `state-discarded` when the resume state
+ * file could not be used (before anything is extracted), `inventory` once, then per app
  * `app-skipped` (re-used from a previous run) or `app-started` followed by `app-done` / `app-failed`,
  * then `stitching` and one `written` per file.
  */
 export type LineageProgressEvent =
+  | {
+      /** The resume state file was there but unusable (corrupt, unreadable, another host): every app is extracted again. */
+      readonly type: 'state-discarded';
+      readonly file: string;
+      /** What is wrong with it, e.g. `is not JSON`. */
+      readonly reason: string;
+    }
   | { readonly type: 'inventory'; readonly total: number; readonly toExtract: number; readonly reused: number }
   | ({ readonly type: 'app-started' } & AppProgress)
   | ({

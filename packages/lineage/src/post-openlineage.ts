@@ -1,3 +1,4 @@
+import { redact as redactText } from '@qixflow/core';
 import type { OpenLineageRunEvent } from './openlineage-types.js';
 
 /** Options of {@link postOpenLineage}. */
@@ -52,7 +53,8 @@ export async function postOpenLineage(
   const endpoint = target.href;
   // Messages name the endpoint without its query (it may hold an API key).
   const shown = `${target.origin}${target.pathname}`;
-  const redact = (message: string): string => message.split(endpoint).join(shown);
+  // The receiver's answer may echo the request (headers, an API key) back: credentials masked too.
+  const redact = (message: string): string => redactText(message.split(endpoint).join(shown));
   const doFetch = options.fetch ?? fetch;
   const failures: { index: number; status?: number; message: string }[] = [];
   let posted = 0;

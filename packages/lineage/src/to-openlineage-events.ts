@@ -1,3 +1,4 @@
+import { redactValue } from '@qixflow/core';
 import type {
   AppNode,
   ConnectionNode,
@@ -262,7 +263,9 @@ export function toOpenLineageEvents(graph: LineageGraph, options: OpenLineageOpt
     const app = [...entry.nodes.values()].find((n): n is AppNode => n.kind === 'App');
     if (!app || app.attributes.status === 'failed') continue;
     for (const [id, n] of shared) if (!entry.nodes.has(id)) entry.nodes.set(id, n);
-    events.push(appEvent(app, entry.nodes, entry.edges, resolved, scripts.get(appId)));
+    // The graph may come from elsewhere than extractAppLineage: the sourceCode facet, the namespaces
+    // (from connection strings) and the SQL are redacted here whatever it holds.
+    events.push(redactValue(appEvent(app, entry.nodes, entry.edges, resolved, scripts.get(appId))));
   }
   return events;
 }

@@ -13,8 +13,6 @@ import { formatTable } from '../output/format-table.js';
 /** Flags of `qixflow context add`. */
 export interface ContextAddFlags extends ConnectionFlags {
   description?: string;
-  /** `--no-persist-session` sets it to false. */
-  persistSession?: boolean;
   use?: boolean;
   force?: boolean;
 }

@@ -6,6 +6,7 @@ import { openSite } from '../connection/open-site.js';
 import type { ExitCode } from '../exit-codes.js';
 import { findApps } from '../internal/qrs-apps.js';
 import { formatLineageSummary, lineageExitCode, runLineage } from '../internal/run-lineage.js';
+import { escapeControl } from '../output/escape-control.js';
 
 /** Flags of `qixflow lineage`. */
 export interface LineageFlags extends ConnectionFlags {
@@ -52,7 +53,7 @@ export async function lineageCommand(flags: LineageFlags, context: CliContext): 
   const { site, host } = await openSite(flags, context, 'lineage');
   try {
     const apps = flags.app === undefined ? undefined : await findApps(site, flags.app, context.interrupted);
-    if (apps !== undefined) context.terminal.err(`apps: ${apps.map((a) => a.name).join(', ')}`);
+    if (apps !== undefined) context.terminal.err(`apps: ${apps.map((a) => escapeControl(a.name)).join(', ')}`);
     const report = await runLineage(
       site,
       {

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createSite } from '@qixflow/core';
 import type { Simulator, SimulatorOptions } from '@qixflow/sense-sim';
@@ -8,6 +8,7 @@ import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { checkConnection } from '../internal/check-connection.js';
 import { untilAborted } from '../internal/interrupt.js';
 import { readSimulatorConfig, simulatorSiteOptions, startSimulator } from '../internal/simulator.js';
+import { writeFileSafely } from '../internal/write-file-safely.js';
 
 /** Flags of `qixflow sim`. */
 export interface SimFlags {
@@ -32,6 +33,12 @@ export interface SimulatorFiles {
 const CHECK_USER = { userId: 'qixflow-sim-check', userDirectory: 'DEMO' };
 
 /**
+ * How long the simulator may take to close after Ctrl-C/SIGTERM before the process exits anyway
+ * (with 130): a supervisor or a developer must never have to fall back to SIGKILL.
+ */
+export const SIM_STOP_DEADLINE_MS = 1000;
+
+/**
  * `qixflow sim`: starts the simulator, writes its JWT key and CA, prints how to connect, checks the
  * setup with a real handshake and engine websocket, then runs until Ctrl-C.
  *
@@ -41,6 +48,15 @@ const CHECK_USER = { userId: 'qixflow-sim-check', userDirectory: 'DEMO' };
  * ```
  */
 export async function simCommand(flags: SimFlags, context: CliContext): Promise<ExitCode> {
+  const disarm = armStopDeadline(context);
+  try {
+    return await runSimulator(flags, context);
+  } finally {
+    disarm();
+  }
+}
+
+async function runSimulator(flags: SimFlags, context: CliContext): Promise<ExitCode> {
   const fromFile = flags.config === undefined ? {} : await readSimulatorConfig(flags.config);
   const options: SimulatorOptions = {
     ...fromFile,
@@ -58,7 +74,11 @@ export async function simCommand(flags: SimFlags, context: CliContext): Promise<
     if (flags.check && sim.proxies.length > 0) {
       const site = createSite({ ...simulatorSiteOptions(sim, CHECK_USER), logoutOnClose: true });
       try {
-        const report = await checkConnection(site);
+        const report = await Promise.race([checkConnection(site), untilAborted(context.interrupted)]);
+        if (report === undefined) {
+          terminal.err('stopping the simulator');
+          return EXIT_CODES.ok;
+        }
         terminal.out(
           `\ncheck: JWT handshake OK (cookie ${report.cookieName ?? '(none)'}, CSRF token ${report.csrfToken ? 'received' : 'not used'}), engine ${report.engineVersion}, proxy sessions used: ${report.proxySessionsCreated}`,
         );
@@ -80,7 +100,30 @@ export async function simCommand(flags: SimFlags, context: CliContext): Promise<
 }
 
 /**
- * Writes the JWT private key (mode 0600), its certificate and the CA into `dir`.
+ * From the first interrupt on, the process ends within {@link SIM_STOP_DEADLINE_MS} whatever the
+ * simulator is doing (start-up reloads, the check, closing). Returns the disarm function, called
+ * once the command has finished so that a clean stop keeps its own exit code.
+ */
+function armStopDeadline(context: CliContext): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    timer = setTimeout(() => {
+      context.terminal.err(`the simulator did not stop within ${SIM_STOP_DEADLINE_MS} ms: exiting`);
+      process.exit(EXIT_CODES.interrupted);
+    }, SIM_STOP_DEADLINE_MS);
+    timer.unref();
+  };
+  if (context.interrupted.aborted) arm();
+  else context.interrupted.addEventListener('abort', arm, { once: true });
+  return () => {
+    context.interrupted.removeEventListener('abort', arm);
+    clearTimeout(timer);
+  };
+}
+
+/**
+ * Writes the JWT private key (mode 0600, also over an existing file of another mode), its
+ * certificate and the CA into `dir`, never through a symbolic link (see {@link writeFileSafely}).
  *
  * @example
  * ```ts
@@ -95,9 +138,9 @@ export async function writeSimulatorFiles(sim: Simulator, dir: string): Promise<
     certificate: join(out, 'jwt-certificate.pem'),
     ca: sim.ca === undefined ? undefined : join(out, 'ca.pem'),
   };
-  await writeFile(files.key, sim.keys.privateKey, { mode: 0o600 });
-  await writeFile(files.certificate, sim.keys.certificate);
-  if (files.ca !== undefined && sim.ca !== undefined) await writeFile(files.ca, sim.ca);
+  await writeFileSafely(files.key, sim.keys.privateKey, 0o600);
+  await writeFileSafely(files.certificate, sim.keys.certificate, 0o644);
+  if (files.ca !== undefined && sim.ca !== undefined) await writeFileSafely(files.ca, sim.ca, 0o644);
   return files;
 }
 

@@ -17,7 +17,10 @@ export interface ConnectionFlags {
   csrf?: string;
   budgetStateFile?: string;
   budgetMaxSessions?: number;
+  resetBudgetState?: boolean;
   logout?: boolean;
+  /** false with `--no-persist-session`. */
+  persistSession?: boolean;
   timeout?: number;
 }
 
@@ -48,6 +51,7 @@ export const CONNECTION_FLAGS: readonly ConnectionFlag[] = [
   { key: 'csrf', flag: '--csrf', variable: 'QIXFLOW_CSRF' },
   { key: 'budgetStateFile', flag: '--budget-state-file', variable: 'QIXFLOW_BUDGET_STATE_FILE' },
   { key: 'budgetMaxSessions', flag: '--budget-max-sessions', variable: 'QIXFLOW_BUDGET_MAX_SESSIONS' },
+  { key: 'resetBudgetState', flag: '--reset-budget-state', variable: undefined },
   { key: 'logout', flag: '--logout', variable: 'QIXFLOW_LOGOUT_ON_CLOSE' },
   { key: 'timeout', flag: '--timeout', variable: undefined },
 ];
@@ -133,8 +137,23 @@ export function addConnectionOptions(command: Command): Command {
         'new proxy sessions allowed per user per 5 minutes (default 5) [QIXFLOW_BUDGET_MAX_SESSIONS]',
       ).argParser(wholeNumber(1, 1000)),
     )
+    .addOption(
+      option(
+        '--reset-budget-state',
+        'start a corrupt session budget state file afresh instead of stopping (the sessions it recorded are forgotten)',
+      ),
+    )
     .addOption(option('--logout', 'end the proxy session when done (frees the licence slot) [QIXFLOW_LOGOUT_ON_CLOSE]'))
     .addOption(
-      option('--timeout <ms>', 'HTTP and websocket-open timeout in milliseconds').argParser(wholeNumber(1, 3_600_000)),
+      option(
+        '--no-persist-session',
+        'do not keep the proxy session for the next command: log out at exit [QIXFLOW_PERSIST_SESSION=false]',
+      ),
+    )
+    .addOption(
+      option(
+        '--timeout <ms>',
+        'timeout in milliseconds of every server call: HTTP, websocket, opening an app, engine calls',
+      ).argParser(wholeNumber(1, 3_600_000)),
     );
 }

@@ -1,5 +1,12 @@
 import {
+  configEnvVariables,
   configFromEnv,
+  createFileSessionStore,
+  createSessionBudget,
+  DEFAULT_BUDGET_MAX_SESSIONS,
+  DEFAULT_BUDGET_WINDOW_MS,
+  defaultBudgetStateFile,
+  defaultStateDir,
   isQixflowError,
   type Logger,
   type QixflowConfig,
@@ -55,9 +62,10 @@ export async function resolveSiteOptions(flags: ConnectionFlags, options: Resolv
   if (flags.caFile !== undefined) env.QIXFLOW_CA = '';
 
   const help = `run 'qixflow ${options.command} --help' for the connection flags and variables`;
-  const rewrite = (message: string): string => flagNames(message, setByFlag);
-
   const base = await contextBase(env);
+  const rewrite = (message: string): string =>
+    flagNames(optionNames(message, { env, setByFlag, base: base?.name }), setByFlag);
+
   let config: QixflowConfig | undefined;
   try {
     config = configFromEnv(env, base === undefined ? {} : { base });
@@ -97,8 +105,26 @@ export async function resolveSiteOptions(flags: ConnectionFlags, options: Resolv
 
   const { $schema: _schema, ...rest } = loaded;
   const site: SiteOptions = { ...rest };
+  keepSession(site, persistSession(flags, env, base?.persistSession), env);
   if (flags.timeout !== undefined) {
-    site.timeouts = { ...site.timeouts, requestMs: flags.timeout, connectMs: flags.timeout };
+    // Every call made on the user's behalf: HTTP, the websocket upgrade, opening an app, engine calls.
+    site.timeouts = {
+      ...site.timeouts,
+      requestMs: flags.timeout,
+      connectMs: flags.timeout,
+      openMs: flags.timeout,
+      callMs: flags.timeout,
+    };
+  }
+  if (flags.resetBudgetState === true && site.budget?.stateFile !== undefined) {
+    // Only a corrupt file is started afresh; a valid one keeps counting. Without the flag core stops
+    // with ERR_BUDGET_STATE_CORRUPT rather than let new sessions past the licence limit.
+    site.sessionBudget = createSessionBudget({
+      maxSessions: site.budget.maxSessions ?? DEFAULT_BUDGET_MAX_SESSIONS,
+      windowMs: (site.budget.windowSeconds ?? DEFAULT_BUDGET_WINDOW_MS / 1000) * 1000,
+      stateFile: site.budget.stateFile,
+      onCorruptState: 'reset',
+    });
   }
   if (options.logger !== undefined) site.logger = options.logger;
   return site;
@@ -111,7 +137,7 @@ export async function resolveSiteOptions(flags: ConnectionFlags, options: Resolv
  */
 async function contextBase(
   env: Record<string, string | undefined>,
-): Promise<{ config: Record<string, unknown>; name: string } | undefined> {
+): Promise<{ config: Record<string, unknown>; name: string; persistSession: boolean | undefined } | undefined> {
   const named = nonEmpty(env.QIXFLOW_CONTEXT);
   const configFile = nonEmpty(env.QIXFLOW_CONFIG);
   if (configFile !== undefined) {
@@ -124,11 +150,70 @@ async function contextBase(
   const path = contextsFilePath({ env });
   const selected = selectContext(await readContextsFile(path), named, path);
   if (selected === undefined) return undefined;
-  return { config: selected.site as unknown as Record<string, unknown>, name: `context "${selected.name}"` };
+  return {
+    config: selected.site as unknown as Record<string, unknown>,
+    name: `context "${selected.name}"`,
+    persistSession: selected.persistSession,
+  };
+}
+
+/**
+ * Whether the proxy session outlives the command: `--no-persist-session` > `QIXFLOW_PERSIST_SESSION`
+ * > the context's `persistSession` > on.
+ */
+function persistSession(
+  flags: ConnectionFlags,
+  env: Record<string, string | undefined>,
+  fromContext: boolean | undefined,
+): boolean {
+  if (flags.persistSession === false) return false;
+  const variable = nonEmpty(env.QIXFLOW_PERSIST_SESSION)?.trim().toLowerCase();
+  if (variable !== undefined) {
+    if (['1', 'true', 'yes', 'on'].includes(variable)) return true;
+    if (['0', 'false', 'no', 'off'].includes(variable)) return false;
+    throw new CliError('ERR_CONFIG', `QIXFLOW_PERSIST_SESSION must be true or false (got "${variable}")`);
+  }
+  return fromContext ?? true;
+}
+
+/**
+ * With persistence on, the proxy session is kept in the user's session store (state folder) and
+ * re-used by the next command of any process; the budget's state lives beside it, so every process
+ * shares one budget. With it off, the command logs out when it ends (also on Ctrl-C and errors).
+ */
+function keepSession(site: SiteOptions, persist: boolean, env: Record<string, string | undefined>): void {
+  const jwt = site.auth.kind === 'jwt' || site.auth.kind === 'cloud-jwt';
+  if (!persist) {
+    if (jwt) site.logoutOnClose = true;
+    return;
+  }
+  if (!jwt) return;
+  site.sessionStore = createFileSessionStore({ dir: defaultStateDir({ env }) });
+  site.budget = { ...site.budget, stateFile: site.budget?.stateFile ?? defaultBudgetStateFile({ env }) };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * Says what the user set instead of the internal option path: `config.auth.privateKeyFile` becomes
+ * `--key-file` (or `QIXFLOW_PRIVATE_KEY_FILE`, or `auth.privateKeyFile of context "prod"`, or
+ * `auth.privateKeyFile in qixflow.json`), whichever gave the value.
+ */
+function optionNames(
+  message: string,
+  from: { env: Record<string, string | undefined>; setByFlag: ReadonlySet<string>; base: string | undefined },
+): string {
+  return message.replace(/\bconfig\.((?:[A-Za-z]+\.)*[A-Za-z]+)\b/g, (_, option: string) => {
+    const variable = configEnvVariables.find((v) => v.option === option)?.name;
+    if (variable !== undefined && (from.setByFlag.has(variable) || nonEmpty(from.env[variable]) !== undefined)) {
+      return variable;
+    }
+    if (from.base !== undefined) return `${option} of ${from.base}`;
+    const file = nonEmpty(from.env.QIXFLOW_CONFIG);
+    return file === undefined ? option : `${option} in ${file}`;
+  });
 }
 
 const FLAG_BY_VARIABLE = new Map(

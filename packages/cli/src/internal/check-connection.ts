@@ -1,4 +1,5 @@
 import type { Site } from '@qixflow/core';
+import { escapeControl } from '../output/escape-control.js';
 
 /** What `qixflow login` establishes, without any secret value. */
 export interface ConnectionReport {
@@ -18,6 +19,8 @@ export interface ConnectionReport {
   engineVersion: string;
   /** Proxy sessions this check created (the licence cost: one per handshake). */
   proxySessionsCreated: number;
+  /** Proxy sessions taken over from the session store (kept by an earlier command): no new licence slot. */
+  proxySessionsReused: number;
 }
 
 /**
@@ -37,7 +40,7 @@ export async function checkConnection(site: Site): Promise<ConnectionReport> {
   let engineVersion: string;
   try {
     const global = await connection.open();
-    const version = (await global.engineVersion()) as { qComponentVersion?: unknown } | undefined;
+    const version = (await connection.run(() => global.engineVersion())) as { qComponentVersion?: unknown } | undefined;
     engineVersion = typeof version?.qComponentVersion === 'string' ? version.qComponentVersion : '(unknown)';
   } finally {
     await connection.close();
@@ -53,6 +56,7 @@ export async function checkConnection(site: Site): Promise<ConnectionReport> {
     legacy: established.legacy,
     engineVersion,
     proxySessionsCreated: site.stats().proxySessionsCreated,
+    proxySessionsReused: site.stats().proxySessionsReused,
   };
 }
 
@@ -81,10 +85,20 @@ export function formatConnectionReport(report: ConnectionReport): string[] {
           : 'not handed out',
     ],
     ['engine', report.engineVersion],
-    ['proxy sessions used', String(report.proxySessionsCreated)],
+    ['proxy sessions used', String(report.proxySessionsCreated + report.proxySessionsReused)],
+    ...(report.proxySessionsCreated + report.proxySessionsReused === 0
+      ? []
+      : [
+          [
+            'proxy session',
+            report.proxySessionsReused > 0
+              ? 're-used (kept by an earlier command; no new licence slot)'
+              : 'new (JWT handshake)',
+          ] as [string, string],
+        ]),
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
-  return rows.map(([label, value]) => `  ${`${label}:`.padEnd(width + 1)} ${value}`);
+  return rows.map(([label, value]) => `  ${`${label}:`.padEnd(width + 1)} ${escapeControl(value)}`);
 }
 
 function describeUser(me: Record<string, unknown>): { user: string; userName: string | undefined } {

@@ -11,6 +11,7 @@ import {
 import type { CliContext } from '../cli-context.js';
 import { describeError } from '../describe-error.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { escapeControl } from '../output/escape-control.js';
 import { createProgress, type Progress } from '../output/progress.js';
 
 /** Options of {@link runLineage}. */
@@ -96,6 +97,10 @@ function progressTracker(progress: Progress): (event: LineageProgressEvent) => v
         return;
       case 'written':
         return;
+      case 'state-discarded':
+        // Said before the re-crawl starts: a run that should have taken seconds takes long.
+        progress.log(`warning: the lineage state ${event.file} ${event.reason}: every app is extracted again`);
+        return;
       default:
         break;
     }
@@ -112,7 +117,7 @@ function progressTracker(progress: Progress): (event: LineageProgressEvent) => v
         progress.update(done, total, `${event.appName} unchanged since the last run`);
         return;
       case 'app-failed':
-        progress.log(`failed: ${event.appName}: ${event.code}: ${event.message}`);
+        progress.log(`failed: ${escapeControl(event.appName)}: ${event.code}: ${escapeControl(event.message)}`);
         progress.update(done, total, `${event.appName} failed`);
         return;
     }

@@ -1,6 +1,9 @@
+import { escapeControl } from './escape-control.js';
+
 /**
  * Formats rows as a left-aligned text table with a header, columns separated by two spaces.
- * Cells longer than `maxWidth` are cut with an ellipsis.
+ * Control characters in cells are shown escaped (`\u001b`); cells longer than `maxWidth` are cut
+ * with an ellipsis.
  *
  * @example
  * ```ts
@@ -9,7 +12,11 @@
  * ```
  */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], maxWidth = 60): string[] {
-  const cut = (cell: string): string => (cell.length > maxWidth ? `${cell.slice(0, maxWidth - 1)}…` : cell);
+  // Cells are server-provided names: escaped first, so that widths count what the terminal shows.
+  const cut = (raw: string): string => {
+    const cell = escapeControl(raw);
+    return cell.length > maxWidth ? `${cell.slice(0, maxWidth - 1)}…` : cell;
+  };
   const all = [header, ...rows].map((row) => row.map(cut));
   const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
   return all.map((row) =>

@@ -1,4 +1,5 @@
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+import { escapeControl } from './escape-control.js';
 import type { Terminal } from './terminal.js';
 
 /** Progress of a multi-step job: a bar on a terminal, plain lines otherwise. */
@@ -26,7 +27,7 @@ export function createProgress(terminal: Terminal, title: string): Progress {
     let last = '';
     return {
       update: (done, total, label) => {
-        const line = `[${done}/${total}] ${label}`;
+        const line = `[${done}/${total}] ${clean(label)}`;
         if (line !== last) terminal.err(line);
         last = line;
       },
@@ -74,7 +75,7 @@ export function createProgress(terminal: Terminal, title: string): Progress {
   };
 }
 
-/** Labels are app names from the server: no control characters on the bar's line. */
+/** Labels are app names from the server: control characters shown escaped, as everywhere else. */
 function clean(label: string): string {
-  return label.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return escapeControl(label);
 }

@@ -1,10 +1,11 @@
-import { redact } from './redact.js';
+import { escapeControlInLines } from './escape-control.js';
+import { redactOutput } from './redact.js';
 
 /** Where a command writes: stdout for results, stderr for progress, warnings and errors. */
 export interface Terminal {
-  /** One line (or several) of results on stdout. */
+  /** One line (or several) of results on stdout, redacted, control characters escaped. */
   out(text: string): void;
-  /** One line on stderr (progress, notes, errors), redacted. */
+  /** One line on stderr (progress, notes, errors), redacted, control characters escaped. */
   err(text: string): void;
   /** Whether stderr is a terminal (progress bars, colours). */
   readonly interactive: boolean;
@@ -27,7 +28,9 @@ export interface Terminal {
  */
 export function processTerminal(): Terminal {
   const secrets: string[] = [];
-  const clean = (text: string): string => redact(text, secrets);
+  // Redacted, then control characters made visible: whatever a command prints, no secret and no
+  // escape sequence from a server reaches the screen.
+  const clean = (text: string): string => escapeControlInLines(redactOutput(text, secrets));
   return {
     out: (text) => {
       process.stdout.write(`${clean(text)}\n`);

@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { QixflowError } from '@qixflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeError } from '../../src/describe-error.js';
 import { closeMatches } from '../../src/internal/qrs-apps.js';
 import { cleanEnv, runQixflow } from '../support/run-qixflow.js';
 import { startTestSimulator, type TestSimulator } from '../support/test-simulator.js';
@@ -46,5 +48,43 @@ describe('the workspace root', () => {
     const { stdout } = await promisify(execFile)('sh', ['-c', `${script} --help`], { cwd: ROOT, env: cleanEnv() });
     expect(stdout).toContain('Usage: qixflow');
     expect(stdout).toContain('context');
+  });
+});
+
+describe('errors a new user meets', () => {
+  it('name the flag or variable that was given, not the internal option path', async () => {
+    const flag = await runQixflow(['login', ...t.flags(), '--key-file', '/nonexistent/key.pem']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('error ERR_CONFIG: --key-file: cannot read "/nonexistent/key.pem"');
+    expect(flag.stderr).not.toContain('config.auth');
+    const variable = await runQixflow(['login'], {
+      env: { ...t.env(), QIXFLOW_PRIVATE_KEY_FILE: '/nonexistent/key.pem' },
+    });
+    expect(variable.code).toBe(2);
+    expect(variable.stderr).toContain('--key-file (QIXFLOW_PRIVATE_KEY_FILE): cannot read "/nonexistent/key.pem"');
+  });
+
+  it('make a 404 on the handshake a configuration error that points at --prefix (exit 2)', async () => {
+    const flags = t.flags();
+    flags[flags.indexOf('--prefix') + 1] = 'no-such-proxy';
+    const { code, stderr } = await runQixflow(['login', ...flags]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('answered 404');
+    expect(stderr).toContain('check --prefix');
+  });
+
+  it('explain the 5-session / 5-minute rule, when a slot frees, and how to recover', () => {
+    const retryAt = Date.UTC(2026, 11, 2, 6, 30);
+    const budget = describeError(
+      new QixflowError('ERR_SESSION_BUDGET_EXHAUSTED', 'session budget exhausted', { retryAt }),
+    );
+    expect(budget.exitCode).toBe(5);
+    expect(budget.fix).toContain('a slot frees at 2026-12-02T06:30:00.000Z');
+    for (const fix of [budget.fix, describeError(new QixflowError('ERR_SESSION_LIMIT_EXCEEDED', 'limit')).fix]) {
+      expect(fix).toContain('5 parallel proxy sessions per user');
+      expect(fix).toContain('5 minutes after its session ends');
+      expect(fix).toContain("'qixflow logout --all'");
+      expect(fix).toContain("'qixflow status'");
+    }
   });
 });

@@ -23,9 +23,11 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('QIXFLOW_') && value !== undefined) env[key] = value;
   }
-  // Never the contexts, sessions or budget of the user running the tests: a folder of this test run.
+  // Never the contexts, sessions or budget of the user running the tests. Contexts: one folder per
+  // test file. Sessions and budget: one folder per run, so every run makes its own handshake unless a
+  // test shares a state folder on purpose (QIXFLOW_STATE_DIR) to test session re-use.
   env.XDG_CONFIG_HOME = join(ISOLATED_HOME, 'config');
-  env.XDG_STATE_HOME = join(ISOLATED_HOME, 'state');
+  env.XDG_STATE_HOME = mkdtempSync(join(ISOLATED_HOME, 'state-'));
   for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value;
   // Never a terminal under test: plain progress lines.
   return env;

@@ -2,12 +2,16 @@ import { EventEmitter } from 'node:events';
 import enigma from 'enigma.js';
 import { WebSocket } from 'ws';
 import { isQixflowError, QixflowError } from '../errors.js';
-import { toHttpError } from '../http/http-client.js';
 import type { ResolvedSite } from '../internal/resolve-site-options.js';
 import type { ProxySession, SessionCredentials } from '../session/proxy-session.js';
+import { cancellableCall } from './cancellable-call.js';
+import { closeCodeEnd, endsProxySession, notificationEnd } from './close-reasons.js';
 import { toEngineError } from './engine-errors.js';
 import { loadEngineSchema } from './engine-schema.js';
 import { type EngineTarget, engineUrl, redactUrl } from './engine-url.js';
+import { GuardedSocket } from './guarded-socket.js';
+import { reconnectLoop } from './reconnect-loop.js';
+import { toSocketError, type UpgradeRefusal } from './socket-errors.js';
 
 /** An enigma.js API object (Global, Doc, GenericObject …): methods are generated from the schema at run time. */
 // biome-ignore lint/suspicious/noExplicitAny: enigma.js generates the methods of these objects at run time
@@ -21,30 +25,61 @@ export interface OpenAppOptions {
   ttl?: number;
   /** Open without data (faster; layouts have no data). */
   noData?: boolean;
+  /**
+   * Milliseconds for `open()` as a whole (handshake if needed, websocket, OnConnected, OpenDoc);
+   * default `timeouts.openMs` of the site (30 000). Ends with `ERR_TIMEOUT` and a closed connection.
+   */
+  timeoutMs?: number;
 }
 
 /** What an app connection opens. */
 export type ConnectionTarget = { kind: 'app'; appId: string } | { kind: 'session-app' } | { kind: 'global' };
 
+/**
+ * Where a connection is, ws-style: `idle` until `open()`, `connecting` while the socket and the
+ * Doc open, `open`, `reconnecting` after a loss, `closing`, then `closed` for good.
+ */
+export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closing' | 'closed';
+
+/** Every allowed move; anything else is a bug and throws. */
+const TRANSITIONS: Readonly<Record<ConnectionState, readonly ConnectionState[]>> = {
+  idle: ['connecting', 'closing', 'closed'],
+  connecting: ['open', 'closing', 'closed'],
+  open: ['reconnecting', 'closing', 'closed'],
+  reconnecting: ['open', 'closing', 'closed'],
+  closing: ['closed'],
+  closed: [],
+};
+
 /** Events of an {@link AppConnection}. */
 export interface AppConnectionEvents {
   /** A push notification from the proxy or the engine (OnConnected, OnSessionTimedOut …). */
   notification: [method: string, params: unknown];
-  /** The socket was lost; a reconnect follows (unless reconnect is off). */
-  suspended: [info: { code: number; reason: string }];
+  /** The socket was lost; a reconnect follows (unless reconnect is off). `error` says why, when known (e.g. ERR_PROTOCOL). */
+  suspended: [info: { code: number; reason: string; error?: QixflowError }];
   reconnecting: [info: { attempt: number; delayMs: number }];
   /** Back: `attached` when the engine session survived (ttl); `lost` = ids of objects that could not be restored. */
   resumed: [info: { attached: boolean; lost: string[] }];
   /** A failure that ends the connection (no reconnect): licence, session limit, logout, reconnect gave up. */
   error: [error: QixflowError];
+  /** The connection reached `closed` (once), whatever the reason. */
   closed: [info: { code: number; reason: string }];
+}
+
+/** What the site wants to hear from its connections; the site owns the counters these feed. */
+export interface ConnectionHooks {
+  socketOpened(): void;
+  socketClosed(): void;
+  resumed(): void;
+  /** The connection reached `closed`: the site can forget it. */
+  closed(connection: AppConnection): void;
 }
 
 /** What an app connection needs from its site. */
 export interface ConnectionContext {
   site: ResolvedSite;
   proxy: ProxySession;
-  counters: { socketsOpen: number; reconnects: number; socketsOpened: number };
+  hooks?: Partial<ConnectionHooks>;
 }
 
 /** Per-call options of {@link AppConnection.run}. */
@@ -55,53 +90,12 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** Proxy notifications that end the connection for good, with the error they become. */
-const FATAL: Record<string, { code: QixflowError['code']; message: string; reconnect: boolean }> = {
-  OnMaxParallelSessionsExceeded: {
-    code: 'ERR_SESSION_LIMIT_EXCEEDED',
-    message:
-      'the proxy refused the engine connection: this user has reached the maximum of parallel sessions (5 for identified-user licences; a slot frees 5 minutes after a session ends). Re-use one session (one site) instead of one per job.',
-    reconnect: false,
-  },
-  OnLicenseAccessDenied: {
-    code: 'ERR_LICENSE_DENIED',
-    message:
-      'the proxy denied licence access for this user: allocate a licence (professional/analyzer access) to the user',
-    reconnect: false,
-  },
-  OnSessionLoggedOut: {
-    code: 'ERR_SESSION_LOGGED_OUT',
-    message: 'the proxy session was logged out elsewhere (DELETE /qps/user)',
-    reconnect: false,
-  },
-  OnSessionTimedOut: {
-    code: 'ERR_SESSION_ENDED',
-    message: 'the proxy session timed out: a new session is started',
-    reconnect: true,
-  },
-  OnSessionClosed: { code: 'ERR_SESSION_ENDED', message: 'the proxy closed the session', reconnect: true },
-  OnNoEngineAvailable: { code: 'ERR_SOCKET_CLOSED', message: 'the proxy has no engine available', reconnect: true },
-  OnEngineWebsocketFailed: {
-    code: 'ERR_SOCKET_CLOSED',
-    message: 'the proxy lost its engine connection',
-    reconnect: true,
-  },
-};
-
-/** Qlik Cloud close codes; only engine-side ones are worth an automatic reconnect. */
-const CLOSE_CODES: Record<number, { code: QixflowError['code']; message: string; reconnect: boolean }> = {
-  4001: { code: 'ERR_SESSION_ENDED', message: 'the session ended after inactivity (4001)', reconnect: false },
-  4002: { code: 'ERR_LICENSE_DENIED', message: 'no licence for this user (4002)', reconnect: false },
-  4003: { code: 'ERR_SOCKET_CLOSED', message: 'the engine is terminating (4003)', reconnect: true },
-  4004: { code: 'ERR_SOCKET_CLOSED', message: 'the app was deleted (4004)', reconnect: true },
-  4005: { code: 'ERR_SESSION_LIMIT_EXCEEDED', message: 'too many sessions (4005)', reconnect: false },
-  4006: { code: 'ERR_HANDSHAKE_REJECTED', message: 'authentication failed (4006)', reconnect: false },
-  4007: { code: 'ERR_SOCKET_CLOSED', message: 'the app mode changed (4007)', reconnect: true },
-};
-
 /** Methods safe to repeat when the engine aborted them (LOCERR_GENERIC_ABORTED). */
 const IDEMPOTENT =
   /^(Get|Evaluate|CheckExpression|CheckNumberOrExpression|EngineVersion|ProductVersion|IsDesktopMode|GetActiveDoc)/;
+
+/** enigma.js's code for a request rejected because its socket closed. */
+const NOT_CONNECTED = -1;
 
 /**
  * One engine websocket, authenticated with the site's proxy session: an enigma.js session whose
@@ -115,21 +109,25 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
   readonly #ctx: ConnectionContext;
   readonly #options: OpenAppOptions;
   readonly #engineTarget: EngineTarget;
+  #state: ConnectionState = 'idle';
   #credentials: SessionCredentials | undefined;
   #cookie = '';
   #generation = 0;
   #opened: Promise<EnigmaApi> | undefined;
+  #connecting: Promise<EnigmaApi> | undefined;
+  #closingDone: Promise<void> | undefined;
   #global: EnigmaApi | undefined;
-  #fatal: QixflowError | undefined;
-  #pendingReconnect: { reason: string } | undefined;
-  #closing = false;
-  #closed = false;
-  #reconnecting = false;
+  /** A final end announced by the proxy (licence, session limit, logout): every later failure reports it. */
+  #endReason: QixflowError | undefined;
+  /** A reconnect-worthy notification came before the socket closed (the close itself may look intentional). */
+  #pendingReconnect: string | undefined;
+  /** The current socket broke the protocol. */
+  #protocolError: QixflowError | undefined;
   #lastSessionState: string | undefined;
-  #socket: WebSocket | undefined;
-  readonly #apis = new Map<EnigmaApi, string>();
-  /** The proxy's answer when it refused the last upgrade (status and a short body). */
-  #refusal: { status: number; body: string } | undefined;
+  #socket: GuardedSocket | undefined;
+  /** The proxy's answer when it refused the last upgrade. */
+  #refusal: UpgradeRefusal | undefined;
+  /** Ids of objects enigma.js could not restore, collected during one resume. */
   #lostDuringResume: string[] | undefined;
 
   constructor(ctx: ConnectionContext, target: ConnectionTarget, options: OpenAppOptions = {}) {
@@ -143,43 +141,13 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
       ttlSeconds: options.ttl,
     };
     const { site } = ctx;
-    const tracked = this.#apis;
-    const onLost = (id: string): void => {
-      this.#lostDuringResume?.push(id);
-    };
     this.session = enigma.create({
       schema: loadEngineSchema(site.engineSchemaVersion),
-      url: engineUrl(site.auth.kind === 'cloud-jwt' ? site.wsBase : site.proxyWsBase, this.#engineTarget, {}),
+      url: engineUrl(this.#wsBase(), this.#engineTarget, {}),
       createSocket: () => this.#createSocket() as unknown as globalThis.WebSocket,
       suspendOnClose: site.reconnect !== false,
-      mixins: [
-        {
-          types: ['GenericObject', 'GenericDimension', 'GenericMeasure', 'GenericVariable', 'GenericBookmark', 'Field'],
-          init({ api }: { api: EnigmaApi }) {
-            tracked.set(api, api.id);
-            api.on('closed', () => {
-              tracked.delete(api);
-              onLost(api.id);
-            });
-          },
-        } as unknown as EnigmaJS.Mixin,
-      ],
-      responseInterceptors: [
-        {
-          onRejected: (
-            _session: EnigmaJS.Session,
-            request: EnigmaJS.RpcRequest & { retry?: () => Promise<unknown>; retries?: number },
-            error: Error,
-          ) => {
-            const code = (error as { code?: unknown }).code;
-            if (code === 15 && IDEMPOTENT.test(request.method) && (request.retries ?? 0) < 3 && request.retry) {
-              request.retries = (request.retries ?? 0) + 1;
-              return request.retry();
-            }
-            throw this.#fatal ?? toEngineError(error, request.method);
-          },
-        } as unknown as EnigmaJS.ResponseInterceptors,
-      ],
+      mixins: [this.#trackingMixin()],
+      responseInterceptors: [this.#retryInterceptor()],
     });
     this.session.on('notification:*', (method: string, params: unknown) => this.#onNotification(method, params));
     (this.session as unknown as EventEmitter).on(
@@ -190,19 +158,27 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
     );
   }
 
+  /** Where the connection is now (see {@link ConnectionState}). */
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
   /**
    * Connects (doing the site's handshake if it has no session yet) and opens the target: the
    * Doc of the app (GetActiveDoc when the engine session already has it open), a new session
-   * app, or the Global object. Calling it again returns the same object.
+   * app, or the Global object. Calling it again returns the same object. Bounded by
+   * `options.timeoutMs` / `timeouts.openMs`; a failure closes the connection and rejects with
+   * the first real error.
    */
   open(): Promise<EnigmaApi> {
-    this.#opened ??= this.#open();
+    this.#opened ??= this.#openWithin(() => this.#open());
     return this.#opened;
   }
 
-  /** The Global object of this connection (connects if needed). */
+  /** The Global object of this connection (connects if needed, bounded like `open()`). */
   async global(): Promise<EnigmaApi> {
-    await this.#connect();
+    if (this.#global) return this.#global;
+    await (this.#opened ?? this.#openWithin(() => this.#connect()));
     if (!this.#global) throw new QixflowError('ERR_CLOSED', 'the connection is closed');
     return this.#global;
   }
@@ -217,50 +193,14 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
    * ```
    */
   async run<T>(call: () => Promise<T>, options: RunOptions = {}): Promise<T> {
-    const timeoutMs = options.timeoutMs ?? this.#ctx.site.timeouts.callMs;
     if (options.signal?.aborted) throw new QixflowError('ERR_ABORTED', 'the call was aborted before it started');
-    const promise = call();
-    const requestId = (promise as { requestId?: number }).requestId;
-    if (timeoutMs === undefined && !options.signal) return promise;
-    return new Promise<T>((resolve, reject) => {
-      const { timers } = this.#ctx.site;
-      let timer: unknown;
-      const cleanup = (): void => {
-        if (timer !== undefined) timers.clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-      };
-      const cancel = (error: QixflowError): void => {
-        cleanup();
-        if (requestId !== undefined && this.#global) {
-          void (this.#global.cancelRequest(requestId) as Promise<unknown>).catch(() => undefined);
-        }
-        reject(error);
-      };
-      const onAbort = (): void =>
-        cancel(new QixflowError('ERR_ABORTED', 'the call was aborted; the engine was asked to cancel it'));
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      if (timeoutMs !== undefined) {
-        timer = timers.setTimeout(
-          () =>
-            cancel(
-              new QixflowError(
-                'ERR_TIMEOUT',
-                `the engine did not answer within ${timeoutMs} ms; the call was cancelled`,
-              ),
-            ),
-          timeoutMs,
-        );
-      }
-      promise.then(
-        (value) => {
-          cleanup();
-          resolve(value);
-        },
-        (error: unknown) => {
-          cleanup();
-          reject(error);
-        },
-      );
+    return cancellableCall(call(), {
+      signal: options.signal,
+      timeoutMs: options.timeoutMs ?? this.#ctx.site.timeouts.callMs,
+      timers: this.#ctx.site.timers,
+      cancelRequest: (requestId) => {
+        void (this.#global?.cancelRequest(requestId) as Promise<unknown> | undefined)?.catch(() => undefined);
+      },
     });
   }
 
@@ -269,15 +209,101 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
     return this.#lastSessionState;
   }
 
-  /** Closes the websocket (no reconnect). */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closing = true;
-    await this.session.close().catch(() => undefined);
-    this.#closed = true;
+  /** Closes the websocket (no reconnect). Never throws: there is nothing a caller could do about it. */
+  close(): Promise<void> {
+    if (this.#state === 'closed') return Promise.resolve();
+    if (this.#state === 'closing' && this.#closingDone) return this.#closingDone;
+    this.#transition('closing');
+    this.#closingDone = this.#closeSession().then(() => this.#finish({ code: 1000, reason: '' }));
+    return this.#closingDone;
   }
 
-  // ------------------------------------------------------------------ internals
+  // ------------------------------------------------------------------ state
+
+  /** The one place the state changes; `closed` tells the site and listeners exactly once. */
+  #transition(to: ConnectionState, info?: { code: number; reason: string }): void {
+    const from = this.#state;
+    if (from === to) return;
+    if (!TRANSITIONS[from].includes(to)) throw new Error(`AppConnection: no transition from ${from} to ${to}`);
+    this.#state = to;
+    if (to === 'closed') {
+      this.#ctx.hooks?.closed?.(this);
+      this.emit('closed', info ?? { code: 1000, reason: '' });
+    }
+  }
+
+  #finish(info: { code: number; reason: string }): void {
+    if (this.#state !== 'closed') this.#transition('closed', info);
+  }
+
+  /**
+   * Ends the connection with an error: no reconnect, listeners hear it at once. The promise
+   * settles when the socket is gone too.
+   */
+  #fail(error: QixflowError): Promise<void> {
+    if (this.#state === 'closed' || this.#state === 'closing') return this.#closingDone ?? Promise.resolve();
+    this.#transition('closing');
+    this.#closingDone = this.#closeSession();
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+    this.#finish({ code: error.closeCode ?? 1006, reason: error.code });
+    return this.#closingDone;
+  }
+
+  /** In `#open…` paths nothing else moves the state off `connecting`: only close() does. */
+  #closedByCaller(): boolean {
+    return this.#state === 'closing' || this.#state === 'closed';
+  }
+
+  /** enigma.js cannot close a session it never opened (it throws); cleanup must never mask the real error. */
+  async #closeSession(): Promise<void> {
+    if (!this.#socket) return;
+    try {
+      await this.session.close();
+    } catch {
+      // the socket is gone either way
+    }
+  }
+
+  // ------------------------------------------------------------------ opening
+
+  /** Runs an opening step under the open deadline; any failure closes the connection with the first real error. */
+  async #openWithin(step: () => Promise<EnigmaApi>): Promise<EnigmaApi> {
+    const timeoutMs = this.#options.timeoutMs ?? this.#ctx.site.timeouts.openMs;
+    const { timers } = this.#ctx.site;
+    let timer: unknown;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = timers.setTimeout(() => reject(this.#openTimeout(timeoutMs)), timeoutMs);
+    });
+    const opening = step();
+    opening.catch(() => undefined); // the deadline may win; its loser must not surface as unhandled
+    try {
+      const api = await Promise.race([opening, deadline]);
+      if (this.#state === 'connecting') this.#transition('open');
+      return api;
+    } catch (error) {
+      const first =
+        this.#endReason ??
+        (this.#closedByCaller()
+          ? new QixflowError('ERR_CLOSED', 'the connection was closed before it was open')
+          : isQixflowError(error)
+            ? error
+            : toEngineError(error, 'open'));
+      await this.#fail(first);
+      throw first;
+    } finally {
+      timers.clearTimeout(timer);
+    }
+  }
+
+  #openTimeout(timeoutMs: number): QixflowError {
+    const what = this.target.kind === 'app' ? `app ${this.target.appId}` : this.target.kind;
+    return new QixflowError(
+      'ERR_TIMEOUT',
+      `opening ${what} took longer than ${timeoutMs} ms (websocket, OnConnected, OpenDoc); the connection was closed. ` +
+        'Check the engine, or raise timeouts.openMs (or openApp(id, { timeoutMs })).',
+      { url: redactUrl(engineUrl(this.#ctx.site.proxyWsBase, this.#engineTarget, {})) },
+    );
+  }
 
   async #open(): Promise<EnigmaApi> {
     const global = await this.#connect();
@@ -294,17 +320,30 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
     }
   }
 
-  /** Opens the websocket (with one re-handshake if the proxy rejects the cookie). */
-  async #connect(): Promise<EnigmaApi> {
-    if (this.#global) return this.#global;
-    if (this.#closed || this.#closing) throw new QixflowError('ERR_CLOSED', 'the connection is closed');
+  #connect(): Promise<EnigmaApi> {
+    if (this.#global) return Promise.resolve(this.#global);
+    if (this.#state === 'closing' || this.#state === 'closed')
+      return Promise.reject(new QixflowError('ERR_CLOSED', 'the connection is closed'));
+    this.#connecting ??= this.#connectOnce();
+    return this.#connecting;
+  }
+
+  /**
+   * Opens the websocket (with one re-handshake if the proxy rejects the cookie). The state stays
+   * `connecting` until the target is open too: a loss before that fails the open, never resumes.
+   */
+  async #connectOnce(): Promise<EnigmaApi> {
+    this.#transition('connecting');
     for (let attempt = 0; ; attempt++) {
       await this.#prepare();
+      // close() during the handshake: never create a socket nobody will close.
+      if (this.#closedByCaller()) throw new QixflowError('ERR_CLOSED', 'the connection was closed before it was open');
       try {
-        this.#global = (await this.session.open()) as EnigmaApi;
-        return this.#global;
+        const global = (await this.session.open()) as EnigmaApi;
+        this.#global = global;
+        return global;
       } catch (error) {
-        const mapped = this.#fatal ?? this.#socketError(error);
+        const mapped = this.#endReason ?? this.#socketError(error);
         if (mapped.status === 401 && attempt === 0 && this.#ctx.site.auth.kind !== 'none') {
           // The cookie died (timeout, logout elsewhere): one new handshake, within the budget.
           await this.#ctx.proxy.invalidate(this.#generation);
@@ -322,63 +361,89 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
     this.#cookie = await this.#ctx.proxy.cookieHeader(this.#ctx.site.proxyBase);
   }
 
-  #createSocket(): WebSocket {
+  #wsBase(): string {
     const { site } = this.#ctx;
-    const base = site.auth.kind === 'cloud-jwt' ? site.wsBase : site.proxyWsBase;
-    const url = engineUrl(base, this.#engineTarget, {
+    return site.auth.kind === 'cloud-jwt' ? site.wsBase : site.proxyWsBase;
+  }
+
+  #createSocket(): GuardedSocket {
+    const { site } = this.#ctx;
+    const url = engineUrl(this.#wsBase(), this.#engineTarget, {
       csrfToken: this.#credentials?.csrfToken,
       webIntegrationId: site.auth.kind === 'cloud-jwt' ? site.auth.webIntegrationId : undefined,
     });
     const headers: Record<string, string> = {};
     if (this.#cookie !== '') headers.cookie = this.#cookie;
-    const Socket = site.WebSocket ?? WebSocket;
-    const socket = new Socket(url, {
-      headers,
-      origin: site.origin,
-      handshakeTimeout: site.timeouts.connectMs,
-      ...(site.tls.ca !== undefined ? { ca: site.tls.ca } : {}),
-      rejectUnauthorized: site.tls.rejectUnauthorized,
-      ...(site.tls.cert !== undefined ? { cert: site.tls.cert } : {}),
-      ...(site.tls.key !== undefined ? { key: site.tls.key } : {}),
-      ...(site.tls.passphrase !== undefined ? { passphrase: site.tls.passphrase } : {}),
+    this.#protocolError = undefined;
+    this.#refusal = undefined;
+    const hooks = this.#ctx.hooks;
+    const socket: GuardedSocket = new GuardedSocket({
+      url,
+      shownUrl: redactUrl(url),
+      Socket: site.WebSocket ?? WebSocket,
+      clientOptions: {
+        headers,
+        origin: site.origin,
+        handshakeTimeout: site.timeouts.connectMs,
+        ...(site.tls.ca !== undefined ? { ca: site.tls.ca } : {}),
+        rejectUnauthorized: site.tls.rejectUnauthorized,
+        ...(site.tls.cert !== undefined ? { cert: site.tls.cert } : {}),
+        ...(site.tls.key !== undefined ? { key: site.tls.key } : {}),
+        ...(site.tls.passphrase !== undefined ? { passphrase: site.tls.passphrase } : {}),
+      },
+      maxPayload: site.limits.maxPayload,
+      onTraffic: site.onTraffic,
+      hooks: {
+        refused: (refusal) => {
+          if (socket === this.#socket) this.#refusal = refusal;
+        },
+        protocolError: (error) => {
+          if (socket !== this.#socket) return;
+          this.#protocolError = error;
+          site.logger.warn('the server broke the engine protocol; closing the socket', { code: error.code });
+        },
+        opened: () => hooks?.socketOpened?.(),
+        closed: (code, reason, wasOpen) => {
+          if (wasOpen) hooks?.socketClosed?.();
+          if (socket === this.#socket) this.#onSocketClosed(code, reason);
+        },
+      },
     });
     this.#socket = socket;
-    // A refused upgrade: keep the status and the proxy's short explanation (it tells an Origin
-    // refusal from a CSRF one), then fail the handshake as ws would have.
-    socket.on('unexpected-response', (_req, res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        if (size < 2048) chunks.push(chunk);
-        size += chunk.length;
-      });
-      const refuse = (): void => {
-        this.#refusal = { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, 300) };
-        socket.terminate();
-      };
-      res.on('end', refuse);
-      res.on('error', refuse);
-    });
-    const counters = this.#ctx.counters;
-    socket.once('open', () => {
-      counters.socketsOpen++;
-      counters.socketsOpened++;
-    });
-    socket.once('close', (code, reason) => {
-      if (socket.readyState !== socket.CONNECTING) counters.socketsOpen = Math.max(0, counters.socketsOpen - 1);
-      this.#onSocketClosed(socket, code, String(reason));
-    });
-    const traffic = site.onTraffic;
-    if (traffic) {
-      const shown = redactUrl(url);
-      socket.on('message', (data) => traffic({ kind: 'ws', direction: 'received', url: shown, data: String(data) }));
-      const send = socket.send.bind(socket);
-      socket.send = ((data: string, ...rest: unknown[]) => {
-        traffic({ kind: 'ws', direction: 'sent', url: shown, data: String(data) });
-        return (send as (...args: unknown[]) => void)(data, ...rest);
-      }) as typeof socket.send;
-    }
     return socket;
+  }
+
+  // ------------------------------------------------------------------ enigma.js plumbing
+
+  #trackingMixin(): EnigmaJS.Mixin {
+    const onLost = (id: string): void => {
+      this.#lostDuringResume?.push(id);
+    };
+    return {
+      types: ['GenericObject', 'GenericDimension', 'GenericMeasure', 'GenericVariable', 'GenericBookmark', 'Field'],
+      init({ api }: { api: EnigmaApi }) {
+        api.on('closed', () => onLost(api.id));
+      },
+    } as unknown as EnigmaJS.Mixin;
+  }
+
+  #retryInterceptor(): EnigmaJS.ResponseInterceptors {
+    return {
+      onRejected: (
+        _session: EnigmaJS.Session,
+        request: EnigmaJS.RpcRequest & { retry?: () => Promise<unknown>; retries?: number },
+        error: Error,
+      ) => {
+        const code = (error as { code?: unknown }).code;
+        if (code === 15 && IDEMPOTENT.test(request.method) && (request.retries ?? 0) < 3 && request.retry) {
+          request.retries = (request.retries ?? 0) + 1;
+          return request.retry();
+        }
+        // A call cut off by a protocol violation reports the violation, not a bare "socket closed".
+        const protocol = code === NOT_CONNECTED ? this.#protocolError : undefined;
+        throw this.#endReason ?? protocol ?? toEngineError(error, request.method);
+      },
+    } as unknown as EnigmaJS.ResponseInterceptors;
   }
 
   #onNotification(method: string, params: unknown): void {
@@ -386,167 +451,126 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
       this.#lastSessionState = (params as { qSessionState?: string } | undefined)?.qSessionState;
     }
     this.emit('notification', method, params);
-    const fatal = FATAL[method];
-    const severity = (params as { severity?: string } | undefined)?.severity;
-    if (fatal && (severity === undefined || severity === 'fatal')) {
-      this.#ctx.site.logger.warn(`proxy notification ${method}`, { method });
-      if (fatal.reconnect && this.#ctx.site.reconnect !== false) {
-        this.#pendingReconnect = { reason: method };
-        if (method === 'OnSessionTimedOut' || method === 'OnSessionClosed')
-          void this.#ctx.proxy.invalidate(this.#generation);
-      } else {
-        this.#fatal = new QixflowError(fatal.code, fatal.message);
-      }
+    const end = notificationEnd(method, params);
+    if (!end) return;
+    this.#ctx.site.logger.warn(`proxy notification ${method}`, { method });
+    if (end.reconnect && this.#ctx.site.reconnect !== false) {
+      this.#pendingReconnect = method;
+      if (endsProxySession(method)) void this.#ctx.proxy.invalidate(this.#generation);
+    } else {
+      this.#endReason = new QixflowError(end.code, end.message);
     }
   }
 
-  /** The raw socket closed: decide between a reconnect, a typed error, or a plain close. */
-  #onSocketClosed(socket: WebSocket, code: number, reason: string): void {
-    if (socket !== this.#socket || this.#closing || this.#reconnecting) return;
-    if (this.#fatal) {
-      this.#fail(this.#fatal);
+  /** The current socket closed: decide between a reconnect, a typed error, or a plain close. */
+  #onSocketClosed(code: number, reason: string): void {
+    // While connecting, the pending open fails by itself; while reconnecting, the loop decides.
+    if (this.#state !== 'open') return;
+    if (this.#endReason) {
+      void this.#fail(this.#endReason);
       return;
     }
-    const known = CLOSE_CODES[code];
+    const known = closeCodeEnd(code);
     if (known && !known.reconnect) {
-      this.#fail(new QixflowError(known.code, `the engine connection closed: ${known.message}`, { closeCode: code }));
+      void this.#fail(
+        new QixflowError(known.code, `the engine connection closed: ${known.message}`, { closeCode: code }),
+      );
       return;
     }
+    const reconnect = this.#ctx.site.reconnect !== false;
     if (code === 1000 || code === 4000) {
       // enigma.js treats these as intentional and says nothing: a server-initiated 1000 after a
       // reconnectable notification must still resume.
-      if (this.#pendingReconnect && this.#ctx.site.reconnect !== false) {
+      if (this.#pendingReconnect && reconnect) {
         void this.session.suspend().then(() => this.#onLost(code, reason));
         return;
       }
-      if (!this.#global) return;
-      this.#closed = true;
-      this.emit('closed', { code, reason });
+      this.#finish({ code, reason });
+      return;
     }
-    // Anything else: enigma.js suspends (suspendOnClose) and emits 'suspended', handled by #onLost;
-    // without reconnect it emits 'closed'.
-    if (this.#ctx.site.reconnect === false && code !== 1000 && code !== 4000) {
-      this.#closed = true;
-      this.emit('closed', { code, reason });
+    // Anything else is a loss: enigma.js suspends (suspendOnClose) and emits 'suspended', handled
+    // by #onLost. Without reconnect the connection ends here.
+    if (!reconnect) {
+      if (this.#protocolError) void this.#fail(this.#protocolError);
+      else this.#finish({ code, reason });
     }
   }
 
   /** Network loss (or a reconnectable end): resume with backoff and jitter, bounded tries. */
   async #onLost(code: number, reason: string): Promise<void> {
     const policy = this.#ctx.site.reconnect;
-    if (policy === false || this.#closing || this.#reconnecting) return;
-    this.#reconnecting = true;
-    this.emit('suspended', { code, reason });
+    if (policy === false || this.#state !== 'open') return;
+    this.#transition('reconnecting');
+    const cause = this.#protocolError;
+    this.emit('suspended', { code, reason, ...(cause ? { error: cause } : {}) });
     const { timers, random, logger } = this.#ctx.site;
-    let lastError: unknown;
-    try {
-      for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
-        const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
-        const delayMs = Math.round(base * (0.5 + random() * 0.5));
-        this.emit('reconnecting', { attempt, delayMs });
-        await new Promise<void>((resolve) => timers.setTimeout(resolve, delayMs));
-        if (this.#closing) return;
-        try {
-          await this.#prepare();
-          this.#lostDuringResume = [];
-          this.#pendingReconnect = undefined;
-          await this.session.resume();
-          const lost = this.#lostDuringResume;
-          this.#lostDuringResume = undefined;
-          this.#ctx.counters.reconnects++;
-          const attached = this.#lastSessionState === 'SESSION_ATTACHED';
-          logger.info('engine connection resumed', { attempt, attached, lost: lost.length });
-          this.emit('resumed', { attached, lost });
-          return;
-        } catch (error) {
-          this.#lostDuringResume = undefined;
-          lastError = error;
-          if (isQixflowError(error, 'ERR_SESSION_BUDGET_EXHAUSTED', 'ERR_JWT_KEY_INVALID', 'ERR_HANDSHAKE_REJECTED'))
-            break;
-          if (this.#fatal) break;
-          const mapped = this.#socketError(error);
-          if (mapped.status === 401) await this.#ctx.proxy.invalidate(this.#generation);
-          logger.debug('resume attempt failed', { attempt, code: mapped.code });
-        }
-      }
-      const cause = this.#fatal ?? (isQixflowError(lastError) ? lastError : undefined);
-      this.#fail(
-        cause && cause.code !== 'ERR_SOCKET_CLOSED' && cause.code !== 'ERR_NETWORK'
-          ? cause
-          : new QixflowError(
-              'ERR_RECONNECT_FAILED',
-              `the engine connection was lost and could not be resumed after ${policy.maxAttempts} attempts`,
-              { cause: lastError },
-            ),
-      );
-    } finally {
-      this.#reconnecting = false;
+    const outcome = await reconnectLoop({
+      policy,
+      timers,
+      random,
+      onAttempt: (info) => this.emit('reconnecting', info),
+      shouldContinue: () => this.#state === 'reconnecting',
+      attempt: (attempt) => this.#resumeOnce(attempt),
+      isFinal: (error) =>
+        this.#endReason !== undefined ||
+        isQixflowError(error, 'ERR_SESSION_BUDGET_EXHAUSTED', 'ERR_JWT_KEY_INVALID', 'ERR_HANDSHAKE_REJECTED'),
+    });
+    // close() may have run meanwhile (the state is re-read, not narrowed across the await).
+    if (outcome.kind === 'cancelled' || (this.state as ConnectionState) !== 'reconnecting') return;
+    if (outcome.kind === 'resumed') {
+      const lost = this.#lostDuringResume ?? [];
+      this.#lostDuringResume = undefined;
+      this.#transition('open');
+      this.#ctx.hooks?.resumed?.();
+      const attached = this.#lastSessionState === 'SESSION_ATTACHED';
+      logger.info('engine connection resumed', { attempt: outcome.attempt, attached, lost: lost.length });
+      this.emit('resumed', { attached, lost });
+      return;
     }
+    const { lastError } = outcome;
+    const known = this.#endReason ?? (isQixflowError(lastError) ? lastError : undefined);
+    void this.#fail(
+      known && known.code !== 'ERR_SOCKET_CLOSED' && known.code !== 'ERR_NETWORK'
+        ? known
+        : new QixflowError(
+            'ERR_RECONNECT_FAILED',
+            `the engine connection was lost and could not be resumed after ${policy.maxAttempts} attempts`,
+            { cause: lastError },
+          ),
+    );
   }
 
-  #fail(error: QixflowError): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#closing = true;
-    void this.session.close().catch(() => undefined);
-    if (this.listenerCount('error') > 0) this.emit('error', error);
-    this.emit('closed', { code: error.closeCode ?? 1006, reason: error.code });
+  /** One resume: a session (new handshake if the old one died), a new socket, enigma.js restores the objects. */
+  async #resumeOnce(attempt: number): Promise<void> {
+    try {
+      await this.#prepare();
+      this.#lostDuringResume = [];
+      this.#pendingReconnect = undefined;
+      await this.session.resume();
+    } catch (error) {
+      this.#lostDuringResume = undefined;
+      if (isQixflowError(error)) throw error;
+      const protocol = this.#protocolError;
+      const mapped = this.#socketError(error);
+      if (mapped.status === 401) await this.#ctx.proxy.invalidate(this.#generation);
+      this.#ctx.site.logger.debug('resume attempt failed', { attempt, code: protocol?.code ?? mapped.code });
+      throw protocol ?? error;
+    }
   }
 
   /** What a failed websocket upgrade or open means. */
   #socketError(error: unknown): QixflowError {
-    if (error instanceof QixflowError) return error;
-    const message = String((error as Error)?.message ?? '');
+    if (this.#protocolError && !(error instanceof QixflowError)) return this.#protocolError;
     const refusal = this.#refusal;
     this.#refusal = undefined;
-    const status = refusal?.status ?? Number(/Unexpected server response: (\d{3})/.exec(message)?.[1] ?? Number.NaN);
-    const reason = (refusal?.body ?? '').replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '<jwt>').trim();
-    const url = redactUrl(engineUrl(this.#ctx.site.proxyWsBase, this.#engineTarget, {}));
-    if (!Number.isNaN(status)) {
-      if (status === 401) {
-        return new QixflowError(
-          'ERR_HANDSHAKE_REJECTED',
-          'the proxy rejected the session cookie on the websocket (401)',
-          {
-            status: 401,
-            url,
-          },
-        );
-      }
-      if (status === 403 && /csrf|hijacking|authorization/i.test(reason)) {
-        return new QixflowError(
-          'ERR_FORBIDDEN_CSRF',
-          `the proxy refused the websocket (403: ${reason}): servers from November 2024 need the qlik-csrf-token and ` +
-            `refuse an Authorization header on the upgrade; use csrf: 'auto' (now '${this.#ctx.site.csrf}')`,
-          { status: 403, url },
-        );
-      }
-      if (status === 403) {
-        return new QixflowError(
-          'ERR_FORBIDDEN_ORIGIN',
-          `the proxy refused the websocket (403${reason ? `: ${reason}` : ''}): add '${new URL(this.#ctx.site.origin).hostname}' ` +
-            "to the virtual proxy's host allow list (or set origin)",
-          { status: 403, url },
-        );
-      }
-      return new QixflowError(
-        'ERR_HANDSHAKE_FAILED',
-        `the engine websocket was refused (${status}${reason ? `: ${reason}` : ''}): check the prefix and app id`,
-        { status, url },
-      );
-    }
-    if (/handshake has timed out/i.test(message)) {
-      return new QixflowError(
-        'ERR_TIMEOUT',
-        `the engine websocket did not open within ${this.#ctx.site.timeouts.connectMs} ms`,
-        {
-          url,
-        },
-      );
-    }
-    if ((error as { code?: unknown })?.code !== undefined && typeof (error as { code?: unknown }).code === 'string') {
-      return toHttpError(error, { url: this.#ctx.site.proxyBase });
-    }
-    return toEngineError(error, 'connect');
+    const { site } = this.#ctx;
+    return toSocketError(error, {
+      url: redactUrl(engineUrl(site.proxyWsBase, this.#engineTarget, {})),
+      proxyBase: site.proxyBase,
+      origin: site.origin,
+      csrf: site.csrf,
+      connectMs: site.timeouts.connectMs,
+      refusal,
+    });
   }
 }

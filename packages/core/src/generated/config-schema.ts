@@ -41,6 +41,23 @@ export interface QixflowConfig {
      * Default timeout of engine calls made through run(); none when absent.
      */
     callMs?: number;
+    /**
+     * Opening an app, a session app or Global: websocket, OnConnected and OpenDoc together. Default 30000; openApp(id, { timeoutMs }) overrides it per call.
+     */
+    openMs?: number;
+  };
+  /**
+   * Size caps against broken or hostile servers.
+   */
+  limits?: {
+    /**
+     * Largest HTTP response body read (handshake, QRS), in bytes; a larger one fails with ERR_RESPONSE_TOO_LARGE. Error bodies (4xx/5xx) are read up to 64 KiB only. Default 16777216 (16 MiB).
+     */
+    maxResponseBytes?: number;
+    /**
+     * Largest websocket frame accepted from the engine, in bytes; a larger one ends the socket (ERR_PROTOCOL, then the reconnect policy). Default 67108864 (64 MiB).
+     */
+    maxPayload?: number;
   };
   /**
    * Automatic resume after network loss or an engine restart; false turns it off.
@@ -306,6 +323,28 @@ export const qixflowConfigSchema = {
           "description": "Default timeout of engine calls made through run(); none when absent.",
           "type": "integer",
           "minimum": 1
+        },
+        "openMs": {
+          "description": "Opening an app, a session app or Global: websocket, OnConnected and OpenDoc together. Default 30000; openApp(id, { timeoutMs }) overrides it per call.",
+          "type": "integer",
+          "minimum": 1
+        }
+      }
+    },
+    "limits": {
+      "description": "Size caps against broken or hostile servers.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "maxResponseBytes": {
+          "description": "Largest HTTP response body read (handshake, QRS), in bytes; a larger one fails with ERR_RESPONSE_TOO_LARGE. Error bodies (4xx/5xx) are read up to 64 KiB only. Default 16777216 (16 MiB).",
+          "type": "integer",
+          "minimum": 1024
+        },
+        "maxPayload": {
+          "description": "Largest websocket frame accepted from the engine, in bytes; a larger one ends the socket (ERR_PROTOCOL, then the reconnect policy). Default 67108864 (64 MiB).",
+          "type": "integer",
+          "minimum": 1024
         }
       }
     },

@@ -38,6 +38,12 @@ export class SiteCookies {
     return cookies.map((c) => c.key);
   }
 
+  /** The cookies that would be sent to `url`, as name/value pairs (to keep a session across processes). */
+  async pairs(url: string): Promise<{ name: string; value: string }[]> {
+    const cookies = await this.#jar.getCookies(httpUrl(url));
+    return cookies.map((c) => ({ name: c.key, value: c.value }));
+  }
+
   /** Forgets every cookie (the session ended or was rejected). */
   async clear(): Promise<void> {
     this.#jar = new CookieJar();

@@ -17,7 +17,10 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
+  /** Whole request, and the longest pause between two chunks of the body. */
   timeoutMs?: number;
+  /** Largest body read from a success answer; more fails with ERR_RESPONSE_TOO_LARGE. */
+  maxResponseBytes?: number;
 }
 
 /** An answer, body read as text. Redirects are not followed (a redirect is an answer). */
@@ -25,6 +28,8 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** True when only the first part of an error body was read (see {@link ERROR_BODY_EXCERPT_BYTES}). */
+  truncated?: boolean;
 }
 
 /** What qixflow needs from an HTTP client; injectable for tests. */
@@ -47,10 +52,20 @@ const TLS_CODES = new Set([
 ]);
 
 /**
- * An HTTP client over undici with the site's TLS settings (verification on by default) and
- * keep-alive connections; failures become QixflowErrors saying what to fix.
+ * Of an error answer (4xx/5xx) only this much is read: callers quote a short reason at most,
+ * and a server must not make us buffer a huge page just to report its status.
  */
-export function createHttpClient(tls: TlsSettings): HttpClient {
+export const ERROR_BODY_EXCERPT_BYTES = 64 * 1024;
+
+/** Used when neither the request nor the client says otherwise (the site default). */
+const FALLBACK_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * An HTTP client over undici with the site's TLS settings (verification on by default) and
+ * keep-alive connections; failures become QixflowErrors saying what to fix. Bodies are read as a
+ * stream against a size cap, so a hostile or broken server cannot exhaust memory.
+ */
+export function createHttpClient(tls: TlsSettings, limits: { maxResponseBytes?: number } = {}): HttpClient {
   const agent = new Agent({
     connect: {
       ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
@@ -72,15 +87,62 @@ export function createHttpClient(tls: TlsSettings): HttpClient {
           ...(req.headers ? { headers: req.headers } : {}),
           ...(req.body !== undefined ? { body: req.body } : {}),
           ...(signal ? { signal } : {}),
+          // A trickling body must end too: the idle limit between chunks is the request timeout.
+          ...(req.timeoutMs !== undefined ? { bodyTimeout: req.timeoutMs, headersTimeout: req.timeoutMs } : {}),
         });
-        const body = await res.body.text();
-        return { status: res.statusCode, headers: res.headers, body };
+        const cap = req.maxResponseBytes ?? limits.maxResponseBytes ?? FALLBACK_MAX_RESPONSE_BYTES;
+        const { body, truncated } = await readCapped(res.body, res.statusCode, cap, req.url);
+        return { status: res.statusCode, headers: res.headers, body, ...(truncated ? { truncated } : {}) };
       } catch (error) {
         throw toHttpError(error, req, timeout);
       }
     },
     close: () => agent.close(),
   };
+}
+
+/** What undici's body stream offers that the reader needs. */
+interface BodyStream extends AsyncIterable<Buffer | Uint8Array> {
+  destroy(error?: Error): unknown;
+}
+
+/**
+ * Reads a body up to a cap. A success answer over the cap is an error (a partial JSON or
+ * handshake answer is useless); an error answer keeps its first bytes so its status can still
+ * be reported. Either way the rest is never downloaded: the stream is destroyed.
+ */
+async function readCapped(
+  stream: BodyStream,
+  status: number,
+  maxBytes: number,
+  url: string,
+): Promise<{ body: string; truncated: boolean }> {
+  const excerptOnly = status >= 400;
+  const limit = excerptOnly ? Math.min(maxBytes, ERROR_BODY_EXCERPT_BYTES) : maxBytes;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    if (size + buffer.length > limit) {
+      stream.destroy();
+      if (!excerptOnly) throw responseTooLarge(url, maxBytes);
+      chunks.push(buffer.subarray(0, limit - size));
+      return { body: Buffer.concat(chunks).toString('utf8'), truncated: true };
+    }
+    chunks.push(buffer);
+    size += buffer.length;
+  }
+  return { body: Buffer.concat(chunks).toString('utf8'), truncated: false };
+}
+
+function responseTooLarge(url: string, maxBytes: number): QixflowError {
+  const where = withoutQuery(url);
+  return new QixflowError(
+    'ERR_RESPONSE_TOO_LARGE',
+    `${where} sent a body larger than ${maxBytes} bytes (limits.maxResponseBytes); the rest was not read. ` +
+      'Check host and prefix; raise limits.maxResponseBytes if such an answer is expected.',
+    { url: where },
+  );
 }
 
 /** Maps a transport failure to the error a user can act on. */
@@ -94,6 +156,9 @@ export function toHttpError(
   if (timeout?.aborted) return new QixflowError('ERR_TIMEOUT', `no answer from ${url} in time`, { url });
   if (req.signal?.aborted) return new QixflowError('ERR_ABORTED', `request to ${url} aborted`, { url });
   const code = errorCode(error);
+  if (code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT') {
+    return new QixflowError('ERR_TIMEOUT', `${url} stopped sending before its answer was complete`, { url });
+  }
   if (code && TLS_CODES.has(code)) {
     return new QixflowError(
       'ERR_TLS',

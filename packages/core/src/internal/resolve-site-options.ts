@@ -1,12 +1,14 @@
+import { dirname, join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadPrivateKey, type SigningAlgorithm } from '../auth/load-private-key.js';
 import type { CloudJwtClaims, ProxyJwtClaims } from '../auth/sign-jwt.js';
 import { QixflowError } from '../errors.js';
 import type { TlsSettings } from '../http/http-client.js';
-import { type Logger, silentLogger, type TrafficEvent } from '../logger.js';
+import { type Logger, redactingLogger, redactTraffic, silentLogger, type TrafficEvent } from '../logger.js';
 import { validateConfig } from '../options/validate-config.js';
 import { createSessionBudget, type SessionBudget } from '../session/session-budget.js';
+import type { SessionStore } from '../session/session-store.js';
 import type { SiteOptions, Timers, WebSocketConstructor } from '../site-options.js';
 
 /** Authentication with keys loaded and defaults applied. */
@@ -45,11 +47,14 @@ export interface ResolvedSite {
   auth: ResolvedAuth;
   /** Who the budget counts sessions for: host|prefix|user. */
   budgetKey: string;
+  /** Where the proxy session outlives the process (JWT kinds only), and its key there. */
+  sessionStore: { store: SessionStore; site: string; user: string } | undefined;
   tls: TlsSettings;
   origin: string;
   csrf: 'auto' | 'strict' | 'legacy';
   budget: SessionBudget;
-  timeouts: { requestMs: number; connectMs: number; callMs: number | undefined };
+  timeouts: { requestMs: number; connectMs: number; callMs: number | undefined; openMs: number };
+  limits: { maxResponseBytes: number; maxPayload: number };
   reconnect: { maxAttempts: number; initialDelayMs: number; maxDelayMs: number } | false;
   logoutOnClose: boolean;
   engineSchemaVersion: string;
@@ -60,6 +65,13 @@ export interface ResolvedSite {
   random: () => number;
   WebSocket: WebSocketConstructor | undefined;
 }
+
+/** Opening an app: socket, OnConnected and OpenDoc together (a silent engine must not hang a caller). */
+export const DEFAULT_OPEN_TIMEOUT_MS = 30_000;
+/** Big enough for any QRS listing or handshake answer seen in practice, small enough to bound memory. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** Below ws's 100 MiB default; hypercube pages and scripts stay far under it. */
+export const DEFAULT_MAX_PAYLOAD = 64 * 1024 * 1024;
 
 const SCHEMA_VERSIONS = new Set([
   '12.2027.0',
@@ -78,7 +90,7 @@ const SCHEMA_VERSIONS = new Set([
  */
 export function resolveSiteOptions(options: SiteOptions): ResolvedSite {
   if (typeof options !== 'object' || options === null) throw new TypeError('createSite: options must be an object');
-  const { logger, onTraffic, sessionBudget, io, auth, ...json } = options;
+  const { logger, onTraffic, sessionBudget, sessionStore, io, auth, ...json } = options;
   // Keys given as objects are validated as "some key" and checked by loadPrivateKey below.
   const authForSchema =
     (auth?.kind === 'jwt' || auth?.kind === 'cloud-jwt') &&
@@ -113,6 +125,11 @@ export function resolveSiteOptions(options: SiteOptions): ResolvedSite {
         ? resolvedAuth.claims.subject
         : resolvedAuth.kind;
   const budgetConfig = config.budget ?? {};
+  // A file store keeps the budget's state beside it: every process of the user shares one budget.
+  const storeFile = (sessionStore as { file?: unknown } | undefined)?.file;
+  const budgetStateFile =
+    budgetConfig.stateFile ?? (typeof storeFile === 'string' ? join(dirname(storeFile), 'budget.json') : undefined);
+  const keepsSession = sessionStore !== undefined && (resolvedAuth.kind === 'jwt' || resolvedAuth.kind === 'cloud-jwt');
   const clock = io?.clock ?? { now: () => Date.now() };
   const engineSchemaVersion = config.engineSchemaVersion ?? '12.2027.0';
   if (!SCHEMA_VERSIONS.has(engineSchemaVersion)) {
@@ -136,6 +153,7 @@ export function resolveSiteOptions(options: SiteOptions): ResolvedSite {
     proxyWsBase,
     auth: resolvedAuth,
     budgetKey: `${httpBase}|${prefix}|${user}`,
+    sessionStore: keepsSession ? { store: sessionStore, site: `${httpBase}|${prefix}`, user } : undefined,
     tls,
     origin: config.origin ?? httpBase,
     csrf: config.csrf ?? 'auto',
@@ -144,19 +162,25 @@ export function resolveSiteOptions(options: SiteOptions): ResolvedSite {
       createSessionBudget({
         maxSessions: budgetConfig.maxSessions ?? 5,
         windowMs: (budgetConfig.windowSeconds ?? 300) * 1000,
-        ...(budgetConfig.stateFile ? { stateFile: budgetConfig.stateFile } : {}),
+        ...(budgetStateFile ? { stateFile: budgetStateFile } : {}),
         clock,
       }),
     timeouts: {
       requestMs: config.timeouts?.requestMs ?? 30_000,
       connectMs: config.timeouts?.connectMs ?? 15_000,
       callMs: config.timeouts?.callMs,
+      openMs: config.timeouts?.openMs ?? DEFAULT_OPEN_TIMEOUT_MS,
+    },
+    limits: {
+      maxResponseBytes: config.limits?.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      maxPayload: config.limits?.maxPayload ?? DEFAULT_MAX_PAYLOAD,
     },
     reconnect,
     logoutOnClose: config.logoutOnClose ?? false,
     engineSchemaVersion,
-    logger: logger ?? silentLogger,
-    onTraffic,
+    // Every log line and traffic event is redacted here, once, whichever part of core emits it.
+    logger: logger === undefined ? silentLogger : redactingLogger(logger),
+    onTraffic: onTraffic === undefined ? undefined : redactTraffic(onTraffic),
     clock,
     timers: io?.timers ?? {
       setTimeout: (callback, ms) => setTimeout(callback, ms),

@@ -4,7 +4,9 @@ import { QixflowError } from '../errors.js';
 import type { SiteCookies } from '../http/cookie-jar.js';
 import { type HttpClient, type HttpResponse, withoutQuery } from '../http/http-client.js';
 import type { ResolvedSite } from '../internal/resolve-site-options.js';
+import { redact } from '../redact.js';
 import type { SessionBudget } from './session-budget.js';
+import type { SessionCookie, StoredSession } from './session-store.js';
 
 /** What the handshake established. Secret values stay inside the site. */
 export interface SessionCredentials {
@@ -16,10 +18,12 @@ export interface SessionCredentials {
   legacy: boolean;
 }
 
-/** Counters of the site (users can check them). */
+/** What the proxy session counts (users can check it through `site.stats()`). */
 export interface SessionCounters {
   handshakes: number;
   proxySessionsCreated: number;
+  /** Sessions taken over from the session store (made by an earlier process) instead of a handshake. */
+  proxySessionsReused: number;
 }
 
 /** Random xrfkey: 16 characters [0-9a-zA-Z], new per call. */
@@ -40,7 +44,7 @@ export class ProxySession {
   readonly #http: HttpClient;
   readonly #cookies: SiteCookies;
   readonly #budget: SessionBudget;
-  readonly #counters: SessionCounters;
+  readonly #counters: SessionCounters = { handshakes: 0, proxySessionsCreated: 0, proxySessionsReused: 0 };
   readonly #onCreated: () => void;
   #current: Promise<SessionCredentials> | undefined;
   #generation = 0;
@@ -51,7 +55,6 @@ export class ProxySession {
       http: HttpClient;
       cookies: SiteCookies;
       budget: SessionBudget;
-      counters: SessionCounters;
       onCreated: () => void;
     },
   ) {
@@ -59,7 +62,6 @@ export class ProxySession {
     this.#http = deps.http;
     this.#cookies = deps.cookies;
     this.#budget = deps.budget;
-    this.#counters = deps.counters;
     this.#onCreated = deps.onCreated;
   }
 
@@ -73,6 +75,11 @@ export class ProxySession {
       });
     }
     return this.#current;
+  }
+
+  /** Handshakes done and proxy sessions created so far (a copy). */
+  get counters(): SessionCounters {
+    return { ...this.#counters };
   }
 
   /** A number that changes with every new session (to tell whether a rejection is stale). */
@@ -95,18 +102,66 @@ export class ProxySession {
     return this.#cookies.header(url);
   }
 
-  /** DELETE /qps/user: ends the proxy session (frees its licence slot). */
+  /**
+   * Ends the proxy session (frees its licence slot): `DELETE /qps/user` on Qlik Sense, `POST /logout`
+   * on Qlik Cloud. With a session store, a session stored by an earlier process is ended too (no
+   * handshake needed) and forgotten.
+   */
   async logout(): Promise<void> {
-    if (!this.#current || this.#site.auth.kind === 'none') return;
-    const url = `${this.#site.proxyBase}/qps/user`;
-    const cookie = await this.#cookies.header(url);
-    if (cookie !== '') {
-      await this.#http
-        .request({ method: 'DELETE', url, headers: { cookie }, timeoutMs: this.#site.timeouts.requestMs })
-        .catch(() => undefined);
+    if (this.#site.auth.kind === 'none') return;
+    const kept = this.#site.sessionStore;
+    if (kept === undefined) {
+      if (!this.#current) return;
+      await this.#endSession(await this.#cookies.header(this.#logoutUrl()));
+    } else {
+      await kept.store.withLock(kept.site, kept.user, async () => {
+        const own = this.#current ? await this.#cookies.header(this.#logoutUrl()) : '';
+        const stored = await kept.store.get(kept.site, kept.user);
+        const storedHeader = stored === undefined ? '' : cookieHeaderOf(stored.cookies);
+        await this.#endSession(own !== '' ? own : storedHeader);
+        // Another process may have stored a newer session meanwhile: forget only the one ended here.
+        if (stored !== undefined && (own === '' || sameCookies(own, storedHeader))) {
+          await kept.store.delete(kept.site, kept.user);
+        }
+      });
     }
     this.#current = undefined;
     await this.#cookies.clear();
+  }
+
+  /**
+   * What is known of the session without asking the server: whether one is stored (and since
+   * when) — never its cookie or token.
+   */
+  async stored(): Promise<{ createdAt: number; lastSeenAt: number } | undefined> {
+    const kept = this.#site.sessionStore;
+    if (kept === undefined) return undefined;
+    const stored = await kept.store.get(kept.site, kept.user);
+    return stored === undefined ? undefined : { createdAt: stored.createdAt, lastSeenAt: stored.lastSeenAt };
+  }
+
+  /** Records that the stored session was used until now (`qixflow status` shows its age and last use). */
+  async touch(): Promise<void> {
+    const kept = this.#site.sessionStore;
+    if (kept === undefined || !this.#current) return;
+    await kept.store.touch(kept.site, kept.user, this.#site.clock.now()).catch(() => undefined);
+  }
+
+  #logoutUrl(): string {
+    return this.#site.auth.kind === 'cloud-jwt' ? `${this.#site.httpBase}/logout` : `${this.#site.proxyBase}/qps/user`;
+  }
+
+  /** Ends the session the cookie header names; a server that cannot be reached leaves it to its inactivity timeout. */
+  async #endSession(cookie: string): Promise<void> {
+    if (cookie === '') return;
+    await this.#http
+      .request({
+        method: this.#site.auth.kind === 'cloud-jwt' ? 'POST' : 'DELETE',
+        url: this.#logoutUrl(),
+        headers: { cookie },
+        timeoutMs: this.#site.timeouts.requestMs,
+      })
+      .catch(() => undefined);
   }
 
   async #handshake(): Promise<SessionCredentials> {
@@ -119,6 +174,70 @@ export class ProxySession {
       this.#generation++;
       return { cookieName, csrfToken, legacy: csrfToken === undefined };
     }
+    const kept = this.#site.sessionStore;
+    if (kept === undefined) return this.#newSession();
+    // Held across processes while one of them checks or replaces the session: parallel processes
+    // of one site and user make one handshake between them.
+    return kept.store.withLock(kept.site, kept.user, async () => {
+      const stored = await kept.store.get(kept.site, kept.user);
+      if (stored !== undefined) {
+        const restored = await this.#restore(stored);
+        if (restored !== undefined) {
+          await kept.store.touch(kept.site, kept.user, this.#site.clock.now());
+          this.#generation++;
+          this.#counters.proxySessionsReused++;
+          return restored;
+        }
+        await this.#cookies.clear();
+        await kept.store.delete(kept.site, kept.user);
+      }
+      const credentials = await this.#newSession();
+      const now = this.#site.clock.now();
+      await kept.store.set({
+        site: kept.site,
+        user: kept.user,
+        cookies: await this.#cookies.pairs(this.#site.proxyBase),
+        ...(credentials.csrfToken === undefined ? {} : { csrfToken: credentials.csrfToken }),
+        createdAt: now,
+        lastSeenAt: now,
+      });
+      return credentials;
+    });
+  }
+
+  /**
+   * Takes over a stored session if the proxy still accepts it for the same user: one cheap request
+   * (`GET /qps/user`, or `GET /api/v1/users/me` on Qlik Cloud). Gone (401, a login page, another
+   * user) → undefined. Network and TLS errors are thrown: an unreachable server says nothing about
+   * the session, which stays stored.
+   */
+  async #restore(stored: StoredSession): Promise<SessionCredentials | undefined> {
+    const cloud = this.#site.auth.kind === 'cloud-jwt';
+    await this.#cookies.clear();
+    await this.#cookies.seed(this.#site.httpBase, cookieHeaderOf(stored.cookies));
+    const url = cloud ? `${this.#site.httpBase}/api/v1/users/me` : `${this.#site.proxyBase}/qps/user`;
+    const answer = await this.#request('GET', url, { cookie: await this.#cookies.header(url) });
+    const type = String(answer.headers['content-type'] ?? '');
+    if (answer.status !== 200 || !type.includes('json')) return undefined;
+    let who: { userId?: unknown; userDirectory?: unknown; subject?: unknown };
+    try {
+      who = JSON.parse(answer.body) as typeof who;
+    } catch {
+      return undefined;
+    }
+    const user = cloud ? String(who.subject ?? '') : `${String(who.userDirectory ?? '')}\\${String(who.userId ?? '')}`;
+    if (user.toLowerCase() !== this.#site.sessionStore?.user.toLowerCase()) return undefined;
+    const names = stored.cookies.map((c) => c.name);
+    return {
+      cookieName: cloud ? 'eas.sid' : (names.find((n) => /^X-Qlik-Session/i.test(n)) ?? names[0]),
+      csrfToken: stored.csrfToken,
+      legacy: !cloud && stored.csrfToken === undefined,
+    };
+  }
+
+  /** A new proxy session through the JWT handshake, within the budget. */
+  async #newSession(): Promise<SessionCredentials> {
+    const { auth } = this.#site;
     await this.#budget.acquire(this.#site.budgetKey);
     this.#counters.handshakes++;
     const result = auth.kind === 'cloud-jwt' ? await this.#cloudHandshake() : await this.#proxyHandshake();
@@ -304,8 +423,21 @@ export function shortReason(answer: HttpResponse): string {
     text = answer.body.split('\n')[0] ?? '';
   }
   // Never echo anything that looks like a token back.
-  return text
-    .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '<jwt>')
-    .slice(0, 200)
-    .trim();
+  return redact(text).slice(0, 200).trim();
+}
+
+function cookieHeaderOf(cookies: readonly SessionCookie[]): string {
+  return cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+}
+
+/** Whether two Cookie headers carry the same cookies (order aside). */
+function sameCookies(a: string, b: string): boolean {
+  const set = (header: string): string =>
+    header
+      .split(';')
+      .map((p) => p.trim())
+      .filter((p) => p !== '')
+      .sort()
+      .join(';');
+  return set(a) === set(b);
 }

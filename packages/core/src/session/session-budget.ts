@@ -49,6 +49,13 @@ export interface SessionBudgetOptions {
    * processes sharing it should use the same `windowMs`: each prunes with its own window.
    */
   stateFile?: string;
+  /**
+   * What a state file that is not a valid budget state means: `'error'` (default) fails every
+   * `acquire`/`peek` with `ERR_BUDGET_STATE_CORRUPT` naming the file, because an empty budget would
+   * let new sessions past the licence limit; `'reset'` starts it afresh (the recorded sessions are
+   * forgotten). An empty file counts as a fresh one either way.
+   */
+  onCorruptState?: 'error' | 'reset';
   /** Defaults to `Date`. */
   clock?: BudgetClock;
 }
@@ -88,8 +95,14 @@ export function createSessionBudget(options: SessionBudgetOptions = {}): Session
   if (options.stateFile !== undefined && (typeof options.stateFile !== 'string' || options.stateFile === '')) {
     throw new TypeError('options.stateFile must be a non-empty string');
   }
+  const onCorrupt = options.onCorruptState ?? 'error';
+  if (onCorrupt !== 'error' && onCorrupt !== 'reset') {
+    throw new TypeError(`options.onCorruptState must be 'error' or 'reset' (got ${String(onCorrupt)})`);
+  }
   const window: Window = { limit, windowMs, clock: options.clock ?? Date };
-  return options.stateFile === undefined ? memoryBudget(window) : fileBudget(window, resolve(options.stateFile));
+  return options.stateFile === undefined
+    ? memoryBudget(window)
+    : fileBudget(window, resolve(options.stateFile), onCorrupt);
 }
 
 interface Window {
@@ -173,7 +186,7 @@ function serialize<T>(file: string, task: () => Promise<T>): Promise<T> {
   return run;
 }
 
-function fileBudget(w: Window, stateFile: string): SessionBudget {
+function fileBudget(w: Window, stateFile: string, onCorrupt: 'error' | 'reset'): SessionBudget {
   let ready: Promise<string> | undefined;
   // The lock is taken on the real path, so symlinks to one file share one lock; created once.
   const target = (): Promise<string> => {
@@ -191,7 +204,7 @@ function fileBudget(w: Window, stateFile: string): SessionBudget {
       await serialize(file, async () => {
         const release = await lockStateFile(file, stateFile);
         try {
-          const { state, clean } = await readState(file, stateFile);
+          const { state, clean } = await readState(file, stateFile, onCorrupt);
           const now = w.clock.now();
           const pruned = prune(state, now, w.windowMs);
           const stamps = pruned.state.keys[key] ?? [];
@@ -211,7 +224,7 @@ function fileBudget(w: Window, stateFile: string): SessionBudget {
     async peek(key) {
       checkKey(key);
       // No lock: writes are atomic renames, so a reader sees the old or the new state, never half.
-      const { state } = await readState(ready === undefined ? stateFile : await ready, stateFile);
+      const { state } = await readState(ready === undefined ? stateFile : await ready, stateFile, onCorrupt);
       return usage(live(state.keys[key] ?? [], w.clock.now(), w.windowMs), w);
     },
   };
@@ -219,12 +232,15 @@ function fileBudget(w: Window, stateFile: string): SessionBudget {
 
 async function prepareStateFile(stateFile: string): Promise<string> {
   try {
-    await mkdir(dirname(stateFile), { recursive: true });
+    // It names hosts and users: private, like the session store beside it.
+    await mkdir(dirname(stateFile), { recursive: true, mode: 0o700 });
     // proper-lockfile resolves the real path of the file it locks, so the file must exist;
     // 'wx' makes creation race-free between processes starting together.
-    await writeFile(stateFile, `${JSON.stringify(emptyState())}\n`, { flag: 'wx' }).catch((error: unknown) => {
-      if (errnoCode(error) !== 'EEXIST') throw error;
-    });
+    await writeFile(stateFile, `${JSON.stringify(emptyState())}\n`, { flag: 'wx', mode: 0o600 }).catch(
+      (error: unknown) => {
+        if (errnoCode(error) !== 'EEXIST') throw error;
+      },
+    );
     return await realpath(stateFile);
   } catch (error) {
     throw fileError(stateFile, 'prepare', error);
@@ -272,8 +288,16 @@ function emptyState(): BudgetState {
   return { version: 1, keys: {} };
 }
 
-/** Reads the state; a missing file is empty, a corrupt one is empty and `clean: false`. */
-async function readState(file: string, stateFile: string): Promise<{ state: BudgetState; clean: boolean }> {
+/**
+ * Reads the state. A missing or empty file is an empty state (an empty file is what a process sees
+ * between another's create and its first write). A corrupt one throws `ERR_BUDGET_STATE_CORRUPT`,
+ * or with `'reset'` is an empty state and `clean: false` (the next acquire rewrites it).
+ */
+async function readState(
+  file: string,
+  stateFile: string,
+  onCorrupt: 'error' | 'reset',
+): Promise<{ state: BudgetState; clean: boolean }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -281,24 +305,33 @@ async function readState(file: string, stateFile: string): Promise<{ state: Budg
     if (errnoCode(error) === 'ENOENT') return { state: emptyState(), clean: true };
     throw fileError(stateFile, 'read', error);
   }
+  if (text.trim() === '') return { state: emptyState(), clean: true };
   const state = parseState(text);
-  return state === undefined ? { state: emptyState(), clean: false } : { state, clean: true };
+  if (typeof state !== 'string') return { state, clean: true };
+  if (onCorrupt === 'reset') return { state: emptyState(), clean: false };
+  throw new QixflowError(
+    'ERR_BUDGET_STATE_CORRUPT',
+    `The session budget state file ${stateFile} is corrupt (${state}); not treating it as empty, which would ` +
+      "let new sessions past the licence limit. Repair or remove it, or reset it with budget onCorruptState 'reset' " +
+      '(qixflow: --reset-budget-state).',
+  );
 }
 
-function parseState(text: string): BudgetState | undefined {
+/** The state in `text`, or what is wrong with it. */
+function parseState(text: string): BudgetState | string {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return undefined;
+    return 'not JSON';
   }
-  if (!isRecord(value) || value.version !== 1 || !isRecord(value.keys)) return undefined;
+  if (!isRecord(value) || value.version !== 1 || !isRecord(value.keys)) return 'not a version 1 budget state';
   const keys: Record<string, number[]> = {};
   for (const [key, stamps] of Object.entries(value.keys)) {
-    if (!Array.isArray(stamps)) return undefined;
-    const numbers = stamps.filter((t): t is number => typeof t === 'number' && Number.isFinite(t));
-    if (numbers.length !== stamps.length) return undefined;
-    keys[key] = numbers;
+    if (!Array.isArray(stamps) || !stamps.every((t) => typeof t === 'number' && Number.isFinite(t))) {
+      return 'a key without a list of timestamps';
+    }
+    keys[key] = stamps as number[];
   }
   return { version: 1, keys };
 }
@@ -319,7 +352,7 @@ function prune(state: BudgetState, now: number, windowMs: number): { state: Budg
 async function writeState(file: string, stateFile: string, state: BudgetState): Promise<void> {
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await writeFile(temp, `${JSON.stringify(state)}\n`);
+    await writeFile(temp, `${JSON.stringify(state)}\n`, { mode: 0o600 });
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);

@@ -295,7 +295,7 @@ describe('configFromEnv', () => {
         `QIXFLOW_USER_DIRECTORY (or auth.userDirectory in ${path}) is required for auth kind jwt; ` +
           `${path}: auth.privateKey must be string (got number); ` +
           `${path}: csrf must be one of auto, strict, legacy (got "lax"); ` +
-          `${path}: extra is not allowed (allowed: $schema, host, prefix, auth, tls, origin, csrf, budget, timeouts, reconnect, logoutOnClose, engineSchemaVersion)`,
+          `${path}: extra is not allowed (allowed: $schema, host, prefix, auth, tls, origin, csrf, budget, timeouts, limits, reconnect, logoutOnClose, engineSchemaVersion)`,
       );
       const noHost = await configFile({ auth: { kind: 'none' } }, 'no-host.json');
       expect(failure({ QIXFLOW_CONFIG: noHost }).message).toBe(`QIXFLOW_HOST (or host in ${noHost}) is required`);

@@ -160,31 +160,80 @@ describe('file-backed session budget', () => {
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ version: 1, keys: { [KEY]: [500, 1000] } });
   });
 
-  it.each([
-    ['not JSON', '{"version":1,"keys":{'],
-    ['empty', ''],
-    ['another version', '{"version":2,"keys":{}}'],
-    ['wrong shape', '{"version":1,"keys":{"k":"x"}}'],
-    ['non-numeric timestamps', '{"version":1,"keys":{"k":[1,"2"]}}'],
-    ['an array', '[]'],
-  ])('treats a corrupt file (%s) as empty and rewrites it', async (_what, content) => {
+  const CORRUPT = [
+    ['not JSON', '{"version":1,"keys":{', 'not JSON'],
+    ['another version', '{"version":2,"keys":{}}', 'not a version 1 budget state'],
+    ['wrong shape', '{"version":1,"keys":{"k":"x"}}', 'a key without a list of timestamps'],
+    ['non-numeric timestamps', '{"version":1,"keys":{"k":[1,"2"]}}', 'a key without a list of timestamps'],
+    ['an array', '[]', 'not a version 1 budget state'],
+  ] as const;
+
+  it.each(CORRUPT)(
+    'refuses a corrupt file (%s) with ERR_BUDGET_STATE_CORRUPT and leaves it as it is',
+    async (_what, content, reason) => {
+      const file = join(dir, 'budget.json');
+      await writeFile(file, content);
+      const budget = createSessionBudget({ maxSessions: 1, windowMs: 1000, stateFile: file, clock: fakeClock(7) });
+      for (const call of [() => budget.acquire(KEY), () => budget.peek(KEY)]) {
+        const error = await rejection(call());
+        expect(error.code).toBe('ERR_BUDGET_STATE_CORRUPT');
+        expect(error.message).toBe(
+          `The session budget state file ${file} is corrupt (${reason}); not treating it as empty, which would ` +
+            "let new sessions past the licence limit. Repair or remove it, or reset it with budget onCorruptState 'reset' " +
+            '(qixflow: --reset-budget-state).',
+        );
+      }
+      expect(await readFile(file, 'utf8')).toBe(content);
+    },
+  );
+
+  it.each(CORRUPT)(
+    "with onCorruptState 'reset', treats a corrupt file (%s) as empty and rewrites it",
+    async (_what, content) => {
+      const file = join(dir, 'budget.json');
+      await writeFile(file, content);
+      const budget = createSessionBudget({
+        maxSessions: 1,
+        windowMs: 1000,
+        stateFile: file,
+        clock: fakeClock(7),
+        onCorruptState: 'reset',
+      });
+      expect(await budget.peek(KEY)).toEqual({ used: 0, limit: 1, retryAt: undefined });
+      await budget.acquire(KEY);
+      expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ version: 1, keys: { [KEY]: [7] } });
+    },
+  );
+
+  it('treats an empty file as a fresh one (another process created it and has not written yet)', async () => {
     const file = join(dir, 'budget.json');
-    await writeFile(file, content);
+    await writeFile(file, '');
     const budget = createSessionBudget({ maxSessions: 1, windowMs: 1000, stateFile: file, clock: fakeClock(7) });
-    expect(await budget.peek(KEY)).toEqual({ used: 0, limit: 1, retryAt: undefined });
     await budget.acquire(KEY);
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ version: 1, keys: { [KEY]: [7] } });
   });
 
-  it('repairs a corrupt file even when the answer is a refusal', async () => {
+  it("with onCorruptState 'reset', repairs a corrupt file even when the answer is a refusal", async () => {
     const file = join(dir, 'budget.json');
-    const budget = createSessionBudget({ maxSessions: 1, windowMs: 1000, stateFile: file, clock: fakeClock(7) });
+    const budget = createSessionBudget({
+      maxSessions: 1,
+      windowMs: 1000,
+      stateFile: file,
+      clock: fakeClock(7),
+      onCorruptState: 'reset',
+    });
     await budget.acquire(KEY);
     await writeFile(file, 'garbage');
-    await budget.acquire(KEY); // corrupt → empty → granted
+    await budget.acquire(KEY); // corrupt → reset → granted
     await writeFile(file, JSON.stringify({ version: 1, keys: { [KEY]: [7], x: [1, 2] }, extra: true }));
     await rejection(budget.acquire(KEY));
     await rejection(budget.acquire(KEY));
+  });
+
+  it('rejects an unknown onCorruptState with a TypeError', () => {
+    expect(() =>
+      createSessionBudget({ stateFile: join(dir, 'b.json'), onCorruptState: 'ignore' as unknown as 'reset' }),
+    ).toThrow(new TypeError("options.onCorruptState must be 'error' or 'reset' (got ignore)"));
   });
 
   it('takes over a stale lock left by a crashed process', async () => {

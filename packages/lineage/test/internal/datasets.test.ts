@@ -1,7 +1,7 @@
+import { redact } from '@qixflow/core';
 import { describe, expect, it } from 'vitest';
 import { classifyLineageRow } from '../../src/internal/datasets/classify-discriminator.js';
 import { dbTableDataset, fileDataset, globMatches } from '../../src/internal/datasets/dataset-identity.js';
-import { redactConnectionString } from '../../src/internal/datasets/redact.js';
 import { parseSqlSelectList } from '../../src/internal/script/sql-select-list.js';
 
 describe('dataset identity', () => {
@@ -105,11 +105,12 @@ describe('SQL select lists', () => {
 });
 
 describe('connection strings', () => {
+  // The rules live in core's redact(); this pins the shapes lineage relied on before it moved there.
   it('redacts passwords in the usual spellings', () => {
-    expect(redactConnectionString('Provider=X;Password=s3cret;User ID=u')).toBe('Provider=X;Password=***;User ID=u');
-    expect(redactConnectionString('ODBC CONNECT TO [DSN] (XUserId is abc, XPassword is xyz)')).toBe(
-      'ODBC CONNECT TO [DSN] (XUserId is abc, XPassword is ***)',
+    expect(redact('Provider=X;Password=s3cret;User ID=u')).toBe('Provider=X;Password=***;User ID=***');
+    expect(redact('ODBC CONNECT TO [DSN] (XUserId is abc, XPassword is xyz)')).toBe(
+      'ODBC CONNECT TO [DSN] (XUserId is ***, XPassword is ***)',
     );
-    expect(redactConnectionString('postgres://user:pw@host/db')).toBe('postgres://user:***@host/db');
+    expect(redact('postgres://user:pw@host/db')).toBe('postgres://***:***@host/db');
   });
 });

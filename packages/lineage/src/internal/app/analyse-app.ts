@@ -1,10 +1,11 @@
+import { redact } from '@qixflow/core';
 import type { AppReport, LineageGraph } from '../../generated/lineage-graph.js';
 import type { ConnectionRef } from '../datasets/dataset-identity.js';
-import { redactConnectionString } from '../datasets/redact.js';
 import { CONFIDENCE } from '../graph/confidence.js';
 import { type DatasetUse, datasetIndex } from '../graph/dataset-index.js';
 import { GraphBuilder } from '../graph/graph-builder.js';
 import { ids } from '../graph/node-ids.js';
+import { redactReport } from '../graph/redact-graph.js';
 import { analyseScript } from '../script/analyse-script.js';
 import { sha256Hex } from '../util/hash.js';
 import { analyseConsumption } from './analyse-consumption.js';
@@ -75,7 +76,7 @@ export function analyseApp(snapshot: AppSnapshot, options: AnalyseAppOptions): A
       {
         ...(c.id ? { connectionId: c.id } : {}),
         connectionType: c.type,
-        connectionString: redactConnectionString(c.connectionString),
+        connectionString: redact(c.connectionString),
         resolved: true,
       },
       { provenance: 'model', confidence: CONFIDENCE.confirmed },
@@ -112,11 +113,12 @@ export function analyseApp(snapshot: AppSnapshot, options: AnalyseAppOptions): A
     scriptHash,
     ...(options.includeScript ? { script: snapshot.script } : {}),
   };
+  const safeReport = redactReport(report);
   return {
-    graph: { schemaVersion: 'qixflow-lineage/1', nodes: built.nodes, edges: built.edges, apps: [report] },
-    report,
+    graph: { schemaVersion: 'qixflow-lineage/1', nodes: built.nodes, edges: built.edges, apps: [safeReport] },
+    report: safeReport,
     datasets,
-    binaryPaths: ctx.binaryPaths,
+    binaryPaths: ctx.binaryPaths.map(redact),
     predictedTables: ctx.tables.filter((t) => !t.dropped && !t.mapping).length,
   };
 }
@@ -146,14 +148,14 @@ export function failedApp(
     { provenance: 'repository', confidence: CONFIDENCE.confirmed },
   );
   const built = graph.build();
-  const report: AppReport = {
+  const report: AppReport = redactReport({
     appId,
     name: appName,
     status: 'failed',
     error,
     diagnostics: [{ code: 'app-failed', severity: 'error', message: error.message }],
     ...(inventory.lastReloadTime !== undefined ? { lastReloadTime: inventory.lastReloadTime } : {}),
-  };
+  });
   return {
     graph: { schemaVersion: 'qixflow-lineage/1', nodes: built.nodes, edges: built.edges, apps: [report] },
     report,

@@ -1,5 +1,6 @@
 import type { Confidence, LineageEdge, LineageNode, Provenance } from '../../generated/lineage-graph.js';
 import { sha256Hex } from '../util/hash.js';
+import { redactEdge, redactNode } from './redact-graph.js';
 
 /** A node kind, e.g. `'ExternalDataset'`. */
 export type NodeKind = LineageNode['kind'];
@@ -116,6 +117,21 @@ export class GraphBuilder {
   /** Nodes and edges sorted by id: the same content always serialises to the same text. */
   build(): { nodes: LineageNode[]; edges: LineageEdge[] } {
     const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-    return { nodes: this.nodeList().sort(byId), edges: this.edgeList().sort(byId) };
+    // Every graph output (fragments, lineage.json, HTML, OpenLineage, extractAppLineage) starts
+    // here: scripts, statements and connection strings are redacted once, before anything is written.
+    return {
+      nodes: firstOfEachId(this.nodeList().map(redactNode)).sort(byId),
+      edges: firstOfEachId(this.edgeList().map(redactEdge)).sort(byId),
+    };
   }
+}
+
+// Two ids that differed only in a credential are one id once it is masked.
+function firstOfEachId<T extends { id: string }>(items: T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    if (seen.has(item.id)) return false;
+    seen.add(item.id);
+    return true;
+  });
 }

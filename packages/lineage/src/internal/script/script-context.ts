@@ -1,6 +1,6 @@
+import { redact } from '@qixflow/core';
 import type { DerivesAttributes, LineageDiagnostic, ScriptStatementNode } from '../../generated/lineage-graph.js';
 import type { ConnectionRef, DatasetRef } from '../datasets/dataset-identity.js';
-import { redactConnectionString } from '../datasets/redact.js';
 import { CONFIDENCE } from '../graph/confidence.js';
 import type { GraphBuilder, Origin } from '../graph/graph-builder.js';
 import { ids } from '../graph/node-ids.js';
@@ -248,7 +248,7 @@ export class ScriptContext {
         known.name,
         {
           connectionType: known.type,
-          connectionString: redactConnectionString(known.connectionString),
+          connectionString: redact(known.connectionString),
           resolved: true,
           ...(known.id ? { connectionId: known.id } : {}),
         },
@@ -257,7 +257,7 @@ export class ScriptContext {
       );
       return id;
     }
-    const safe = redactConnectionString(name);
+    const safe = redact(name);
     const id = ids.connection(safe);
     this.graph.node(
       'Connection',
@@ -275,7 +275,7 @@ export class ScriptContext {
     const known =
       this.connections.find((c) => c.name.toLowerCase() === name.toLowerCase()) ??
       this.connections.find((c) => c.connectionString.toLowerCase().includes(name.toLowerCase()) && name.length > 2);
-    return known?.name ?? redactConnectionString(name);
+    return known?.name ?? redact(name);
   }
 
   /** Records a DERIVES edge for a statement (so reconciliation can adjust it). */

@@ -24,17 +24,55 @@ export interface CrawlState {
   readonly apps: Record<string, AppState>;
 }
 
-/** Loads the state file (an empty state when missing, unreadable or of another host). */
-export async function loadCrawlState(file: string, host: string): Promise<CrawlState> {
+/** A loaded state, and why the file was not used when it was there but could not be. */
+export interface LoadedCrawlState {
+  readonly state: CrawlState;
+  /** `undefined` when the file was used or did not exist. */
+  readonly discarded: string | undefined;
+}
+
+/**
+ * Loads the state file. Missing: an empty state. Unreadable, corrupt, or made for another host: an
+ * empty state too (every app is extracted again), with the reason in `discarded` so that the caller
+ * can say so before the re-crawl starts.
+ */
+export async function loadCrawlState(file: string, host: string): Promise<LoadedCrawlState> {
+  const empty: CrawlState = { version: 1, host, apps: {} };
+  let text: string;
   try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<CrawlState>;
-    if (parsed.version === 1 && parsed.host === host && parsed.apps && typeof parsed.apps === 'object') {
-      return { version: 1, host, apps: parsed.apps };
-    }
-  } catch {
-    // missing or corrupt: start over
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ENOENT') return { state: empty, discarded: undefined };
+    return { state: empty, discarded: `cannot be read (${typeof code === 'string' ? code : String(error)})` };
   }
-  return { version: 1, host, apps: {} };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { state: empty, discarded: 'is not JSON' };
+  }
+  const problem = stateProblem(parsed);
+  if (problem !== undefined) return { state: empty, discarded: problem };
+  const state = parsed as CrawlState;
+  if (state.host !== host) return { state: empty, discarded: `was made for another host (${state.host})` };
+  return { state: { version: 1, host, apps: state.apps }, discarded: undefined };
+}
+
+const STRING_FIELDS = ['name', 'contentHash', 'fragment', 'fragmentHash', 'status', 'options'] as const;
+
+function stateProblem(value: unknown): string | undefined {
+  const record = value as Partial<CrawlState> | null;
+  if (typeof value !== 'object' || record === null || Array.isArray(value)) return 'is not a JSON object';
+  if (record.version !== 1) return `has version ${JSON.stringify(record.version)}, not 1`;
+  if (typeof record.host !== 'string') return 'has no host';
+  if (typeof record.apps !== 'object' || record.apps === null || Array.isArray(record.apps)) return 'has no apps';
+  for (const [appId, entry] of Object.entries(record.apps)) {
+    const fields = entry as unknown as Record<string, unknown> | null;
+    const bad = STRING_FIELDS.find((f) => typeof fields?.[f] !== 'string');
+    if (bad !== undefined) return `has an app entry (${appId}) without ${bad}`;
+  }
+  return undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
+import { redact } from '@qixflow/core';
 import type { LineageEdge, LineageNode } from '../../generated/lineage-graph.js';
-import { redactConnectionString } from '../datasets/redact.js';
 import { CONFIDENCE } from '../graph/confidence.js';
 import type { DatasetUse } from '../graph/dataset-index.js';
 import { GraphBuilder, type Origin } from '../graph/graph-builder.js';
@@ -81,7 +81,7 @@ export function stitchSite(
         {
           connectionId: c.id,
           connectionType: c.type,
-          connectionString: redactConnectionString(c.connectionString),
+          connectionString: redact(c.connectionString),
           resolved: true,
         },
         REPOSITORY,
