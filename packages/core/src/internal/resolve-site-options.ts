@@ -1,6 +1,6 @@
-import { dirname, join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { loadPrivateKey, type SigningAlgorithm } from '../auth/load-private-key.js';
 import type { CloudJwtClaims, ProxyJwtClaims } from '../auth/sign-jwt.js';
 import { QixflowError } from '../errors.js';
