@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Builds the single-file UMD bundle of @qixflow/rx for browsers and Qlik Sense extensions:
-//   dist/qixflow-rx.umd.js — AMD `define(['rxjs'], …)` (RequireJS, as Qlik Sense loads extensions),
+//   dist/qixflow-rx.umd.cjs — AMD `define(['rxjs'], …)` (RequireJS, as Qlik Sense loads extensions),
 //   CommonJS `require('rxjs')`, or the global `qixflowRx` next to a global `rxjs`.
+//   `.cjs` because the package is `"type": "module"`: Node would load a `.js` file here as ESM,
+//   where `module`/`define` do not exist; browsers and RequireJS ignore the extension.
 // and assembles the example extension, ready to zip and import in the QMC / Dev Hub:
 //   dist/extension/qixflow-rx-demo/ (qext, js, the bundle, rxjs's own UMD bundle).
 // Usage: node scripts/bundle-umd.mjs [--out-dir <dir>]
@@ -56,7 +58,7 @@ ${body}
 `;
 
 await mkdir(outDir, { recursive: true });
-const bundlePath = join(outDir, 'qixflow-rx.umd.js');
+const bundlePath = join(outDir, 'qixflow-rx.umd.cjs');
 await writeFile(bundlePath, umd);
 
 // The example extension, self-contained: its js, its qext, this bundle and rxjs's UMD bundle.
@@ -66,6 +68,7 @@ const example = join(root, 'examples', 'extension');
 for (const file of ['qixflow-rx-demo.qext', 'qixflow-rx-demo.js', 'README.md']) {
   await copyFile(join(example, file), join(extensionDir, file));
 }
+// Inside the extension the bundle keeps `.js`: RequireJS appends `.js` to the module id `./qixflow-rx.umd`.
 await copyFile(bundlePath, join(extensionDir, 'qixflow-rx.umd.js'));
 const rxjsBundle = join(
   dirname(createRequire(import.meta.url).resolve('rxjs/package.json')),

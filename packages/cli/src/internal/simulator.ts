@@ -1,7 +1,28 @@
 import { readFile } from 'node:fs/promises';
 import type { SiteOptions } from '@qixflow/core';
-import { createSimulator, type Simulator, type SimulatorOptions, SiteFixtureError } from '@qixflow/sense-sim';
+import type { Simulator, SimulatorOptions } from '@qixflow/sense-sim';
 import { CliError } from '../cli-error.js';
+
+type SenseSim = typeof import('@qixflow/sense-sim');
+
+/**
+ * The simulator is an optional peer of the CLI (it brings a TLS stack and a whole engine that only
+ * `sim` and `demo` need), so it is loaded on first use and its absence is a fixable error.
+ */
+async function loadSimulator(): Promise<SenseSim> {
+  try {
+    return await import('@qixflow/sense-sim');
+  } catch (error) {
+    const missing =
+      (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' &&
+      String((error as Error).message).includes("'@qixflow/sense-sim'");
+    if (!missing) throw error;
+    throw new CliError('ERR_SIMULATOR', 'install @qixflow/sense-sim to run the simulator', {
+      fix: 'npm install @qixflow/sense-sim (next to @qixflow/cli, the same version)',
+      cause: error,
+    });
+  }
+}
 
 /** The user the CLI signs JWTs for when it talks to its own simulator. */
 export interface SimulatorUser {
@@ -22,6 +43,7 @@ export const DEMO_USER: SimulatorUser = { userId: 'demo', userDirectory: 'DEMO' 
  * ```
  */
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
+  const { createSimulator, SiteFixtureError } = await loadSimulator();
   try {
     return await createSimulator(options);
   } catch (error) {

@@ -65,7 +65,7 @@ beforeAll(async () => {
       type: 'text/javascript',
       body: await readFile(join(workDir, 'extension', 'qixflow-rx-demo', 'rxjs.umd.min.js')),
     },
-    '/qixflow-rx.umd.js': { type: 'text/javascript', body: await readFile(join(workDir, 'qixflow-rx.umd.js')) },
+    '/qixflow-rx.umd.js': { type: 'text/javascript', body: await readFile(join(workDir, 'qixflow-rx.umd.cjs')) },
     '/page.js': { type: 'text/javascript', body: pageScript.outputFiles[0]?.text ?? '' },
   };
   browser = await launchChromium(chromium);

@@ -38,7 +38,7 @@ function amd(): {
 beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'qixflow-rx-umd-'));
   await promisify(execFile)(process.execPath, [join(root, 'scripts/bundle-umd.mjs'), '--out-dir', outDir]);
-  bundle = await readFile(join(outDir, 'qixflow-rx.umd.js'), 'utf8');
+  bundle = await readFile(join(outDir, 'qixflow-rx.umd.cjs'), 'utf8');
 }, 60_000);
 afterAll(async () => {
   await rm(outDir, { recursive: true, force: true });
