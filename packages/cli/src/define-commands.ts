@@ -5,6 +5,7 @@ import type { ContextAddFlags, ContextListFlags } from './commands/context.js';
 import type { DemoFlags } from './commands/demo.js';
 import type { LineageFlags } from './commands/lineage.js';
 import type { LoginFlags } from './commands/login.js';
+import type { LogoutFlags, StatusFlags } from './commands/session.js';
 import type { SimFlags } from './commands/sim.js';
 import type { WatchFlags } from './commands/watch.js';
 import { addConnectionOptions, wholeNumber } from './connection/connection-options.js';
@@ -109,6 +110,28 @@ export function defineCommands(program: Command, run: Runner): void {
   );
 
   defineContextCommands(program, run);
+
+  addConnectionOptions(
+    program
+      .command('logout')
+      .description(
+        'end the stored proxy session of the site (current context, or the one the flags name) and forget it; frees the licence slot 5 minutes later',
+      )
+      .option('--all', 'every stored session, of every context and user'),
+  ).action((flags: LogoutFlags) =>
+    run(async (context) => (await import('./commands/session.js')).logoutCommand(flags, context)),
+  );
+
+  addConnectionOptions(
+    program
+      .command('status')
+      .description(
+        'per context: whether a proxy session is stored and its age, the session budget used in the last 5 minutes and when the next slot frees (no secret)',
+      )
+      .option('--json', 'print JSON instead of a table'),
+  ).action((flags: StatusFlags) =>
+    run(async (context) => (await import('./commands/session.js')).statusCommand(flags, context)),
+  );
 
   program
     .command('demo')
