@@ -25,7 +25,11 @@ export function defineCommands(program: Command, run: Runner): void {
     .command('sim')
     .description('start the Qlik Sense simulator (JWT virtual proxy, QRS, QIX engine) and print how to connect')
     .option('-s, --site <demo|path>', "site fixture (schemas/sim-site.schema.json) or 'demo'", 'demo')
-    .option('-p, --port <n>', 'port to listen on (0 = any free port)', wholeNumber(0, 65535), 4431)
+    .option(
+      '-p, --port <n>',
+      "port to listen on (0 = any free port; default: the config file's port, else 4431)",
+      wholeNumber(0, 65535),
+    )
     .option('--host <address>', 'address to listen on (default 127.0.0.1)')
     .option('--http', 'plain HTTP instead of HTTPS')
     .option('--tenant', 'also play a Qlik Cloud tenant (/login/jwt-session) at the root')

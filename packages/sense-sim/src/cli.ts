@@ -4,12 +4,13 @@
  * `qixflow-sim --demo` serves the demo site, writes the JWT key and the CA to `--out`, and
  * proves the setup with a real handshake + websocket before waiting for clients.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { createSimulator, type Simulator } from './create-simulator.js';
 import { selfCheck } from './internal/cli/self-check.js';
 import type { SimulatorOptions } from './options.js';
+import { describeApps, type SimulatorFiles, writeSimulatorFiles } from './simulator-files.js';
 
 interface CliOptions {
   config?: string;
@@ -75,16 +76,13 @@ async function main(): Promise<void> {
     await sim.close();
     process.exit(0);
   }
-  const out = resolve(opts.out);
-  await mkdir(out, { recursive: true });
-  const files = {
-    key: join(out, 'jwt-private-key.pem'),
-    cert: join(out, 'jwt-certificate.pem'),
-    ca: join(out, 'ca.pem'),
-  };
-  await writeFile(files.key, sim.keys.privateKey, { mode: 0o600 });
-  await writeFile(files.cert, sim.keys.certificate);
-  if (sim.ca) await writeFile(files.ca, sim.ca);
+  let files: SimulatorFiles;
+  try {
+    files = await writeSimulatorFiles(sim, opts.out);
+  } catch (error) {
+    await sim.close();
+    fail(`${(error as Error).message} (pick another --out folder)`);
+  }
   const show = (p: string) => relative(process.cwd(), p) || p;
 
   const lines = [`qixflow simulator listening on ${sim.url}`, ''];
@@ -96,11 +94,11 @@ async function main(): Promise<void> {
   if (sim.tenant)
     lines.push(`  Qlik Cloud tenant at ${sim.tenant.url} (issuer ${sim.tenant.issuer}, kid ${sim.tenant.keyId})`);
   lines.push(
-    `  apps: ${sim.apps.length === 0 ? 'none' : sim.apps.map((a) => `${a.name} (${a.id})`).join(', ')}`,
+    `  ${describeApps(sim.apps)}`,
     '',
     'Connect:',
     `  sign a JWT (RS256) with ${show(files.key)}, claims {"${sim.proxies[0]?.userIdAttribute}": "<user>", "${sim.proxies[0]?.userDirectoryAttribute}": "<directory>"}`,
-    `  (the proxy's JWT certificate is ${show(files.cert)})${sim.ca ? `; trust ${show(files.ca)} as the CA` : ''}`,
+    `  (the proxy's JWT certificate is ${show(files.certificate)})${files.ca ? `; trust ${show(files.ca)} as the CA` : ''}`,
     `  1. GET ${sim.proxies[0]?.url}/qps/csrftoken with "Authorization: Bearer <jwt>" -> session cookie + qlik-csrf-token header`,
     `  2. ${sim.proxies[0]?.wsUrl}<appId>?qlik-csrf-token=<token> with "Cookie: <name>=<value>" and "Origin: ${sim.url.replace('127.0.0.1', 'localhost')}"`,
     `  QRS: ${sim.proxies[0]?.url}/qrs/app/full?xrfkey=<16 chars> with the same "X-Qlik-Xrfkey" header and the cookie`,

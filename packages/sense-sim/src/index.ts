@@ -23,3 +23,5 @@ export type {
 } from './options.js';
 export type { SessionSelector } from './simulator-control.js';
 export { SimulatorControl } from './simulator-control.js';
+export type { SimulatorFiles } from './simulator-files.js';
+export { describeApps, UnsafeFileError, writeSimulatorFiles } from './simulator-files.js';

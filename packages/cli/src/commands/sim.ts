@@ -1,19 +1,18 @@
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { createSite } from '@qixflow/core';
 import type { Simulator, SimulatorOptions } from '@qixflow/sense-sim';
 import type { CliContext } from '../cli-context.js';
+import { CliError } from '../cli-error.js';
 import { describeError } from '../describe-error.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { checkConnection } from '../internal/check-connection.js';
 import { untilAborted } from '../internal/interrupt.js';
-import { readSimulatorConfig, simulatorSiteOptions, startSimulator } from '../internal/simulator.js';
-import { writeFileSafely } from '../internal/write-file-safely.js';
+import { loadSimulator, readSimulatorConfig, simulatorSiteOptions, startSimulator } from '../internal/simulator.js';
 
 /** Flags of `qixflow sim`. */
 export interface SimFlags {
   site: string;
-  port: number;
+  /** Undefined unless --port was given: the config file's port (0 included) then counts. */
+  port?: number;
   host?: string;
   http?: boolean;
   tenant?: boolean;
@@ -61,7 +60,8 @@ async function runSimulator(flags: SimFlags, context: CliContext): Promise<ExitC
   const options: SimulatorOptions = {
     ...fromFile,
     site: flags.site,
-    port: flags.port,
+    // A port in the config file (0 included) counts unless --port was given.
+    port: flags.port ?? fromFile.port ?? DEFAULT_SIM_PORT,
     ...(flags.host === undefined ? {} : { host: flags.host }),
     ...(flags.http === true ? { https: false } : {}),
     ...(flags.tenant === true && fromFile.tenant === undefined ? { tenant: {} } : {}),
@@ -70,7 +70,12 @@ async function runSimulator(flags: SimFlags, context: CliContext): Promise<ExitC
   const sim = await startSimulator(options);
   try {
     const files = await writeSimulatorFiles(sim, flags.out);
-    for (const line of connectInstructions(sim, files, flags.site)) terminal.out(line);
+    const { describeApps } = await loadSimulator();
+    const instructions = connectInstructions(sim, files, flags.site, {
+      command: selfCommand(context.env),
+      apps: describeApps(sim.apps),
+    });
+    for (const line of instructions) terminal.out(line);
     if (flags.check && sim.proxies.length > 0) {
       const site = createSite({ ...simulatorSiteOptions(sim, CHECK_USER), logoutOnClose: true });
       try {
@@ -123,25 +128,29 @@ function armStopDeadline(context: CliContext): () => void {
 
 /**
  * Writes the JWT private key (mode 0600, also over an existing file of another mode), its
- * certificate and the CA into `dir`, never through a symbolic link (see {@link writeFileSafely}).
+ * certificate and the CA into `dir`, never through a symbolic link — the simulator's own start-up
+ * files, shared with its `qixflow-sim` command line.
+ *
+ * @throws CliError `ERR_CONFIG` (exit 2) when a target is a symbolic link or not a regular file.
  *
  * @example
  * ```ts
  * const files = await writeSimulatorFiles(sim, '.qixflow-sim');
  * ```
  */
-export async function writeSimulatorFiles(sim: Simulator, dir: string): Promise<SimulatorFiles> {
-  const out = resolve(dir);
-  await mkdir(out, { recursive: true });
-  const files: SimulatorFiles = {
-    key: join(out, 'jwt-private-key.pem'),
-    certificate: join(out, 'jwt-certificate.pem'),
-    ca: sim.ca === undefined ? undefined : join(out, 'ca.pem'),
-  };
-  await writeFileSafely(files.key, sim.keys.privateKey, 0o600);
-  await writeFileSafely(files.certificate, sim.keys.certificate, 0o644);
-  if (files.ca !== undefined && sim.ca !== undefined) await writeFileSafely(files.ca, sim.ca, 0o644);
-  return files;
+export async function writeSimulatorFiles(sim: Pick<Simulator, 'keys' | 'ca'>, dir: string): Promise<SimulatorFiles> {
+  const { writeSimulatorFiles: write, UnsafeFileError } = await loadSimulator();
+  try {
+    return await write(sim, dir);
+  } catch (error) {
+    if (error instanceof UnsafeFileError) {
+      throw new CliError('ERR_CONFIG', error.message, {
+        fix: 'remove the link or the foreign file, or pick another --out folder',
+        cause: error,
+      });
+    }
+    throw error;
+  }
 }
 
 /**
@@ -150,10 +159,16 @@ export async function writeSimulatorFiles(sim: Simulator, dir: string): Promise<
  *
  * @example
  * ```ts
- * for (const line of connectInstructions(sim, files, 'demo')) console.log(line);
+ * for (const line of connectInstructions(sim, files, 'demo', { command: 'qixflow', apps: '5 apps: …' })) console.log(line);
  * ```
  */
-export function connectInstructions(sim: Simulator, files: SimulatorFiles, siteName: string): string[] {
+export function connectInstructions(
+  sim: Simulator,
+  files: SimulatorFiles,
+  siteName: string,
+  how: { command: string; apps: string },
+): string[] {
+  const { command } = how;
   const lines = [`qixflow simulator listening on ${sim.url} (site: ${siteName})`];
   for (const p of sim.proxies) {
     lines.push(
@@ -163,7 +178,7 @@ export function connectInstructions(sim: Simulator, files: SimulatorFiles, siteN
   if (sim.tenant !== undefined) {
     lines.push(`  Qlik Cloud tenant at ${sim.tenant.url} (issuer ${sim.tenant.issuer}, kid ${sim.tenant.keyId})`);
   }
-  lines.push(`  apps: ${sim.apps.length === 0 ? 'none' : sim.apps.map((a) => a.name).join(', ')}`);
+  lines.push(`  ${how.apps}${sim.apps.length > 8 ? ` ('${command} apps' lists them all)` : ''}`);
   lines.push(
     `  wrote ${files.key} (JWT signing key), ${files.certificate}${files.ca === undefined ? '' : `, ${files.ca} (TLS CA)`}`,
   );
@@ -182,10 +197,10 @@ export function connectInstructions(sim: Simulator, files: SimulatorFiles, siteN
       '',
       'Connect with qixflow (in another terminal):',
       `  export ${variables.join(' ')}`,
-      '  qixflow login',
-      '  qixflow apps',
-      ...(sim.apps.some((a) => a.name === 'Sales Dashboard') ? ["  qixflow watch 'Sales Dashboard'"] : []),
-      '  qixflow lineage --all --out lineage-output',
+      `  ${command} login`,
+      `  ${command} apps`,
+      ...(sim.apps.some((a) => a.name === 'Sales Dashboard') ? [`  ${command} watch 'Sales Dashboard'`] : []),
+      `  ${command} lineage --all --out lineage-output`,
     );
   }
   if (sim.tenant !== undefined) {
@@ -206,4 +221,20 @@ export function connectInstructions(sim: Simulator, files: SimulatorFiles, siteN
     lines.push(`  engine without authentication (like Qlik Core): ${sim.engineUrl}/app/<appId>`);
   lines.push(`  faults: POST ${sim.url}/__sim/control/<action> with header "x-sim-control-token: ${sim.controlToken}"`);
   return lines;
+}
+
+/** The port `qixflow sim` listens on when neither --port nor the config file says. */
+export const DEFAULT_SIM_PORT = 4431;
+
+/**
+ * How the user can run qixflow again from where they are: `pnpm qixflow` when this run came
+ * through the workspace's root script, `qixflow` otherwise (installed on the PATH).
+ *
+ * @example
+ * ```ts
+ * selfCommand(process.env); // 'pnpm qixflow' under `pnpm qixflow sim`
+ * ```
+ */
+export function selfCommand(env: Record<string, string | undefined>): string {
+  return env.npm_lifecycle_event === 'qixflow' ? 'pnpm qixflow' : 'qixflow';
 }

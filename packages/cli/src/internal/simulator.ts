@@ -9,7 +9,7 @@ type SenseSim = typeof import('@qixflow/sense-sim');
  * The simulator is an optional peer of the CLI (it brings a TLS stack and a whole engine that only
  * `sim` and `demo` need), so it is loaded on first use and its absence is a fixable error.
  */
-async function loadSimulator(): Promise<SenseSim> {
+export async function loadSimulator(): Promise<SenseSim> {
   try {
     return await import('@qixflow/sense-sim');
   } catch (error) {
