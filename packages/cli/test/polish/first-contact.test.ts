@@ -88,3 +88,17 @@ describe('errors a new user meets', () => {
     }
   });
 });
+
+describe('a server that never answers', () => {
+  it('ends login within --timeout with ERR_TIMEOUT (exit 3), not after the engine gives up', async () => {
+    t.sim.control.delayResponses({ method: 'EngineVersion', ms: 60_000, count: 1 });
+    const started = Date.now();
+    const { code, stderr } = await runQixflow(['login', '--timeout', '2000', ...t.flags()]);
+    const seconds = (Date.now() - started) / 1000;
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/^error ERR_TIMEOUT: /m);
+    expect(stderr).toContain('raise --timeout');
+    // 2 s of waiting plus the process start; far from the 60 s the engine would take.
+    expect(seconds).toBeLessThan(15);
+  }, 60_000);
+});
