@@ -126,3 +126,5 @@ export type { TokenizeResult } from './tokenize.js';
 export { tokenize } from './tokenize.js';
 export type { Visitor } from './visit.js';
 export { visit } from './visit.js';
+export type { WildcardMatcher, WildcardOptions } from './wildcard-match.js';
+export { compileWildcard, wildcardMatch } from './wildcard-match.js';

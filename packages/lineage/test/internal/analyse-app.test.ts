@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { validateLineageGraph } from '../../src/index.js';
 import { analyseApp } from '../../src/internal/app/analyse-app.js';
+import { GraphBuilder } from '../../src/internal/graph/graph-builder.js';
+import { ScriptContext } from '../../src/internal/script/script-context.js';
 import { GraphQuery } from '../support/graph-queries.js';
 import { snapshotOf } from '../support/snapshot.js';
 
@@ -133,6 +135,49 @@ RENAME TABLE D TO Departments;`);
     expect(graph.nodes.find((n) => n.kind === 'ScriptTable')?.attributes).toMatchObject({
       names: ['D', 'Departments'],
     });
+  });
+
+  it.each([
+    ['Cost*', 'CostCenter', true],
+    ['cost*', 'CostCenter', false],
+    ['?d', 'Id', true],
+    ['?d', 'ID', false],
+    ['%Key.*', '%Key.1', true],
+    ['%Key.*', '%Keyx1', false],
+    ['[a](b)', '[a](b)', true],
+    ['*', '', true],
+  ])('applies QUALIFY %j to field %j case-sensitively, as before: %s', (pattern, field, expected) => {
+    const ctx = new ScriptContext(new GraphBuilder(A), A, []);
+    ctx.qualify.push({ patterns: [pattern], on: true });
+    expect(ctx.qualified(field)).toBe(expected);
+    expect(formerQualifyWildcard(pattern, field)).toBe(expected);
+  });
+
+  it('applies an adversarial QUALIFY pattern to a long field name within a liveness bound', () => {
+    const ctx = new ScriptContext(new GraphBuilder(A), A, []);
+    ctx.qualify.push({ patterns: ['*a*a*a*b', '*a*a*a*a*a*a*a*a*b'], on: true });
+    const started = performance.now();
+    expect(ctx.qualified('a'.repeat(800))).toBe(false);
+    expect(ctx.qualified('a'.repeat(10_000))).toBe(false);
+    expect(ctx.qualified(`${'a'.repeat(10_000)}b`)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
+  it('analyses a script with adversarial wildcards against long names without stalling', () => {
+    // QUALIFY patterns and unresolved paths reconciled with GetLineage rows are both wildcards
+    // matched against names a production app controls.
+    const name = 'a'.repeat(10_000);
+    const lineage = [{ qDiscriminator: `lib://Files/${name}.csv (txt);`, qStatement: 'T: LOAD …' }];
+    const started = performance.now();
+    const { q } = analyse(
+      `QUALIFY "*a*a*a*a*a*a*a*a*b";
+T: LOAD [${name}] FROM [lib://Files/$(v1)a$(v2)a$(v3)a$(v4)a$(v5)b.csv] (txt);`,
+      { lineage },
+    );
+    // Generous for the whole analysis on a loaded machine; the former RegExps would not finish.
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(q.nodes('ScriptField', name, A)).toHaveLength(1);
+    expect(q.nodes('ExternalDataset', `lib://Files/${name}.csv`, A)[0]?.provenance).toBe('engine-lineage');
   });
 
   it('removes dropped fields and tables from the predicted model', () => {
@@ -342,3 +387,13 @@ END IF`;
     expect(one).toBe(two);
   });
 });
+
+/** The RegExp-based QUALIFY match lineage used before, kept as an oracle for unchanged results. */
+function formerQualifyWildcard(pattern: string, text: string): boolean {
+  if (pattern === '*') return true;
+  const rx = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${rx}$`).test(text);
+}

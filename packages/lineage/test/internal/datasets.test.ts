@@ -44,6 +44,41 @@ describe('dataset identity', () => {
     expect(globMatches(ref.identity, 'lib://qvds/other.qvd')).toBe(false);
   });
 
+  it.each([
+    ['lib://qvds/sales_*_*.qvd', 'lib://qvds/sales_2024_eu.qvd', true],
+    ['lib://qvds/*.qvd', 'lib://qvds/2024/q1/sales.qvd', true],
+    ['LIB://QVDs/Sales_?.QVD', 'lib://qvds/sales_1.qvd', true],
+    ['lib://qvds/sales_?.qvd', 'lib://qvds/sales_10.qvd', false],
+    ['file:///c:/data/*.qvd', 'file:///c:/data/x.qvd', true],
+    ['file:///c:/data/*.qvd', 'file:///c:/data/x.qvdx', false],
+    ['relative:a.b+(c)[d]$^|{e}\\*', 'relative:a.b+(c)[d]$^|{e}\\f', true],
+    ['relative:a.b', 'relative:axb', false],
+    ['relative:ärger_*', 'relative:ÄRGER_1', true],
+    ['relative:ss', 'relative:ß', false],
+    ['relative:s', 'relative:ſ', false],
+    ['*', '', true],
+    ['?', '', false],
+  ])('matches glob %j against %j as before: %s', (pattern, identity, expected) => {
+    expect(globMatches(pattern, identity)).toBe(expected);
+    expect(formerGlobMatches(pattern, identity)).toBe(expected);
+  });
+
+  it('matches an adversarial glob against a long identity within a liveness bound', () => {
+    // The RegExp this replaced needed seconds for the first line alone (about n⁴).
+    const long = `lib://qvds/${'a'.repeat(10_000)}.qvd`;
+    const started = performance.now();
+    expect(globMatches('*a*a*a*b', 'a'.repeat(800))).toBe(false);
+    expect(globMatches('lib://qvds/*a*a*a*a*a*a*a*a*b.qvd', long)).toBe(false);
+    expect(globMatches('lib://qvds/*a*a*a*a*a*a*a*a*.qvd', long)).toBe(true);
+    const ref = fileDataset('lib://QVDs/$(v1)a$(v2)a$(v3)a$(v4)a$(v5)b.qvd', undefined, []);
+    expect(globMatches(ref.identity, long)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
+  it('lets * match across line breaks, which the former RegExp did not', () => {
+    expect(globMatches('relative:a*b', 'relative:a\nb')).toBe(true);
+  });
+
   it('names database tables by connection and unquoted table name', () => {
     expect(dbTableDataset('SalesDB', '[dbo].[Orders]').identity).toBe('db://salesdb/dbo.orders');
     expect(dbTableDataset('SalesDB', '"dbo"."Orders"').table).toBe('dbo.Orders');
@@ -114,3 +149,12 @@ describe('connection strings', () => {
     expect(redact('postgres://user:pw@host/db')).toBe('postgres://***:***@host/db');
   });
 });
+
+/** The RegExp-based glob lineage used before, kept as an oracle for unchanged results. */
+function formerGlobMatches(pattern: string, identity: string): boolean {
+  const rx = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${rx}$`, 'i').test(identity);
+}

@@ -1,3 +1,4 @@
+import { wildcardMatch } from '@qixflow/script';
 import type { ExternalDatasetAttributes } from '../../generated/lineage-graph.js';
 
 /** A folder connection and where it points (for lib:// → physical path resolution). */
@@ -181,11 +182,11 @@ export function dbTableDataset(connection: string, table: string): DatasetRef {
   };
 }
 
-/** A `*`/`?` glob (case-insensitive) matching a whole identity. */
+/**
+ * A `*`/`?` glob (case-insensitive; `*` crosses `/`, as one unresolved `$(…)` may stand for several
+ * path segments) matching a whole identity. Patterns come from production scripts, so they go
+ * through the linear-time matcher: a regular expression would let `*a*a*a*b` stall a crawl.
+ */
 export function globMatches(pattern: string, identity: string): boolean {
-  const rx = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${rx}$`, 'i').test(identity);
+  return wildcardMatch(identity, pattern);
 }

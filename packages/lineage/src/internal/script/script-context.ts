@@ -1,4 +1,5 @@
 import { redact } from '@qixflow/core';
+import { wildcardMatch } from '@qixflow/script';
 import type { DerivesAttributes, LineageDiagnostic, ScriptStatementNode } from '../../generated/lineage-graph.js';
 import type { ConnectionRef, DatasetRef } from '../datasets/dataset-identity.js';
 import { CONFIDENCE } from '../graph/confidence.js';
@@ -309,17 +310,10 @@ export class ScriptContext {
   /** Whether QUALIFY applies to a field name now. */
   qualified(field: string): boolean {
     let on = false;
-    for (const q of this.qualify) if (q.patterns.some((p) => wildcard(p, field))) on = q.on;
+    // Field names are case-sensitive, so QUALIFY patterns are too.
+    for (const q of this.qualify) if (q.patterns.some((p) => wildcardMatch(field, p, CASE_SENSITIVE))) on = q.on;
     return on;
   }
 }
 
-/** Qlik wildcard match (`*`, `?`), case-sensitive like field names. */
-export function wildcard(pattern: string, text: string): boolean {
-  if (pattern === '*') return true;
-  const rx = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${rx}$`).test(text);
-}
+const CASE_SENSITIVE = { caseSensitive: true } as const;

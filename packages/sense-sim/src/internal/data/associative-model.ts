@@ -1,7 +1,9 @@
-import { type FieldKind, fieldKind, fieldTags } from './field-tags.js';
+import { type FieldKind, fieldKindSteps, fieldTags } from './field-tags.js';
 import { type FormatSettings, formatSettings } from './format-settings.js';
 import { type Cell, type Dual, type LoadedModel, numberDual } from './loaded-model.js';
+import { numberShard, textShard, ValueIndex } from './value-index.js';
 import { compareText, toNumber } from './value-ops.js';
+import { rankSteps, runSteps, STEP_UNITS, type WorkSteps } from './work-steps.js';
 
 /**
  * A field of the data model: its symbol table (the distinct values, in load order — a value's
@@ -32,8 +34,8 @@ export class ModelField {
   /** The number of each value (NaN for text), as a typed array for aggregation loops that must not touch objects. */
   nums: Float64Array = new Float64Array(0);
   // Numbers and texts are separate symbol spaces: 1 and '1.0' loaded as numbers are one value.
-  private readonly byNumber = new Map<number, number>();
-  private readonly byText = new Map<string, number>();
+  private readonly byNumber = new ValueIndex<number>(numberShard);
+  private readonly byText = new ValueIndex<string>(textShard);
   private glyphs = -1;
   private textRanks: Int32Array | undefined;
 
@@ -104,20 +106,19 @@ export class ModelField {
 
   /**
    * The rank of each element in text order (ties broken by load order), computed once: sorting a
-   * list or cube by text then compares integers.
+   * list or cube by text then compares integers. Big text fields have it from the model build.
    */
   textRank(): Int32Array {
-    if (!this.textRanks) {
-      const order = Array.from({ length: this.values.length }, (_, i) => i);
-      const texts = this.values.map((value) => value.text);
-      order.sort((a, b) => compareText(texts[a] ?? '', texts[b] ?? '') || a - b);
-      const ranks = new Int32Array(order.length);
-      order.forEach((elem, rank) => {
-        ranks[elem] = rank;
-      });
-      this.textRanks = ranks;
-    }
-    return this.textRanks;
+    return this.textRanks ?? runSteps(this.textRankSteps());
+  }
+
+  /** {@link textRank} as steps (a collator comparison per unit), kept once computed. */
+  *textRankSteps(): WorkSteps<Int32Array> {
+    if (this.textRanks) return this.textRanks;
+    const texts = this.values.map((value) => value.text);
+    const ranks = yield* rankSteps(texts.length, (a, b) => compareText(texts[a] ?? '', texts[b] ?? '') || a - b);
+    this.textRanks = ranks;
+    return ranks;
   }
 }
 
@@ -235,13 +236,38 @@ function tableLinks(table: ModelTable, fields: readonly ModelField[], tables: re
 /**
  * Builds the associative model of a reload's tables: interns every cell into its field's symbol
  * table (column-wise typed arrays, no per-row objects), tags fields, and adds the system fields.
- * Hidden fields follow the `HidePrefix` / `HideSuffix` variables.
+ * Hidden fields follow the `HidePrefix` / `HideSuffix` variables. Straight through: a reload uses
+ * {@link associativeModelSteps} with its guard instead, so millions of rows never hold the event loop.
  *
  * @example
  * const model = buildAssociativeModel({ tables: [{ name: 'T', fields: ['A'], rows: [[textDual('x')]] }], … });
  * model.field('A')?.cardinal; // 1
  */
 export function buildAssociativeModel(loaded: LoadedModel): AssociativeModel {
+  return runSteps(associativeModelSteps(loaded));
+}
+
+/** A table to add to the model under construction. */
+interface TableInput {
+  readonly name: string;
+  readonly fields: readonly string[];
+  readonly rows: readonly (readonly Cell[])[];
+  readonly isSystem: boolean;
+  readonly comment: string;
+}
+
+/**
+ * Fields with at least this many values and some text get their text ranks while the model is
+ * built (paced), not on the first request sorting by text: ranking a million texts with the
+ * collator takes seconds. Below it a request ranks them on demand in a few milliseconds.
+ */
+export const EAGER_TEXT_RANK_CARDINAL = 20_000;
+
+/**
+ * {@link buildAssociativeModel} as steps (see `work-steps.ts`): it stops about every thousand cells
+ * so a reload can run it paced by its guard — yielding every few milliseconds, abortable.
+ */
+export function* associativeModelSteps(loaded: LoadedModel): WorkSteps<AssociativeModel> {
   const fields: ModelField[] = [];
   const byName = new Map<string, ModelField>();
   const fieldNamed = (name: string, isSystem: boolean): ModelField => {
@@ -254,23 +280,32 @@ export function buildAssociativeModel(loaded: LoadedModel): AssociativeModel {
     return field;
   };
   const tables: ModelTable[] = [];
-  const addTable = (
-    name: string,
-    names: readonly string[],
-    rows: readonly (readonly Cell[])[],
-    isSystem: boolean,
-    comment: string,
-  ): void => {
+  const inputs: TableInput[] = loaded.tables.map((table) => ({
+    name: table.name,
+    fields: table.fields,
+    rows: table.rows,
+    isSystem: false,
+    comment: table.comment ?? '',
+  }));
+  inputs.push(...systemTables(loaded));
+  for (const input of inputs) {
     const tableIndex = tables.length;
-    const tableFields = names.map((fieldName) => fieldNamed(fieldName, isSystem));
+    const { rows } = input;
+    const tableFields = input.fields.map((fieldName) => fieldNamed(fieldName, input.isSystem));
     const columns = tableFields.map(() => new Int32Array(rows.length));
     const width = tableFields.length;
+    let done = 0;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r] as readonly Cell[];
       for (let c = 0; c < width; c++) {
         const cell = row[c];
         (columns[c] as Int32Array)[r] =
           cell === null || cell === undefined ? -1 : (tableFields[c] as ModelField).intern(cell);
+      }
+      done += width + 1;
+      if (done >= STEP_UNITS) {
+        yield done;
+        done = 0;
       }
     }
     tableFields.forEach((field, c) => {
@@ -280,35 +315,25 @@ export function buildAssociativeModel(loaded: LoadedModel): AssociativeModel {
     tables.push(
       new ModelTable(
         tableIndex,
-        name,
+        input.name,
         rows.length,
         tableFields.map((field) => field.index),
         columns,
-        isSystem,
-        comment,
+        input.isSystem,
+        input.comment,
       ),
     );
-  };
-  for (const table of loaded.tables) addTable(table.name, table.fields, table.rows, false, table.comment ?? '');
-  addSystemTables(loaded, addTable);
+  }
   const model = new AssociativeModel(loaded, fields, tables);
-  finishFields(model, fields);
+  yield* finishFields(model, fields);
   return model;
 }
-
-type AddTable = (
-  name: string,
-  fields: readonly string[],
-  rows: readonly (readonly Cell[])[],
-  isSystem: boolean,
-  comment: string,
-) => void;
 
 /**
  * The system tables behind `$Field`, `$Table`, `$Rows`, `$Fields`, `$FieldNo` and `$Info`: one row
  * per field of each table, and one per table. They link only among themselves.
  */
-function addSystemTables(loaded: LoadedModel, addTable: AddTable): void {
+function systemTables(loaded: LoadedModel): TableInput[] {
   const text = (value: string): Dual => ({ text: value, num: Number.NaN });
   const fieldRows: Cell[][] = [];
   const tableRows: Cell[][] = [];
@@ -318,29 +343,40 @@ function addSystemTables(loaded: LoadedModel, addTable: AddTable): void {
     });
     tableRows.push([text(table.name), numberDual(table.rows.length), numberDual(table.fields.length)]);
   }
-  addTable('$$SysTable 1', ['$Field', '$Table', '$FieldNo'], fieldRows, true, '');
-  addTable('$$SysTable 2', ['$Table', '$Rows', '$Fields'], tableRows, true, '');
-  addTable('$$SysTable 3', ['$Info'], [], true, '');
+  const system = (name: string, fields: string[], rows: Cell[][]): TableInput => ({
+    name,
+    fields,
+    rows,
+    isSystem: true,
+    comment: '',
+  });
+  return [
+    system('$$SysTable 1', ['$Field', '$Table', '$FieldNo'], fieldRows),
+    system('$$SysTable 2', ['$Table', '$Rows', '$Fields'], tableRows),
+    system('$$SysTable 3', ['$Info'], []),
+  ];
 }
 
-function finishFields(model: AssociativeModel, fields: readonly ModelField[]): void {
+function* finishFields(model: AssociativeModel, fields: readonly ModelField[]): WorkSteps<void> {
   const hidePrefix = model.variable('HidePrefix') ?? '';
   const hideSuffix = model.variable('HideSuffix') ?? '';
   for (const field of fields) {
-    const nums = new Float64Array(field.values.length);
-    field.values.forEach((value, i) => {
-      nums[i] = toNumber(value);
-    });
+    const values = field.values;
+    const nums = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      nums[i] = toNumber(values[i] as Dual);
+      if ((i & (STEP_UNITS - 1)) === STEP_UNITS - 1) yield STEP_UNITS;
+    }
     field.nums = nums;
     field.isHidden =
       field.isSystem ||
       (hidePrefix !== '' && field.name.startsWith(hidePrefix)) ||
       (hideSuffix !== '' && field.name.endsWith(hideSuffix));
     field.comment = model.loaded.fieldComments.get(field.name) ?? '';
-    field.kind = fieldKind(field.values, model.settings);
+    field.kind = yield* fieldKindSteps(values, model.settings);
     field.tags = fieldTags(
       {
-        values: field.values,
+        values,
         isKey: field.isKey && !field.isSystem,
         isSystem: field.isSystem,
         isHidden: field.isHidden && !field.isSystem,
@@ -349,5 +385,6 @@ function finishFields(model: AssociativeModel, fields: readonly ModelField[]): v
       },
       field.kind,
     );
+    if (field.cardinal >= EAGER_TEXT_RANK_CARDINAL && !field.kind.allNumeric) yield* field.textRankSteps();
   }
 }

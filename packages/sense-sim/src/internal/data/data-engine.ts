@@ -1,6 +1,11 @@
 import type { LibraryItems } from '../engine/layout/hypercube-shape.js';
 import type { JsonRecord } from '../engine/layout/json-record.js';
-import { type AssociativeModel, buildAssociativeModel, type ModelField } from './associative-model.js';
+import {
+  type AssociativeModel,
+  associativeModelSteps,
+  buildAssociativeModel,
+  type ModelField,
+} from './associative-model.js';
 import type { ChartContext } from './chart-evaluator.js';
 import { evaluateChartScalar, parseChartExpression, valuesWhere } from './chart-expression.js';
 import type { EvaluationEnvironment } from './evaluate-expression.js';
@@ -33,6 +38,7 @@ import { type Expression, fieldsOf } from './script-bridge.js';
 import { type SelectionObjectLayout, selectionObject } from './selection-object.js';
 import { SelectionState, type SelectOptions } from './selection-state.js';
 import { toNumber } from './value-ops.js';
+import { runStepsPaced, type WorkPacer } from './work-steps.js';
 
 /** Options of {@link DataEngine}. */
 export interface DataEngineOptions {
@@ -313,6 +319,9 @@ export class DataEngine {
 /**
  * The associative model is read-only once built (selections live in SelectionState), so every
  * session of an app shares the one built from the app's last reload instead of building its own.
+ * A reload fills this cache with {@link prepareModel} before its data becomes visible, so no
+ * request builds the model of a reload's data; small models (an app without data, unit tests)
+ * are built on first use.
  */
 const models = new WeakMap<LoadedModel, AssociativeModel>();
 
@@ -323,6 +332,28 @@ function sharedModel(loaded: LoadedModel): AssociativeModel {
     models.set(loaded, model);
   }
   return model;
+}
+
+/**
+ * Builds the associative model of `loaded` paced by `pacer` (a reload's guard: it yields every few
+ * milliseconds and throws when the reload is aborted or out of budget) and keeps it for every
+ * {@link DataEngine} later made over `loaded`. Nothing is kept when the build is stopped.
+ *
+ * @example
+ * await prepareModel(loaded, guard); // before app.setData(loaded, …)
+ * new DataEngine(loaded); // no build: the shared model
+ */
+export async function prepareModel(loaded: LoadedModel, pacer: WorkPacer): Promise<AssociativeModel> {
+  const known = models.get(loaded);
+  if (known) return known;
+  const model = await runStepsPaced(associativeModelSteps(loaded), pacer);
+  models.set(loaded, model);
+  return model;
+}
+
+/** Whether the model of `loaded` is built (and shared) already. */
+export function isModelPrepared(loaded: LoadedModel): boolean {
+  return models.has(loaded);
 }
 
 function stateOf(def: Readonly<JsonRecord>): string {

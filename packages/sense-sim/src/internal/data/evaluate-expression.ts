@@ -11,10 +11,10 @@ import {
   expandDollars,
   type FunctionCall,
   parseExpressionText,
+  wildcardMatch,
 } from './script-bridge.js';
 import { checkTextLength } from './text-limit.js';
 import { booleanCell, compareCells, compareText, isTrue, numberCell, textCell, textOf, toNumber } from './value-ops.js';
-import { wildcardMatch } from './wildcard-match.js';
 
 /** What expressions may read besides field values: variables, formats, the clock, mapping tables. */
 export interface EvaluationEnvironment {

@@ -1,6 +1,7 @@
 import { parseDateTime } from './date-format.js';
 import type { FormatSettings } from './format-settings.js';
 import { type Dual, formatNumber } from './loaded-model.js';
+import { runSteps, STEP_UNITS, type WorkSteps } from './work-steps.js';
 
 /** What the tags of a field rest on. */
 export interface FieldTagInput {
@@ -29,12 +30,18 @@ const DATE_SAMPLE = 1000;
 
 /** Classifies a field's values. */
 export function fieldKind(values: readonly Dual[], settings: FormatSettings): FieldKind {
+  return runSteps(fieldKindSteps(values, settings));
+}
+
+/** {@link fieldKind} as steps (one value per unit), for the paced model build. */
+export function* fieldKindSteps(values: readonly Dual[], settings: FormatSettings): WorkSteps<FieldKind> {
   let hasNumbers = false;
   let allNumeric = values.length > 0;
   let allIntegers = values.length > 0;
   let allText = values.length > 0;
   let allAscii = true;
-  for (const value of values) {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as Dual;
     if (Number.isNaN(value.num)) {
       allNumeric = false;
       allIntegers = false;
@@ -45,6 +52,7 @@ export function fieldKind(values: readonly Dual[], settings: FormatSettings): Fi
       allText = false;
       if (!Number.isInteger(value.num)) allIntegers = false;
     }
+    if ((i & (STEP_UNITS - 1)) === STEP_UNITS - 1) yield STEP_UNITS;
   }
   let isDate = false;
   let isTimestamp = false;

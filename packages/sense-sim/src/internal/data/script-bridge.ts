@@ -1,11 +1,11 @@
 /**
  * Everything the data engine takes from `@qixflow/script`: the expression AST types, the
- * expression parser and dollar-sign expansion — one module, so the rest of the engine depends on
- * the parser through a narrow, throwing API.
+ * expression parser, dollar-sign expansion and wildcard matching — one module, so the rest of the
+ * engine depends on the parser through a narrow, throwing API.
  */
 import { type Expression, expand, parseExpression } from '@qixflow/script';
 
-export { fieldsOf } from '@qixflow/script';
+export { compileWildcard, fieldsOf, wildcardMatch } from '@qixflow/script';
 
 import { ExpressionError } from './expression-error.js';
 

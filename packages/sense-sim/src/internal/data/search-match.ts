@@ -1,8 +1,8 @@
 import { parseDateTime } from './date-format.js';
 import type { FormatSettings } from './format-settings.js';
 import type { Dual } from './loaded-model.js';
+import { compileWildcard } from './script-bridge.js';
 import { textEquals, toNumber } from './value-ops.js';
-import { compileWildcard } from './wildcard-match.js';
 
 /** How a search string selects values. */
 export type SearchMatcher =

@@ -1,11 +1,17 @@
 import type { AssociativeModel, ModelField } from './associative-model.js';
 import { ExpressionError } from './expression-error.js';
 import { possibleValues, propagateSelections, type RowMasks } from './propagate-selections.js';
-import type { ElementSet, SetElement, SetExpression, SetFieldModifier, SetOperand } from './script-bridge.js';
+import {
+  compileWildcard,
+  type ElementSet,
+  type SetElement,
+  type SetExpression,
+  type SetFieldModifier,
+  type SetOperand,
+} from './script-bridge.js';
 import { searchMatcher } from './search-match.js';
 import type { SelectionState } from './selection-state.js';
 import { toNumber } from './value-ops.js';
-import { compileWildcard } from './wildcard-match.js';
 
 /** Selections as set analysis manipulates them: field index → selected flags per element number. */
 export type SelectionFlags = Map<number, Uint8Array>;

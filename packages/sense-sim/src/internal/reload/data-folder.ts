@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { type FileHandle, lstat, mkdir, open, readdir, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { compileWildcard } from '@qixflow/script';
 import type { ReloadConnection } from './reload-environment.js';
 import { ExecutionError } from './script-error.js';
 
@@ -91,11 +92,13 @@ export class DataFolder {
       if (error instanceof MissingPath) return [];
       throw error;
     }
-    const pattern = basename(full).toLowerCase();
+    // Masks come from scripts: compiled to the linear-time matcher, case-insensitive as the
+    // engine's Windows file system is.
+    const matches = compileWildcard(basename(full));
     const files = await readdir(folder).catch(() => [] as string[]);
     const prefix = mask.slice(0, mask.length - basename(mask).length);
     return files
-      .filter((f) => wildcardMatch(pattern, f.toLowerCase()))
+      .filter(matches)
       .sort()
       .map((f) => `${prefix}${f}`);
   }
@@ -161,34 +164,6 @@ async function nearestExisting(path: string): Promise<string> {
     if (parent === current) return current;
     current = parent;
   }
-}
-
-/**
- * `*`/`?` matching in O(pattern × name) at worst: a regular expression built from the mask would
- * backtrack exponentially on masks like `*a*a*a*b`.
- */
-function wildcardMatch(pattern: string, name: string): boolean {
-  let p = 0;
-  let n = 0;
-  let star = -1;
-  let resume = 0;
-  while (n < name.length) {
-    const c = pattern[p];
-    if (c === '?' || (c !== undefined && c !== '*' && c === name[n])) {
-      p++;
-      n++;
-    } else if (c === '*') {
-      star = p++;
-      resume = n;
-    } else if (star >= 0) {
-      p = star + 1;
-      n = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (pattern[p] === '*') p++;
-  return p === pattern.length;
 }
 
 function codeOf(error: unknown): string {

@@ -1,5 +1,6 @@
 import { type Expression, type LoadFieldItem, type LoadQuery, printExpression } from '@qixflow/script';
 import type { Cell } from '../data/loaded-model.js';
+import { CellInterner } from './cell-interner.js';
 import { pacedSort } from './paced-sort.js';
 import type { RawTable } from './read-data-file.js';
 import { ExecutionError } from './script-error.js';
@@ -17,7 +18,8 @@ const NO_RECORD: readonly Cell[] = [];
 
 /**
  * Evaluates a LOAD's field list over its source records (WHERE, WHILE, DISTINCT, ORDER BY),
- * pacing itself per record and checking the row and cell budgets as rows are produced.
+ * pacing itself per record and checking the row and cell budgets as rows are produced. Equal
+ * cells of a column are shared (see {@link CellInterner}): the rows stay alive until the reload ends.
  * `source.rows` may have holes (AUTOGENERATE): a hole is a record without fields.
  */
 export async function projectLoad(state: ScriptState, query: LoadQuery, source: RawTable): Promise<RawTable> {
@@ -28,6 +30,7 @@ export async function projectLoad(state: ScriptState, query: LoadQuery, source: 
   const outputs = outputFields(query.fields, source.fields);
   const width = outputs.length;
   const grow = state.growth(width);
+  const interners = outputs.map(() => new CellInterner());
   const rows: Cell[][] = [];
   const seen = query.distinct ? new Set<string>() : undefined;
   const count = records.length;
@@ -43,7 +46,9 @@ export async function projectLoad(state: ScriptState, query: LoadQuery, source: 
         const row: Cell[] = new Array(width);
         for (let c = 0; c < width; c++) {
           const o = outputs[c] as OutputField;
-          row[c] = o.star !== undefined ? (record[o.star] ?? null) : state.evaluate(o.expression as Expression, scope);
+          const cell =
+            o.star !== undefined ? (record[o.star] ?? null) : state.evaluate(o.expression as Expression, scope);
+          row[c] = (interners[c] as CellInterner).intern(cell);
         }
         const key = seen ? JSON.stringify(row) : undefined;
         if (!seen?.has(key as string)) {

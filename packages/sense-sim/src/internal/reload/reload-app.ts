@@ -1,9 +1,10 @@
+import { prepareModel } from '../data/data-engine.js';
 import type { LoadedModel } from '../data/loaded-model.js';
 import type { AppDoc } from '../engine/app/app-doc.js';
 import type { Site } from '../site/site.js';
-import type { ReloadBudgets } from './reload-budget.js';
+import { DEFAULT_RELOAD_BUDGETS, type ReloadBudgets, ReloadGuard } from './reload-budget.js';
 import { runScript } from './run-script.js';
-import { ScriptError } from './script-error.js';
+import { BudgetExceeded, ExecutionError, ScriptError } from './script-error.js';
 import { scriptEvaluator } from './script-evaluator.js';
 
 /** What a reload reports (GetProgress: qErrorData, persistent progress). */
@@ -13,10 +14,16 @@ export interface ReloadOutcome {
   error: ScriptError | undefined;
 }
 
+/** Where errors of the model build (after the last statement) are reported. */
+const AFTER_SCRIPT = { line: 0, column: 0, statement: '' };
+
 /**
  * Reloads an app from its script: runs the executor against the site's data folder and
- * connections, and on success stores the new data model on the app (every session of the app
- * then rebuilds its data engine). A failed reload keeps the previous data, as the engine does.
+ * connections, then builds the associative model of the result — paced by the same guard, so it
+ * yields every few milliseconds, is abortable and counts against the budgets — and only then
+ * stores the new data on the app. Every session of the app then makes its data engine (its own
+ * selections) over that one shared model: no request builds it. A failed or aborted reload keeps
+ * the previous data and model, as the engine does.
  */
 export async function reloadApp(
   app: AppDoc,
@@ -35,6 +42,7 @@ export async function reloadApp(
     options.onProgress?.(line);
   };
   progress(`Started loading data`);
+  const guard = new ReloadGuard(options.budgets ?? DEFAULT_RELOAD_BUDGETS, options.signal);
   try {
     const model: LoadedModel = await runScript(app.script, {
       dataDir: options.dataDir,
@@ -45,11 +53,12 @@ export async function reloadApp(
       })),
       evaluate: scriptEvaluator(options.now),
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.budgets ? { budgets: options.budgets } : {}),
+      guard,
       onProgress: progress,
     });
+    await buildModel(model, guard);
     // An abort that lands after the last yield still wins: the previous data stays.
-    if (options.signal?.aborted) throw new ScriptError('Reload aborted', { line: 0, column: 0, statement: '' });
+    if (options.signal?.aborted) throw new ScriptError('Reload aborted', AFTER_SCRIPT);
     app.setData(model, new Date(options.now?.() ?? Date.now()).toISOString());
     progress(`App saved`);
     return { ok: true, log, error: undefined };
@@ -58,6 +67,18 @@ export async function reloadApp(
       progress(`The following error occurred: ${error.message}`);
       return { ok: false, log, error };
     }
+    throw error;
+  }
+}
+
+/** The model build after the script, with its errors (abort, budgets) as script errors. */
+async function buildModel(model: LoadedModel, guard: ReloadGuard): Promise<void> {
+  try {
+    await prepareModel(model, guard);
+  } catch (error) {
+    if (error instanceof BudgetExceeded)
+      throw new ScriptError(`${error.message} while building the data model`, AFTER_SCRIPT);
+    if (error instanceof ExecutionError) throw new ScriptError(error.message, AFTER_SCRIPT);
     throw error;
   }
 }

@@ -33,9 +33,23 @@ export const DEFAULT_RELOAD_BUDGETS: Readonly<ReloadBudgets> = Object.freeze({
 
 /** How long the executor may run before it lets the event loop (sockets, HTTP, aborts) have a turn. */
 const SLICE_MS = 4;
+/**
+ * The slice while other work is waiting: a request arriving mid-slice waits for the slice to end
+ * (half a slice on average), so while clients are active the reload runs in shorter slices.
+ */
+const BUSY_SLICE_MS = 1;
+/** A yield that took this long ran other work (requests, timers): the loop is busy. */
+const OTHER_WORK_MS = 0.2;
+/** How long the short slices last after the event loop was last seen busy. */
+const BUSY_FOR_MS = 250;
 /** How often `due()` reads the clock: units of work vary from nanoseconds to milliseconds. */
-const CHECK_MS = 1;
+const CHECK_MS = 0.25;
 const MAX_CHECK_EVERY = 4096;
+
+/** Bytes of V8 heap in use (what `process.memoryUsage().heapUsed` says, without its RSS system call). */
+function heapUsed(): number {
+  return getHeapStatistics().used_heap_size;
+}
 
 /** What long loops need: a cheap "is it time?" check, and the yield itself. */
 export interface Pacer {
@@ -50,9 +64,11 @@ export const NO_PACING: Pacer = { due: () => false, pause: async () => {} };
 
 /**
  * Keeps one reload cooperative and bounded. Loops call `due()` per unit of work (it reads the
- * clock only every `checkEvery` units, adapting so a check happens about once a millisecond) and
- * `pause()` when it says so; `pause()` is the one place that yields, checks the abort signal, the
- * wall time and the heap. Rows, cells and loop iterations are checked where they grow.
+ * clock only every `checkEvery` units, adapting so a check happens about every quarter of a
+ * millisecond) and `pause()` when it says so; `pause()` is the one place that yields, checks the
+ * abort signal, the wall time and the heap. A slice lasts 4 ms, or 1 ms while the event loop has
+ * other work (a yield that let requests run). Rows, cells and loop iterations are checked where
+ * they grow.
  */
 export class ReloadGuard implements Pacer {
   readonly budgets: Readonly<ReloadBudgets>;
@@ -61,19 +77,21 @@ export class ReloadGuard implements Pacer {
   readonly #heapAtStart: number;
   #lastYield: number;
   #lastCheck: number;
+  /** Until when slices are short: the last yield that ran other work, plus BUSY_FOR_MS. */
+  #busyUntil = 0;
   #work = 0;
   #checkEvery = 64;
   #iterations = 0;
 
   constructor(budgets: Readonly<ReloadBudgets>, signal?: AbortSignal) {
-    const heapUsed = process.memoryUsage().heapUsed;
-    const freeHeap = Math.max(0, getHeapStatistics().heap_size_limit - heapUsed);
+    const used = heapUsed();
+    const freeHeap = Math.max(0, getHeapStatistics().heap_size_limit - used);
     this.budgets = { ...budgets, memoryBytes: Math.min(budgets.memoryBytes, Math.floor(freeHeap / 2)) };
     this.#signal = signal;
     this.#startedAt = performance.now();
     this.#lastYield = this.#startedAt;
     this.#lastCheck = this.#startedAt;
-    this.#heapAtStart = heapUsed;
+    this.#heapAtStart = used;
   }
 
   due(units = 1): boolean {
@@ -85,19 +103,21 @@ export class ReloadGuard implements Pacer {
     this.#lastCheck = now;
     if (sinceCheck < CHECK_MS / 2 && this.#checkEvery < MAX_CHECK_EVERY) this.#checkEvery *= 2;
     else if (sinceCheck > CHECK_MS && this.#checkEvery > 1) this.#checkEvery >>= 1;
-    return now - this.#lastYield >= SLICE_MS;
+    return now - this.#lastYield >= (now < this.#busyUntil ? BUSY_SLICE_MS : SLICE_MS);
   }
 
   async pause(): Promise<void> {
     this.checkAborted();
+    const yielded = performance.now();
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.#lastYield = performance.now();
+    if (this.#lastYield - yielded > OTHER_WORK_MS) this.#busyUntil = this.#lastYield + BUSY_FOR_MS;
     this.#lastCheck = this.#lastYield;
     this.checkAborted();
     if (this.#lastYield - this.#startedAt > this.budgets.wallTimeMs) {
       throw new BudgetExceeded('wall time', `${grouped(this.budgets.wallTimeMs)} ms`);
     }
-    if (process.memoryUsage().heapUsed - this.#heapAtStart > this.budgets.memoryBytes) {
+    if (heapUsed() - this.#heapAtStart > this.budgets.memoryBytes) {
       throw new BudgetExceeded('memory', `${grouped(this.budgets.memoryBytes)} bytes of heap growth`);
     }
   }
@@ -107,7 +127,7 @@ export class ReloadGuard implements Pacer {
    * a file larger than what the budget has left would only trip it after the read.
    */
   expectBytes(bytes: number): void {
-    if (process.memoryUsage().heapUsed - this.#heapAtStart + bytes > this.budgets.memoryBytes) {
+    if (heapUsed() - this.#heapAtStart + bytes > this.budgets.memoryBytes) {
       throw new BudgetExceeded('memory', `${grouped(this.budgets.memoryBytes)} bytes of heap growth`);
     }
   }

@@ -1,6 +1,6 @@
 import type { Expression } from '@qixflow/script';
 import type { Cell } from '../data/loaded-model.js';
-import type { ReloadBudgets } from './reload-budget.js';
+import type { ReloadBudgets, ReloadGuard } from './reload-budget.js';
 
 /** What an expression sees while a LOAD runs: the current source record and the script state. */
 export interface RowScope {
@@ -35,6 +35,11 @@ export interface ReloadEnvironment {
   signal?: AbortSignal;
   /** Limits of this reload; the defaults when absent. */
   budgets?: Readonly<ReloadBudgets>;
+  /**
+   * The guard to run under (yielding, aborts, budgets), when the caller keeps pacing work after the
+   * script (the model build); otherwise one is made from `signal` and `budgets`.
+   */
+  guard?: ReloadGuard;
   /** Progress lines (the engine's persistent progress). */
   onProgress?: (line: string) => void;
 }

@@ -47,7 +47,7 @@ export class ScriptState {
 
   constructor(env: ReloadEnvironment) {
     this.env = env;
-    this.guard = new ReloadGuard(env.budgets ?? DEFAULT_RELOAD_BUDGETS, env.signal);
+    this.guard = env.guard ?? new ReloadGuard(env.budgets ?? DEFAULT_RELOAD_BUDGETS, env.signal);
     this.folder = new DataFolder(env.dataDir, env.connections);
   }
 

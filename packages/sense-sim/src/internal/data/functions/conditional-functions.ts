@@ -1,7 +1,7 @@
 import { ExpressionError } from '../expression-error.js';
 import type { Cell, Dual } from '../loaded-model.js';
+import { wildcardMatch } from '../script-bridge.js';
 import { booleanCell, FALSE, numberCell, sameValue, TRUE, textEquals, toNumber } from '../value-ops.js';
-import { wildcardMatch } from '../wildcard-match.js';
 import { type FunctionTable, fn } from './function-types.js';
 
 /** The 1-based position of the first candidate that `test` accepts, 0 when none (NULL never matches). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileWildcard, wildcardMatch } from '../../../src/internal/data/wildcard-match.js';
+import { compileWildcard, wildcardMatch } from '../src/index.js';
 
 describe('wildcardMatch', () => {
   it.each([
@@ -31,6 +31,14 @@ describe('wildcardMatch', () => {
     ['$^\\|', '$^\\|', true],
   ])('%j matches %j: %s', (text, pattern, expected) => {
     expect(wildcardMatch(text, pattern)).toBe(expected);
+  });
+
+  it('does what its TSDoc examples say', () => {
+    const isSales = compileWildcard('sales*');
+    expect(isSales('Sales 2024')).toBe(true);
+    expect(compileWildcard('A?C', { caseSensitive: true })('abc')).toBe(false);
+    expect(wildcardMatch('Qlik Sense', 'q*s?nse')).toBe(true);
+    expect(wildcardMatch('a'.repeat(10_000), '*a*a*a*b')).toBe(false);
   });
 
   it('ignores case by default, as WildMatch, Like and searches do', () => {
@@ -84,6 +92,39 @@ describe('wildcardMatch', () => {
       expect(wildcardMatch(text, pattern), `${text} ~ ${pattern}`).toBe(reference(text, pattern));
     }
   });
+
+  it('folds case exactly as the RegExp i flag does, for every UTF-16 code unit', () => {
+    // Lineage used `new RegExp(…, 'i')` for its path patterns: keeping its matches unchanged
+    // means agreeing with that flag's folding on every single code unit.
+    const units = Array.from({ length: 0x10000 }, (_, unit) => String.fromCharCode(unit));
+    const disagreements: string[] = [];
+    for (const char of units) {
+      const partners = new Set([char.toLowerCase(), char.toUpperCase()].filter((c) => c.length === 1 && c !== char));
+      for (const partner of partners) {
+        const viaRegExp = new RegExp(`^${escapeRegExp(char)}$`, 'i').test(partner);
+        if (wildcardMatch(partner, char) !== viaRegExp) disagreements.push(`${char} ~ ${partner}`);
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  it('lets * and ? match line breaks and path separators', () => {
+    expect(wildcardMatch('a\r\nb', 'a*b')).toBe(true);
+    expect(wildcardMatch('a\u2028b', 'a?b')).toBe(true);
+    expect(wildcardMatch('lib://qvds/2024/sales.qvd', 'lib://qvds/*.qvd')).toBe(true);
+  });
+
+  it('refuses a non-string pattern or text and a non-object options with a TypeError', () => {
+    expect(() => compileWildcard(1 as never)).toThrow(
+      new TypeError('compileWildcard: pattern must be a string, got number'),
+    );
+    expect(() => compileWildcard('*', null as never)).toThrow(
+      new TypeError('compileWildcard: options must be an object, got null'),
+    );
+    expect(() => wildcardMatch(undefined as never, '*')).toThrow(
+      new TypeError('wildcard matcher: text must be a string, got undefined'),
+    );
+  });
 });
 
 /** Exhaustive recursion over the pattern: slow, obviously right, fine for short inputs. */
@@ -97,4 +138,8 @@ function reference(text: string, pattern: string): boolean {
     return (p[j] === '?' || p[j] === t[i]) && go(i + 1, j + 1);
   };
   return go(0, 0);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
