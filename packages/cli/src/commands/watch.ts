@@ -72,7 +72,10 @@ export async function watchCommand(
     if (app === undefined) throw new CliError('ERR_APP_NOT_FOUND', `no app ${JSON.stringify(appRef)}`);
     const connection = site.openApp(app.id, flags.ttl === undefined ? {} : { ttl: flags.ttl });
     const doc = await connection.open();
-    const ids = objectIds.length > 0 ? await checkObjects(doc, objectIds) : await visualizationIds(doc);
+    // Through run(): the engine calls made before streaming are bounded by --timeout like the open.
+    const ids = await connection.run(() =>
+      objectIds.length > 0 ? checkObjects(doc, objectIds) : visualizationIds(doc),
+    );
 
     const print = (event: WatchEvent): void => {
       const text = flags.json === true ? JSON.stringify({ ...event, at: event.at.toISOString() }) : formatEvent(event);
