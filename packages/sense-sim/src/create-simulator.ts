@@ -26,7 +26,7 @@ import {
   type SigningKeys,
   signingKeysFrom,
 } from './internal/tls/generate-credentials.js';
-import { resolveOptions, type SimulatorOptions } from './options.js';
+import { resolveOptions, type SimulatorOptions, siteReloadBudgets } from './options.js';
 import { SimulatorControl } from './simulator-control.js';
 
 export type { SigningKeys } from './internal/tls/generate-credentials.js';
@@ -143,7 +143,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       site,
       workDir,
       reloadOnStart: config.reloadOnStart,
-      reloadBudgets: config.reloadBudgets,
+      reloadBudgets: siteReloadBudgets(site.reloadBudgets, config),
     });
     const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayload });
     const qrs = new QrsRouter(site, audit);

@@ -96,6 +96,8 @@ export interface ResolvedOptions {
   signingKey: SimulatorOptions['signingKey'];
   tls: SimulatorOptions['tls'];
   reloadBudgets: Readonly<ReloadBudgets>;
+  /** The budgets the caller set itself (they win over a site fixture's `reloadBudgets`). */
+  reloadBudgetOverrides: Readonly<Partial<ReloadBudgets>>;
 }
 
 const MINUTE = 60_000;
@@ -167,7 +169,20 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     signingKey,
     tls,
     reloadBudgets: resolveReloadBudgets(reloadBudgets),
+    reloadBudgetOverrides: Object.freeze({ ...reloadBudgets }),
   };
+}
+
+/**
+ * The budgets a simulator runs its site's reloads with: the defaults, then the site fixture's
+ * `reloadBudgets`, then what the simulator's caller set (options or `--config`).
+ */
+export function siteReloadBudgets(
+  site: Partial<ReloadBudgets> | undefined,
+  config: Pick<ResolvedOptions, 'reloadBudgets' | 'reloadBudgetOverrides'>,
+): Readonly<ReloadBudgets> {
+  if (site === undefined) return config.reloadBudgets;
+  return resolveReloadBudgets({ ...site, ...config.reloadBudgetOverrides });
 }
 
 /** Each budget must be a positive whole number; unknown names are refused (a typo must not pass silently). */

@@ -57,6 +57,31 @@ export interface SimulatorConfig {
    */
   maxPayload?: number;
   /**
+   * Limits of every reload (DoReload, reload on start); each one that runs out ends the reload with a script error naming it, its limit and the line, and the app keeps its previous data. Defaults: wallTimeMs 600000, rows 20000000, cells 200000000, memoryBytes 2 GiB (at most half the free heap), loopIterations 10000000.
+   */
+  reloadBudgets?: {
+    /**
+     * Wall-clock time of one reload, the data model build included.
+     */
+    wallTimeMs?: number;
+    /**
+     * Rows the script's tables hold at any time.
+     */
+    rows?: number;
+    /**
+     * Cells (rows x fields) the script's tables hold at any time.
+     */
+    cells?: number;
+    /**
+     * Heap growth since the reload started.
+     */
+    memoryBytes?: number;
+    /**
+     * FOR, FOR EACH and DO iterations plus WHILE-clause iterations of LOADs, over the whole reload.
+     */
+    loopIterations?: number;
+  };
+  /**
    * Token that authorizes the HTTP control API (POST /__sim/control/<action> with header x-sim-control-token). Default: a random token, printed by the CLI.
    */
   controlToken?: string;
@@ -258,6 +283,38 @@ export const simConfigSchema = {
       "type": "integer",
       "minimum": 1024,
       "maximum": 1073741824
+    },
+    "reloadBudgets": {
+      "description": "Limits of every reload (DoReload, reload on start); each one that runs out ends the reload with a script error naming it, its limit and the line, and the app keeps its previous data. Defaults: wallTimeMs 600000, rows 20000000, cells 200000000, memoryBytes 2 GiB (at most half the free heap), loopIterations 10000000.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "wallTimeMs": {
+          "description": "Wall-clock time of one reload, the data model build included.",
+          "type": "integer",
+          "minimum": 1
+        },
+        "rows": {
+          "description": "Rows the script's tables hold at any time.",
+          "type": "integer",
+          "minimum": 1
+        },
+        "cells": {
+          "description": "Cells (rows x fields) the script's tables hold at any time.",
+          "type": "integer",
+          "minimum": 1
+        },
+        "memoryBytes": {
+          "description": "Heap growth since the reload started.",
+          "type": "integer",
+          "minimum": 1
+        },
+        "loopIterations": {
+          "description": "FOR, FOR EACH and DO iterations plus WHILE-clause iterations of LOADs, over the whole reload.",
+          "type": "integer",
+          "minimum": 1
+        }
+      }
     },
     "controlToken": {
       "description": "Token that authorizes the HTTP control API (POST /__sim/control/<action> with header x-sim-control-token). Default: a random token, printed by the CLI.",
@@ -500,6 +557,31 @@ export interface SimSiteFixture {
    * Folder (relative to the site file) holding the files that folder connections point into. The simulator copies it to its own working folder, so STORE never writes into the fixture.
    */
   dataFolder?: string;
+  /**
+   * This site's reload budgets: override the simulator's defaults for its apps; options given to the simulator itself (createSimulator({ reloadBudgets }), its --config file) override these. Limits of every reload (DoReload, reload on start); each one that runs out ends the reload with a script error naming it, its limit and the line, and the app keeps its previous data. Defaults: wallTimeMs 600000, rows 20000000, cells 200000000, memoryBytes 2 GiB (at most half the free heap), loopIterations 10000000.
+   */
+  reloadBudgets?: {
+    /**
+     * Wall-clock time of one reload, the data model build included.
+     */
+    wallTimeMs?: number;
+    /**
+     * Rows the script's tables hold at any time.
+     */
+    rows?: number;
+    /**
+     * Cells (rows x fields) the script's tables hold at any time.
+     */
+    cells?: number;
+    /**
+     * Heap growth since the reload started.
+     */
+    memoryBytes?: number;
+    /**
+     * FOR, FOR EACH and DO iterations plus WHILE-clause iterations of LOADs, over the whole reload.
+     */
+    loopIterations?: number;
+  };
   streams?: {
     id?: string;
     name: string;
@@ -636,6 +718,38 @@ export const simSiteSchema = {
     "dataFolder": {
       "description": "Folder (relative to the site file) holding the files that folder connections point into. The simulator copies it to its own working folder, so STORE never writes into the fixture.",
       "type": "string"
+    },
+    "reloadBudgets": {
+      "description": "This site's reload budgets: override the simulator's defaults for its apps; options given to the simulator itself (createSimulator({ reloadBudgets }), its --config file) override these. Limits of every reload (DoReload, reload on start); each one that runs out ends the reload with a script error naming it, its limit and the line, and the app keeps its previous data. Defaults: wallTimeMs 600000, rows 20000000, cells 200000000, memoryBytes 2 GiB (at most half the free heap), loopIterations 10000000.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "wallTimeMs": {
+          "description": "Wall-clock time of one reload, the data model build included.",
+          "type": "integer",
+          "minimum": 1
+        },
+        "rows": {
+          "description": "Rows the script's tables hold at any time.",
+          "type": "integer",
+          "minimum": 1
+        },
+        "cells": {
+          "description": "Cells (rows x fields) the script's tables hold at any time.",
+          "type": "integer",
+          "minimum": 1
+        },
+        "memoryBytes": {
+          "description": "Heap growth since the reload started.",
+          "type": "integer",
+          "minimum": 1
+        },
+        "loopIterations": {
+          "description": "FOR, FOR EACH and DO iterations plus WHILE-clause iterations of LOADs, over the whole reload.",
+          "type": "integer",
+          "minimum": 1
+        }
+      }
     },
     "streams": {
       "type": "array",

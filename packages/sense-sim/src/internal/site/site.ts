@@ -75,10 +75,13 @@ export class Site {
   readonly reloadTasks = new Map<string, SiteReloadTask>();
   /** Where folder connections point (a private copy of the fixture's data folder), if any. */
   readonly dataDir: string | undefined;
+  /** The fixture's own reload budgets, if it sets any (the simulator's options override them). */
+  readonly reloadBudgets: Readonly<Record<string, number | undefined>> | undefined;
 
-  private constructor(name: string, dataDir: string | undefined) {
+  private constructor(name: string, dataDir: string | undefined, reloadBudgets?: Record<string, number | undefined>) {
     this.name = name;
     this.dataDir = dataDir;
+    this.reloadBudgets = reloadBudgets === undefined ? undefined : Object.freeze({ ...reloadBudgets });
   }
 
   /** An empty site. */
@@ -109,7 +112,11 @@ export class Site {
       await mkdir(dataDir, { recursive: true });
       if (await exists(from)) await cp(from, dataDir, { recursive: true });
     }
-    const result = new Site(site.name ?? (typeof source === 'string' ? source : 'inline site'), dataDir);
+    const result = new Site(
+      site.name ?? (typeof source === 'string' ? source : 'inline site'),
+      dataDir,
+      site.reloadBudgets,
+    );
     for (const user of site.users ?? []) result.#user(user);
     for (const stream of site.streams ?? []) {
       const s: SiteStream = {
