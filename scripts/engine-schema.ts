@@ -14,9 +14,10 @@
  *   pnpm engine-schema:check    fail when a generated file is out of date (CI); passes with a notice when the
  *                               OpenRPC file is not beside the repository
  */
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeGenerated } from './lib/write-generated.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OPENRPC_PATH = join(root, '../shared/reference/engine-rpc-12.2528.json');
@@ -401,18 +402,9 @@ if (!(await exists(OPENRPC_PATH))) {
     },
   ];
 
-  let stale = 0;
-  for (const file of files) {
-    const path = join(root, OUT_DIR, file.name);
-    const current = await readFile(path, 'utf8').catch(() => '');
-    if (current === file.text) continue;
-    if (check) {
-      console.error(`out of date: ${OUT_DIR}/${file.name} (run \`pnpm engine-schema\`)`);
-      stale++;
-    } else {
-      await writeFile(path, file.text);
-      console.log(`wrote ${OUT_DIR}/${file.name}`);
-    }
-  }
-  process.exitCode = stale ? 1 : 0;
+  await writeGenerated(
+    root,
+    files.map((f) => ({ path: join(OUT_DIR, f.name), text: f.text })),
+    { check, command: 'pnpm engine-schema' },
+  );
 }

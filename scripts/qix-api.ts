@@ -18,9 +18,10 @@
  *                         file is not beside the repository
  *   … --out <dir>         write or check another folder (relative to the repository root)
  */
-import { access, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { access, readFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeGenerated } from './lib/write-generated.js';
 import { API_OBJECT_MEMBERS, checkEnigmaUnwrapping, QRETURN_DROPPED, RETURNED_CLASS } from './qix-api/enigma-facts.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -548,18 +549,10 @@ if (!(await exists(OPENRPC_PATH))) {
     { name: 'classes.ts', text: classesFile(rpc) },
     { name: 'engine-errors.ts', text: header(rpc, 'The engine error codes.') + errorsFile(rpc) },
   ];
-  let stale = 0;
-  for (const file of files) {
-    const path = join(resolve(root, OUT_DIR), file.name);
-    const current = await readFile(path, 'utf8').catch(() => '');
-    if (current === file.text) continue;
-    if (check) {
-      console.error(`out of date: ${OUT_DIR}/${file.name} (run \`pnpm qix-api\`)`);
-      stale++;
-    } else {
-      await writeFile(path, file.text);
-      console.log(`wrote ${OUT_DIR}/${file.name}`);
-    }
-  }
-  process.exitCode = stale ? 1 : 0;
+  const outDir = relative(root, resolve(root, OUT_DIR));
+  await writeGenerated(
+    root,
+    files.map((f) => ({ path: join(outDir, f.name), text: f.text })),
+    { check, command: 'pnpm qix-api' },
+  );
 }
