@@ -210,3 +210,36 @@ describe('qixflow status and logout', () => {
     expect((await runQixflow(['logout', ...flags], { env })).stdout).toMatch(/^no stored session for DEMO\\bye/);
   }, 60_000);
 });
+
+describe('Qlik Cloud sessions', () => {
+  it('are kept, re-used after a check of /api/v1/users/me, and ended by logout', async () => {
+    const cloud = await startTestSimulator({ site: undefined, tenant: {} });
+    try {
+      const tenant = cloud.sim.tenant;
+      const env = {
+        ...(await stateDir()),
+        QIXFLOW_HOST: tenant?.url ?? '',
+        QIXFLOW_AUTH: 'cloud-jwt',
+        QIXFLOW_PRIVATE_KEY_FILE: cloud.keyFile,
+        QIXFLOW_CA_FILE: cloud.caFile,
+        QIXFLOW_KID: tenant?.keyId ?? '',
+        QIXFLOW_ISSUER: tenant?.issuer ?? '',
+        QIXFLOW_SUBJECT: 'alice',
+        QIXFLOW_NAME: 'Alice',
+        QIXFLOW_EMAIL: 'alice@example.com',
+      };
+      const first = await runQixflow(['login'], { env });
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/proxy session: +new/);
+      const second = await runQixflow(['login'], { env });
+      expect(second.code).toBe(0);
+      expect(second.stdout).toMatch(/proxy session: +re-used/);
+      expect(cloud.sim.sessions()).toHaveLength(1);
+      const logout = await runQixflow(['logout'], { env });
+      expect(logout.code).toBe(0);
+      expect(cloud.sim.sessions()).toHaveLength(0);
+    } finally {
+      await cloud.close();
+    }
+  }, 60_000);
+});

@@ -59,7 +59,7 @@ export class CloudTenant {
   /** True when the path belongs to the tenant. */
   owns(segments: readonly string[]): boolean {
     const first = segments[0];
-    return first === 'login' || first === 'api' || first === 'app';
+    return first === 'login' || first === 'logout' || first === 'api' || first === 'app';
   }
 
   async handleRequest(req: IncomingMessage, res: ServerResponse, segments: string[]): Promise<void> {
@@ -72,6 +72,14 @@ export class CloudTenant {
     if (path === 'api/v1/csrf-token' && req.method === 'GET') {
       if (!session) return this.#error(req, res, unauthorized());
       res.writeHead(204, { 'qlik-csrf-token': session.csrfToken });
+      res.end();
+      return;
+    }
+    // Ends the session (what a client's logout does). The real endpoint an API client should call is
+    // unverified: this answers POST and GET /logout, the browser's logout address.
+    if (path === 'logout' && (req.method === 'POST' || req.method === 'GET')) {
+      if (session) this.#deps.sessions.end(session, 'logout');
+      res.writeHead(204);
       res.end();
       return;
     }
