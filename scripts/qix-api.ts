@@ -19,7 +19,7 @@
  *   … --out <dir>         write or check another folder (relative to the repository root)
  */
 import { access, readFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeGenerated } from './lib/write-generated.js';
 import { API_OBJECT_MEMBERS, checkEnigmaUnwrapping, QRETURN_DROPPED, RETURNED_CLASS } from './qix-api/enigma-facts.js';
@@ -549,10 +549,9 @@ if (!(await exists(OPENRPC_PATH))) {
     { name: 'classes.ts', text: classesFile(rpc) },
     { name: 'engine-errors.ts', text: header(rpc, 'The engine error codes.') + errorsFile(rpc) },
   ];
-  const outDir = relative(root, resolve(root, OUT_DIR));
   await writeGenerated(
     root,
-    files.map((f) => ({ path: join(outDir, f.name), text: f.text })),
+    files.map((f) => ({ path: `${OUT_DIR}/${f.name}`, text: f.text })),
     { check, command: 'pnpm qix-api' },
   );
 }

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 
-/** One generated file: its path relative to the repository root, and the text it must hold. */
+/** One generated file: its path (relative to the repository root, or absolute), and the text it must hold. */
 export interface GeneratedFile {
   path: string;
   text: string;
@@ -23,7 +23,7 @@ export async function writeGenerated(
 ): Promise<number> {
   let stale = 0;
   for (const file of files) {
-    const path = join(root, file.path);
+    const path = resolve(root, file.path);
     const current = await readFile(path, 'utf8').catch(() => '');
     if (current === file.text) continue;
     if (options.check) {

@@ -63,6 +63,7 @@ describe('qixflow login', () => {
       legacy: false,
       engineVersion: '12.2027.0',
       proxySessionsCreated: 1,
+      proxySessionsReused: 0,
     });
   });
 
