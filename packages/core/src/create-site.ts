@@ -1,5 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { AppConnection, type ConnectionTarget, type EnigmaApi, type OpenAppOptions } from './engine/app-connection.js';
+import type { Doc, Global } from '@qixflow/qix';
+import {
+  AppConnection,
+  type ConnectionApi,
+  type ConnectionTarget,
+  type OpenAppOptions,
+} from './engine/app-connection.js';
 import { QixflowError } from './errors.js';
 import { SiteCookies } from './http/cookie-jar.js';
 import { createHttpClient, type HttpClient } from './http/http-client.js';
@@ -37,19 +43,22 @@ export interface SiteEvents {
 export interface Site extends EventEmitter<SiteEvents> {
   /** QRS REST with the site's session. */
   readonly qrs: QrsClient;
-  /** A connection to an app; `open()` gives the Doc. Nothing happens on the network until `open()`. */
-  openApp(appId: string, options?: OpenAppOptions): AppConnection;
-  /** A connection whose `open()` creates a session app and gives its Doc. */
-  openSessionApp(options?: Omit<OpenAppOptions, 'noData'>): AppConnection;
-  /** A connection without an app (`/app/engineData`); `open()` gives Global. */
-  openGlobal(options?: Omit<OpenAppOptions, 'noData'>): AppConnection;
+  /**
+   * A connection to an app; `open()` gives its `Doc` (typed from the engine schema). Nothing happens on the
+   * network until `open()`.
+   */
+  openApp(appId: string, options?: OpenAppOptions): AppConnection<Doc>;
+  /** A connection whose `open()` creates a session app and gives its `Doc`. */
+  openSessionApp(options?: Omit<OpenAppOptions, 'noData'>): AppConnection<Doc>;
+  /** A connection without an app (`/app/engineData`); `open()` gives `Global`. */
+  openGlobal(options?: Omit<OpenAppOptions, 'noData'>): AppConnection<Global>;
   /**
    * Opens an app, runs `job` with its Doc, and closes the connection — always, even when the
    * job throws. For scripts: the site's one proxy session is re-used by every job.
    */
   withApp<T>(
     appId: string,
-    job: (doc: EnigmaApi, connection: AppConnection) => Promise<T>,
+    job: (doc: Doc, connection: AppConnection<Doc>) => Promise<T>,
     options?: OpenAppOptions,
   ): Promise<T>;
   /** Does the handshake if needed; tells what the site established (no secret values). */
@@ -133,22 +142,22 @@ class QixSite extends EventEmitter<SiteEvents> implements Site {
     this.qrs = new QrsClient(site, { http: this.#http, proxy: this.#proxy, cookies: this.#cookies });
   }
 
-  openApp(appId: string, options: OpenAppOptions = {}): AppConnection {
+  openApp(appId: string, options: OpenAppOptions = {}): AppConnection<Doc> {
     if (typeof appId !== 'string' || appId === '') throw new TypeError('openApp: appId must be a non-empty string');
-    return this.#connection({ kind: 'app', appId }, options);
+    return this.#connection<Doc>({ kind: 'app', appId }, options);
   }
 
-  openSessionApp(options: Omit<OpenAppOptions, 'noData'> = {}): AppConnection {
-    return this.#connection({ kind: 'session-app' }, options);
+  openSessionApp(options: Omit<OpenAppOptions, 'noData'> = {}): AppConnection<Doc> {
+    return this.#connection<Doc>({ kind: 'session-app' }, options);
   }
 
-  openGlobal(options: Omit<OpenAppOptions, 'noData'> = {}): AppConnection {
-    return this.#connection({ kind: 'global' }, options);
+  openGlobal(options: Omit<OpenAppOptions, 'noData'> = {}): AppConnection<Global> {
+    return this.#connection<Global>({ kind: 'global' }, options);
   }
 
   async withApp<T>(
     appId: string,
-    job: (doc: EnigmaApi, connection: AppConnection) => Promise<T>,
+    job: (doc: Doc, connection: AppConnection<Doc>) => Promise<T>,
     options: OpenAppOptions = {},
   ): Promise<T> {
     const connection = this.openApp(appId, options);
@@ -230,10 +239,10 @@ class QixSite extends EventEmitter<SiteEvents> implements Site {
     if (this.#ownsHttp) await this.#http.close();
   }
 
-  #connection(target: ConnectionTarget, options: OpenAppOptions): AppConnection {
+  #connection<T extends ConnectionApi>(target: ConnectionTarget, options: OpenAppOptions): AppConnection<T> {
     this.#assertOpen();
     const sockets = this.#sockets;
-    const connection = new AppConnection(
+    const connection = new AppConnection<T>(
       {
         site: this.#site,
         proxy: this.#proxy,

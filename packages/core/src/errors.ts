@@ -1,3 +1,4 @@
+import type { EngineErrorName } from '@qixflow/qix';
 import { redact } from './redact.js';
 
 /**
@@ -43,9 +44,13 @@ export interface QixflowErrorDetails {
   status?: number;
   /** Websocket close code. */
   closeCode?: number;
-  /** Engine error code (`LocalizedErrorCode`) and its name. */
+  /**
+   * Engine error code (`NxLocalizedErrorCode`), or enigma.js's own negative code for an error it raised itself
+   * (`ERR_SOCKET_CLOSED`: −1 not connected, −11 suspended).
+   */
   engineCode?: number;
-  engineName?: string;
+  /** The schema's name of the engine code; absent for enigma.js's own codes and codes newer than the schema. */
+  engineName?: EngineErrorName;
   /** The engine's `parameter` (context such as an object id). */
   parameter?: string;
   /** The URL involved, without query string. */
@@ -71,7 +76,7 @@ export class QixflowError extends Error {
   readonly status: number | undefined;
   readonly closeCode: number | undefined;
   readonly engineCode: number | undefined;
-  readonly engineName: string | undefined;
+  readonly engineName: EngineErrorName | undefined;
   readonly parameter: string | undefined;
   readonly url: string | undefined;
   readonly retryAt: number | undefined;

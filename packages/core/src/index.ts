@@ -2,6 +2,7 @@ export type { Site, SiteEvents, SiteSessionInfo, SiteStats } from './create-site
 export { createSite } from './create-site.js';
 export type {
   AppConnectionEvents,
+  ConnectionApi,
   ConnectionState,
   EnigmaApi,
   OpenAppOptions,

@@ -35,9 +35,9 @@ describe('reconnect and resume', () => {
     const app = site.openApp(APPS.salesDashboard, { identity: 'plain' });
     const doc = await app.open();
     const obj = await doc.createSessionObject({ qInfo: { qId: 'temp-1', qType: 'kpi' } });
-    const persistent = await doc.getObject(
-      (await doc.getAllInfos()).find((i: { qType: string }) => i.qType === 'sheet').qId,
-    );
+    const sheetId = (await doc.getAllInfos()).find((i) => i.qType === 'sheet')?.qId;
+    if (sheetId === undefined) throw new Error('the fixture app has no sheet');
+    const persistent = await doc.getObject(sheetId);
     let closedEvent = false;
     obj.on('closed', () => {
       closedEvent = true;
@@ -46,7 +46,7 @@ describe('reconnect and resume', () => {
     sim.control.dropSockets({ code: 4003 }); // engine terminating: worth a reconnect
     expect(await resumed).toEqual({ attached: false, lost: ['temp-1'] });
     expect((await doc.getAppLayout()).qTitle).toBe('Sales Dashboard');
-    expect((await persistent.getLayout()).qInfo.qType).toBe('sheet');
+    expect((await persistent.getLayout()).qInfo?.qType).toBe('sheet');
     expect(closedEvent).toBe(true); // enigma.js told the lost object's users
     await site.close();
   });

@@ -210,8 +210,8 @@ async function withDoc<T>(
   };
   signal.addEventListener('abort', abort, { once: true });
   try {
-    // enigma.js generates the Doc's methods from the engine schema at run time.
-    const doc = (await connection.open()) as unknown as LineageDoc;
+    // core's Doc is typed from the engine schema (@qixflow/qix): it is a LineageDoc as it is.
+    const doc: LineageDoc = await connection.open();
     return await job(doc);
   } finally {
     signal.removeEventListener('abort', abort);

@@ -1,22 +1,37 @@
 /**
+ * What the engine may send for a struct: the schema makes every member optional (the engine leaves out members
+ * holding their default), so a typed Doc (`@qixflow/qix`'s, which `@qixflow/core` hands out) promises no more.
+ * Lineage fills in what it needs when it reads them.
+ */
+export type EngineWire<T> = T extends readonly (infer E)[]
+  ? EngineWire<E>[]
+  : T extends object
+    ? { [K in keyof T]?: EngineWire<T[K]> }
+    : T;
+
+/**
  * The part of an enigma.js Doc that lineage extraction calls, typed after the engine schema. Any
- * enigma.js Doc (from `@qixflow/core`, plain enigma.js, or an extension's `enigmaModel`) fits.
+ * enigma.js Doc (`@qixflow/qix`'s typed `Doc` from `@qixflow/core`, plain enigma.js, or an extension's
+ * `enigmaModel`) fits.
  */
 export interface LineageDoc {
   getAppLayout(): Promise<EngineAppLayout>;
   getScript(): Promise<string>;
   getLineage(): Promise<EngineLineageInfo[]>;
-  getConnections(): Promise<EngineConnection[]>;
+  getConnections(): Promise<EngineWire<EngineConnection>[]>;
   getTablesAndKeys(
     qWindowSize: { qcx: number; qcy: number },
     qNullSize: { qcx: number; qcy: number },
     qCellHeight: number,
     qSyntheticMode: boolean,
     qIncludeSysVars: boolean,
-  ): Promise<{ qtr: EngineTableRecord[]; qk: EngineSourceKeyRecord[] }>;
+  ): Promise<{ qtr: EngineWire<EngineTableRecord>[]; qk: EngineWire<EngineSourceKeyRecord>[] }>;
   getIncludeFileContent(qPath: string): Promise<string>;
-  getAllInfos(): Promise<EngineNxInfo[]>;
-  createSessionObject(qProp: Record<string, unknown>): Promise<LineageGenericObject>;
+  getAllInfos(): Promise<EngineWire<EngineNxInfo>[]>;
+  createSessionObject(qProp: {
+    qInfo: { qId?: string; qType: string };
+    [key: string]: unknown;
+  }): Promise<LineageGenericObject>;
   destroySessionObject(qId: string): Promise<boolean>;
   getObject(qId: string): Promise<LineageGenericObject>;
 }
@@ -25,7 +40,7 @@ export interface LineageDoc {
 export interface LineageGenericObject {
   readonly id: string;
   getLayout(): Promise<Record<string, unknown>>;
-  getFullPropertyTree(): Promise<EngineObjectEntry>;
+  getFullPropertyTree(): Promise<EngineWire<EngineObjectEntry>>;
 }
 
 /** `NxAppLayout` (the fields lineage reads). */

@@ -1,4 +1,4 @@
-import { engineErrorName } from './internal/engine-error-names.js';
+import type { EngineErrorName } from '@qixflow/qix';
 
 /**
  * Stable codes of {@link RxQixError} (documented in the package README).
@@ -21,10 +21,13 @@ export type RxQixErrorCode =
 
 /** Details of an {@link RxQixError}. */
 export interface RxQixErrorDetails {
-  /** Engine error code (`LocalizedErrorCode`, e.g. 2 = not found, 15 = aborted) or enigma.js client code (negative). */
+  /** Engine error code (`NxLocalizedErrorCode`, e.g. 2 = not found, 15 = aborted) or enigma.js client code (negative). */
   engineCode?: number;
-  /** Its name, e.g. `LOCERR_GENERIC_NOT_FOUND`, when known. */
-  engineName?: string;
+  /**
+   * The schema's name of the engine code, e.g. `LOCERR_GENERIC_NOT_FOUND`; absent for enigma.js's own codes
+   * and for codes newer than the schema.
+   */
+  engineName?: EngineErrorName;
   /** The engine's `parameter` (context such as an object id). */
   parameter?: string;
   /** The engine method that failed, e.g. `GetLayout`. */
@@ -48,7 +51,7 @@ export interface RxQixErrorDetails {
 export class RxQixError extends Error {
   readonly code: RxQixErrorCode;
   readonly engineCode: number | undefined;
-  readonly engineName: string | undefined;
+  readonly engineName: EngineErrorName | undefined;
   readonly parameter: string | undefined;
   readonly method: string | undefined;
   readonly objectId: string | undefined;
@@ -58,8 +61,7 @@ export class RxQixError extends Error {
     this.name = 'RxQixError';
     this.code = code;
     this.engineCode = details.engineCode;
-    this.engineName =
-      details.engineName ?? (details.engineCode === undefined ? undefined : engineErrorName(details.engineCode));
+    this.engineName = details.engineName;
     this.parameter = details.parameter;
     this.method = details.method;
     this.objectId = details.objectId;

@@ -15,6 +15,7 @@ export { fields } from './create/fields.js';
 export { genericObject } from './create/generic-object.js';
 export { hyperCubeMatrix } from './create/hyper-cube-matrix.js';
 export { hyperCubePages } from './create/hyper-cube-pages.js';
+export type { LayoutOfApi } from './create/layout.js';
 export { layout } from './create/layout.js';
 export { listObjectPages } from './create/list-object-pages.js';
 export type { MasterItemKind } from './create/master-items.js';
@@ -61,6 +62,7 @@ export type {
   NxSelectionInfo,
   NxStateCounts,
   ObjectInterface,
+  QixDouble,
   Rect,
   Size,
 } from './types/common.js';
@@ -76,6 +78,8 @@ export type {
   NxHypercubeMode,
   NxMeasureInfo,
   NxSortIndicator,
+  NxSortIndicatorType,
+  StateEnumType,
 } from './types/hyper-cube.js';
 export type {
   ContainerList,
@@ -84,6 +88,8 @@ export type {
   GenericObjectLayout,
   GenericObjectProperties,
   GenericVariableLayout,
+  LayoutFor,
+  LayoutOf,
   NxAppLayout,
   NxContainerEntry,
   NxCurrentSelectionItem,

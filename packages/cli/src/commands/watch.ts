@@ -1,4 +1,5 @@
-import type { EnigmaApi, QixflowError } from '@qixflow/core';
+import type { QixflowError } from '@qixflow/core';
+import type { Doc } from '@qixflow/qix';
 import {
   currentSelections,
   type GenericObjectLayout,
@@ -99,7 +100,7 @@ export async function watchCommand(
     connection.on('error', (error: QixflowError) => end(error));
 
     const perObject = ids.map((id) =>
-      objectLayout<GenericObjectLayout>(doc, id).pipe(
+      objectLayout(doc, id).pipe(
         switchMap((layout) => withSummary(doc, id, layout)),
         catchError((error: unknown): Observable<WatchEvent> => {
           if (isRxQixError(error, 'ERR_SESSION_CLOSED')) {
@@ -141,7 +142,7 @@ export async function watchCommand(
 }
 
 /** Every object on the app's sheets (their children), in sheet order. */
-async function visualizationIds(doc: EnigmaApi): Promise<string[]> {
+async function visualizationIds(doc: Doc): Promise<string[]> {
   const infos = (await doc.getAllInfos()) as { qId: string; qType: string }[];
   const ids: string[] = [];
   for (const sheet of infos.filter((i) => i.qType === 'sheet')) {
@@ -157,7 +158,7 @@ async function visualizationIds(doc: EnigmaApi): Promise<string[]> {
 }
 
 /** Checks that the named objects exist, so a typo is a usage error rather than a silent line. */
-async function checkObjects(doc: EnigmaApi, ids: readonly string[]): Promise<string[]> {
+async function checkObjects(doc: Doc, ids: readonly string[]): Promise<string[]> {
   const infos = (await doc.getAllInfos()) as { qId: string }[];
   const known = new Set(infos.map((i) => i.qId));
   const missing = ids.filter((id) => !known.has(id));
@@ -178,7 +179,7 @@ async function checkObjects(doc: EnigmaApi, ids: readonly string[]): Promise<str
  * layout: their first rows are fetched (one small data call per change). A failed fetch only
  * leaves the summary out.
  */
-async function withSummary(doc: EnigmaApi, id: string, layout: GenericObjectLayout): Promise<WatchEvent> {
+async function withSummary(doc: Doc, id: string, layout: GenericObjectLayout): Promise<WatchEvent> {
   const missing = missingPage(layout);
   let pages: { qMatrix?: { qText?: string; qState?: string }[][] }[] = [];
   if (missing !== undefined) {
@@ -203,7 +204,7 @@ function layoutEvent(id: string, layout: GenericObjectLayout, summary: LayoutSum
   };
   const title = typeof l.title === 'string' && l.title !== '' ? l.title : (layout.qMeta?.title ?? '');
   const qcy = l.qHyperCube?.qSize?.qcy ?? l.qListObject?.qSize?.qcy;
-  return { kind: 'layout', at: new Date(), id, type: layout.qInfo.qType, title: String(title), qcy, summary };
+  return { kind: 'layout', at: new Date(), id, type: layout.qInfo?.qType ?? '', title: String(title), qcy, summary };
 }
 
 function selectionEvent(selection: SelectionObject, state: string): WatchEvent {
@@ -211,7 +212,7 @@ function selectionEvent(selection: SelectionObject, state: string): WatchEvent {
     kind: 'selections',
     at: new Date(),
     state,
-    selections: selection.qSelections.map((s) => ({ field: s.qField, selected: s.qSelected })),
+    selections: (selection.qSelections ?? []).map((s) => ({ field: s.qField ?? '', selected: s.qSelected ?? '' })),
   };
 }
 

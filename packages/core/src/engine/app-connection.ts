@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { type Doc, ENGINE_ERRORS, type EnigmaSession, type Global } from '@qixflow/qix';
 import enigma from 'enigma.js';
 import { WebSocket } from 'ws';
 import { isQixflowError, QixflowError } from '../errors.js';
@@ -6,16 +7,22 @@ import type { ResolvedSite } from '../internal/resolve-site-options.js';
 import type { ProxySession, SessionCredentials } from '../session/proxy-session.js';
 import { cancellableCall } from './cancellable-call.js';
 import { closeCodeEnd, endsProxySession, notificationEnd } from './close-reasons.js';
-import { toEngineError } from './engine-errors.js';
+import { isNotConnected, toEngineError } from './engine-errors.js';
 import { loadEngineSchema } from './engine-schema.js';
 import { type EngineTarget, engineUrl, redactUrl } from './engine-url.js';
 import { GuardedSocket } from './guarded-socket.js';
 import { reconnectLoop } from './reconnect-loop.js';
 import { toSocketError, type UpgradeRefusal } from './socket-errors.js';
 
-/** An enigma.js API object (Global, Doc, GenericObject …): methods are generated from the schema at run time. */
-// biome-ignore lint/suspicious/noExplicitAny: enigma.js generates the methods of these objects at run time
-export type EnigmaApi = EnigmaJS.QixObject & Record<string, any>;
+/**
+ * The Doc an app connection opens.
+ *
+ * @deprecated Use `Doc` from `@qixflow/qix` (typed from the engine schema).
+ */
+export type EnigmaApi = Doc;
+
+/** What a connection's `open()` resolves to: the Doc of an app or session app, or Global. */
+export type ConnectionApi = Doc | Global;
 
 /** How to open an app. */
 export interface OpenAppOptions {
@@ -94,17 +101,19 @@ export interface RunOptions {
 const IDEMPOTENT =
   /^(Get|Evaluate|CheckExpression|CheckNumberOrExpression|EngineVersion|ProductVersion|IsDesktopMode|GetActiveDoc)/;
 
-/** enigma.js's code for a request rejected because its socket closed. */
-const NOT_CONNECTED = -1;
-
 /**
  * One engine websocket, authenticated with the site's proxy session: an enigma.js session whose
  * `open()` gives the Doc (or Global), with typed errors, proxy notifications as events, and
  * automatic resume after network loss (re-attaching when the engine session survived).
+ *
+ * @typeParam T - What `open()` resolves to: `Doc` for `site.openApp` / `openSessionApp`, `Global` for
+ *   `site.openGlobal`.
  */
-export class AppConnection extends EventEmitter<AppConnectionEvents> {
+export class AppConnection<T extends ConnectionApi = ConnectionApi> extends EventEmitter<AppConnectionEvents> {
   /** The underlying enigma.js session. */
-  readonly session: EnigmaJS.Session;
+  readonly session: EnigmaSession;
+  /** The same session with enigma.js's own typings, for what only this class calls. */
+  readonly #enigma: EnigmaJS.Session;
   readonly target: ConnectionTarget;
   readonly #ctx: ConnectionContext;
   readonly #options: OpenAppOptions;
@@ -113,10 +122,10 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
   #credentials: SessionCredentials | undefined;
   #cookie = '';
   #generation = 0;
-  #opened: Promise<EnigmaApi> | undefined;
-  #connecting: Promise<EnigmaApi> | undefined;
+  #opened: Promise<T> | undefined;
+  #connecting: Promise<Global> | undefined;
   #closingDone: Promise<void> | undefined;
-  #global: EnigmaApi | undefined;
+  #global: Global | undefined;
   /** A final end announced by the proxy (licence, session limit, logout): every later failure reports it. */
   #endReason: QixflowError | undefined;
   /** A reconnect-worthy notification came before the socket closed (the close itself may look intentional). */
@@ -141,7 +150,7 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
       ttlSeconds: options.ttl,
     };
     const { site } = ctx;
-    this.session = enigma.create({
+    this.#enigma = enigma.create({
       schema: loadEngineSchema(site.engineSchemaVersion),
       url: engineUrl(this.#wsBase(), this.#engineTarget, {}),
       createSocket: () => this.#createSocket() as unknown as globalThis.WebSocket,
@@ -149,8 +158,9 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
       mixins: [this.#trackingMixin()],
       responseInterceptors: [this.#retryInterceptor()],
     });
-    this.session.on('notification:*', (method: string, params: unknown) => this.#onNotification(method, params));
-    (this.session as unknown as EventEmitter).on(
+    this.session = this.#enigma as unknown as EnigmaSession;
+    this.#enigma.on('notification:*', (method: string, params: unknown) => this.#onNotification(method, params));
+    (this.#enigma as unknown as EventEmitter).on(
       'suspended',
       (info: { initiator: string; code: number; reason: string }) => {
         if (info.initiator === 'network') void this.#onLost(info.code, info.reason);
@@ -170,13 +180,14 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
    * `options.timeoutMs` / `timeouts.openMs`; a failure closes the connection and rejects with
    * the first real error.
    */
-  open(): Promise<EnigmaApi> {
-    this.#opened ??= this.#openWithin(() => this.#open());
+  open(): Promise<T> {
+    // The site pairs the target with T (openApp → Doc, openGlobal → Global).
+    this.#opened ??= this.#openWithin(() => this.#open() as Promise<T>);
     return this.#opened;
   }
 
   /** The Global object of this connection (connects if needed, bounded like `open()`). */
-  async global(): Promise<EnigmaApi> {
+  async global(): Promise<Global> {
     if (this.#global) return this.#global;
     await (this.#opened ?? this.#openWithin(() => this.#connect()));
     if (!this.#global) throw new QixflowError('ERR_CLOSED', 'the connection is closed');
@@ -199,7 +210,7 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
       timeoutMs: options.timeoutMs ?? this.#ctx.site.timeouts.callMs,
       timers: this.#ctx.site.timers,
       cancelRequest: (requestId) => {
-        void (this.#global?.cancelRequest(requestId) as Promise<unknown> | undefined)?.catch(() => undefined);
+        void this.#global?.cancelRequest(requestId).catch(() => undefined);
       },
     });
   }
@@ -258,7 +269,7 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
   async #closeSession(): Promise<void> {
     if (!this.#socket) return;
     try {
-      await this.session.close();
+      await this.#enigma.close();
     } catch {
       // the socket is gone either way
     }
@@ -267,7 +278,7 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
   // ------------------------------------------------------------------ opening
 
   /** Runs an opening step under the open deadline; any failure closes the connection with the first real error. */
-  async #openWithin(step: () => Promise<EnigmaApi>): Promise<EnigmaApi> {
+  async #openWithin<R>(step: () => Promise<R>): Promise<R> {
     const timeoutMs = this.#options.timeoutMs ?? this.#ctx.site.timeouts.openMs;
     const { timers } = this.#ctx.site;
     let timer: unknown;
@@ -305,22 +316,22 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
     );
   }
 
-  async #open(): Promise<EnigmaApi> {
+  async #open(): Promise<ConnectionApi> {
     const global = await this.#connect();
     if (this.target.kind === 'global') return global;
-    if (this.target.kind === 'session-app') return (await global.createSessionApp()) as EnigmaApi;
+    if (this.target.kind === 'session-app') return await global.createSessionApp();
     const { appId } = this.target;
     try {
-      return (await global.openDoc(appId, '', '', '', this.#options.noData === true)) as EnigmaApi;
+      return await global.openDoc(appId, '', '', '', this.#options.noData === true);
     } catch (error) {
       // Another socket of the same engine session (same user + app + identity) has it open.
-      if (isQixflowError(error, 'ERR_ENGINE') && error.engineCode === 1002)
-        return (await global.getActiveDoc()) as EnigmaApi;
+      if (isQixflowError(error, 'ERR_ENGINE') && error.engineCode === ENGINE_ERRORS.LOCERR_APP_ALREADY_OPEN.code)
+        return await global.getActiveDoc();
       throw error;
     }
   }
 
-  #connect(): Promise<EnigmaApi> {
+  #connect(): Promise<Global> {
     if (this.#global) return Promise.resolve(this.#global);
     if (this.#state === 'closing' || this.#state === 'closed')
       return Promise.reject(new QixflowError('ERR_CLOSED', 'the connection is closed'));
@@ -332,14 +343,14 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
    * Opens the websocket (with one re-handshake if the proxy rejects the cookie). The state stays
    * `connecting` until the target is open too: a loss before that fails the open, never resumes.
    */
-  async #connectOnce(): Promise<EnigmaApi> {
+  async #connectOnce(): Promise<Global> {
     this.#transition('connecting');
     for (let attempt = 0; ; attempt++) {
       await this.#prepare();
       // close() during the handshake: never create a socket nobody will close.
       if (this.#closedByCaller()) throw new QixflowError('ERR_CLOSED', 'the connection was closed before it was open');
       try {
-        const global = (await this.session.open()) as EnigmaApi;
+        const global = (await this.#enigma.open()) as Global;
         this.#global = global;
         return global;
       } catch (error) {
@@ -421,7 +432,7 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
     };
     return {
       types: ['GenericObject', 'GenericDimension', 'GenericMeasure', 'GenericVariable', 'GenericBookmark', 'Field'],
-      init({ api }: { api: EnigmaApi }) {
+      init({ api }: { api: { id: string; on(event: 'closed', listener: () => void): unknown } }) {
         api.on('closed', () => onLost(api.id));
       },
     } as unknown as EnigmaJS.Mixin;
@@ -434,13 +445,13 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
         request: EnigmaJS.RpcRequest & { retry?: () => Promise<unknown>; retries?: number },
         error: Error,
       ) => {
-        const code = (error as { code?: unknown }).code;
-        if (code === 15 && IDEMPOTENT.test(request.method) && (request.retries ?? 0) < 3 && request.retry) {
+        const aborted = (error as { code?: unknown }).code === ENGINE_ERRORS.LOCERR_GENERIC_ABORTED.code;
+        if (aborted && IDEMPOTENT.test(request.method) && (request.retries ?? 0) < 3 && request.retry) {
           request.retries = (request.retries ?? 0) + 1;
           return request.retry();
         }
         // A call cut off by a protocol violation reports the violation, not a bare "socket closed".
-        const protocol = code === NOT_CONNECTED ? this.#protocolError : undefined;
+        const protocol = isNotConnected(error) ? this.#protocolError : undefined;
         throw this.#endReason ?? protocol ?? toEngineError(error, request.method);
       },
     } as unknown as EnigmaJS.ResponseInterceptors;
@@ -482,7 +493,7 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
       // enigma.js treats these as intentional and says nothing: a server-initiated 1000 after a
       // reconnectable notification must still resume.
       if (this.#pendingReconnect && reconnect) {
-        void this.session.suspend().then(() => this.#onLost(code, reason));
+        void this.#enigma.suspend().then(() => this.#onLost(code, reason));
         return;
       }
       this.#finish({ code, reason });
@@ -546,7 +557,7 @@ export class AppConnection extends EventEmitter<AppConnectionEvents> {
       await this.#prepare();
       this.#lostDuringResume = [];
       this.#pendingReconnect = undefined;
-      await this.session.resume();
+      await this.#enigma.resume();
     } catch (error) {
       this.#lostDuringResume = undefined;
       if (isQixflowError(error)) throw error;

@@ -1,6 +1,6 @@
 import { distinctUntilChanged, map, type Observable } from 'rxjs';
 import { assertApi } from '../internal/call.js';
-import type { GenericObjectLayout, NxContainerEntry } from '../types/layouts.js';
+import type { NxContainerEntry } from '../types/layouts.js';
 import type { QixApi } from '../types/qix-api.js';
 import { sessionObjectLayout } from './session-object-layout.js';
 
@@ -28,7 +28,7 @@ export function bookmarks<D = Readonly<Record<string, unknown>>>(
   data: Readonly<Record<string, string>> = DATA,
 ): Observable<readonly NxContainerEntry<D>[]> {
   assertApi(doc, 'doc', 'bookmarks');
-  return sessionObjectLayout<GenericObjectLayout>(doc, {
+  return sessionObjectLayout(doc, {
     qInfo: { qType: 'qixflow-rx-bookmark-list' },
     qBookmarkListDef: { qType: 'bookmark', qData: data },
   }).pipe(

@@ -1,6 +1,6 @@
 import { distinctUntilChanged, filter, map, type Observable } from 'rxjs';
 import { assertApi, assertName } from '../internal/call.js';
-import type { GenericObjectLayout, SelectionObject } from '../types/layouts.js';
+import type { SelectionObject } from '../types/layouts.js';
 import type { QixApi } from '../types/qix-api.js';
 import { sessionObjectLayout } from './session-object-layout.js';
 
@@ -16,7 +16,7 @@ import { sessionObjectLayout } from './session-object-layout.js';
 export function currentSelections(doc: QixApi, state = '$'): Observable<SelectionObject> {
   assertApi(doc, 'doc', 'currentSelections');
   assertName(state, 'state', 'currentSelections');
-  return sessionObjectLayout<GenericObjectLayout>(doc, {
+  return sessionObjectLayout(doc, {
     qInfo: { qType: 'qixflow-rx-current-selections' },
     qStateName: state,
     qSelectionObjectDef: {},

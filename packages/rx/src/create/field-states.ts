@@ -65,7 +65,7 @@ export function fieldStates(doc: QixApi, fieldName: string, state = '$'): Observ
         ({ size, info, values }): FieldStates => ({
           field: fieldName,
           stateName: state,
-          cardinal: info?.qCardinal ?? size.qcy,
+          cardinal: info?.qCardinal ?? size.qcy ?? 0,
           stateCounts: info?.qStateCounts as NxStateCounts | undefined,
           values,
         }),

@@ -1,6 +1,6 @@
 import { distinctUntilChanged, map, type Observable } from 'rxjs';
 import { assertApi } from '../internal/call.js';
-import type { GenericObjectLayout, NxFieldDescription } from '../types/layouts.js';
+import type { NxFieldDescription } from '../types/layouts.js';
 import type { QixApi } from '../types/qix-api.js';
 import { sessionObjectLayout } from './session-object-layout.js';
 
@@ -29,7 +29,7 @@ const NONE: readonly never[] = Object.freeze([]);
  */
 export function fields(doc: QixApi, options: FieldsOptions = {}): Observable<readonly NxFieldDescription[]> {
   assertApi(doc, 'doc', 'fields');
-  return sessionObjectLayout<GenericObjectLayout>(doc, {
+  return sessionObjectLayout(doc, {
     qInfo: { qType: 'qixflow-rx-field-list' },
     qFieldListDef: {
       qShowSystem: options.showSystem === true,

@@ -2,6 +2,7 @@ import type { Observable } from 'rxjs';
 import { assertApi, assertName, call } from '../internal/call.js';
 import { handleStream } from '../internal/handle-stream.js';
 import { shareByKey } from '../internal/share-by-key.js';
+import type { GenericObjectProperties } from '../types/layouts.js';
 import type { QixApi } from '../types/qix-api.js';
 import type { QixGenericObject } from '../types/qix-objects.js';
 
@@ -16,14 +17,17 @@ import type { QixGenericObject } from '../types/qix-objects.js';
  * genericObject(doc, 'aZPmCQ').subscribe((chart) => chart.getEffectiveProperties().then(console.log));
  * ```
  */
-export function genericObject<A extends QixGenericObject = QixGenericObject>(doc: QixApi, id: string): Observable<A> {
+export function genericObject<P extends GenericObjectProperties = GenericObjectProperties>(
+  doc: QixApi,
+  id: string,
+): Observable<QixGenericObject<P>> {
   assertApi(doc, 'doc', 'genericObject');
   assertName(id, 'id', 'genericObject');
   return shareByKey(doc, `handle:object:${id}`, () =>
-    handleStream<A>(doc, {
+    handleStream<QixGenericObject<P>>(doc, {
       objectId: id,
       method: 'GetObject',
-      acquire: (d) => call<A>(d, 'getObject', id),
+      acquire: (d) => call<QixGenericObject<P>>(d, 'getObject', id),
       reacquire: true,
     }),
   );

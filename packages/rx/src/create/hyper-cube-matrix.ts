@@ -41,8 +41,9 @@ export function hyperCubeMatrix(
 
 /** Puts a page's rows at their place (`qArea.qTop`), appending to rows begun by pages on their left. */
 function placePage(rows: (readonly NxCell[])[], page: NxDataPage): (readonly NxCell[])[] {
-  page.qMatrix.forEach((row, i) => {
-    const at = page.qArea.qTop + i;
+  const top = page.qArea?.qTop ?? 0;
+  (page.qMatrix ?? []).forEach((row, i) => {
+    const at = top + i;
     const before = rows[at];
     rows[at] = before ? before.concat(row) : row;
   });

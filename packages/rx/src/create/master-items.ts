@@ -1,6 +1,6 @@
 import { distinctUntilChanged, map, type Observable } from 'rxjs';
 import { assertApi } from '../internal/call.js';
-import type { GenericObjectLayout, NxContainerEntry } from '../types/layouts.js';
+import type { GenericObjectProperties, NxContainerEntry } from '../types/layouts.js';
 import type { QixApi } from '../types/qix-api.js';
 import { sessionObjectLayout } from './session-object-layout.js';
 
@@ -49,7 +49,8 @@ export function masterItems<D = Readonly<Record<string, unknown>>>(
   }
   const listKey = kind === 'dimension' ? 'qDimensionListDef' : 'qMeasureListDef';
   const layoutKey = kind === 'dimension' ? 'qDimensionList' : 'qMeasureList';
-  return sessionObjectLayout<GenericObjectLayout>(doc, {
+  // The list key is computed: typed as plain properties, the layout is a GenericObjectLayout.
+  return sessionObjectLayout<GenericObjectProperties>(doc, {
     qInfo: { qType: `qixflow-rx-${kind}-list` },
     [listKey]: { qType: kind, qData: data ?? DATA[kind] },
   }).pipe(

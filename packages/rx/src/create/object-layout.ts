@@ -3,7 +3,7 @@ import { assertApi, assertName } from '../internal/call.js';
 import { liveCall } from '../internal/live-fetch.js';
 import { shareByKey } from '../internal/share-by-key.js';
 import { immutable } from '../operators/immutable.js';
-import type { GenericObjectLayout } from '../types/layouts.js';
+import type { GenericObjectProperties, LayoutFor } from '../types/layouts.js';
 import type { QixApi } from '../types/qix-api.js';
 import { genericObject } from './generic-object.js';
 
@@ -13,17 +13,24 @@ import { genericObject } from './generic-object.js';
  * removes the listeners and cancels an in-flight fetch. Values are deep-frozen and structurally
  * shared; an unchanged refetch emits nothing.
  *
+ * The layout is typed `GenericObjectLayout`; name the properties the object has (unchecked, as with
+ * `doc.getObject<P>(id)`) for the layout computed from them: `objectLayout<KpiProperties>(doc, id)` emits
+ * `LayoutOf<KpiProperties>` (`qHyperCube` where they define `qHyperCubeDef`, custom keys computed).
+ *
  * @example
  * ```ts
  * const sub = objectLayout(doc, '930e1732-77ac-4256-8807-5ccaaefc5ad3').subscribe((sheet) => console.log(sheet.qMeta?.title));
  * ```
  */
-export function objectLayout<L = GenericObjectLayout>(doc: QixApi, id: string): Observable<L> {
+export function objectLayout<P extends GenericObjectProperties = GenericObjectProperties>(
+  doc: QixApi,
+  id: string,
+): Observable<LayoutFor<P>> {
   assertApi(doc, 'doc', 'objectLayout');
   assertName(id, 'id', 'objectLayout');
   return shareByKey(doc, `layout:object:${id}`, () =>
-    genericObject(doc, id).pipe(
-      switchMap((obj) => liveCall<L>(obj, 'getLayout', 'GetLayout')),
+    genericObject<P>(doc, id).pipe(
+      switchMap((obj) => liveCall<LayoutFor<P>>(obj, 'getLayout', 'GetLayout')),
       immutable(),
     ),
   );

@@ -2,7 +2,7 @@ import { Observable, type Subscription } from 'rxjs';
 import { isRxQixError } from '../errors.js';
 import { assertApi, assertName } from '../internal/call.js';
 import { immutable } from '../operators/immutable.js';
-import type { GenericObjectLayout } from '../types/layouts.js';
+import type { GenericObjectProperties, LayoutFor } from '../types/layouts.js';
 import type { QixApi } from '../types/qix-api.js';
 import { objectLayout } from './object-layout.js';
 import { objectList } from './object-list.js';
@@ -23,9 +23,13 @@ interface Entry<L> {
  * objectLayouts(doc, 'sheet').subscribe((sheets) => render(sheets.map((s) => s.qMeta?.title)));
  * ```
  */
-export function objectLayouts<L = GenericObjectLayout>(doc: QixApi, type: string): Observable<readonly L[]> {
+export function objectLayouts<P extends GenericObjectProperties = GenericObjectProperties>(
+  doc: QixApi,
+  type: string,
+): Observable<readonly LayoutFor<P>[]> {
   assertApi(doc, 'doc', 'objectLayouts');
   assertName(type, 'type', 'objectLayouts');
+  type L = LayoutFor<P>;
   return new Observable<readonly L[]>((subscriber) => {
     const entries = new Map<string, Entry<L>>();
     let order: readonly string[] | undefined;
@@ -46,14 +50,14 @@ export function objectLayouts<L = GenericObjectLayout>(doc: QixApi, type: string
     };
     const list = objectList(doc, type, {}).subscribe({
       next: (items) => {
-        const ids = items.map((item) => item.qInfo.qId);
+        const ids = items.flatMap((item) => (item.qInfo.qId === undefined ? [] : [item.qInfo.qId]));
         for (const id of [...entries.keys()]) if (!ids.includes(id)) drop(id);
         order = ids;
         for (const id of ids) {
           if (entries.has(id)) continue;
           const entry: Entry<L> = { subscription: undefined, layout: undefined };
           entries.set(id, entry);
-          const subscription = objectLayout<L>(doc, id).subscribe({
+          const subscription = objectLayout<P>(doc, id).subscribe({
             next: (layout) => {
               entry.layout = layout;
               emit();

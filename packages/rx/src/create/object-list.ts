@@ -1,6 +1,6 @@
 import { distinctUntilChanged, map, type Observable } from 'rxjs';
 import { assertApi, assertName } from '../internal/call.js';
-import type { GenericObjectLayout, NxContainerEntry } from '../types/layouts.js';
+import type { NxContainerEntry } from '../types/layouts.js';
 import type { QixApi } from '../types/qix-api.js';
 import { sessionObjectLayout } from './session-object-layout.js';
 
@@ -30,7 +30,7 @@ export function objectList<D = Readonly<Record<string, unknown>>>(
 ): Observable<readonly NxContainerEntry<D>[]> {
   assertApi(doc, 'doc', 'objectList');
   assertName(type, 'type', 'objectList');
-  return sessionObjectLayout<GenericObjectLayout>(doc, {
+  return sessionObjectLayout(doc, {
     qInfo: { qType: 'qixflow-rx-object-list' },
     qAppObjectListDef: { qType: type, qData: data },
   }).pipe(

@@ -16,7 +16,7 @@ import { appLayout } from './app-layout.js';
 export function reloads(doc: QixApi): Observable<string> {
   assertApi(doc, 'doc', 'reloads');
   return appLayout<NxAppLayout>(doc).pipe(
-    map((app) => app.qLastReloadTime),
+    map((app) => app.qLastReloadTime ?? ''),
     distinctUntilChanged(),
     skip(1),
   );

@@ -3,14 +3,15 @@ import { assertApi } from '../internal/call.js';
 import { liveCall } from '../internal/live-fetch.js';
 import { shareByKey } from '../internal/share-by-key.js';
 import { immutable } from '../operators/immutable.js';
-import type { GenericObjectLayout, GenericObjectProperties } from '../types/layouts.js';
+import type { GenericObjectProperties, LayoutFor } from '../types/layouts.js';
 import type { QixApi } from '../types/qix-api.js';
 import { propertiesKey, sessionObject } from './session-object.js';
 
 /**
  * The layout of a session object made from properties: `CreateSessionObject`, `GetLayout` now and
  * after every invalidation, `DestroySessionObject` when the last subscriber leaves. Subscribers
- * with equal properties share the object and the fetch.
+ * with equal properties share the object and the fetch. The layout type is computed from the properties
+ * (`LayoutOf<P>`): `total: { qValueExpression: … }` is a number in the layout, `qHyperCubeDef` a `qHyperCube`.
  *
  * @example
  * ```ts
@@ -18,15 +19,15 @@ import { propertiesKey, sessionObject } from './session-object.js';
  *   .subscribe((l) => console.log(l.total));
  * ```
  */
-export function sessionObjectLayout<L = GenericObjectLayout>(
+export function sessionObjectLayout<P extends GenericObjectProperties>(
   doc: QixApi,
-  props: GenericObjectProperties,
-): Observable<L> {
+  props: P,
+): Observable<LayoutFor<P>> {
   assertApi(doc, 'doc', 'sessionObjectLayout');
   const key = propertiesKey(props, 'sessionObjectLayout');
   return shareByKey(doc, `layout:session:${key}`, () =>
     sessionObject(doc, props).pipe(
-      switchMap((obj) => liveCall<L>(obj, 'getLayout', 'GetLayout')),
+      switchMap((obj) => liveCall<LayoutFor<P>>(obj, 'getLayout', 'GetLayout')),
       immutable(),
     ),
   );

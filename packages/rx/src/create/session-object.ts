@@ -20,18 +20,18 @@ import type { QixGenericObject } from '../types/qix-objects.js';
  * sessionObject(doc, { qInfo: { qType: 'kpi' }, total: { qValueExpression: '=Sum(Sales)' } })
  * ```
  */
-export function sessionObject<A extends QixGenericObject = QixGenericObject>(
+export function sessionObject<P extends GenericObjectProperties>(
   doc: QixApi,
-  props: GenericObjectProperties,
-): Observable<A> {
+  props: P,
+): Observable<QixGenericObject<P>> {
   assertApi(doc, 'doc', 'sessionObject');
   const key = propertiesKey(props, 'sessionObject');
   const copy = JSON.parse(key) as GenericObjectProperties;
   return shareByKey(doc, `handle:session:${key}`, () =>
-    handleStream<A>(doc, {
+    handleStream<QixGenericObject<P>>(doc, {
       objectId: copy.qInfo.qId || `session object of type ${copy.qInfo.qType}`,
       method: 'CreateSessionObject',
-      acquire: (d) => call<A>(d, 'createSessionObject', structuredCopy(copy)),
+      acquire: (d) => call<QixGenericObject<P>>(d, 'createSessionObject', structuredCopy(copy)),
       release: (d, api) => call<boolean>(d, 'destroySessionObject', api.id),
       reacquire: true,
     }),

@@ -1,6 +1,6 @@
 import { distinctUntilChanged, map, type Observable } from 'rxjs';
 import { assertApi } from '../internal/call.js';
-import type { GenericObjectLayout, NxVariableListItem } from '../types/layouts.js';
+import type { NxVariableListItem } from '../types/layouts.js';
 import type { QixApi } from '../types/qix-api.js';
 import { sessionObjectLayout } from './session-object-layout.js';
 
@@ -27,7 +27,7 @@ const NONE: readonly never[] = Object.freeze([]);
  */
 export function variables(doc: QixApi, options: VariablesOptions = {}): Observable<readonly NxVariableListItem[]> {
   assertApi(doc, 'doc', 'variables');
-  return sessionObjectLayout<GenericObjectLayout>(doc, {
+  return sessionObjectLayout(doc, {
     qInfo: { qType: 'qixflow-rx-variable-list' },
     qVariableListDef: {
       qType: 'variable',

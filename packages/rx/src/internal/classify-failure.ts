@@ -1,5 +1,5 @@
+import { ENGINE_ERRORS, type EngineErrorName } from '@qixflow/qix';
 import { RxQixError } from '../errors.js';
-import { engineErrorName } from './engine-error-names.js';
 
 /**
  * What a rejected engine call means to a stream:
@@ -9,10 +9,12 @@ import { engineErrorName } from './engine-error-names.js';
  * - `aborted`: the engine aborted the calculation (LOCERR_GENERIC_ABORTED, 15): a selection or a
  *   `CancelRequest` interrupted it;
  * - `not-found`: enigma.js OBJECT_NOT_FOUND (-2): `Get…` answered `{qType: null, qHandle: null}`;
- * - `engine`: any other engine error; `other`: anything else.
+ * - `engine`: any other engine error; `other`: anything else (enigma.js's other client errors included).
  *
  * Errors come either from plain enigma.js (`code` = number) or already wrapped, e.g. by
- * @qixflow/core (`engineCode` = number, `code` = a string such as `ERR_SOCKET_CLOSED`).
+ * @qixflow/core (`engineCode` = number, `code` = a string such as `ERR_SOCKET_CLOSED`). enigma.js's own
+ * codes overlap the engine's (−1 is also the engine's LOCERR_GENERIC_UNKNOWN): its errors are told apart
+ * by their `enigmaError` flag, never by the number.
  */
 export type FailureKind = 'suspended' | 'lost' | 'aborted' | 'not-found' | 'engine' | 'other';
 
@@ -22,6 +24,36 @@ interface ErrorShape {
   enigmaError?: unknown;
   parameter?: unknown;
   message?: unknown;
+  cause?: unknown;
+}
+
+/** enigma.js's own codes (`enigma.js/error-codes`) rx reacts to. */
+const NOT_CONNECTED = -1;
+const OBJECT_NOT_FOUND = -2;
+const SESSION_SUSPENDED = -11;
+
+const NAMES_BY_CODE: ReadonlyMap<number, EngineErrorName> = new Map(
+  Object.values(ENGINE_ERRORS).map((entry) => [entry.code, entry.name]),
+);
+
+/** The schema's name of an engine error code, e.g. 2 → `LOCERR_GENERIC_NOT_FOUND`. */
+function engineErrorName(code: number): EngineErrorName | undefined {
+  return NAMES_BY_CODE.get(code);
+}
+
+/**
+ * enigma.js's code when enigma.js raised the error itself (`enigmaError: true`), also when a wrapper kept it
+ * as `cause`; @qixflow/core's `ERR_SOCKET_CLOSED` carries it as `engineCode`.
+ */
+function enigmaCodeOf(error: unknown): number | undefined {
+  let current = error;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+    const e = current as ErrorShape;
+    if (e.enigmaError === true && typeof e.code === 'number') return e.code;
+    if (e.code === 'ERR_SOCKET_CLOSED') return typeof e.engineCode === 'number' ? e.engineCode : NOT_CONNECTED;
+    current = e.cause;
+  }
+  return undefined;
 }
 
 /** The numeric engine / enigma.js code of an error, wherever the wrapper put it. */
@@ -34,16 +66,13 @@ export function engineCodeOf(error: unknown): number | undefined {
 
 export function classifyFailure(error: unknown): FailureKind {
   if (error instanceof RxQixError) return error.code === 'ERR_OBJECT_NOT_FOUND' ? 'not-found' : 'other';
-  const e = (error ?? {}) as ErrorShape;
+  const client = enigmaCodeOf(error);
+  if (client === SESSION_SUSPENDED) return 'suspended';
+  if (client === NOT_CONNECTED) return 'lost';
+  if (client === OBJECT_NOT_FOUND) return 'not-found';
+  if (client !== undefined) return 'other';
   const code = engineCodeOf(error);
-  if (code === -11) return 'suspended';
-  // -1 is also the engine's LOCERR_GENERIC_UNKNOWN; enigma.js's NOT_CONNECTED has no `parameter`.
-  if (code === -1 && (e.enigmaError === true || !('parameter' in (e as object)) || typeof e.code === 'string')) {
-    return 'lost';
-  }
-  if (e.code === 'ERR_SOCKET_CLOSED') return 'lost';
-  if (code === 15) return 'aborted';
-  if (code === -2) return 'not-found';
+  if (code === ENGINE_ERRORS.LOCERR_GENERIC_ABORTED.code) return 'aborted';
   if (code !== undefined) return 'engine';
   return 'other';
 }
@@ -61,8 +90,10 @@ export function toRxQixError(error: unknown, context: { method?: string; objectI
   const code = engineCodeOf(error);
   const rawMessage = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
   const parameter = typeof e.parameter === 'string' && e.parameter !== '' ? e.parameter : undefined;
+  const name = code === undefined || enigmaCodeOf(error) !== undefined ? undefined : engineErrorName(code);
   const details = {
     ...(code === undefined ? {} : { engineCode: code }),
+    ...(name === undefined ? {} : { engineName: name }),
     ...(parameter === undefined ? {} : { parameter }),
     ...(context.method === undefined ? {} : { method: context.method }),
     ...(context.objectId === undefined ? {} : { objectId: context.objectId }),
@@ -78,14 +109,12 @@ export function toRxQixError(error: unknown, context: { method?: string; objectI
     case 'lost':
       return new RxQixError('ERR_CALL_FAILED', `${where}${what}: the socket closed during the call`, details);
     case 'engine':
-    case 'aborted': {
-      const name = code === undefined ? undefined : engineErrorName(code);
+    case 'aborted':
       return new RxQixError(
         'ERR_ENGINE',
         `${where}${what} failed: ${rawMessage} (${code}${name ? ` ${name}` : ''})${parameter ? `: ${parameter}` : ''}`,
         details,
       );
-    }
     default:
       return new RxQixError('ERR_CALL_FAILED', `${where}${what} failed: ${rawMessage}`, details);
   }

@@ -30,18 +30,19 @@ export function assertPages(pages: readonly NxPage[], fn: string, hint: string):
  * as the cube (up to 10 000 columns) and `pageHeight` rows high (default: as many as fit).
  */
 export function tilePages(size: Size, pageHeight?: number): NxPage[] {
-  const width = Math.min(size.qcx, MAX_CELLS);
-  if (width <= 0 || size.qcy <= 0) return [];
+  const { qcx: columns = 0, qcy: rows = 0 } = size;
+  const width = Math.min(columns, MAX_CELLS);
+  if (width <= 0 || rows <= 0) return [];
   const fit = Math.floor(MAX_CELLS / width);
   const height = pageHeight === undefined ? fit : Math.min(pageHeight, fit);
   const pages: NxPage[] = [];
-  for (let top = 0; top < size.qcy; top += height) {
-    for (let left = 0; left < size.qcx; left += width) {
+  for (let top = 0; top < rows; top += height) {
+    for (let left = 0; left < columns; left += width) {
       pages.push({
         qLeft: left,
         qTop: top,
-        qWidth: Math.min(width, size.qcx - left),
-        qHeight: Math.min(height, size.qcy - top),
+        qWidth: Math.min(width, columns - left),
+        qHeight: Math.min(height, rows - top),
       });
     }
   }

@@ -64,6 +64,7 @@ async function round<A extends QixGenericObject, R>(
     throw mapped.code === 'ERR_ENGINE'
       ? new RxQixError('ERR_SELECTION_REJECTED', `the engine did not accept the selection round: ${mapped.message}`, {
           ...(mapped.engineCode === undefined ? {} : { engineCode: mapped.engineCode }),
+          ...(mapped.engineName === undefined ? {} : { engineName: mapped.engineName }),
           method: 'EndSelections',
           objectId: api.id,
           cause: error,

@@ -40,4 +40,4 @@ export interface QixApi extends QixEventSource {
 }
 
 /** A promise as enigma.js returns it: it carries the JSON-RPC request id (used to cancel the call). */
-export type QixPromise<T> = Promise<T> & { readonly requestId?: number };
+export type { QixPromise } from '@qixflow/qix';

@@ -42,8 +42,8 @@ async function main(): Promise<void> {
   };
   qixflowRx.appLayout(doc).subscribe({
     next: (layout) => {
-      state.titles.push(layout.qTitle);
-      text('title', layout.qTitle);
+      state.titles.push(layout.qTitle ?? '');
+      text('title', layout.qTitle ?? '');
     },
     error: fail,
   });

@@ -36,7 +36,7 @@ afterAll(async () => {
 describe('appLayout / appChanged', () => {
   it('emits the app layout and follows SetAppProperties', async () => {
     const { doc, close } = await openApp(sim, { app: FINANCE });
-    const seen: { qTitle: string; owner?: string }[] = [];
+    const seen: { qTitle?: string; owner?: unknown }[] = [];
     const changes: unknown[] = [];
     const subs = [appLayout(doc).subscribe((l) => seen.push(l)), appChanged(doc).subscribe((l) => changes.push(l))];
     await eventually(() => seen.length === 1);
@@ -57,7 +57,7 @@ describe('appLayout / appChanged', () => {
 describe('object lists', () => {
   it('lists the sheets, and re-emits when one is added', async () => {
     const { doc, close } = await openApp(sim);
-    const lists: (readonly { qInfo: { qId: string }; qData: { title?: unknown } }[])[] = [];
+    const lists: (readonly { qInfo: { qId?: string }; qData: { title?: unknown } }[])[] = [];
     const sub = objectList(doc, 'sheet').subscribe((l) => lists.push(l));
     await eventually(() => lists.length === 1);
     expect(lists[0]!.map((s) => s.qData.title).sort()).toEqual(['Customers & Products', 'Sales Overview']);
@@ -82,7 +82,7 @@ describe('object lists', () => {
     expect(
       emissions
         .at(-1)!
-        .map((s) => s.qInfo.qId)
+        .map((s) => s.qInfo?.qId)
         .sort(),
     ).toEqual([SHEET_CUSTOMERS, SHEET_OVERVIEW].sort());
     expect(Object.isFrozen(emissions.at(-1))).toBe(true);
@@ -112,7 +112,7 @@ describe('object lists', () => {
 
   it('lists variables and follows a new one', async () => {
     const { doc, close } = await openApp(sim);
-    const seen: (readonly { qName: string }[])[] = [];
+    const seen: (readonly { qName?: string }[])[] = [];
     const sub = variables(doc).subscribe((v) => seen.push(v));
     await eventually(() => seen.length === 1);
     expect(seen[0]!.map((v) => v.qName)).toEqual(['vCurrentYear', 'vPreviousYear', 'vTopN']);

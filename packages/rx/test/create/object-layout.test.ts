@@ -1,3 +1,4 @@
+import type { ChildListDef, GenericObjectProperties, LayoutOf } from '@qixflow/qix';
 import type { Simulator } from '@qixflow/sense-sim';
 import { firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
@@ -17,20 +18,21 @@ useSimulator((started) => {
   sim = started;
 });
 
-interface SheetLayout extends GenericObjectLayout {
+interface SheetProperties extends GenericObjectProperties {
   rank: number;
-  qChildList: NonNullable<GenericObjectLayout['qChildList']>;
+  qChildListDef: ChildListDef;
 }
+type SheetLayout = LayoutOf<SheetProperties>;
 
 describe('objectLayout', () => {
   it('emits the layout of an object by id, typed and deep-frozen', async () => {
     const { doc, close } = await openApp(sim);
-    const [sheet] = await take$(objectLayout<SheetLayout>(doc, SHEET_OVERVIEW));
+    const [sheet] = await take$(objectLayout<SheetProperties>(doc, SHEET_OVERVIEW));
     expect(sheet!.qInfo).toEqual({ qId: SHEET_OVERVIEW, qType: 'sheet' });
     expect(sheet!.qMeta?.title).toBe('Sales Overview');
-    expect(sheet!.qChildList.qItems.length).toBeGreaterThan(0);
+    expect(sheet!.qChildList.qItems?.length).toBeGreaterThan(0);
     expect(Object.isFrozen(sheet)).toBe(true);
-    expect(Object.isFrozen(sheet!.qChildList.qItems[0]!.qInfo)).toBe(true);
+    expect(Object.isFrozen(sheet!.qChildList.qItems?.[0]?.qInfo)).toBe(true);
     expect(() => {
       (sheet as { rank: number }).rank = 9;
     }).toThrow(TypeError);
@@ -58,7 +60,7 @@ describe('objectLayout', () => {
     const { doc, close } = await openApp(sim);
     const other = await openApp(sim);
     const seen: SheetLayout[] = [];
-    const sub = objectLayout<SheetLayout>(doc, SHEET_OVERVIEW).subscribe((l) => seen.push(l));
+    const sub = objectLayout<SheetProperties>(doc, SHEET_OVERVIEW).subscribe((l) => seen.push(l));
     await eventually(() => seen.length === 1);
 
     const sheet = await other.doc.getObject(SHEET_OVERVIEW);
@@ -121,7 +123,7 @@ describe('objectLayout', () => {
     );
     // the shared entry was dropped: the next subscriber starts afresh and succeeds
     expect(sharedCount(doc)).toBe(0);
-    expect((await take$(objectLayout(doc, KPI)))[0]!.qInfo.qId).toBe(KPI);
+    expect((await take$(objectLayout(doc, KPI)))[0]!.qInfo?.qId).toBe(KPI);
     await close();
   });
 

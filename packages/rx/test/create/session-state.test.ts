@@ -34,7 +34,7 @@ describe('across a socket drop (suspendOnClose) and resume', () => {
     const notes: Note[] = [];
     const subs = [
       objectLayout(doc, SHEET_CUSTOMERS).subscribe((l) => sheets.push(l)),
-      sessionObjectLayout<Note>(doc, { qInfo: { qId: 'resume-note', qType: 'note' }, text: 'before' }).subscribe((l) =>
+      sessionObjectLayout(doc, { qInfo: { qId: 'resume-note', qType: 'note' }, text: 'before' }).subscribe((l) =>
         notes.push(l),
       ),
     ];
@@ -63,7 +63,7 @@ describe('across a socket drop (suspendOnClose) and resume', () => {
     await eventually(() => states.at(-1) === 'resumed');
     await eventually(() => sheets.length === 2 && kpis.length === 1, 3000, 'streams after resume');
     expect(sheets[1]!.qMeta?.title).toBe('Renamed during the outage');
-    expect(kpis[0]!.qInfo.qId).toBe(KPI);
+    expect(kpis[0]!.qInfo?.qId).toBe(KPI);
     // re-attached (ttl): the session object survived and was re-acquired by id, not re-created
     expect(traffic.count('CreateSessionObject')).toBe(0);
     expect(traffic.requests('GetObject').map((f) => f.params)).toEqual(
@@ -90,8 +90,8 @@ describe('across a socket drop (suspendOnClose) and resume', () => {
     const app = await openApp(sim, { suspendOnClose: true }); // no ttl: the engine session ends with the socket
     const { doc, session, traffic } = app;
     const notes: Note[] = [];
-    const sub = sessionObjectLayout<Note>(doc, { qInfo: { qId: 'fresh-note', qType: 'note' }, text: 'x' }).subscribe(
-      (l) => notes.push(l),
+    const sub = sessionObjectLayout(doc, { qInfo: { qId: 'fresh-note', qType: 'note' }, text: 'x' }).subscribe((l) =>
+      notes.push(l),
     );
     await eventually(() => notes.length === 1);
     const states: SessionState[] = [];

@@ -25,6 +25,20 @@ describe('classifyFailure', () => {
     expect(classifyFailure(core('ERR_SOCKET_CLOSED', -1))).toBe('lost');
     expect(classifyFailure(core('ERR_ENGINE', 15))).toBe('aborted');
     expect(classifyFailure(core('ERR_ENGINE', 7009))).toBe('engine');
+    // core keeps enigma.js's error as the cause of the ones it reports as ERR_ENGINE
+    const wrapped = Object.assign(new Error('wrapped'), { code: 'ERR_ENGINE', engineCode: -2 });
+    expect(classifyFailure(Object.assign(wrapped, { cause: enigmaError(-2, 'Object not found') }))).toBe('not-found');
+  });
+
+  it('tells enigma.js codes from engine codes by the enigmaError flag, not by the number', () => {
+    // the engine's −1 (LOCERR_GENERIC_UNKNOWN), even without a parameter, is an engine error
+    expect(classifyFailure(Object.assign(new Error('Unknown error'), { code: -1 }))).toBe('engine');
+    const unknown = toRxQixError(engineError(-1, 'Unknown error'), { method: 'GetLayout' });
+    expect(unknown).toMatchObject({ code: 'ERR_ENGINE', engineCode: -1, engineName: 'LOCERR_GENERIC_UNKNOWN' });
+    const lost = toRxQixError(enigmaError(-1, 'Socket closed'), { method: 'GetLayout' });
+    expect(lost).toMatchObject({ code: 'ERR_CALL_FAILED', engineCode: -1, engineName: undefined });
+    // enigma.js's other client errors are no engine errors
+    expect(toRxQixError(enigmaError(-12, 'Not attached')).code).toBe('ERR_CALL_FAILED');
   });
 });
 

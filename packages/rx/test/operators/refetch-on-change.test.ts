@@ -124,7 +124,7 @@ describe('refetchOnChange on the wire', () => {
   it('shares the fetch loop of a handle between layout() subscribers', async () => {
     const { doc, traffic, close } = await openApp(sim);
     const obj$ = sessionObject(doc, props(3, 'shared'));
-    const subs = [1, 2, 3, 4].map(() => layout<Counter>(obj$).subscribe());
+    const subs = [1, 2, 3, 4].map(() => layout(obj$).subscribe());
     await eventually(() => traffic.count('GetLayout') === 1);
     await settle(30);
     expect(traffic.count('CreateSessionObject')).toBe(1);

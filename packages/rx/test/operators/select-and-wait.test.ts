@@ -30,7 +30,7 @@ describe('selectAndWait (the settle guarantee)', () => {
     const { doc, traffic, close } = await openApp(sim);
     const props = { qInfo: { qId: 'settle-probe', qType: 'counter' }, n: 1 };
     const seen: Counter[] = [];
-    const sub = sessionObjectLayout<Counter>(doc, props).subscribe((l) => seen.push(l));
+    const sub = sessionObjectLayout(doc, props).subscribe((l) => seen.push(l));
     await eventually(() => seen.length === 1);
     sim.control.delayResponses({ method: 'GetLayout', ms: 150, count: 1 }); // a slow refetch
     const answer = await firstValueFrom(
@@ -46,7 +46,7 @@ describe('selectAndWait (the settle guarantee)', () => {
   it('works on the Doc as target', async () => {
     const { doc, close } = await openApp(sim, { app: FINANCE });
     const titles: string[] = [];
-    const sub = appLayout(doc).subscribe((l) => titles.push(l.qTitle));
+    const sub = appLayout(doc).subscribe((l) => titles.push(l.qTitle ?? ''));
     await eventually(() => titles.length === 1);
     const props = await doc.getAppProperties();
     await firstValueFrom(selectAndWait(doc, (d) => d.setAppProperties({ ...props, qTitle: 'Finance 2' })));

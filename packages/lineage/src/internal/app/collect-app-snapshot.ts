@@ -1,5 +1,12 @@
 import { parseScript, type Statement } from '@qixflow/script';
-import type { EngineObjectEntry, LineageDoc } from '../../lineage-doc.js';
+import type {
+  EngineConnection,
+  EngineObjectEntry,
+  EngineSourceKeyRecord,
+  EngineTableRecord,
+  EngineWire,
+  LineageDoc,
+} from '../../lineage-doc.js';
 import type {
   AppInventoryInfo,
   AppSnapshot,
@@ -45,7 +52,7 @@ function includePaths(script: string): string[] {
 
 async function listItems(
   doc: LineageDoc,
-  def: Record<string, unknown>,
+  def: { qInfo: { qType: string }; [key: string]: unknown },
   listKey: string,
 ): Promise<Record<string, unknown>[]> {
   const obj = await doc.createSessionObject(def);
@@ -203,12 +210,12 @@ export async function collectAppSnapshot(doc: LineageDoc, options: CollectOption
         async () => (await doc.getObject(id)).getFullPropertyTree(),
         null,
       );
-      if (tree) out.push(tree);
+      if (tree) out.push(toObjectEntry(tree));
     }
     return out;
   };
   const sheetIds = sheetItems.map((s) => str((s.qInfo as { qId?: string } | undefined)?.qId)).filter((id) => id !== '');
-  const masterIds = infos.filter((i) => i.qType === 'masterobject').map((i) => i.qId);
+  const masterIds = infos.flatMap((i) => (i.qType === 'masterobject' && i.qId !== undefined ? [i.qId] : []));
   const [sheets, masterObjects] = await Promise.all([
     trees(sheetIds.sort(), 'sheet'),
     trees(masterIds.sort(), 'master visualization'),
@@ -220,7 +227,7 @@ export async function collectAppSnapshot(doc: LineageDoc, options: CollectOption
       'model-unavailable',
       async () => {
         const r = await doc.getTablesAndKeys({ qcx: 1000, qcy: 1000 }, { qcx: 0, qcy: 0 }, 30, false, false);
-        return { tables: r.qtr ?? [], keys: r.qk ?? [] };
+        return toModel(r);
       },
       null,
     );
@@ -232,7 +239,7 @@ export async function collectAppSnapshot(doc: LineageDoc, options: CollectOption
     inventory: options.inventory,
     script,
     lineage,
-    connections: [...connections].sort((a, b) => (a.qName < b.qName ? -1 : a.qName > b.qName ? 1 : 0)),
+    connections: connections.map(toConnection).sort((a, b) => (a.qName < b.qName ? -1 : a.qName > b.qName ? 1 : 0)),
     includes,
     model,
     dimensions: dimensions.sort((a, b) => (a.id < b.id ? -1 : 1)),
@@ -248,9 +255,39 @@ export async function collectAppSnapshot(doc: LineageDoc, options: CollectOption
 export async function readModel(doc: LineageDoc, problems: SnapshotProblem[]): Promise<AppSnapshot['model']> {
   try {
     const r = await doc.getTablesAndKeys({ qcx: 1000, qcy: 1000 }, { qcx: 0, qcy: 0 }, 30, false, false);
-    return { tables: r.qtr ?? [], keys: r.qk ?? [] };
+    return toModel(r);
   } catch (error) {
     problems.push({ code: 'model-unavailable', message: `GetTablesAndKeys failed: ${message(error)}` });
     return null;
   }
+}
+
+// The schema makes every struct member optional: the members lineage relies on get their empty value when the
+// engine leaves them out (it does not for these; the types do not promise it).
+
+function toConnection(connection: EngineWire<EngineConnection>): EngineConnection {
+  return { ...connection, qName: connection.qName ?? '' };
+}
+
+function toModel(r: {
+  qtr?: EngineWire<EngineTableRecord>[];
+  qk?: EngineWire<EngineSourceKeyRecord>[];
+}): NonNullable<AppSnapshot['model']> {
+  return {
+    tables: (r.qtr ?? []).map((table) => ({
+      ...table,
+      qName: table.qName ?? '',
+      qFields: (table.qFields ?? []).map((field) => ({ ...field, qName: field.qName ?? '' })),
+    })),
+    keys: (r.qk ?? []).map((key) => ({ ...key, qKeyFields: key.qKeyFields ?? [], qTables: key.qTables ?? [] })),
+  };
+}
+
+function toObjectEntry(entry: EngineWire<EngineObjectEntry>): EngineObjectEntry {
+  const { qChildren, ...rest } = entry;
+  return {
+    ...rest,
+    qProperty: entry.qProperty ?? {},
+    ...(qChildren === undefined ? {} : { qChildren: qChildren.map(toObjectEntry) }),
+  };
 }

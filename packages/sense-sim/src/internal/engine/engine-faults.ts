@@ -1,3 +1,4 @@
+import { ENGINE_ERRORS } from '@qixflow/qix';
 import { EngineError } from './rpc/engine-error.js';
 
 interface Failure {
@@ -26,8 +27,8 @@ export class EngineFaults {
       method,
       remaining: options.count ?? 1,
       error: {
-        code: options.code ?? -128,
-        message: options.message ?? 'Internal error',
+        code: options.code ?? ENGINE_ERRORS.LOCERR_INTERNAL_ERROR.code,
+        message: options.message ?? ENGINE_ERRORS.LOCERR_INTERNAL_ERROR.title,
         parameter: options.parameter ?? '',
       },
     });
