@@ -14,9 +14,10 @@
  *   pnpm engine-schema:check    fail when a generated file is out of date (CI); passes with a notice when the
  *                               OpenRPC file is not beside the repository
  */
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readOpenRpc } from './lib/read-open-rpc.js';
 import { writeGenerated } from './lib/write-generated.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -344,24 +345,9 @@ function header(rpc: OpenRpc, what: string): string {
   );
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 const check = process.argv.includes('--check');
-if (!(await exists(OPENRPC_PATH))) {
-  const message = `engine-schema: ${OPENRPC_PATH} not found (it lives beside the repository, in ../shared/reference)`;
-  if (check) {
-    console.log(`${message}; skipping the check`);
-  } else {
-    console.error(message);
-    process.exitCode = 1;
-  }
-} else {
-  const rpc = JSON.parse(await readFile(OPENRPC_PATH, 'utf8')) as OpenRpc;
+const rpc = await readOpenRpc<OpenRpc>('engine-schema', OPENRPC_PATH, check);
+if (rpc !== undefined) {
   const npm = JSON.parse(await readFile(NPM_SCHEMA_PATH, 'utf8')) as NpmSchema;
   const enums = compactEnums(rpc.components.schemas);
   const structs = compactStructs(rpc.components.schemas);

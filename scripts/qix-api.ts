@@ -18,9 +18,10 @@
  *                         file is not beside the repository
  *   … --out <dir>         write or check another folder (relative to the repository root)
  */
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readOpenRpc } from './lib/read-open-rpc.js';
 import { writeGenerated } from './lib/write-generated.js';
 import { API_OBJECT_MEMBERS, checkEnigmaUnwrapping, QRETURN_DROPPED, RETURNED_CLASS } from './qix-api/enigma-facts.js';
 
@@ -522,27 +523,12 @@ function classesFile(rpc: OpenRpc): string {
   return `${header(rpc, 'The API classes of the engine schema, as enigma.js exposes them.')}${imports.join('\n')}\n\n${body}\n${tail}`;
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 const check = process.argv.includes('--check');
 // `--out <dir>` (relative to the repository) lets the tests check a copy instead of the package.
 const outAt = process.argv.indexOf('--out');
 const OUT_DIR = (outAt >= 0 ? process.argv[outAt + 1] : undefined) ?? DEFAULT_OUT_DIR;
-if (!(await exists(OPENRPC_PATH))) {
-  const message = `qix-api: ${OPENRPC_PATH} not found (it lives beside the repository, in ../shared/reference)`;
-  if (check) {
-    console.log(`${message}; skipping the check`);
-  } else {
-    console.error(message);
-    process.exitCode = 1;
-  }
-} else {
-  const rpc = JSON.parse(await readFile(OPENRPC_PATH, 'utf8')) as OpenRpc;
+const rpc = await readOpenRpc<OpenRpc>('qix-api', OPENRPC_PATH, check);
+if (rpc !== undefined) {
   checkEnigmaUnwrapping(await readFile(ENIGMA_DIST_PATH, 'utf8'));
   const files = [
     { name: 'structs.ts', text: structsFile(rpc) },

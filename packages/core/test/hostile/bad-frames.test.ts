@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { QixflowError } from '../../src/errors.js';
 import { createSite, type Site, type SiteOptions } from '../../src/index.js';
 import { failure } from '../support/harness.js';
-import { type EngineBehaviour, type FakeEngine, once, startFakeEngine, watchUncaught } from './hostile-servers.js';
+import { type EngineBehaviour, type FakeEngine, guardHostileTests, once, startFakeEngine } from './hostile-servers.js';
 
 const APP = 'hostile-app';
 const SECRETISH = 'password=hunter2-in-a-frame';
@@ -10,18 +10,13 @@ const SECRETISH = 'password=hunter2-in-a-frame';
 describe('a server that breaks the engine protocol', () => {
   let engine: FakeEngine | undefined;
   let site: Site | undefined;
-  let uncaught: ReturnType<typeof watchUncaught>;
-  beforeEach(() => {
-    uncaught = watchUncaught();
-  });
-  afterEach(async () => {
-    await site?.close();
-    await engine?.close();
-    site = undefined;
-    engine = undefined;
-    uncaught.stop();
-    expect(uncaught.errors).toEqual([]);
-  });
+  guardHostileTests(
+    () => [site, engine],
+    () => {
+      site = undefined;
+      engine = undefined;
+    },
+  );
 
   async function setUp(
     behaviour: (index: number) => EngineBehaviour,

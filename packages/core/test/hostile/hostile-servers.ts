@@ -6,6 +6,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { leakGuard } from '../support/leak-guard.js';
 
@@ -150,6 +151,27 @@ function answer(request: { method: string; params: unknown[] }): unknown {
     default:
       return {};
   }
+}
+
+/**
+ * The hooks of a hostile-server test file: no uncaught exception or unhandled rejection may
+ * happen during a test, and whatever the test opened (`open()`, in closing order) is closed after
+ * it and forgotten (`forget()`).
+ */
+export function guardHostileTests(
+  open: () => readonly ({ close(): Promise<unknown> } | undefined)[],
+  forget: () => void,
+): void {
+  let uncaught: ReturnType<typeof watchUncaught> | undefined;
+  beforeEach(() => {
+    uncaught = watchUncaught();
+  });
+  afterEach(async () => {
+    for (const item of open()) await item?.close();
+    forget();
+    uncaught?.stop();
+    expect(uncaught?.errors).toEqual([]);
+  });
 }
 
 /**

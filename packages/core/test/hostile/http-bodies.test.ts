@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSite, type Site, type SiteOptions } from '../../src/index.js';
 import { failure } from '../support/harness.js';
 import { leakGuard } from '../support/leak-guard.js';
-import { anyPrivateKey, type HttpFixture, startHttp, stream, watchUncaught } from './hostile-servers.js';
+import { anyPrivateKey, guardHostileTests, type HttpFixture, startHttp, stream } from './hostile-servers.js';
 
 const MiB = 1024 * 1024;
 
@@ -12,18 +12,13 @@ const MEMORY_BOUND = 100 * MiB;
 describe('HTTP answers of a hostile proxy are read against a cap and a timeout', () => {
   let proxy: HttpFixture | undefined;
   let site: Site | undefined;
-  let uncaught: ReturnType<typeof watchUncaught>;
-  beforeEach(() => {
-    uncaught = watchUncaught();
-  });
-  afterEach(async () => {
-    await site?.close();
-    await proxy?.close();
-    site = undefined;
-    proxy = undefined;
-    uncaught.stop();
-    expect(uncaught.errors).toEqual([]);
-  });
+  guardHostileTests(
+    () => [site, proxy],
+    () => {
+      site = undefined;
+      proxy = undefined;
+    },
+  );
 
   function siteOn(fixture: HttpFixture, options: Partial<SiteOptions> = {}): Site {
     site = createSite({

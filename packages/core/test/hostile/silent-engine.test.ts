@@ -1,27 +1,22 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Socket } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSite, type Site, type SiteOptions } from '../../src/index.js';
 import { failure } from '../support/harness.js';
-import { type FakeEngine, startFakeEngine, watchUncaught } from './hostile-servers.js';
+import { type FakeEngine, guardHostileTests, startFakeEngine } from './hostile-servers.js';
 
 const APP = 'silent-app';
 
 describe('an engine that never answers', () => {
   let engine: FakeEngine | undefined;
   let site: Site | undefined;
-  let uncaught: ReturnType<typeof watchUncaught>;
-  beforeEach(() => {
-    uncaught = watchUncaught();
-  });
-  afterEach(async () => {
-    await site?.close();
-    await engine?.close();
-    site = undefined;
-    engine = undefined;
-    uncaught.stop();
-    expect(uncaught.errors).toEqual([]);
-  });
+  guardHostileTests(
+    () => [site, engine],
+    () => {
+      site = undefined;
+      engine = undefined;
+    },
+  );
 
   async function silentSite(options: Partial<SiteOptions> = {}): Promise<Site> {
     engine = await startFakeEngine(() => 'silent');
