@@ -71,9 +71,16 @@ export async function logoutCommand(flags: LogoutFlags, context: CliContext): Pr
     terminal.out('no stored sessions');
     return EXIT_CODES.ok;
   }
-  const known = await knownSites(flags, context);
+  // Which stored site each known context or flag set is: core's own key, not a second computation of it.
+  const keyed: { site: string; options: SiteOptions }[] = [];
+  for (const known of await knownSites(flags, context)) {
+    if (known.problem !== undefined) continue;
+    const site = createSite({ ...known.options, sessionStore: store });
+    keyed.push({ site: (await site.sessionInfo()).site, options: known.options });
+    await site.close();
+  }
   for (const session of sessions) {
-    const options = known.find((k) => siteKey(k.options) === session.site)?.options;
+    const options = keyed.find((k) => k.site === session.site)?.options;
     if (options === undefined) {
       await store.delete(session.site, session.user);
       terminal.out(
@@ -249,14 +256,6 @@ function orphan(session: StoredSession, now: number): SessionStatus {
     budget: null,
     problem: null,
   };
-}
-
-/** The store's key of a site: `https://host:port|prefix` (as core computes it). */
-function siteKey(options: SiteOptions): string {
-  const url = new URL(options.host);
-  const secure = url.protocol === 'https:' || url.protocol === 'wss:';
-  const prefix = (options.prefix ?? '').replace(/^\/+|\/+$/g, '');
-  return `${secure ? 'https' : 'http'}://${url.host}|${prefix}`;
 }
 
 /** `https://host|jwt` → `https://host/jwt`. */

@@ -53,7 +53,7 @@ describe('what qixflow sim prints', () => {
     expect(lines.filter((l) => /^ {2}qixflow /.test(l))).toEqual([]);
   });
 
-  it('honours "port": 0 from --config (any free port), unless --port is given', async () => {
+  it('honours "port": 0 from --config (any free port)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'qixflow-sim-config-'));
     const config = join(dir, 'sim.json');
     await writeFile(config, JSON.stringify({ port: 0 }));
