@@ -1,9 +1,9 @@
 import { ExpressionError, unsupportedFunction } from './expression-error.js';
 import type { FormatSettings } from './format-settings.js';
 import { AGGREGATION_NAMES, createAggregator } from './functions/aggregators.js';
-import type { FunctionContext, MappingTable } from './functions/function-types.js';
+import type { FunctionContext, FunctionSpec, MappingTable } from './functions/function-types.js';
 import { scalarFunction } from './functions/scalar-functions.js';
-import { type Cell, numberDual } from './loaded-model.js';
+import { type Cell, isPlainNumber, numberDual } from './loaded-model.js';
 import {
   type BinaryExpression,
   type DollarExpansion,
@@ -156,6 +156,15 @@ class RowScope extends ScopeBase {
  */
 export function evaluateRow(expression: Expression, row: RowContext, env: EvaluationEnvironment): Cell {
   return evaluateNode(expression, new RowScope(env, row));
+}
+
+/**
+ * {@link evaluateRow} for many calls over one row context (a LOAD moves its context from record
+ * to record): the scope is made once, not per call.
+ */
+export function rowEvaluator(row: RowContext, env: EvaluationEnvironment): (expression: Expression) => Cell {
+  const scope = new RowScope(env, row);
+  return (expression) => evaluateNode(expression, scope);
 }
 
 const parseCache = new Map<string, Expression>();
@@ -355,25 +364,54 @@ function evaluateBinary(node: BinaryExpression, scope: EvaluationScope): Cell {
   }
 }
 
+/** What a call node is, resolved once per node: calls in LOAD expressions run millions of times. */
+type ResolvedCall =
+  | { readonly kind: 'aggregate' }
+  | { readonly kind: 'if' }
+  | { readonly kind: 'scalar'; readonly spec: FunctionSpec }
+  | { readonly kind: 'other' };
+
+const AGGREGATE: ResolvedCall = { kind: 'aggregate' };
+const IF: ResolvedCall = { kind: 'if' };
+const OTHER: ResolvedCall = { kind: 'other' };
+const resolvedCalls = new WeakMap<FunctionCall, ResolvedCall>();
+
+function resolveCall(call: FunctionCall): ResolvedCall {
+  let resolved = resolvedCalls.get(call);
+  if (resolved === undefined) {
+    const lower = call.name.toLowerCase();
+    const spec = scalarFunction(lower);
+    resolved =
+      AGGREGATION_NAMES.has(lower) && lower !== 'aggr'
+        ? AGGREGATE
+        : lower === 'if'
+          ? IF
+          : spec
+            ? { kind: 'scalar', spec }
+            : OTHER;
+    resolvedCalls.set(call, resolved);
+  }
+  return resolved;
+}
+
 function evaluateCall(call: FunctionCall, scope: EvaluationScope): Cell {
-  const lower = call.name.toLowerCase();
-  if (AGGREGATION_NAMES.has(lower) && lower !== 'aggr') return scope.aggregate(call);
+  const resolved = resolveCall(call);
+  if (resolved.kind === 'aggregate') return scope.aggregate(call);
   if (call.set !== null || call.total !== null || call.distinct !== null) {
     throw new ExpressionError(`${call.name} is not an aggregation function`);
   }
-  if (lower === 'if') {
+  if (resolved.kind === 'if') {
     if (call.args.length < 2 || call.args.length > 3) throw new ExpressionError('If takes 2 or 3 arguments');
     const condition = evaluateNode(call.args[0] as Expression, scope);
     const branch = isTrue(condition) ? call.args[1] : call.args[2];
     return branch === undefined ? null : evaluateNode(branch, scope);
   }
-  const spec = scalarFunction(lower);
-  if (!spec) {
-    const args = call.args.map((arg) => evaluateNode(arg, scope));
-    const extra = scope.env.callFunction?.(call.name, args);
+  if (resolved.kind === 'other') {
+    const extra = scope.env.callFunction?.(call.name, evaluateArgs(call.args, scope));
     if (extra !== undefined) return boundedResult(extra, call.name);
     throw unsupportedFunction(call.name);
   }
+  const spec = resolved.spec;
   if (call.args.length < spec.min || call.args.length > spec.max) {
     const range =
       spec.max === spec.min
@@ -383,13 +421,23 @@ function evaluateCall(call: FunctionCall, scope: EvaluationScope): Cell {
           : `${spec.min} to ${spec.max}`;
     throw new ExpressionError(`${call.name} takes ${range} argument${spec.max === 1 && spec.min === 1 ? '' : 's'}`);
   }
-  const args = call.args.map((arg) => evaluateNode(arg, scope));
-  return boundedResult(spec.fn(args, scope), call.name);
+  return boundedResult(spec.fn(evaluateArgs(call.args, scope), scope), call.name);
+}
+
+const NO_ARGS: readonly Cell[] = [];
+
+function evaluateArgs(args: readonly Expression[], scope: EvaluationScope): readonly Cell[] {
+  const count = args.length;
+  if (count === 0) return NO_ARGS;
+  const values: Cell[] = new Array(count);
+  for (let i = 0; i < count; i++) values[i] = evaluateNode(args[i] as Expression, scope);
+  return values;
 }
 
 // Functions that can grow a text a lot check before building it; this catches the rest (Upper of
 // 'ß' doubles, formats pad) before the text travels further into other expressions.
 function boundedResult(cell: Cell, name: string): Cell {
-  if (cell !== null) checkTextLength(cell.text.length, name);
+  // A plain number's text is short, and reading it would format it.
+  if (cell !== null && !isPlainNumber(cell)) checkTextLength(cell.text.length, name);
   return cell;
 }

@@ -44,7 +44,40 @@ export interface LoadedModel {
 
 /** A dual for a number, with `text` as Qlik would show it when no format applies. */
 export function numberDual(num: number, text?: string): Dual {
-  return { text: text ?? formatNumber(num), num };
+  return text === undefined ? new PlainNumber(num) : { text, num };
+}
+
+/** Whether `cell` is a number with Qlik's default text (short: at most ~24 characters). */
+export function isPlainNumber(cell: Dual): boolean {
+  return cell instanceof PlainNumber;
+}
+
+/** Whether two duals of the same number have the same text (without formatting either when both are plain numbers). */
+export function sameNumberText(a: Dual, b: Dual): boolean {
+  return (a instanceof PlainNumber && b instanceof PlainNumber) || a.text === b.text;
+}
+
+/**
+ * A number whose text is made when first read. Most numbers a LOAD computes are intermediate
+ * (`Rand() * 100` inside `Round(…)`) or stored by value, and formatting a fraction costs more than
+ * the arithmetic; the text is formatted once, on demand. Serialises like any other dual.
+ */
+class PlainNumber implements Dual {
+  readonly num: number;
+  #text: string | undefined;
+
+  constructor(num: number) {
+    this.num = num;
+  }
+
+  get text(): string {
+    if (this.#text === undefined) this.#text = formatNumber(this.num);
+    return this.#text;
+  }
+
+  toJSON(): { text: string; num: number } {
+    return { text: this.text, num: this.num };
+  }
 }
 
 /** A dual for text (num NaN), or, when the text is a plain number, a dual of both. */
@@ -60,8 +93,16 @@ export function formatNumber(num: number): string {
   if (Number.isNaN(num)) return '-';
   if (!Number.isFinite(num)) return num > 0 ? '+Inf' : '-Inf';
   if (Number.isInteger(num)) return String(num);
-  // One conversion instead of three (toPrecision, Number, String): measures format many numbers.
+  // One conversion (toPrecision) and a scan instead of a regex: measures format many numbers.
   const fixed = num.toPrecision(14);
   if (fixed.includes('e')) return String(Number(fixed));
-  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
+  return fixed.includes('.') ? withoutTrailingZeros(fixed) : fixed;
+}
+
+/** `12.500` → `12.5`, `3.000` → `3`. */
+function withoutTrailingZeros(fixed: string): string {
+  let end = fixed.length;
+  while (end > 0 && fixed.charCodeAt(end - 1) === 48) end--;
+  if (fixed.charCodeAt(end - 1) === 46) end--;
+  return fixed.slice(0, end);
 }

@@ -1,4 +1,4 @@
-import type { Cell, Dual } from '../data/loaded-model.js';
+import { type Cell, type Dual, sameNumberText } from '../data/loaded-model.js';
 
 /**
  * Most distinct values one column's interner keeps. Past it the column counts as high-cardinality
@@ -30,7 +30,7 @@ export class CellInterner {
     } else {
       // Map keys do not tell 0 from -0: a -0 stays its own cell.
       const known = this.#byNumber.get(num);
-      if (known !== undefined) return known.text === cell.text && Object.is(known.num, num) ? known : cell;
+      if (known !== undefined) return Object.is(known.num, num) && sameNumberText(known, cell) ? known : cell;
       this.#byNumber.set(num, cell);
     }
     if (this.#byNumber.size + this.#byText.size >= MAX_INTERNED) {

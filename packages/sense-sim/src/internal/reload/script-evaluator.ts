@@ -1,5 +1,5 @@
 import type { Expression } from '@qixflow/script';
-import { type EvaluationEnvironment, evaluateRow, type RowContext } from '../data/evaluate-expression.js';
+import { type EvaluationEnvironment, type RowContext, rowEvaluator } from '../data/evaluate-expression.js';
 import { formatSettings } from '../data/format-settings.js';
 import type { Cell } from '../data/loaded-model.js';
 import type { RowScope } from './reload-environment.js';
@@ -13,8 +13,8 @@ export function scriptEvaluator(now?: () => number): (expression: Expression, sc
   let env: EvaluationEnvironment | undefined;
   let envVersion = -1;
   let envScope: RowScope | undefined;
-  let row: RowContext | undefined;
   let rowScope: RowScope | undefined;
+  let evaluate: ((expression: Expression) => Cell) | undefined;
   return (expression, scope) => {
     if (!env || envVersion !== scope.variablesVersion || envScope?.variables !== scope.variables) {
       const variables = scope.variables;
@@ -29,18 +29,20 @@ export function scriptEvaluator(now?: () => number): (expression: Expression, sc
         },
       };
       envVersion = scope.variablesVersion;
+      evaluate = undefined;
     }
     envScope = scope;
-    if (rowScope !== scope || !row) {
+    if (rowScope !== scope || !evaluate) {
       const current = scope;
-      row = {
+      const row: RowContext = {
         value: (field) => current.value(field),
         recNo: () => current.recNo,
         rowNo: () => current.rowNo,
         iterNo: () => current.iterNo,
       };
+      evaluate = rowEvaluator(row, env);
       rowScope = scope;
     }
-    return evaluateRow(expression, row, env);
+    return evaluate(expression);
   };
 }

@@ -10,6 +10,16 @@ function num(args: readonly Cell[], i: number, fallback = Number.NaN): number {
 /** A function of numbers: NULL (NaN) in, NULL out; infinities and NaN out become NULL too. */
 function numeric(body: (...values: number[]) => number): (args: readonly Cell[]) => Cell {
   return (args) => {
+    // One and two arguments without the arrays (Mod, Div, Abs … run once per row of a LOAD).
+    if (args.length === 1) {
+      const a = toNumber(args[0] ?? null);
+      return Number.isNaN(a) ? null : numberCell(body(a));
+    }
+    if (args.length === 2) {
+      const a = toNumber(args[0] ?? null);
+      const b = toNumber(args[1] ?? null);
+      return Number.isNaN(a) || Number.isNaN(b) ? null : numberCell(body(a, b));
+    }
     const values = args.map((cell) => toNumber(cell));
     if (values.some((value) => Number.isNaN(value))) return null;
     return numberCell(body(...values));
@@ -26,6 +36,10 @@ function toStep(x: number, step: number, offset: number, mode: 'round' | 'ceil' 
   if (step === 0) return x;
   const q = Math.round(((x - offset) / step) * 1e9) / 1e9;
   const n = mode === 'round' ? Math.floor(q + 0.5) : mode === 'ceil' ? Math.ceil(q) : Math.floor(q);
+  // A step of 1/k (0.01, 0.5): n / k is already the double nearest the decimal result, so the
+  // costly clean-up is only needed for other steps.
+  const inverse = 1 / step;
+  if (offset === 0 && Number.isInteger(inverse) && inverse * step === 1 && Math.abs(n) < 1e13) return n / inverse;
   return clean(n * step + offset);
 }
 
