@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,33 @@ describe('qixflow sim', () => {
     const result = await sim.done;
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('stopping the simulator');
+  });
+
+  it('prints each app whose start-up reload failed, with its line and message, on stderr', {
+    timeout: 60_000,
+  }, async () => {
+    const site = join(dir, 'failing-site.json');
+    await writeFile(
+      site,
+      JSON.stringify({
+        name: 'failing',
+        apps: [
+          { id: 'app-ok', name: 'Fine', script: 'T: LOAD * INLINE [\nA\n1\n];' },
+          { id: 'app-sales', name: 'Sales', script: 'SET x = 1;\n\nLOAD A RESIDENT Missing;\n' },
+        ],
+      }),
+    );
+    const sim = startQixflow(['sim', '--port', '0', '--site', site, '--out', join(dir, 'failing'), '--no-check']);
+    await sim.waitForLine(/^Press Ctrl-C to stop\.$/, { timeoutMs: 30_000 });
+    // The connection instructions are unchanged: the report is on stderr only.
+    expect(sim.stdout()).toMatch(/^ {2}2 apps: Fine, Sales$/m);
+    expect(sim.stdout()).not.toContain('Missing');
+    sim.process.kill('SIGINT');
+    const result = await sim.done;
+    expect(result.code).toBe(0);
+    const reported = result.stderr.split('\n').filter((line) => line.startsWith('reload of '));
+    expect(reported).toEqual([`reload of "Sales" (app-sales) failed at line 3: Table 'Missing' not found`]);
+    expect(result.stderr).not.toContain(dir);
   });
 
   it('exits 2 when the port is taken', async () => {

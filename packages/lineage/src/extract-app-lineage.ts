@@ -4,7 +4,7 @@ import type { AppInventoryInfo } from './internal/app/app-snapshot.js';
 import { collectAppSnapshot } from './internal/app/collect-app-snapshot.js';
 import type { LineageDoc } from './lineage-doc.js';
 
-export type { AppInventoryInfo } from './internal/app/app-snapshot.js';
+export type { AppInventoryInfo, ReloadFailureInfo } from './internal/app/app-snapshot.js';
 
 /** Options of {@link extractAppLineage}. */
 export interface ExtractAppLineageOptions {

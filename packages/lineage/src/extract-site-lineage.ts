@@ -3,10 +3,11 @@ import { join, resolve } from 'node:path';
 import { redact, type Site } from '@qixflow/core';
 import type { AppReport, LineageEdge, LineageNode } from './generated/lineage-graph.js';
 import { type AppAnalysis, analyseApp, failedApp } from './internal/app/analyse-app.js';
-import type { AppInventoryInfo, AppSnapshot, SnapshotProblem } from './internal/app/app-snapshot.js';
+import type { AppInventoryInfo, AppSnapshot, ReloadFailureInfo, SnapshotProblem } from './internal/app/app-snapshot.js';
 import { collectAppSnapshot, readModel } from './internal/app/collect-app-snapshot.js';
 import { type AppState, CrawlStateWriter, loadCrawlState } from './internal/site/crawl-state.js';
 import { type FragmentHeader, fragmentHash, readFragment, writeFragment } from './internal/site/fragment-store.js';
+import { readReloadFailure } from './internal/site/read-reload-failure.js';
 import { type InventoryApp, readSiteInventory } from './internal/site/site-inventory.js';
 import { stitchSite } from './internal/site/stitch.js';
 import { sha256Hex } from './internal/util/hash.js';
@@ -174,7 +175,9 @@ function resolveOptions(site: unknown, options: unknown): Resolved {
   };
 }
 
-function inventoryInfo(app: InventoryApp): AppInventoryInfo {
+/** The app's repository facts; a failed last reload with what QRS says of it (`failure`: read from its log). */
+function inventoryInfo(app: InventoryApp, failure?: ReloadFailureInfo): AppInventoryInfo {
+  const recorded = app.lastReloadFailure;
   return {
     streamId: app.streamId,
     streamName: app.streamName,
@@ -182,6 +185,11 @@ function inventoryInfo(app: InventoryApp): AppInventoryInfo {
     published: app.published,
     ...(app.modifiedDate !== null ? { modifiedDate: app.modifiedDate } : {}),
     ...(app.lastReloadTime !== null ? { lastReloadTime: app.lastReloadTime } : {}),
+    ...(failure
+      ? { lastReloadFailure: failure }
+      : recorded
+        ? { lastReloadFailure: { at: recorded.at, task: recorded.taskName } }
+        : {}),
   };
 }
 
@@ -229,7 +237,9 @@ async function extractApp(
   o: Resolved,
   signal: AbortSignal,
 ): Promise<{ analysis: AppAnalysis; contentHash: string }> {
-  const base = { appId: app.id, appName: app.name, inventory: inventoryInfo(app), signal };
+  // A failed last reload explains an empty GetLineage: its script log says where it stopped.
+  const failure = app.lastReloadFailure ? await readReloadFailure(site, app.lastReloadFailure, signal) : undefined;
+  const base = { appId: app.id, appName: app.name, inventory: inventoryInfo(app, failure), signal };
   let snapshot: AppSnapshot;
   if (o.model === 'always') {
     snapshot = await withDoc(site, app.id, false, signal, (doc) =>
@@ -328,6 +338,8 @@ export async function extractSiteLineage(site: Site, options: SiteLineageOptions
     const st = state.apps[app.id];
     if (!o.resume || !st || st.status === 'failed' || st.options !== optionsKey) continue;
     if (st.modifiedDate !== app.modifiedDate || st.lastReloadTime !== app.lastReloadTime) continue;
+    // A failed reload changes neither date, but it changes what the report says.
+    if ((st.lastReloadFailure ?? null) !== (app.lastReloadFailure?.at ?? null)) continue;
     if ((await fragmentHash(join(fragmentsDir, st.fragment))) === st.fragmentHash) reused.add(app.id);
   }
   const total = apps.length;
@@ -364,6 +376,7 @@ export async function extractSiteLineage(site: Site, options: SiteLineageOptions
       name: app.name,
       modifiedDate: app.modifiedDate,
       lastReloadTime: app.lastReloadTime,
+      lastReloadFailure: app.lastReloadFailure?.at ?? null,
       contentHash,
       fragment: file,
       fragmentHash: hash,

@@ -1,4 +1,9 @@
-export type { AppInventoryInfo, AppLineage, ExtractAppLineageOptions } from './extract-app-lineage.js';
+export type {
+  AppInventoryInfo,
+  AppLineage,
+  ExtractAppLineageOptions,
+  ReloadFailureInfo,
+} from './extract-app-lineage.js';
 export { extractAppLineage } from './extract-app-lineage.js';
 export type { SiteLineageOptions, SiteLineageSummary } from './extract-site-lineage.js';
 export { extractSiteLineage } from './extract-site-lineage.js';

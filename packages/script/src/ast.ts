@@ -275,6 +275,8 @@ export type Statement =
   | UnqualifyStatement
   | CommentStatement
   | TagStatement
+  | DeclareStatement
+  | DeriveStatement
   | BinaryStatement
   | SubStatement
   | CallStatement
@@ -696,6 +698,52 @@ export interface TagStatement extends BaseNode {
   readonly using: string | null;
 }
 
+/**
+ * `name: DECLARE [FIELD[S]] DEFINITION [TAGGED tags] [PARAMETERS p = v, …] FIELDS expr AS name [TAGGED tags], …`
+ * — a field definition that DERIVE applies to data fields (`$1` in the expressions stands for the
+ * data field). The reuse form `name: DECLARE [FIELD[S]] DEFINITION USING existing [WITH p = v, …]`
+ * has `using` set, `parameters` holding the WITH assignments and no `fields`. `name` is the
+ * statement's label (null when it has none, which the engine refuses at reload).
+ */
+export interface DeclareStatement extends BaseNode {
+  readonly kind: 'Declare';
+  readonly name: string | null;
+  /** The definition's own tags (DERIVE … FROM IMPLICIT TAG matches data fields by them). */
+  readonly tags: readonly string[];
+  readonly parameters: readonly DeclareParameter[];
+  readonly fields: readonly DeclareField[];
+  readonly using: string | null;
+}
+
+/** `name = value` in a DECLARE's PARAMETERS (or WITH) list. */
+export interface DeclareParameter extends BaseNode {
+  readonly kind: 'DeclareParameter';
+  readonly name: string;
+  readonly value: Expression;
+}
+
+/** `expression AS name [TAGGED tags]` in a DECLARE's FIELDS list. */
+export interface DeclareField extends BaseNode {
+  readonly kind: 'DeclareField';
+  readonly expression: Expression;
+  readonly name: string;
+  readonly tags: readonly string[];
+}
+
+/**
+ * `DERIVE [FIELD[S]] FROM [FIELD[S]] f, … USING definition`, `… FROM EXPLICIT [TAG[S]] (tags) USING …`
+ * or `… FROM IMPLICIT [TAG[S]] USING …` (the data fields carrying any of the definition's own tags).
+ */
+export interface DeriveStatement extends BaseNode {
+  readonly kind: 'Derive';
+  readonly from: 'fields' | 'explicit-tags' | 'implicit-tags';
+  /** The data fields of `FROM FIELDS`; empty otherwise. */
+  readonly fields: readonly string[];
+  /** The tags of `FROM EXPLICIT TAGS`; empty otherwise. */
+  readonly tags: readonly string[];
+  readonly definition: string;
+}
+
 /** `BINARY path;` — loads another app's data model. */
 export interface BinaryStatement extends BaseNode {
   readonly kind: 'Binary';
@@ -779,6 +827,21 @@ export interface SwitchCase extends BaseNode {
   readonly values: readonly Expression[];
   readonly body: readonly Statement[];
 }
+
+/**
+ * One clause of a control statement parsed on its own (see `parseClause`): the node the clause
+ * opens, with an empty body. `IF c THEN` and `ELSEIF c THEN` give an `IfBranch`; `FOR …` a `For` or
+ * `ForEach`; `DO [WHILE|UNTIL c]` a `DoLoop` with `condition`, `LOOP [WHILE|UNTIL c]` one with
+ * `loopCondition`; `SWITCH e` a `Switch` without cases; `CASE v, …` a `SwitchCase`; `SUB name(…)` a `Sub`.
+ */
+export type ControlClause =
+  | IfBranch
+  | ForStatement
+  | ForEachStatement
+  | DoLoopStatement
+  | SwitchStatement
+  | SwitchCase
+  | SubStatement;
 
 /** `WHEN c` / `UNLESS c` after EXIT. */
 export interface ExitCondition extends BaseNode {
@@ -864,6 +927,8 @@ export type Node =
   | FileFormat
   | FormatSpec
   | RenamePair
+  | DeclareParameter
+  | DeclareField
   | IfBranch
   | LoopCondition
   | SwitchCase

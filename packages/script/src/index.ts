@@ -13,7 +13,12 @@ export type {
   ConcatenatePrefix,
   ConditionPrefix,
   ConnectStatement,
+  ControlClause,
   CrossTablePrefix,
+  DeclareField,
+  DeclareParameter,
+  DeclareStatement,
+  DeriveStatement,
   DirectoryStatement,
   DisconnectStatement,
   DoLoopStatement,
@@ -115,12 +120,29 @@ export type { ExpressionReferences } from './fields-of.js';
 export { fieldsOf } from './fields-of.js';
 export type { FileFormatOptions } from './file-format-options.js';
 export { fileFormatOptions } from './file-format-options.js';
+export type { ParseClauseResult } from './parse-clause.js';
+export { parseClause } from './parse-clause.js';
 export type { ParseExpressionOptions, ParseExpressionResult } from './parse-expression.js';
 export { parseExpression } from './parse-expression.js';
 export type { ParseScriptOptions, ParseScriptResult } from './parse-script.js';
 export { parseScript } from './parse-script.js';
+export type { ParseStatementResult } from './parse-statement.js';
+export { parseStatement } from './parse-statement.js';
 export { printExpression, printSetExpression } from './print-expression.js';
 export { printScript } from './print-script.js';
+export type {
+  ScanNode,
+  ScannedBranch,
+  ScannedDo,
+  ScannedFor,
+  ScannedIf,
+  ScannedStatement,
+  ScannedSub,
+  ScannedSwitch,
+  ScannedText,
+  ScanScriptResult,
+} from './scan-script.js';
+export { scanScript } from './scan-script.js';
 export type { Token, TokenKind } from './token.js';
 export type { TokenizeResult } from './tokenize.js';
 export { tokenize } from './tokenize.js';

@@ -1,4 +1,6 @@
 import type {
+  DeclareParameter,
+  DeclareStatement,
   FileFormat,
   LoadFieldItem,
   LoadPrefix,
@@ -140,6 +142,29 @@ function printLoadStatement(s: LoadStatement, ind: string): string {
   return lines.join('\n');
 }
 
+function printTags(tags: readonly string[]): string {
+  return tags.length === 0 ? '' : ` TAGGED (${tags.map(quoteString).join(', ')})`;
+}
+
+function printParameters(parameters: readonly DeclareParameter[]): string {
+  return parameters.map((p) => `${quoteName(p.name)} = ${printExpression(p.value)}`).join(', ');
+}
+
+function printDeclare(st: DeclareStatement, ind: string): string {
+  const label = st.name === null ? '' : `${ind}${quoteName(st.name)}:\n`;
+  if (st.using !== null) {
+    const assignments = st.parameters.length === 0 ? '' : ` WITH ${printParameters(st.parameters)}`;
+    return `${label}${ind}DECLARE FIELD DEFINITION USING ${quoteName(st.using)}${assignments};`;
+  }
+  const lines = [`${label}${ind}DECLARE FIELD DEFINITION${printTags(st.tags)}`];
+  if (st.parameters.length > 0) lines.push(`${ind}PARAMETERS ${printParameters(st.parameters)}`);
+  lines.push(`${ind}FIELDS`);
+  const fields = st.fields.map(
+    (f) => `${ind}${INDENT}${printExpression(f.expression)} AS ${quoteName(f.name)}${printTags(f.tags)}`,
+  );
+  return `${lines.join('\n')}\n${fields.join(',\n')};`;
+}
+
 function printBody(body: readonly Statement[], ind: string): string {
   return body.map((st) => `${printStatement(st, ind)}\n`).join('');
 }
@@ -211,6 +236,17 @@ function printStatement(st: Statement, ind: string): string {
       if (st.using !== null) return `${ind}${word} FIELDS USING ${quoteName(st.using)};`;
       const plural = st.names.length > 1 ? 'S' : '';
       return `${ind}${word} FIELD${plural} ${names(st.names)} WITH ${st.tags.map(quoteString).join(', ')};`;
+    }
+    case 'Declare':
+      return printDeclare(st, ind);
+    case 'Derive': {
+      const source =
+        st.from === 'fields'
+          ? `FIELDS ${names(st.fields)}`
+          : st.from === 'explicit-tags'
+            ? `EXPLICIT TAGS (${st.tags.map(quoteString).join(', ')})`
+            : 'IMPLICIT TAG';
+      return `${ind}DERIVE FIELDS FROM ${source} USING ${quoteName(st.definition)};`;
     }
     case 'Binary':
       return `${ind}BINARY ${quoteText(st.path)};`;

@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createSimulator, type Simulator } from './create-simulator.js';
 import { selfCheck } from './internal/cli/self-check.js';
 import type { SimulatorOptions } from './options.js';
-import { describeApps, type SimulatorFiles, writeSimulatorFiles } from './simulator-files.js';
+import { describeApps, describeReloadFailures, type SimulatorFiles, writeSimulatorFiles } from './simulator-files.js';
 
 interface CliOptions {
   config?: string;
@@ -108,6 +108,8 @@ async function main(): Promise<void> {
     `  Faults: POST ${sim.url}/__sim/control/<action> with header "x-sim-control-token: ${sim.controlToken}"`,
   );
   console.log(lines.join('\n'));
+  // Stderr: a failed start-up reload leaves its app without data, which a client would only notice later.
+  for (const line of describeReloadFailures(sim.reloads())) console.error(line);
 
   if (opts.check && sim.proxies.length > 0) {
     try {

@@ -76,8 +76,28 @@ export interface SimulatorStats {
     appListeners: number;
     /** Requests received since start. */
     requests: number;
+    /** Requests answered with a result since start, by method (e.g. `GetLayout`). */
+    completed: Record<string, number>;
+    /** Requests answered `LOCERR_GENERIC_ABORTED` since start (CancelRequest, AbortAll …), by method. */
+    aborted: Record<string, number>;
   };
   proxy: { sessions: number; sockets: number };
+}
+
+/**
+ * The last reload of an app since the simulator started: its start-up reload (run as the app's
+ * reload task when it has one), or a client's `DoReload`.
+ */
+export interface SimulatorReloadInfo {
+  readonly appId: string;
+  readonly appName: string;
+  readonly trigger: 'start-up' | 'engine';
+  readonly status: 'succeeded' | 'failed' | 'aborted';
+  /** ISO times; a start-up reload that replays the fixture's `lastReloadTime` ends at that time. */
+  readonly startTime: string;
+  readonly stopTime: string;
+  /** Where the script stopped: its line as written (0: after the last statement) and the message. */
+  readonly error?: { readonly line: number; readonly message: string };
 }
 
 /** A running simulator. */
@@ -100,6 +120,8 @@ export interface Simulator {
   stats(): SimulatorStats;
   /** Apps of the site: id, name, stream. */
   readonly apps: readonly { id: string; name: string; stream: string | undefined }[];
+  /** The last reload of each app reloaded since start (at start: the start-up reloads), oldest first. */
+  reloads(): SimulatorReloadInfo[];
   /** What happened: sessions, licences, rejects. */
   readonly audit: AuditLog;
   /** Faults on demand. */
@@ -209,6 +231,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
           dependencyRecords: engineSessions.reduce((n, s) => n + s.dependencyCount, 0),
           appListeners: engine.apps.list().reduce((n, a) => n + a.watchers, 0),
           requests: engine.counters.requests,
+          completed: { ...engine.counters.completed },
+          aborted: { ...engine.counters.aborted },
         },
         proxy: {
           sessions: sessions.live().length,
@@ -332,6 +356,16 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       get apps() {
         return [...site.apps.values()].map((a) => ({ id: a.id, name: a.name, stream: a.stream?.name }));
       },
+      reloads: () =>
+        site.reloads.apps().map((r) => ({
+          appId: r.appId,
+          appName: r.appName,
+          trigger: r.trigger,
+          status: r.status === 'FinishedSuccess' ? 'succeeded' : r.status === 'FinishedFail' ? 'failed' : 'aborted',
+          startTime: r.startTime,
+          stopTime: r.stopTime,
+          ...(r.error ? { error: { line: r.error.line, message: r.error.message } } : {}),
+        })),
       engineUrl,
       controlToken: config.controlToken,
       audit,

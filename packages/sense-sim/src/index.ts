@@ -6,6 +6,7 @@ export type {
   SigningKeys,
   Simulator,
   SimulatorProxyInfo,
+  SimulatorReloadInfo,
   SimulatorSessionInfo,
   SimulatorStats,
   SimulatorTenantInfo,
@@ -24,4 +25,4 @@ export type {
 export type { SessionSelector } from './simulator-control.js';
 export { SimulatorControl } from './simulator-control.js';
 export type { SimulatorFiles } from './simulator-files.js';
-export { describeApps, UnsafeFileError, writeSimulatorFiles } from './simulator-files.js';
+export { describeApps, describeReloadFailures, UnsafeFileError, writeSimulatorFiles } from './simulator-files.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Simulator } from './create-simulator.js';
+import type { Simulator, SimulatorReloadInfo } from './create-simulator.js';
 
 /** The files a client needs to talk to a running simulator. */
 export interface SimulatorFiles {
@@ -68,6 +68,47 @@ export function describeApps(apps: readonly { name: string }[], shown = 8): stri
   const names = apps.slice(0, shown).map((a) => a.name);
   const more = apps.length - names.length;
   return `${apps.length} app${apps.length === 1 ? '' : 's'}: ${names.join(', ')}${more > 0 ? `, … and ${more} more` : ''}`;
+}
+
+/**
+ * One line per app whose last reload failed, for the start-up output of both command lines
+ * (stderr): the app's name and id, the line of the script where it stopped and the message —
+ * `reload of "Sales" (<id>) failed at line 12: Field 'X' not found`. A few lines at most: the rest
+ * are counted (QRS `/qrs/reloadtask/full` and `GetProgress` have them all). Names and messages are
+ * kept to one line each, with control characters made visible.
+ *
+ * @example
+ * ```ts
+ * for (const line of describeReloadFailures(sim.reloads())) console.error(line);
+ * ```
+ */
+export function describeReloadFailures(
+  reloads: readonly Pick<SimulatorReloadInfo, 'appId' | 'appName' | 'status' | 'error'>[],
+  shown = 20,
+): string[] {
+  const failed = reloads.filter((r) => r.status === 'failed');
+  const lines = failed.slice(0, shown).map((r) => {
+    const where = r.error && r.error.line > 0 ? ` at line ${r.error.line}` : '';
+    const message = oneLine(r.error?.message ?? 'unknown error', MAX_MESSAGE_LENGTH);
+    return `reload of "${oneLine(r.appName, MAX_NAME_LENGTH)}" (${oneLine(r.appId, MAX_NAME_LENGTH)}) failed${where}: ${message}`;
+  });
+  const more = failed.length - lines.length;
+  if (more > 0) lines.push(`… and ${more} more failed reload${more === 1 ? '' : 's'}`);
+  return lines;
+}
+
+// A message quotes file names and statements: long enough for those, short enough for a terminal line.
+const MAX_MESSAGE_LENGTH = 300;
+const MAX_NAME_LENGTH = 120;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` on one line: line breaks as spaces, other control characters visible (`\u001b`), cut to `max`. */
+function oneLine(text: string, max: number): string {
+  const flat = text
+    .replace(/\s*\r?\n\s*/g, ' ')
+    .replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 async function writeFileSafely(path: string, content: string, mode: number): Promise<void> {

@@ -43,22 +43,29 @@ export interface Row {
   rate: Rate;
   /** Name of the row this one is compared with (same scenario), if any. */
   baseline?: string;
+  /** The ratio as printed, when the suite computed it itself (e.g. from medians of a metric). */
+  ratio?: string;
+  /** How much the figure varied over the rounds (`min–max (±x %)`), for round-based suites. */
+  spread?: string;
   extra?: string;
 }
 
 /** Prints rows grouped by scenario, with each row's rate as a ratio to its baseline. */
 export function printRows(title: string, rows: Row[]): void {
   console.log(`\n## ${title}\n`);
-  const header = ['scenario', 'subject', 'ops/s', 'p50 ms', 'p99 ms', 'ratio', 'note'];
+  const withSpread = rows.some((r) => r.spread !== undefined);
+  const header = ['scenario', 'subject', 'ops/s', 'p50 ms', 'p99 ms', ...(withSpread ? ['spread ms'] : []), 'ratio', 'note'];
   const lines = rows.map((r) => {
     const base = r.baseline ? rows.find((b) => b.scenario === r.scenario && b.subject === r.baseline) : undefined;
-    const ratio = base ? `${(r.rate.perSecond / base.rate.perSecond).toFixed(2)}x ${r.baseline}` : '(baseline)';
+    const ratio =
+      r.ratio ?? (base ? `${(r.rate.perSecond / base.rate.perSecond).toFixed(2)}x ${r.baseline}` : '(baseline)');
     return [
       r.scenario,
       r.subject,
       r.rate.perSecond.toFixed(0),
       r.rate.p50Ms.toFixed(2),
-      r.rate.p99Ms.toFixed(2),
+      Number.isNaN(r.rate.p99Ms) ? '' : r.rate.p99Ms.toFixed(2),
+      ...(withSpread ? [r.spread ?? ''] : []),
       ratio,
       r.extra ?? '',
     ];

@@ -1,221 +1,183 @@
 /**
- * Reactive layouts, side by side on the same simulator and scenario: K=200 session objects
- * subscribed, then 50 selections fired in quick succession. For each contender: engine calls
- * made, time until every subscriber holds the final layout, and heap per subscription —
- * @qixflow/rx, RxQ 2 (npm `rxq`) and a plain enigma.js `on('changed') → getLayout()` loop.
+ * Reactive layouts, side by side in one run on one simulator (its own process, pinned to its own
+ * core where possible): @qixflow/rx, RxQ 2 (npm `rxq`) and the plain enigma.js `on('changed') →
+ * getLayout()` loop, driven by the same scenario code through one interface (`rx/contenders.ts`),
+ * in rotating order over several rounds after a warm-up; medians, their spread, ratios of medians.
+ *   1. quick selections — K session-object cubes, 50 selections back to back;
+ *   2. paced selections — a selection every 20 ms while each layout costs the engine tens of ms;
+ *   3. fan-out — 20 subscribers on each of 100 objects (and the loop without sharing);
+ *   4. churn — heap per live subscription, then 10 000 subscribe/unsubscribe cycles;
+ *   5. bundle — minified + gzipped size of rx's ESM entry and UMD bundle next to RxQ's.
+ * `BENCH_ROUNDS` (default 5) sets the measured rounds, `BENCH_SCALE` the sizes, `BENCH_RX` a
+ * comma-separated subset of the scenarios (`quick,paced,fan-out,churn,bundle`).
  */
-import { sessionObjectLayout } from '@qixflow/rx';
-import enigma from 'enigma.js';
-import schema from 'enigma.js/schemas/12.2027.0.json' with { type: 'json' };
-import { firstValueFrom, type Subscription } from 'rxjs';
-import { shareReplay, startWith, switchMap } from 'rxjs/operators';
-import { connectSession, qAsk } from 'rxq';
-import { CreateSessionObject, GetField } from 'rxq/Doc';
-import { SelectValues } from 'rxq/Field';
-import { GetLayout } from 'rxq/GenericObject';
-import { OpenDoc } from 'rxq/Global';
-import { WebSocket } from 'ws';
 import type { Row } from '../lib/measure.js';
+import { alternate, spreadOf, type Summary, summarize } from '../lib/rounds.js';
 import { startServer } from '../lib/start-server.js';
+import { HEAVY, HEAVY_APP, LIGHT, LIGHT_APP } from './rx/apps.js';
+import { bundleSizes } from './rx/bundle-size.js';
+import { type ChurnRun, churnRun } from './rx/churn.js';
+import { type Contender, plainContender, rxContender, rxqContender } from './rx/contenders.js';
+import { type FanOutRun, fanOutRun } from './rx/fan-out.js';
+import { runContext } from './rx/run-context.js';
+import { type SelectionRun, selectionRun } from './rx/selections.js';
 
-const SELECTIONS = 50;
-const APP = 'rx-bench';
-const SCRIPT = 'T: LOAD RecNo() as Id, Mod(RecNo(), 50) as F, Chr(65 + Mod(RecNo(), 26)) as L AUTOGENERATE 5000;';
-/** Sum(Id) where F = 49: Ids 49, 99, …, 4999. */
-const FINAL_BASE = 100 * 49 + 50 * ((99 * 100) / 2);
-
-type Layout = { qHyperCube: { qGrandTotalRow: { qNum: number | string }[] } };
-
-function props(i: number): { qInfo: { qType: string }; [key: string]: unknown } {
-  return {
-    qInfo: { qType: 'rx-bench' },
-    qHyperCubeDef: {
-      qDimensions: [{ qDef: { qFieldDefs: ['L'] } }],
-      qMeasures: [{ qDef: { qDef: `Sum(Id)*${i + 1}` } }],
-      qInitialDataFetch: [{ qTop: 0, qLeft: 0, qWidth: 2, qHeight: 26 }],
-    },
-  };
-}
-
-interface Contender {
-  name: string;
-  /** Subscribes K objects; `latest[i]` tracks the last layout; returns how to select and tear down. */
-  setUp(
-    k: number,
-    latest: (Layout | undefined)[],
-  ): Promise<{ select(value: number): Promise<unknown>; tearDown(): Promise<void> }>;
-}
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? '5'));
+const WARM_UPS = 1;
+const SCENARIOS = new Set((process.env.BENCH_RX ?? 'quick,paced,fan-out,churn,bundle').split(','));
+const RX = rxContender.name;
 
 export async function rxSuite(scale: number): Promise<Row[]> {
-  const k = Math.max(20, Math.round(200 * scale));
-  const sim = await startServer({
-    kind: 'simulator',
-    options: { https: false, virtualProxies: [], site: { apps: [{ id: APP, name: APP, script: SCRIPT }] } },
-  });
-  const engineUrl = sim.engineUrl ?? '';
-  const stats = async (): Promise<number> => {
-    const res = await fetch(`${sim.url}/__sim/stats`, { headers: { 'x-sim-control-token': sim.controlToken ?? '' } });
-    return ((await res.json()) as { engine: { requests: number } }).engine.requests;
-  };
-  const enigmaDoc = async (identity: string) => {
-    const session = enigma.create({
-      schema,
-      url: `${engineUrl}/app/${APP}/identity/${identity}`,
-      createSocket: (url: string) => new WebSocket(url) as unknown as globalThis.WebSocket,
-    });
-    const global = (await session.open()) as unknown as { openDoc(id: string): Promise<EnigmaDoc> };
-    return { session, doc: await global.openDoc(APP) };
-  };
-  const contenders: Contender[] = [
-    {
-      name: 'plain enigma.js changed→getLayout',
-      async setUp(count, latest) {
-        const { session, doc } = await enigmaDoc('enigma');
-        for (let i = 0; i < count; i++) {
-          const obj = await doc.createSessionObject(props(i));
-          const refresh = (): void => {
-            void obj.getLayout().then((layout) => {
-              latest[i] = layout;
-            });
-          };
-          obj.on('changed', refresh);
-          refresh();
-        }
-        const field = await doc.getField('F');
-        return {
-          select: (value) => field.selectValues([{ qNumber: value, qIsNumeric: true }]),
-          tearDown: () => session.close(),
-        };
-      },
-    },
-    {
-      name: '@qixflow/rx',
-      async setUp(count, latest) {
-        const { session, doc } = await enigmaDoc('qixflow-rx');
-        const subscriptions: Subscription[] = [];
-        for (let i = 0; i < count; i++) {
-          subscriptions.push(
-            sessionObjectLayout(doc as never, props(i)).subscribe((layout) => {
-              latest[i] = layout as unknown as Layout;
-            }),
-          );
-        }
-        const field = await doc.getField('F');
-        return {
-          select: (value) => field.selectValues([{ qNumber: value, qIsNumeric: true }]),
-          tearDown: async () => {
-            for (const s of subscriptions) s.unsubscribe();
-            await session.close();
-          },
-        };
-      },
-    },
-    {
-      name: 'RxQ 2',
-      async setUp(count, latest) {
-        const url = new URL(engineUrl);
-        const session = connectSession({
-          host: url.hostname,
-          port: Number(url.port),
-          isSecure: false,
-          appname: APP,
-          identity: 'rxq',
-        });
-        const app$ = session.global$.pipe(qAsk(OpenDoc, APP), shareReplay(1));
-        const subscriptions: Subscription[] = [];
-        for (let i = 0; i < count; i++) {
-          const obj$ = app$.pipe(qAsk(CreateSessionObject, props(i)), shareReplay(1));
-          subscriptions.push(
-            obj$
-              .pipe(
-                switchMap((handle) => {
-                  const h = handle as RxqHandle;
-                  return h.invalidated$.pipe(
-                    startWith(h),
-                    switchMap(() => h.ask(GetLayout)),
-                  );
-                }),
-              )
-              .subscribe((layout) => {
-                latest[i] = layout as Layout;
-              }),
-          );
-        }
-        const app = (await firstValueFrom(app$)) as RxqHandle;
-        const field = (await firstValueFrom(app.ask(GetField, 'F'))) as RxqHandle;
-        return {
-          select: (value) => firstValueFrom(field.ask(SelectValues, [{ qNumber: value, qIsNumeric: true }])),
-          tearDown: async () => {
-            for (const s of subscriptions) s.unsubscribe();
-            session.close();
-          },
-        };
-      },
-    },
-  ];
-
   const rows: Row[] = [];
+  const plain = plainContender(true);
+  const unshared = plainContender(false);
+  const contenders: Contender[] = [plain, rxContender, rxqContender];
+  const sim = await startServer(
+    { kind: 'simulator', options: { https: false, virtualProxies: [], site: { apps: [LIGHT, HEAVY] } } },
+    { isolate: 'process' },
+  );
+  console.log(`\n(simulator: ${sim.where}; ${ROUNDS} rounds after ${WARM_UPS} warm-up, order rotating)`);
+  const context = runContext(sim);
+  const rounds = (scenario: string, list: Contender[] = contenders) => ({
+    contenders: list,
+    rounds: ROUNDS,
+    warmUps: WARM_UPS,
+    onRun: (c: Contender, round: number, warmUp: boolean) =>
+      process.stderr.write(`  rx ${scenario} ${warmUp ? 'warm-up' : `round ${round}`}: ${c.name}\n`),
+  });
   try {
-    for (const contender of contenders) {
-      const latest: (Layout | undefined)[] = new Array(k).fill(undefined);
-      (globalThis as { gc?: () => void }).gc?.();
-      const heapBefore = process.memoryUsage().heapUsed;
-      const setUpStart = performance.now();
-      const run = await contender.setUp(k, latest);
-      await until(() => latest.every((l) => l !== undefined), 60_000);
-      const heapPer = (process.memoryUsage().heapUsed - heapBefore) / k;
-      const setUpMs = performance.now() - setUpStart;
-      const requestsBefore = await stats();
-      const start = performance.now();
-      const sent: Promise<unknown>[] = [];
-      for (let s = 0; s < SELECTIONS; s++) sent.push(run.select(s));
-      await Promise.all(sent);
-      await until(
-        () => latest.every((l, i) => Number(l?.qHyperCube.qGrandTotalRow[0]?.qNum) === FINAL_BASE * (i + 1)),
-        120_000,
+    if (SCENARIOS.has('quick')) {
+      const k = Math.max(20, Math.round(200 * scale));
+      const runs = await alternate(rounds('quick'), (c) =>
+        selectionRun(context, c, { app: LIGHT_APP, objects: k, selections: 50, intervalMs: 0 }),
       );
-      const ms = performance.now() - start;
-      const calls = (await stats()) - requestsBefore - 1;
-      rows.push({
-        scenario: `${k} objects, ${SELECTIONS} quick selections`,
-        subject: contender.name,
-        rate: {
-          ops: SELECTIONS,
-          seconds: ms / 1000,
-          perSecond: SELECTIONS / (ms / 1000),
-          p50Ms: ms,
-          p99Ms: Number.NaN,
-        },
-        ...(contender.name === 'plain enigma.js changed→getLayout'
-          ? {}
-          : { baseline: 'plain enigma.js changed→getLayout' }),
-        extra: `${calls} engine calls; ${(heapPer / 1024).toFixed(1)} KiB heap/subscription; set-up ${setUpMs.toFixed(0)} ms`,
-      });
-      await run.tearDown();
+      rows.push(...selectionRows(`1. ${k} cubes, 50 quick selections: time to final`, runs, plain));
+    }
+    if (SCENARIOS.has('paced')) {
+      const k = Math.max(4, Math.round(10 * scale));
+      const selections = 25;
+      const runs = await alternate(rounds('paced'), (c) =>
+        selectionRun(context, c, { app: HEAVY_APP, objects: k, selections, intervalMs: 20 }),
+      );
+      rows.push(
+        ...selectionRows(
+          `2. ${k} heavy cubes, ${selections} selections 20 ms apart: time from the last to final`,
+          runs,
+          plain,
+        ),
+      );
+    }
+    if (SCENARIOS.has('fan-out')) {
+      const subscribers = 20;
+      const runs = await alternate(rounds('fan-out', [plain, unshared, rxContender, rxqContender]), (c) =>
+        fanOutRun(context, c, subscribers),
+      );
+      rows.push(...fanOutRows(`3. ${subscribers} subscribers x 100 objects, 1 selection: time to final`, runs, unshared));
+    }
+    if (SCENARIOS.has('churn')) {
+      const live = Math.max(20, Math.round(200 * scale));
+      const cycles = Math.max(1000, Math.round(10_000 * scale));
+      const runs = await alternate(rounds('churn'), (c) => churnRun(context, c, live, cycles));
+      rows.push(...churnRows(`4. churn: ${live} live subscriptions, then ${cycles} cycles`, runs, plain));
     }
   } finally {
     await sim.stop();
   }
+  if (SCENARIOS.has('bundle')) {
+    const sizes = await bundleSizes();
+    for (const s of sizes) {
+      rows.push({
+        scenario: '5. bundle size, minified + gzip',
+        subject: `${s.subject}: ${s.what}`,
+        rate: { ops: s.gzipped, seconds: 0, perSecond: Number.NaN, p50Ms: Number.NaN, p99Ms: Number.NaN },
+        ratio: `${(s.gzipped / 1024).toFixed(1)} KiB gz`,
+        extra: `${(s.minified / 1024).toFixed(1)} KiB minified`,
+      });
+    }
+  }
   return rows;
 }
 
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('the final layouts did not arrive in time');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
+function timeRow(
+  scenario: string,
+  contender: Contender,
+  ms: Summary,
+  base: { name: string; median: number } | undefined,
+  extra: string,
+  more = '',
+): Row {
+  return {
+    scenario,
+    subject: contender.name,
+    rate: { ops: 1, seconds: ms.median / 1000, perSecond: 1000 / ms.median, p50Ms: ms.median, p99Ms: Number.NaN },
+    spread: spreadOf(ms),
+    ratio: base ? `${(ms.median / base.median).toFixed(2)}x time of ${base.name}${more}` : '(baseline)',
+    extra,
+  };
 }
 
-interface EnigmaObject {
-  getLayout(): Promise<Layout>;
-  on(event: 'changed', listener: () => void): void;
+function medianOf<R>(runs: readonly R[], pick: (r: R) => number): number {
+  return summarize(runs.map(pick)).median;
 }
-interface EnigmaDoc {
-  createSessionObject(props: Record<string, unknown>): Promise<EnigmaObject>;
-  getField(name: string): Promise<{ selectValues(values: unknown[]): Promise<boolean> }>;
+
+/** `median (min–max)` of a count over the rounds. */
+function counted<R>(runs: readonly R[], pick: (r: R) => number, digits = 0): string {
+  const s = summarize(runs.map(pick));
+  return s.min === s.max ? s.median.toFixed(digits) : `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 }
-interface RxqHandle {
-  ask(method: unknown, ...args: unknown[]): import('rxjs').Observable<unknown>;
-  invalidated$: import('rxjs').Observable<unknown>;
+
+function selectionRows(scenario: string, results: Map<Contender, SelectionRun[]>, baseline: Contender): Row[] {
+  const base = { name: baseline.name, median: medianOf(results.get(baseline) ?? [], (r) => r.ms) };
+  const others = [...results.entries()].filter(([c]) => c.name !== RX);
+  const fastest = Math.min(...others.map(([, runs]) => medianOf(runs, (r) => r.ms)));
+  const baseLayouts = medianOf(results.get(baseline) ?? [], (r) => r.layouts);
+  return [...results.entries()].map(([contender, runs]) => {
+    const ms = summarize(runs.map((r) => r.ms));
+    const layouts = medianOf(runs, (r) => r.layouts);
+    return timeRow(
+      scenario,
+      contender,
+      ms,
+      contender === baseline ? undefined : base,
+      `GetLayout completed ${counted(runs, (r) => r.layouts)}` +
+        (contender === baseline ? '' : ` (${(layouts / baseLayouts).toFixed(2)}x)`) +
+        `, aborted ${counted(runs, (r) => r.aborted)}; ${counted(runs, (r) => r.requests)} requests; ` +
+        `stale layouts delivered ${counted(runs, (r) => r.stale)}, after the final one ${Math.max(...runs.map((r) => r.staleAfterFinal))} (max); ` +
+        `set-up ${medianOf(runs, (r) => r.setUpMs).toFixed(0)} ms`,
+      contender.name === RX ? `; ${(ms.median / fastest).toFixed(2)}x the fastest other` : '',
+    );
+  });
+}
+
+function fanOutRows(scenario: string, results: Map<Contender, FanOutRun[]>, baseline: Contender): Row[] {
+  const base = { name: baseline.name, median: medianOf(results.get(baseline) ?? [], (r) => r.ms) };
+  return [...results.entries()].map(([contender, runs]) =>
+    timeRow(
+      scenario,
+      contender,
+      summarize(runs.map((r) => r.ms)),
+      contender === baseline ? undefined : base,
+      `per object: GetObject ${counted(runs, (r) => r.getObjectPerObject, 1)}, handles ${counted(runs, (r) => r.handlesPerObject, 1)}, ` +
+        `GetLayout per invalidation ${counted(runs, (r) => r.layoutsPerObject, 1)}; set-up ${medianOf(runs, (r) => r.setUpMs).toFixed(0)} ms`,
+    ),
+  );
+}
+
+function churnRows(scenario: string, results: Map<Contender, ChurnRun[]>, baseline: Contender): Row[] {
+  const baseHeap = medianOf(results.get(baseline) ?? [], (r) => r.heapPerSubscription);
+  const base = { name: baseline.name, median: medianOf(results.get(baseline) ?? [], (r) => r.ms) };
+  return [...results.entries()].map(([contender, runs]) => {
+    const heap = medianOf(runs, (r) => r.heapPerSubscription);
+    return timeRow(
+      scenario,
+      contender,
+      summarize(runs.map((r) => r.ms)),
+      contender === baseline ? undefined : base,
+      `heap per live subscription ${(heap / 1024).toFixed(1)} KiB` +
+        (contender === baseline ? '' : ` (${(heap / baseHeap).toFixed(2)}x)`) +
+        ` (${spreadOf(summarize(runs.map((r) => r.heapPerSubscription / 1024)), 1)}); ` +
+        `after the cycles: engine handles +${Math.max(...runs.map((r) => r.leftoverHandles))}, running requests ${Math.max(...runs.map((r) => r.leftoverRequests))} (max); ` +
+        `heap left behind ${(medianOf(runs, (r) => r.heapLeftBehind) / 1024).toFixed(0)} KiB`,
+    );
+  });
 }

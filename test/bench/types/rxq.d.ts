@@ -16,7 +16,9 @@ declare module 'rxq' {
 }
 declare module 'rxq/Doc' {
   export const CreateSessionObject: string;
+  export const DestroySessionObject: string;
   export const GetField: string;
+  export const GetObject: string;
 }
 declare module 'rxq/Field' {
   export const SelectValues: string;

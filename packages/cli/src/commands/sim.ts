@@ -70,12 +70,14 @@ async function runSimulator(flags: SimFlags, context: CliContext): Promise<ExitC
   const sim = await startSimulator(options);
   try {
     const files = await writeSimulatorFiles(sim, flags.out);
-    const { describeApps } = await loadSimulator();
+    const { describeApps, describeReloadFailures } = await loadSimulator();
     const instructions = connectInstructions(sim, files, flags.site, {
       command: selfCommand(context.env),
       apps: describeApps(sim.apps),
     });
     for (const line of instructions) terminal.out(line);
+    // A failed start-up reload leaves its app without data: say so now, not when a client finds out.
+    for (const line of describeReloadFailures(sim.reloads())) terminal.err(line);
     if (flags.check && sim.proxies.length > 0) {
       const site = createSite({ ...simulatorSiteOptions(sim, CHECK_USER), logoutOnClose: true });
       try {

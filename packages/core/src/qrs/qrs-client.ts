@@ -41,6 +41,20 @@ export class QrsClient {
     return this.#call<T>('GET', path, undefined, options);
   }
 
+  /**
+   * A QRS answer that is not JSON, as text: a file QRS lets you download (a reload task's script
+   * log at `/download/reloadtask/<reference>/scriptlog.txt`).
+   *
+   * @example
+   * ```ts
+   * const { value } = await site.qrs.get<{ value: string }>(`/reloadtask/${taskId}/scriptlog`, { query: { fileReferenceId } });
+   * const log = await site.qrs.getText(`/download/reloadtask/${value}/scriptlog.txt`);
+   * ```
+   */
+  getText(path: string, options?: QrsCallOptions): Promise<string> {
+    return this.#call<string>('GET', path, undefined, options, 'text');
+  }
+
   post<T = unknown>(path: string, body?: unknown, options?: QrsCallOptions): Promise<T> {
     return this.#call<T>('POST', path, body, options);
   }
@@ -83,13 +97,17 @@ export class QrsClient {
     path: string,
     body: unknown,
     options: QrsCallOptions = {},
+    as: 'json' | 'text' = 'json',
   ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       await this.#proxy.ensure();
       const generation = this.#proxy.generation;
       const key = xrfkey();
       const url = this.#url(path, { ...options.query, xrfkey: key });
-      const headers: Record<string, string> = { 'x-qlik-xrfkey': key, accept: 'application/json' };
+      const headers: Record<string, string> = {
+        'x-qlik-xrfkey': key,
+        accept: as === 'json' ? 'application/json' : 'text/plain, */*',
+      };
       const cookie = await this.#cookies.header(url);
       if (cookie !== '') headers.cookie = cookie;
       if (body !== undefined) headers['content-type'] = 'application/json';
@@ -114,6 +132,7 @@ export class QrsClient {
         continue;
       }
       if (answer.status >= 200 && answer.status < 300) {
+        if (as === 'text') return answer.body as T;
         if (answer.body === '') return undefined as T;
         try {
           return JSON.parse(answer.body) as T;

@@ -118,6 +118,18 @@ describe('GetLineage discriminators', () => {
       tables: ['dbo.Orders', 'dbo.Lines'],
     });
   });
+
+  it.each([
+    ['lib://Apps/Sales.qvf;', 'Binary [lib://Apps/Sales.qvf];', 'lib://Apps/Sales.qvf'],
+    // An app id alone would otherwise read as a connection name.
+    [
+      '8fe6f3a2-1111-2222-3333-444455556666;',
+      'BINARY 8fe6f3a2-1111-2222-3333-444455556666;',
+      '8fe6f3a2-1111-2222-3333-444455556666',
+    ],
+  ])('tells a BINARY row (%s) by its statement', (qDiscriminator, qStatement, path) => {
+    expect(classifyLineageRow({ qDiscriminator, qStatement }).source).toEqual({ kind: 'binary', path });
+  });
 });
 
 describe('SQL select lists', () => {

@@ -44,7 +44,8 @@ export const PREFIX_WORDS: ReadonlySet<string> = new Set([
   'SEMANTIC',
 ]);
 
-const SOURCE_WORDS = new Set(['FROM', 'FROM_FIELD', 'RESIDENT', 'INLINE', 'AUTOGENERATE', 'EXTENSION']);
+/** The words a LOAD's source starts with (a LOAD without one reads the LOAD or SELECT after its `;`). */
+export const SOURCE_WORDS: ReadonlySet<string> = new Set(['FROM', 'FROM_FIELD', 'RESIDENT', 'INLINE', 'AUTOGENERATE', 'EXTENSION']);
 
 /** Whether the token starts a table query (LOAD, SELECT or SQL). */
 export function startsQuery(t: LexToken): boolean {
@@ -55,7 +56,7 @@ export function startsQuery(t: LexToken): boolean {
 function optionalTable(p: ParserCore): string | null {
   if (!p.isOp('(')) return null;
   p.next();
-  const table = p.parseName('a table name');
+  const table = p.parseName('a table name', true);
   p.expectOp(')');
   return table;
 }
@@ -166,7 +167,7 @@ export function parseLoadStatement(p: ParserCore): LoadStatement {
   const prefixes: LoadPrefix[] = [];
   for (;;) {
     const t = p.peek();
-    if (isNameToken(t) && p.isOp(':', 1)) {
+    if ((isNameToken(t) || t.kind === 'string') && p.isOp(':', 1)) {
       if (label !== null) p.fail('A statement can have only one label', t);
       p.next();
       p.next();
@@ -258,7 +259,7 @@ function parseSource(p: ParserCore): LoadSource | null {
       return { kind: 'FromFieldSource', table, field, format, span: p.span(start) };
     }
     case 'RESIDENT':
-      return { kind: 'ResidentSource', table: p.parseName('a table name'), span: p.span(start) };
+      return { kind: 'ResidentSource', table: p.parseName('a table name', true), span: p.span(start) };
     case 'INLINE': {
       const d = p.peek();
       if (d.kind !== 'bracketed' && d.kind !== 'quoted' && d.kind !== 'string') {

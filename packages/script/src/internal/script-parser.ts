@@ -1,5 +1,6 @@
 import type {
   Comment,
+  ControlClause,
   DoLoopStatement,
   Expression,
   ForEachStatement,
@@ -17,6 +18,7 @@ import type {
   SwitchStatement,
   Tab,
 } from '../ast.js';
+import { ACCEPTS, type BlockKind, CLOSERS, MAX_BLOCK_DEPTH, type Terminator, terminatorOf } from './blocks.js';
 import { dollarParts } from './dollar.js';
 import { isNameToken, isOp, isWord } from './expression-parser.js';
 import { PREFIX_WORDS, parseLoadStatement } from './load-parser.js';
@@ -29,6 +31,8 @@ import {
   parseCall,
   parseCommentStatement,
   parseConnect,
+  parseDeclare,
+  parseDerive,
   parseDirectory,
   parseDrop,
   parseExit,
@@ -45,29 +49,8 @@ import {
   parseTrace,
 } from './statement-parsers.js';
 
-type BlockKind = 'if' | 'for' | 'do' | 'sub' | 'switch';
-type Terminator = 'elseif' | 'else' | 'endif' | 'next' | 'loop' | 'endsub' | 'case' | 'default' | 'endswitch';
-
-const ACCEPTS: Readonly<Record<BlockKind, ReadonlySet<Terminator>>> = {
-  if: new Set(['elseif', 'else', 'endif']),
-  for: new Set(['next']),
-  do: new Set(['loop']),
-  sub: new Set(['endsub']),
-  switch: new Set(['case', 'default', 'endswitch']),
-};
-
-const CLOSERS: Readonly<Record<BlockKind, string>> = {
-  if: 'END IF',
-  for: 'NEXT',
-  do: 'LOOP',
-  sub: 'END SUB',
-  switch: 'END SWITCH',
-};
-
 /** Statements that end at the end of their line (control statements), for error recovery. */
 const LINE_STATEMENTS = new Set(['IF', 'FOR', 'DO', 'SUB', 'SWITCH', 'EXIT', 'CALL']);
-
-const MAX_BLOCK_DEPTH = 100;
 
 /** Parses a whole script into statements, recovering from errors statement by statement. */
 export class ScriptParser {
@@ -93,37 +76,7 @@ export class ScriptParser {
   // ── Statement lists and block terminators ───────────────────────────────────────────────────
 
   private terminatorAt(): Terminator | null {
-    const t = this.p.peek();
-    if (t.kind !== 'identifier') return null;
-    const t1 = this.p.peek(1);
-    if (isOp(t1, ':')) return null;
-    switch (t.upper) {
-      case 'ELSEIF':
-        return 'elseif';
-      case 'ELSE':
-        return 'else';
-      case 'ENDIF':
-        return 'endif';
-      case 'ENDSUB':
-        return 'endsub';
-      case 'ENDSWITCH':
-        return 'endswitch';
-      case 'NEXT':
-        return 'next';
-      case 'LOOP':
-        return 'loop';
-      case 'CASE':
-        return 'case';
-      case 'DEFAULT':
-        return 'default';
-      case 'END':
-        if (isWord(t1, 'IF')) return 'endif';
-        if (isWord(t1, 'SUB')) return 'endsub';
-        if (isWord(t1, 'SWITCH')) return 'endswitch';
-        return null;
-      default:
-        return null;
-    }
+    return terminatorOf(this.p.peek(), this.p.peek(1));
   }
 
   /** Consumes END IF / ENDIF / END SUB / END SWITCH (the words only). */
@@ -297,6 +250,10 @@ export class ScriptParser {
         case 'TAG':
         case 'UNTAG':
           return parseTag(p);
+        case 'DECLARE':
+          return parseDeclare(p, null);
+        case 'DERIVE':
+          return parseDerive(p);
         case 'BINARY':
           return parseBinary(p);
         case 'SLEEP':
@@ -325,7 +282,14 @@ export class ScriptParser {
       if (PREFIX_WORDS.has(t.upper)) return parseLoadStatement(p);
       if (isOp(t1, '=')) return parseLet(p, true);
     }
-    if (isNameToken(t) && isOp(t1, ':')) return parseLoadStatement(p);
+    if (isNameToken(t) && isOp(t1, ':') && isWord(p.peek(2), 'DECLARE')) {
+      // A field definition is named by a label, as a table is: `[autoCalendar]: DECLARE …`.
+      p.next();
+      p.next();
+      return parseDeclare(p, t.kind === 'dollar' ? `$(${t.value})` : t.value, t.span.start);
+    }
+    // Labels may also be written as '…' (Qlik accepts single quotes for table names).
+    if ((isNameToken(t) || t.kind === 'string') && isOp(t1, ':')) return parseLoadStatement(p);
     if (t.kind === 'dollar') {
       if (dollarParts(t.value).form === 'include') return parseInclude(p);
       if (isOp(t1, ';') || t1.kind === 'eof') return parseExpansionStatement(p);
@@ -409,6 +373,109 @@ export class ScriptParser {
     this.p.report('unclosed-block', 'error', `${opener.text} has no matching ${CLOSERS[kind]}.`, opener.span);
   }
 
+  // ── Clause headers (shared by the block parsers and parseClause) ──────────────────────────────
+
+  /** `cond THEN` after IF / ELSEIF. */
+  private ifCondition(): Expression {
+    const c = this.p.expr.parse({ stopAtNewline: true });
+    this.expectSameLineWord('THEN');
+    return c;
+  }
+
+  /** `v IN a, b, …` after FOR EACH. */
+  private forEachHeader(): { variable: string; values: Expression[] } {
+    const variable = this.p.parseName('a loop variable');
+    this.expectSameLineWord('IN');
+    return { variable, values: this.headerExpressionList() };
+  }
+
+  /** `v = from TO to [STEP step]` after FOR. */
+  private forHeader(): { variable: string; from: Expression; to: Expression; step: Expression | null } {
+    const p = this.p;
+    const variable = p.parseName('a loop variable');
+    p.expectOp('=');
+    const from = p.expr.parse({ stopAtNewline: true });
+    this.expectSameLineWord('TO');
+    const to = p.expr.parse({ stopAtNewline: true });
+    let step: Expression | null = null;
+    if (this.sameLineWord('STEP')) {
+      p.next();
+      step = p.expr.parse({ stopAtNewline: true });
+    }
+    return { variable, from, to, step };
+  }
+
+  /** `name [(param, …)]` after SUB. */
+  private subHeader(): { name: string; params: string[] } {
+    const p = this.p;
+    const name = p.parseName('a subroutine name');
+    let params: string[] = [];
+    if (p.isOp('(') && !p.peek().newlineBefore) {
+      p.next();
+      if (!p.isOp(')')) params = p.parseNameList('a parameter name');
+      p.expectOp(')');
+    }
+    return { name, params };
+  }
+
+  /**
+   * Parses the whole text as one control clause (the opening line of a block, or LOOP / ELSEIF /
+   * CASE): the node it opens, with an empty body. Null, with a diagnostic, when it is not one.
+   */
+  parseClause(): ControlClause | null {
+    const p = this.p;
+    try {
+      const clause = this.clause(p.peek());
+      p.endControl();
+      if (p.peek().kind !== 'eof') p.fail('Expected the end of the control statement');
+      return clause;
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      p.report(e.code, 'error', e.message, e.span);
+      return null;
+    }
+  }
+
+  private clause(t: LexToken): ControlClause {
+    const p = this.p;
+    const word = t.kind === 'identifier' ? t.upper : '';
+    const start = t.span.start;
+    if (word === 'IF' || word === 'ELSEIF') {
+      p.next();
+      const condition = this.ifCondition();
+      return { kind: 'IfBranch', condition, body: [], span: p.span(start) };
+    }
+    if (word === 'FOR') {
+      p.next();
+      if (this.sameLineWord('EACH')) {
+        p.next();
+        return { kind: 'ForEach', ...this.forEachHeader(), body: [], span: p.span(start) };
+      }
+      return { kind: 'For', ...this.forHeader(), body: [], span: p.span(start) };
+    }
+    if (word === 'DO' || word === 'LOOP') {
+      p.next();
+      const condition = this.loopCondition();
+      return word === 'DO'
+        ? { kind: 'DoLoop', condition, loopCondition: null, body: [], span: p.span(start) }
+        : { kind: 'DoLoop', condition: null, loopCondition: condition, body: [], span: p.span(start) };
+    }
+    if (word === 'SWITCH') {
+      p.next();
+      const expression = p.expr.parse({ stopAtNewline: true });
+      return { kind: 'Switch', expression, cases: [], defaultBody: null, span: p.span(start) };
+    }
+    if (word === 'CASE') {
+      p.next();
+      return { kind: 'SwitchCase', values: this.headerExpressionList(), body: [], span: p.span(start) };
+    }
+    if (word === 'SUB') {
+      p.next();
+      return { kind: 'Sub', ...this.subHeader(), body: [], span: p.span(start) };
+    }
+    return p.fail('Expected IF, ELSEIF, FOR, DO, LOOP, SWITCH, CASE or SUB');
+  }
+
   private parseIf(): IfStatement {
     const p = this.p;
     const ifTok = p.next();
@@ -418,11 +485,7 @@ export class ScriptParser {
       let elseBody: Statement[] | null = null;
       let branchStart = ifTok.span.start;
       let condition = this.header(
-        () => {
-          const c = p.expr.parse({ stopAtNewline: true });
-          this.expectSameLineWord('THEN');
-          return c;
-        },
+        () => this.ifCondition(),
         (invalid) => invalid,
       );
       let result = this.parseStatements('if');
@@ -433,11 +496,7 @@ export class ScriptParser {
           const tok = p.next();
           branchStart = tok.span.start;
           condition = this.header(
-            () => {
-              const c = p.expr.parse({ stopAtNewline: true });
-              this.expectSameLineWord('THEN');
-              return c;
-            },
+            () => this.ifCondition(),
             (invalid) => invalid,
           );
           result = this.parseStatements('if');
@@ -450,10 +509,7 @@ export class ScriptParser {
             p.report('unexpected-token', 'error', `"${tok.text}" after ELSE in the same IF.`, tok.span);
             if (term === 'elseif') {
               this.header(
-                () => {
-                  p.expr.parse({ stopAtNewline: true });
-                  this.expectSameLineWord('THEN');
-                },
+                () => this.ifCondition(),
                 () => undefined,
               );
             } else p.endControl();
@@ -491,11 +547,7 @@ export class ScriptParser {
       if (this.sameLineWord('EACH')) {
         p.next();
         const h = this.header(
-          () => {
-            const variable = p.parseName('a loop variable');
-            this.expectSameLineWord('IN');
-            return { variable, values: this.headerExpressionList() };
-          },
+          () => this.forEachHeader(),
           (invalid) => ({ variable: '', values: [invalid] }),
         );
         const { body, terminator } = this.parseStatements('for');
@@ -504,19 +556,7 @@ export class ScriptParser {
         return { kind: 'ForEach', variable: h.variable, values: h.values, body, span: p.span(forTok.span.start) };
       }
       const h = this.header(
-        () => {
-          const variable = p.parseName('a loop variable');
-          p.expectOp('=');
-          const from = p.expr.parse({ stopAtNewline: true });
-          this.expectSameLineWord('TO');
-          const to = p.expr.parse({ stopAtNewline: true });
-          let step: Expression | null = null;
-          if (this.sameLineWord('STEP')) {
-            p.next();
-            step = p.expr.parse({ stopAtNewline: true });
-          }
-          return { variable, from, to, step };
-        },
+        () => this.forHeader(),
         (invalid) => ({ variable: '', from: invalid, to: invalid, step: null }),
       );
       const { body, terminator } = this.parseStatements('for');
@@ -572,16 +612,7 @@ export class ScriptParser {
     this.enterBlock('sub', subTok);
     try {
       const h = this.header(
-        () => {
-          const name = p.parseName('a subroutine name');
-          let params: string[] = [];
-          if (p.isOp('(') && !p.peek().newlineBefore) {
-            p.next();
-            if (!p.isOp(')')) params = p.parseNameList('a parameter name');
-            p.expectOp(')');
-          }
-          return { name, params };
-        },
+        () => this.subHeader(),
         () => ({ name: '', params: [] as string[] }),
       );
       const { body, terminator } = this.parseStatements('sub');

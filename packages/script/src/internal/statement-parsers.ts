@@ -4,6 +4,10 @@ import type {
   CallStatement,
   CommentStatement,
   ConnectStatement,
+  DeclareField,
+  DeclareParameter,
+  DeclareStatement,
+  DeriveStatement,
   DirectoryStatement,
   DropStatement,
   ExitStatement,
@@ -148,11 +152,12 @@ export function parseStore(p: ParserCore): StoreStatement {
   const start = p.next().span.start;
   let fields: StoreStatement['fields'] = null;
   let table: string;
-  if (isNameToken(p.peek()) && p.isWord('INTO', 1)) table = p.parseName('a table name');
+  const first = p.peek();
+  if ((isNameToken(first) || first.kind === 'string') && p.isWord('INTO', 1)) table = p.parseName('a table name', true);
   else {
     fields = parseFieldList(p);
     p.expectWord('FROM');
-    table = p.parseName('a table name');
+    table = p.parseName('a table name', true);
   }
   p.expectWord('INTO');
   const path = p.parsePath();
@@ -169,9 +174,9 @@ function tableOrField(p: ParserCore): 'table' | 'field' {
 export function parseDrop(p: ParserCore): DropStatement {
   const start = p.next().span.start;
   const target = tableOrField(p);
-  const names = p.parseNameList(`a ${target} name`);
+  const names = p.parseNameList(`a ${target} name`, true);
   let from: string[] = [];
-  if (target === 'field' && p.acceptWord('FROM')) from = p.parseNameList('a table name');
+  if (target === 'field' && p.acceptWord('FROM')) from = p.parseNameList('a table name', true);
   p.expectStatementEnd();
   return { kind: 'Drop', target, names, from, span: p.span(start) };
 }
@@ -180,9 +185,9 @@ function parsePairs(p: ParserCore, separator: 'TO' | 'AS'): RenamePair[] {
   const pairs: RenamePair[] = [];
   for (;;) {
     const s = p.peek().span.start;
-    const from = p.parseName('a name');
+    const from = p.parseName('a name', true);
     p.expectWord(separator);
-    const to = p.parseName('a new name');
+    const to = p.parseName('a new name', true);
     pairs.push({ kind: 'RenamePair', from, to, span: p.span(s) });
     if (!p.acceptOp(',')) return pairs;
   }
@@ -193,7 +198,7 @@ export function parseRename(p: ParserCore): RenameStatement {
   const target = tableOrField(p);
   let using: string | null = null;
   let pairs: RenamePair[] = [];
-  if (p.acceptWord('USING')) using = p.parseName('a mapping table name');
+  if (p.acceptWord('USING')) using = p.parseName('a mapping table name', true);
   else pairs = parsePairs(p, 'TO');
   p.expectStatementEnd();
   return { kind: 'Rename', target, pairs, using, span: p.span(start) };
@@ -250,7 +255,7 @@ export function parseCommentStatement(p: ParserCore): CommentStatement {
   let names: string[] = [];
   let comment: string | null = null;
   let using: string | null = null;
-  if (p.acceptWord('USING')) using = p.parseName('a mapping table name');
+  if (p.acceptWord('USING')) using = p.parseName('a mapping table name', true);
   else {
     names = p.parseNameList(`a ${target} name`);
     p.expectWord('WITH');
@@ -266,7 +271,7 @@ export function parseTag(p: ParserCore): TagStatement {
   let names: string[] = [];
   let tags: string[] = [];
   let using: string | null = null;
-  if (p.acceptWord('USING')) using = p.parseName('a mapping table name');
+  if (p.acceptWord('USING')) using = p.parseName('a mapping table name', true);
   else {
     names = p.parseNameList('a field name');
     p.expectWord('WITH');
@@ -275,6 +280,92 @@ export function parseTag(p: ParserCore): TagStatement {
   }
   p.expectStatementEnd();
   return { kind: 'Tag', untag: t.upper === 'UNTAG', names, tags, using, span: p.span(t.span.start) };
+}
+
+/** `TAGGED ('t1', 't2')` or `TAGGED 't1', 't2'` (the parentheses are optional), when present. */
+function parseTagged(p: ParserCore): string[] {
+  if (!p.acceptWord('TAGGED')) return [];
+  return parseTagList(p);
+}
+
+/** `('t1', …)` or `'t1', …`. */
+function parseTagList(p: ParserCore): string[] {
+  const parenthesized = p.acceptOp('(') !== null;
+  const tags = [quotedText(p, 'a tag')];
+  while (p.acceptOp(',')) tags.push(quotedText(p, 'a tag'));
+  if (parenthesized) p.expectOp(')');
+  return tags;
+}
+
+/** `name = value, …` of PARAMETERS / WITH. */
+function parseParameters(p: ParserCore): DeclareParameter[] {
+  const parameters: DeclareParameter[] = [];
+  for (;;) {
+    const start = p.peek().span.start;
+    const name = p.parseName('a parameter name');
+    p.expectOp('=');
+    const value = p.expr.parse();
+    parameters.push({ kind: 'DeclareParameter', name, value, span: p.span(start) });
+    if (!p.acceptOp(',')) return parameters;
+  }
+}
+
+/**
+ * `DECLARE [FIELD[S]] DEFINITION …` (see {@link DeclareStatement}); the current token is DECLARE,
+ * `label` the definition's name written before it (`[autoCalendar]:`).
+ */
+export function parseDeclare(p: ParserCore, label: string | null, start = p.peek().span.start): DeclareStatement {
+  p.expectWord('DECLARE');
+  if (!p.acceptWord('FIELD')) p.acceptWord('FIELDS');
+  p.expectWord('DEFINITION');
+  let tags: string[] = [];
+  let parameters: DeclareParameter[] = [];
+  const fields: DeclareField[] = [];
+  let using: string | null = null;
+  if (p.acceptWord('USING')) {
+    using = p.parseName('a field definition name');
+    if (p.acceptWord('WITH')) parameters = parseParameters(p);
+  } else {
+    tags = parseTagged(p);
+    if (p.acceptWord('PARAMETERS')) parameters = parseParameters(p);
+    p.expectWord('FIELDS');
+    for (;;) {
+      const fieldStart = p.peek().span.start;
+      const expression = p.expr.parse();
+      p.expectWord('AS');
+      const name = p.parseName('a field name', true);
+      const fieldTags = parseTagged(p);
+      fields.push({ kind: 'DeclareField', expression, name, tags: fieldTags, span: p.span(fieldStart) });
+      if (!p.acceptOp(',')) break;
+    }
+  }
+  p.expectStatementEnd();
+  return { kind: 'Declare', name: label, tags, parameters, fields, using, span: p.span(start) };
+}
+
+/** `DERIVE [FIELD[S]] FROM …  USING definition` (see {@link DeriveStatement}). */
+export function parseDerive(p: ParserCore): DeriveStatement {
+  const start = p.next().span.start;
+  if (!p.acceptWord('FIELD')) p.acceptWord('FIELDS');
+  p.expectWord('FROM');
+  let from: DeriveStatement['from'] = 'fields';
+  let fields: string[] = [];
+  let tags: string[] = [];
+  if (p.acceptWord('EXPLICIT')) {
+    from = 'explicit-tags';
+    if (!p.acceptWord('TAG')) p.acceptWord('TAGS');
+    tags = parseTagList(p);
+  } else if (p.acceptWord('IMPLICIT')) {
+    from = 'implicit-tags';
+    if (!p.acceptWord('TAG')) p.acceptWord('TAGS');
+  } else {
+    if (!p.acceptWord('FIELD')) p.acceptWord('FIELDS');
+    fields = p.parseNameList('a field name');
+  }
+  p.expectWord('USING');
+  const definition = p.parseName('a field definition name');
+  p.expectStatementEnd();
+  return { kind: 'Derive', from, fields, tags, definition, span: p.span(start) };
 }
 
 export function parseBinary(p: ParserCore): BinaryStatement {

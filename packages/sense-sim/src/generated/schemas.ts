@@ -558,6 +558,19 @@ export interface SimSiteFixture {
    */
   dataFolder?: string;
   /**
+   * Where folder connections whose connection string is a real absolute path, as on a real server ('C:\QlikData\QVD', '\\fileserver\qlik\qvd', '/data/qvd'), read and write: each entry maps a real path prefix to a sub-folder of the data folder, e.g. { "path": "C:\\QlikData", "folder": "qlikdata" } puts lib://QVD/Orders.qvd of a connection to C:\QlikData\QVD at <data folder>/qlikdata/QVD/Orders.qvd. The longest matching prefix wins, whole path segments only. Windows paths (a drive letter, or a UNC share) match case-insensitively with '\' and '/' alike; POSIX paths case-sensitively. '..' in a lib:// path is resolved on the real path, so it only reaches what is mapped. A folder connection with an absolute path that no entry maps is refused when a script uses it ('Connection … points outside the data folder'). QRS, GetConnections and lineage keep showing the connection string as configured.
+   */
+  dataFolderMappings?: {
+    /**
+     * A real absolute path: 'C:\…', '\\server\share\…' (or '//server/share/…'), or '/…'.
+     */
+    path: string;
+    /**
+     * The sub-folder of the data folder standing for it ('' for the data folder itself), '/'-separated, without '..'.
+     */
+    folder: string;
+  }[];
+  /**
    * This site's reload budgets: override the simulator's defaults for its apps; options given to the simulator itself (createSimulator({ reloadBudgets }), its --config file) override these. Limits of every reload (DoReload, reload on start); each one that runs out ends the reload with a script error naming it, its limit and the line, and the app keeps its previous data. Defaults: wallTimeMs 600000, rows 20000000, cells 200000000, memoryBytes 2 GiB (at most half the free heap), loopIterations 10000000.
    */
   reloadBudgets?: {
@@ -592,7 +605,7 @@ export interface SimSiteFixture {
     id?: string;
     name: string;
     /**
-     * 'folder' (connectionString is a path inside the data folder), or a database/web connector type such as 'ODBC', 'OLEDB', 'internet', 'QvRestConnector.exe'.
+     * 'folder' (connectionString is a folder relative to the data folder, or a real absolute path placed by dataFolderMappings), or a database/web connector type such as 'ODBC', 'OLEDB', 'internet', 'QvRestConnector.exe'.
      */
     type: string;
     connectionString: string;
@@ -719,6 +732,29 @@ export const simSiteSchema = {
       "description": "Folder (relative to the site file) holding the files that folder connections point into. The simulator copies it to its own working folder, so STORE never writes into the fixture.",
       "type": "string"
     },
+    "dataFolderMappings": {
+      "description": "Where folder connections whose connection string is a real absolute path, as on a real server ('C:\\QlikData\\QVD', '\\\\fileserver\\qlik\\qvd', '/data/qvd'), read and write: each entry maps a real path prefix to a sub-folder of the data folder, e.g. { \"path\": \"C:\\\\QlikData\", \"folder\": \"qlikdata\" } puts lib://QVD/Orders.qvd of a connection to C:\\QlikData\\QVD at <data folder>/qlikdata/QVD/Orders.qvd. The longest matching prefix wins, whole path segments only. Windows paths (a drive letter, or a UNC share) match case-insensitively with '\\' and '/' alike; POSIX paths case-sensitively. '..' in a lib:// path is resolved on the real path, so it only reaches what is mapped. A folder connection with an absolute path that no entry maps is refused when a script uses it ('Connection … points outside the data folder'). QRS, GetConnections and lineage keep showing the connection string as configured.",
+      "type": "array",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "path",
+          "folder"
+        ],
+        "properties": {
+          "path": {
+            "description": "A real absolute path: 'C:\\…', '\\\\server\\share\\…' (or '//server/share/…'), or '/…'.",
+            "type": "string",
+            "pattern": "^([A-Za-z]:[\\\\/]|[\\\\/])"
+          },
+          "folder": {
+            "description": "The sub-folder of the data folder standing for it ('' for the data folder itself), '/'-separated, without '..'.",
+            "type": "string"
+          }
+        }
+      }
+    },
     "reloadBudgets": {
       "description": "This site's reload budgets: override the simulator's defaults for its apps; options given to the simulator itself (createSimulator({ reloadBudgets }), its --config file) override these. Limits of every reload (DoReload, reload on start); each one that runs out ends the reload with a script error naming it, its limit and the line, and the app keeps its previous data. Defaults: wallTimeMs 600000, rows 20000000, cells 200000000, memoryBytes 2 GiB (at most half the free heap), loopIterations 10000000.",
       "type": "object",
@@ -798,7 +834,7 @@ export const simSiteSchema = {
             "minLength": 1
           },
           "type": {
-            "description": "'folder' (connectionString is a path inside the data folder), or a database/web connector type such as 'ODBC', 'OLEDB', 'internet', 'QvRestConnector.exe'.",
+            "description": "'folder' (connectionString is a folder relative to the data folder, or a real absolute path placed by dataFolderMappings), or a database/web connector type such as 'ODBC', 'OLEDB', 'internet', 'QvRestConnector.exe'.",
             "type": "string",
             "minLength": 1
           },

@@ -15,6 +15,7 @@ export type { DatasetUse } from '../graph/dataset-index.js';
 
 import { reconcileLineage } from './reconcile-lineage.js';
 import { reconcileModel } from './reconcile-model.js';
+import { reloadDiagnostics, reloadState } from './reload-state.js';
 
 /** One app's lineage: its graph fragment, its report and its dataset index. */
 export interface AppAnalysis {
@@ -90,13 +91,15 @@ export function analyseApp(snapshot: AppSnapshot, options: AnalyseAppOptions): A
     includes: snapshot.includes,
   });
   const ctx = analysis.context;
-  reconcileLineage(ctx, snapshot.lineage);
+  const reload = reloadState(snapshot);
+  reconcileLineage(ctx, snapshot.lineage, reload);
   const { coverage, fields } = reconcileModel(ctx, snapshot.model ? snapshot.model.tables : null);
   analyseConsumption(ctx, snapshot, fields, analysis.variables, analysis.expansions);
   if (ctx.binaryPaths[0] !== undefined) app.attributes.binary = ctx.binaryPaths[0];
 
   const diagnostics = [
     ...snapshot.problems.map((p) => ({ code: p.code, severity: 'warning' as const, message: p.message })),
+    ...reloadDiagnostics(reload),
     ...ctx.diagnostics,
   ];
   const status: AppReport['status'] = snapshot.problems.length > 0 ? 'partial' : 'ok';

@@ -14,6 +14,23 @@ export interface AppInventoryInfo {
   readonly published?: boolean;
   readonly modifiedDate?: string;
   readonly lastReloadTime?: string;
+  /** The app's last reload failed (after its last successful one, if any), as the repository recorded it. */
+  readonly lastReloadFailure?: ReloadFailureInfo;
+}
+
+/**
+ * A failed reload as a repository records it: a reload task's last execution result (QSEoW), with
+ * the script error read from its script log when the log could be read.
+ */
+export interface ReloadFailureInfo {
+  /** When the reload ended (ISO 8601). */
+  readonly at: string;
+  /** The reload task that ran it. */
+  readonly task?: string;
+  /** The script line where the reload stopped (as written; 1-based). */
+  readonly line?: number;
+  /** The script error. */
+  readonly message?: string;
 }
 
 /** A master dimension as read from the engine. */
@@ -59,6 +76,11 @@ export interface AppSnapshot {
   readonly appName: string;
   readonly inventory: AppInventoryInfo;
   readonly script: string;
+  /**
+   * GetAppLayout's qLastReloadTime: null when the engine says the app was never reloaded; absent
+   * when the layout could not be read.
+   */
+  readonly engineReloadTime?: string | null;
   /** GetLineage rows; null when the call failed (no reload rights …). */
   readonly lineage: readonly EngineLineageInfo[] | null;
   readonly connections: readonly EngineConnection[];

@@ -238,6 +238,7 @@ export async function collectAppSnapshot(doc: LineageDoc, options: CollectOption
     appName: options.appName ?? layout.qTitle ?? options.appId,
     inventory: options.inventory,
     script,
+    ...engineReloadTime(layout),
     lineage,
     connections: connections.map(toConnection).sort((a, b) => (a.qName < b.qName ? -1 : a.qName > b.qName ? 1 : 0)),
     includes,
@@ -249,6 +250,13 @@ export async function collectAppSnapshot(doc: LineageDoc, options: CollectOption
     masterObjects,
     problems,
   };
+}
+
+/** The layout's qLastReloadTime ('' when never reloaded); nothing when the layout was not read. */
+function engineReloadTime(layout: { qLastReloadTime?: unknown }): { engineReloadTime?: string | null } {
+  const time = layout.qLastReloadTime;
+  if (typeof time !== 'string') return {};
+  return { engineReloadTime: time === '' ? null : time };
 }
 
 /** GetTablesAndKeys of a doc opened with data, or null (with a problem) when it fails. */

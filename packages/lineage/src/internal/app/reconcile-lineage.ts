@@ -7,6 +7,7 @@ import { ids } from '../graph/node-ids.js';
 import type { ScriptContext, SinkUse, SourceUse } from '../script/script-context.js';
 import { sha256Hex } from '../util/hash.js';
 import { truncate } from '../util/truncate.js';
+import { emptyLineageMessage, type ReloadState } from './reload-state.js';
 
 const RECONCILED: Origin = { provenance: 'reconciled', confidence: CONFIDENCE.confirmed };
 const ENGINE: Origin = { provenance: 'engine-lineage', confidence: CONFIDENCE.engineOnly };
@@ -39,8 +40,9 @@ function findSource(ctx: ScriptContext, row: ClassifiedLineage): { use: SourceUs
       const use = open.find((u) => u.kind === s.kind && !u.matched);
       return use ? { use } : undefined;
     }
-    case 'extension': {
-      const use = open.find((u) => u.kind === 'extension' && !u.matched);
+    case 'extension':
+    case 'binary': {
+      const use = open.find((u) => u.kind === s.kind && !u.matched);
       return use ? { use } : undefined;
     }
     case 'connection': {
@@ -116,7 +118,11 @@ function resolvePattern(
  * do drop to 0.6 (a branch not taken, a changed script); rows no statement explains become
  * `engine-lineage` statements and datasets (0.9). Pattern paths get their concrete datasets.
  */
-export function reconcileLineage(ctx: ScriptContext, lineage: readonly EngineLineageInfo[] | null): void {
+export function reconcileLineage(
+  ctx: ScriptContext,
+  lineage: readonly EngineLineageInfo[] | null,
+  reload: ReloadState = { kind: 'unknown' },
+): void {
   if (lineage === null || lineage.length === 0) {
     if (lineage === null)
       ctx.diagnose(
@@ -125,7 +131,7 @@ export function reconcileLineage(ctx: ScriptContext, lineage: readonly EngineLin
         'GetLineage failed (it needs reload rights): sources are from the script only',
       );
     else if (ctx.sources.length + ctx.sinks.length > 0)
-      ctx.diagnose('lineage-empty', 'info', 'GetLineage is empty (never reloaded?): sources are from the script only');
+      ctx.diagnose('lineage-empty', 'info', emptyLineageMessage(reload));
     return;
   }
   const confirmedStatements = new Set<string>();
@@ -211,7 +217,7 @@ export function reconcileLineage(ctx: ScriptContext, lineage: readonly EngineLin
     const stmtId = engineStatement(ctx, row, index);
     const s = row.source;
     let dsId: string | undefined;
-    let mode: 'from' | 'sql' | 'inline' | 'autogenerate' | 'extension' | 'resident' = 'from';
+    let mode: 'from' | 'sql' | 'inline' | 'autogenerate' | 'extension' | 'resident' | 'binary' = 'from';
     if (s.kind === 'file' || s.kind === 'web')
       dsId = ctx.dataset(fileDataset(s.path, s.format, ctx.connections), s.path);
     else if (s.kind === 'connection') {
@@ -249,6 +255,14 @@ export function reconcileLineage(ctx: ScriptContext, lineage: readonly EngineLin
           { mode: 'resident', engineDiscriminator: truncate(row.discriminator, 500).text },
           ENGINE,
         );
+    } else if (s.kind === 'binary') {
+      // A BINARY the script analysis missed (an include it could not read): the app edge still counts.
+      mode = 'binary';
+      dsId = ctx.dataset(
+        { datasetType: 'app', identity: `app:${s.path.toLowerCase()}`, path: s.path, pattern: false },
+        s.path,
+      );
+      if (!ctx.binaryPaths.includes(s.path)) ctx.binaryPaths.push(s.path);
     } else if (s.kind === 'inline' || s.kind === 'autogenerate' || s.kind === 'extension') {
       mode = s.kind;
       dsId = ctx.dataset(

@@ -10,6 +10,7 @@ export type EngineSource =
   | { readonly kind: 'file'; readonly path: string; readonly format: string | undefined }
   | { readonly kind: 'web'; readonly path: string; readonly format: string | undefined }
   | { readonly kind: 'extension'; readonly text: string }
+  | { readonly kind: 'binary'; readonly path: string }
   | { readonly kind: 'connection'; readonly connection: string; readonly tables: readonly string[] };
 
 /** A classified row with its raw texts. */
@@ -48,7 +49,8 @@ function sqlTables(statement: string): string[] {
  * Classifies a `LineageInfo` row. Discriminators are free text (see shared/reference/lineage.md
  * §1.1): `{STORE - [path] (qvd)};`, `RESIDENT T;`, `AUTOGENERATE;`, `INLINE`, `lib://…;` (with an
  * optional `(format)`), `DSN=…`, `https://…`, `EXTENSION …`, or a connection name with the SQL in
- * the statement.
+ * the statement. A row whose statement is a `BINARY` is the binary load of the app its
+ * discriminator names (the real engine's form is undocumented; the simulator writes `<path>;`).
  *
  * @example
  * ```ts
@@ -67,6 +69,11 @@ export function classifyLineageRow(row: EngineLineageInfo): ClassifiedLineage {
   }
   d = d.replace(/;\s*$/, '').trim();
   d = d.replace(/^DSN=/i, '').trim();
+  // A BINARY load: recognised by its statement, as its discriminator (the app's path or id) may
+  // look like a file or a connection name.
+  if (/^\s*binary\b/i.test(statement)) {
+    return { source: { kind: 'binary', path: d.replace(/^\[(.*)\]$/, '$1') }, discriminator, statement };
+  }
   const resident = /^RESIDENT\s+(.+)$/is.exec(d);
   if (resident) {
     return {

@@ -7,6 +7,8 @@ export interface AppState {
   readonly name: string;
   readonly modifiedDate: string | null;
   readonly lastReloadTime: string | null;
+  /** When the app's last reload failed (after its last success), if it did; absent in older state files. */
+  readonly lastReloadFailure?: string | null;
   /** sha256 of what the engine answered (the snapshot): equal hashes mean equal fragments. */
   readonly contentHash: string;
   /** Fragment file name (in `fragments/`) and its sha256, checked before it is re-used. */

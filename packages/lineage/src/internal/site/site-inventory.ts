@@ -10,6 +10,20 @@ export interface InventoryApp {
   readonly published: boolean;
   readonly modifiedDate: string | null;
   readonly lastReloadTime: string | null;
+  /** The app's last reload, run by a reload task, failed after its last successful one. */
+  readonly lastReloadFailure: InventoryReloadFailure | null;
+}
+
+/** A failed run of a reload task (its last execution result), and where its script log is. */
+export interface InventoryReloadFailure {
+  /** stopTime of the run. */
+  readonly at: string;
+  readonly taskId: string;
+  readonly taskName: string;
+  /** The ExecutionResult id and fileReferenceID, which name the run's script log. */
+  readonly executionResultId: string | undefined;
+  readonly fileReferenceId: string | undefined;
+  readonly scriptLogAvailable: boolean;
 }
 
 /** A stream. */
@@ -59,6 +73,37 @@ async function list(
   return Array.isArray(answer) ? (answer.filter((x) => x !== null && typeof x === 'object') as Json[]) : [];
 }
 
+// TaskExecutionStatus 8 FinishedFail and 11 Error: the reload ran and did not finish (6 Aborted: someone stopped it).
+const FAILED_STATUSES: ReadonlySet<unknown> = new Set([8, 11]);
+const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+
+/** The task's last execution result when it is a failure. */
+function taskFailure(task: Json, taskName: string): InventoryReloadFailure | undefined {
+  const result = (task.operational as Json | undefined)?.lastExecutionResult as Json | undefined;
+  const at = qrsDate(result?.stopTime);
+  const taskId = str(task.id);
+  if (!result || !at || !taskId || !FAILED_STATUSES.has(result.status)) return undefined;
+  const fileReferenceId = str(result.fileReferenceID);
+  return {
+    at,
+    taskId,
+    taskName,
+    executionResultId: str(result.id),
+    fileReferenceId: fileReferenceId === EMPTY_GUID ? undefined : fileReferenceId,
+    scriptLogAvailable: result.scriptLogAvailable === true,
+  };
+}
+
+/** A failure counts when no successful reload came after it. */
+function failureAfter(
+  failure: InventoryReloadFailure | undefined,
+  lastReloadTime: string | null,
+): InventoryReloadFailure | null {
+  if (!failure) return null;
+  if (lastReloadTime !== null && Date.parse(lastReloadTime) >= Date.parse(failure.at)) return null;
+  return failure;
+}
+
 /**
  * Reads the inventory from QRS: `/app/full` (with the caller's filter), `/stream/full`,
  * `/dataconnection/full` and `/reloadtask/full`. Credentials in connections are not kept.
@@ -74,11 +119,15 @@ export async function readSiteInventory(
     list(site, '/reloadtask/full', undefined, options.signal).catch(() => []),
   ]);
   const reloadTasks = new Map<string, string[]>();
+  const failures = new Map<string, InventoryReloadFailure>();
   for (const t of tasks) {
     const appId = str((t.app as Json | undefined)?.id);
     const name = str(t.name);
     if (!appId || !name) continue;
     reloadTasks.set(appId, [...(reloadTasks.get(appId) ?? []), name]);
+    const failure = taskFailure(t, name);
+    const known = failures.get(appId);
+    if (failure && (!known || Date.parse(failure.at) > Date.parse(known.at))) failures.set(appId, failure);
   }
   return {
     apps: apps
@@ -94,6 +143,7 @@ export async function readSiteInventory(
           published: a.published === true,
           modifiedDate: qrsDate(a.modifiedDate),
           lastReloadTime: qrsDate(a.lastReloadTime),
+          lastReloadFailure: failureAfter(failures.get(str(a.id) ?? ''), qrsDate(a.lastReloadTime)),
         };
       })
       .filter((a) => a.id !== '')

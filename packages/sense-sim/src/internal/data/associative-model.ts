@@ -1,6 +1,6 @@
 import { type FieldKind, fieldKindSteps, fieldTags } from './field-tags.js';
 import { type FormatSettings, formatSettings } from './format-settings.js';
-import { type Cell, type Dual, type LoadedModel, numberDual } from './loaded-model.js';
+import { type Cell, type DerivedFieldSet, type Dual, type LoadedModel, numberDual } from './loaded-model.js';
 import { numberShard, textShard, ValueIndex } from './value-index.js';
 import { compareText, toNumber } from './value-ops.js';
 import { rankSteps, runSteps, STEP_UNITS, type WorkSteps } from './work-steps.js';
@@ -19,6 +19,10 @@ export class ModelField {
   /** The symbol column of the field in each of its tables. */
   readonly columns = new Map<number, Int32Array>();
   readonly isSystem: boolean;
+  /** For a field DERIVE made (`OrderDate.autoCalendar.Year`): the set it belongs to and its name there. */
+  derivedFrom: { readonly set: DerivedFieldSet; readonly method: string } | undefined;
+  /** How many of {@link tables} are derived-field tables keyed by this field (they do not make it a key). */
+  derivedLinks = 0;
   isHidden = false;
   comment = '';
   tags: readonly string[] = [];
@@ -52,7 +56,7 @@ export class ModelField {
 
   /** Whether the field links tables (a key field). */
   get isKey(): boolean {
-    return this.tables.length > 1;
+    return this.tables.length - this.derivedLinks > 1;
   }
 
   /** The element number of `value`, adding it to the symbol table when new. */
@@ -132,6 +136,8 @@ export class ModelTable {
   readonly columns: readonly Int32Array[];
   readonly isSystem: boolean;
   readonly comment: string;
+  /** For the table of a DERIVE's fields: that set (the table is not listed among the data tables). */
+  readonly derived: DerivedFieldSet | undefined;
 
   constructor(
     index: number,
@@ -141,6 +147,7 @@ export class ModelTable {
     columns: readonly Int32Array[],
     isSystem: boolean,
     comment: string,
+    derived?: DerivedFieldSet,
   ) {
     this.index = index;
     this.name = name;
@@ -149,6 +156,7 @@ export class ModelTable {
     this.columns = columns;
     this.isSystem = isSystem;
     this.comment = comment;
+    this.derived = derived;
   }
 
   /** The column of field `fieldIndex`, if the table has it. */
@@ -207,9 +215,9 @@ export class AssociativeModel {
     return this.fields.filter((field) => !field.isSystem);
   }
 
-  /** Tables loaded by the script (not system tables), in load order. */
+  /** Tables loaded by the script (not system tables, not derived fields' tables), in load order. */
   dataTables(): ModelTable[] {
-    return this.tables.filter((table) => !table.isSystem);
+    return this.tables.filter((table) => !table.isSystem && !table.derived);
   }
 
   /** A variable's text as the script left it. */
@@ -254,6 +262,7 @@ interface TableInput {
   readonly rows: readonly (readonly Cell[])[];
   readonly isSystem: boolean;
   readonly comment: string;
+  readonly derived?: DerivedFieldSet;
 }
 
 /**
@@ -287,6 +296,7 @@ export function* associativeModelSteps(loaded: LoadedModel): WorkSteps<Associati
     isSystem: false,
     comment: table.comment ?? '',
   }));
+  inputs.push(...(loaded.derivedFields ?? []).map(derivedTable));
   inputs.push(...systemTables(loaded));
   for (const input of inputs) {
     const tableIndex = tables.length;
@@ -311,6 +321,9 @@ export function* associativeModelSteps(loaded: LoadedModel): WorkSteps<Associati
     tableFields.forEach((field, c) => {
       field.tables.push(tableIndex);
       field.columns.set(tableIndex, columns[c] as Int32Array);
+      const derived = input.derived;
+      if (derived && c === 0) field.derivedLinks++;
+      else if (derived) field.derivedFrom = { set: derived, method: derived.fields[c - 1]?.method ?? field.name };
     });
     tables.push(
       new ModelTable(
@@ -321,12 +334,28 @@ export function* associativeModelSteps(loaded: LoadedModel): WorkSteps<Associati
         columns,
         input.isSystem,
         input.comment,
+        input.derived,
       ),
     );
   }
   const model = new AssociativeModel(loaded, fields, tables);
   yield* finishFields(model, fields);
   return model;
+}
+
+/**
+ * The table of a DERIVE's fields: the data field, then each derived field (one row per value of
+ * the data field), so the derived fields associate with everything the data field does.
+ */
+function derivedTable(set: DerivedFieldSet): TableInput {
+  return {
+    name: `$$Derived ${set.source}.${set.definition}`,
+    fields: [set.source, ...set.fields.map((f) => f.name)],
+    rows: set.rows,
+    isSystem: false,
+    comment: '',
+    derived: set,
+  };
 }
 
 /**
@@ -380,11 +409,17 @@ function* finishFields(model: AssociativeModel, fields: readonly ModelField[]): 
         isKey: field.isKey && !field.isSystem,
         isSystem: field.isSystem,
         isHidden: field.isHidden && !field.isSystem,
-        userTags: model.loaded.fieldTags.get(field.name) ?? [],
+        userTags: model.loaded.fieldTags.get(field.name) ?? derivedTags(field),
         settings: model.settings,
       },
       field.kind,
     );
     if (field.cardinal >= EAGER_TEXT_RANK_CARDINAL && !field.kind.allNumeric) yield* field.textRankSteps();
   }
+}
+
+/** The tags the field definition gave a derived field (`Tagged ('$axis', '$year')`); none for other fields. */
+function derivedTags(field: ModelField): readonly string[] {
+  const derived = field.derivedFrom;
+  return derived?.set.fields.find((f) => f.method === derived.method)?.tags ?? [];
 }

@@ -26,10 +26,12 @@ export interface EvaluationEnvironment {
   /** A mapping table for ApplyMap. */
   mapping?(name: string): MappingTable | undefined;
   /**
-   * Functions the caller adds (the script executor: Peek, Previous, Exists, FileName …): return
-   * undefined when `name` is not one of them.
+   * Functions the caller adds (the script executor: Peek, Previous, Exists, TableNumber …): return
+   * undefined when `call` is not one of them. They get the call unevaluated, because some read an
+   * argument as a name (`Peek(Amount)`, `Exists(OrderID)`) or against another record
+   * (`Previous(expr)`); `evaluate` computes an argument in the current row.
    */
-  callFunction?(name: string, args: readonly Cell[]): Cell | undefined;
+  callFunction?(call: FunctionCall, evaluate: (argument: Expression) => Cell): Cell | undefined;
 }
 
 /**
@@ -407,7 +409,7 @@ function evaluateCall(call: FunctionCall, scope: EvaluationScope): Cell {
     return branch === undefined ? null : evaluateNode(branch, scope);
   }
   if (resolved.kind === 'other') {
-    const extra = scope.env.callFunction?.(call.name, evaluateArgs(call.args, scope));
+    const extra = scope.env.callFunction?.(call, (argument) => evaluateNode(argument, scope));
     if (extra !== undefined) return boundedResult(extra, call.name);
     throw unsupportedFunction(call.name);
   }

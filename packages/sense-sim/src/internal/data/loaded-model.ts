@@ -15,6 +15,15 @@ export interface Dual {
 /** A cell: a dual, or null (missing/NULL). */
 export type Cell = Dual | null;
 
+/**
+ * One field of a table as the engine stores it: the distinct values (its symbol table) and, per
+ * row, the number of the row's value in it (-1 for NULL). See `ColumnBuilder`.
+ */
+export interface DataColumn {
+  readonly values: readonly Dual[];
+  readonly rows: Int32Array;
+}
+
 /** One table of the data model (after QUALIFY, RENAME, DROP …). */
 export interface DataTable {
   readonly name: string;
@@ -31,6 +40,25 @@ export interface LineageRow {
   readonly qStatement: string;
 }
 
+/**
+ * The fields DERIVE made from one data field with one field definition (`OrderDate.autoCalendar.Year` …):
+ * a table keyed by the data field, with one row per distinct value of it. The model links it to
+ * the data field's tables, so charts use the derived fields and their selections associate, but
+ * lists it under the data field (GetFieldList's `qDerivedFieldData`), not as a table of its own.
+ */
+export interface DerivedFieldSet {
+  /** The data field derived from. */
+  readonly source: string;
+  /** The field definition's name (`autoCalendar`). */
+  readonly definition: string;
+  /** The definition's own tags (`$date`). */
+  readonly tags: readonly string[];
+  /** The derived fields: full name (`OrderDate.autoCalendar.Year`), the definition's name for it (`Year`), its tags. */
+  readonly fields: readonly { readonly name: string; readonly method: string; readonly tags: readonly string[] }[];
+  /** One row per value of `source`: that value, then each derived field's value. */
+  readonly rows: readonly (readonly Cell[])[];
+}
+
 /** Everything a reload leaves behind. */
 export interface LoadedModel {
   readonly tables: readonly DataTable[];
@@ -40,6 +68,8 @@ export interface LoadedModel {
   /** Variables defined by SET/LET (name → text as stored). */
   readonly variables: ReadonlyMap<string, string>;
   readonly lineage: readonly LineageRow[];
+  /** DERIVE's fields, by data field and definition (none when the script derived nothing). */
+  readonly derivedFields?: readonly DerivedFieldSet[];
 }
 
 /** A dual for a number, with `text` as Qlik would show it when no format applies. */

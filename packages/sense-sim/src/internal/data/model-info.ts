@@ -1,4 +1,5 @@
 import type { AssociativeModel, ModelField, ModelTable } from './associative-model.js';
+import type { DerivedFieldSet } from './loaded-model.js';
 
 /** How a field keys its table (GetTablesAndKeys `qKeyType`). */
 export type KeyType = 'NOT_KEY' | 'ANY_KEY' | 'PRIMARY_KEY' | 'PERFECT_KEY';
@@ -21,9 +22,16 @@ export interface FieldInTableData {
   qKeyType: KeyType;
   qComment: string;
   qTags: string[];
-  qDerivedFields: never[];
+  qDerivedFields: DerivedFieldsInTableData[];
   qIsFieldOnTheFly: boolean;
   qReadableName: string;
+}
+
+/** DerivedFieldsInTableData: a field definition DERIVE applied to the field. */
+export interface DerivedFieldsInTableData {
+  qDefinitionName: string;
+  qTags: string[];
+  qActive: boolean;
 }
 
 /** TableRecord of GetTablesAndKeys. */
@@ -68,12 +76,14 @@ export function tablesAndKeys(
   qtr: TableRecord[];
   qk: SourceKeyRecord[];
 } {
-  const tables = model.tables.filter((table) => options.includeSysVars === true || !table.isSystem);
+  // Derived fields (DERIVE) are listed under their data field, not as tables of their own.
+  const tables = model.tables.filter((table) => (options.includeSysVars === true || !table.isSystem) && !table.derived);
   const qtr = tables.map((table, i) => tableRecord(model, table, i, options.syntheticMode === true));
   const qk: SourceKeyRecord[] = [];
   for (const field of model.fields) {
     if (!field.isKey || (field.isSystem && options.includeSysVars !== true)) continue;
-    qk.push({ qKeyFields: [field.name], qTables: field.tables.map((t) => model.tables[t]?.name ?? '') });
+    const keyTables = field.tables.filter((t) => !model.tables[t]?.derived);
+    qk.push({ qKeyFields: [field.name], qTables: keyTables.map((t) => model.tables[t]?.name ?? '') });
   }
   return { qtr, qk };
 }
@@ -84,7 +94,13 @@ function tableRecord(model: AssociativeModel, table: ModelTable, position: numbe
     qLoose: false,
     qNoOfRows: table.rowCount,
     qFields: table.fields.map((fieldIndex, column) =>
-      fieldInTable(model.fields[fieldIndex] as ModelField, table, table.columns[column] as Int32Array, synthetic),
+      fieldInTable(
+        model,
+        model.fields[fieldIndex] as ModelField,
+        table,
+        table.columns[column] as Int32Array,
+        synthetic,
+      ),
     ),
     // A simple grid, as a model viewer without a saved layout would place them.
     qPos: { qx: (position % 4) * 250, qy: Math.floor(position / 4) * 250 },
@@ -95,7 +111,13 @@ function tableRecord(model: AssociativeModel, table: ModelTable, position: numbe
   };
 }
 
-function fieldInTable(field: ModelField, table: ModelTable, column: Int32Array, synthetic: boolean): FieldInTableData {
+function fieldInTable(
+  model: AssociativeModel,
+  field: ModelField,
+  table: ModelTable,
+  column: Int32Array,
+  synthetic: boolean,
+): FieldInTableData {
   const present = new Uint8Array(field.cardinal);
   let nonNulls = 0;
   let distinct = 0;
@@ -132,7 +154,11 @@ function fieldInTable(field: ModelField, table: ModelTable, column: Int32Array, 
     qKeyType: keyType,
     qComment: field.comment,
     qTags: [...field.tags],
-    qDerivedFields: [],
+    qDerivedFields: derivedSets(model, field).map((set) => ({
+      qDefinitionName: set.definition,
+      qTags: [...set.tags],
+      qActive: true,
+    })),
     qIsFieldOnTheFly: false,
     qReadableName: field.name,
   };
@@ -218,7 +244,7 @@ export function fieldDescription(model: AssociativeModel, name: string, locked =
   const out: FieldDescription = {
     qInternalNumber: field.index,
     qName: field.name,
-    qSrcTables: field.tables.map((t) => model.tables[t]?.name ?? ''),
+    qSrcTables: field.tables.filter((t) => !model.tables[t]?.derived).map((t) => model.tables[t]?.name ?? ''),
     qCardinal: field.cardinal,
     qTotalCount: total,
     qComment: field.comment,
@@ -286,14 +312,46 @@ export function fieldList(model: AssociativeModel, options: FieldListOptions): {
   for (const field of model.fields) {
     if (field.isSystem && options.qShowSystem !== true) continue;
     if (field.isHidden && !field.isSystem && options.qShowHidden !== true) continue;
+    if (field.derivedFrom) continue;
     const item: Record<string, unknown> = {};
     if (field.isHidden) item.qIsHidden = true;
     if (field.isSystem) item.qIsSystem = true;
     item.qName = field.name;
     item.qCardinal = field.cardinal;
     item.qTags = [...field.tags];
-    if (options.qShowSrcTables === true) item.qSrcTables = field.tables.map((t) => model.tables[t]?.name ?? '');
+    const derived = options.qShowDerivedFields === true ? derivedSets(model, field) : [];
+    if (derived.length > 0) item.qDerivedFieldData = { qDerivedFieldLists: derived.map(derivedFieldsData) };
+    if (options.qShowSrcTables === true) {
+      item.qSrcTables = field.tables.filter((t) => !model.tables[t]?.derived).map((t) => model.tables[t]?.name ?? '');
+    }
     items.push(item);
   }
   return { qItems: items };
+}
+
+/** The DERIVE sets made from `field`, in the order the script derived them. */
+function derivedSets(model: AssociativeModel, field: ModelField): DerivedFieldSet[] {
+  if (field.derivedLinks === 0) return [];
+  return (model.loaded.derivedFields ?? []).filter((set) => set.source === field.name);
+}
+
+/**
+ * NxDerivedFieldsData of one DERIVE set. The engine names a derived field
+ * `<field>.<definition>.<name>` and gives its expression as `=${<definition>(<field>).<name>}`
+ * (Engine API, NxDerivedField); its `qId` is undocumented — the simulator uses the name.
+ */
+function derivedFieldsData(set: DerivedFieldSet): Record<string, unknown> {
+  const source = /^[A-Za-z_][A-Za-z0-9_]*$/.test(set.source) ? set.source : `[${set.source}]`;
+  return {
+    qDerivedDefinitionName: set.definition,
+    qFieldDefs: set.fields.map((f) => ({
+      qId: f.name,
+      qName: f.name,
+      qMethod: f.method,
+      qExpr: `=\${${set.definition}(${source}).${f.method}}`,
+      qTags: [...f.tags],
+    })),
+    qGroupDefs: [],
+    qTags: [...set.tags],
+  };
 }

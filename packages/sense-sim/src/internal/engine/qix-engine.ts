@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import type { WebSocket } from 'ws';
+import { binarySourcesFirst } from '../reload/binary-sources-first.js';
+import { recordReload } from '../reload/record-reload.js';
 import { reloadApp } from '../reload/reload-app.js';
 import type { ReloadBudgets } from '../reload/reload-budget.js';
+import type { ReloadRecord } from '../site/reload-history.js';
 import type { Site } from '../site/site.js';
 import { AppDoc } from './app/app-doc.js';
 import { AppStore } from './app/app-store.js';
@@ -28,6 +31,10 @@ export interface QixEngineOptions {
 export interface EngineCounters {
   requests: number;
   openConnections: number;
+  /** Requests answered with a result, by method (how much work the engine completed). */
+  completed: Record<string, number>;
+  /** Requests answered `LOCERR_GENERIC_ABORTED` (CancelRequest, AbortAll …), by method. */
+  aborted: Record<string, number>;
 }
 
 /**
@@ -39,7 +46,7 @@ export class QixEngine implements Engine {
   readonly apps: AppStore;
   readonly sessions: SessionRegistry;
   readonly faults = new EngineFaults();
-  readonly counters: EngineCounters = { requests: 0, openConnections: 0 };
+  readonly counters: EngineCounters = { requests: 0, openConnections: 0, completed: {}, aborted: {} };
   readonly #deps: ConnectionDeps;
 
   private constructor(options: QixEngineOptions) {
@@ -59,30 +66,41 @@ export class QixEngine implements Engine {
 
   /**
    * Reloads every app with a script: first in the order of the site's reload tasks (an extract
-   * app before the apps reading its QVDs), then the others. Script errors leave that app without
-   * data and are returned, not thrown.
+   * app before the apps reading its QVDs), then the others, each app's BINARY source before it.
+   * Each reload is recorded in the site's repository as a run of the app's (first) reload task
+   * when it has one; script errors leave that app without data and are recorded, not thrown. An app whose fixture says when it was last
+   * reloaded replays that reload: it is stamped with the fixture's time.
    */
-  async reloadAll(): Promise<{ appId: string; ok: boolean; error?: string }[]> {
+  async reloadAll(): Promise<ReloadRecord[]> {
     const ordered: AppDoc[] = [];
+    const taskOf = new Map<AppDoc, string>();
     for (const task of this.options.site.reloadTasks.values()) {
       const app = this.apps.get(task.app.id);
-      if (app && !ordered.includes(app)) ordered.push(app);
+      if (app && !ordered.includes(app)) {
+        ordered.push(app);
+        taskOf.set(app, task.id);
+      }
     }
     for (const app of this.apps.list()) if (!ordered.includes(app)) ordered.push(app);
-    const results: { appId: string; ok: boolean; error?: string }[] = [];
-    for (const app of ordered) {
+    const records: ReloadRecord[] = [];
+    for (const app of binarySourcesFirst(ordered)) {
       if (app.script.trim() === '') continue;
+      const replayed = app.lastReloadTime;
       const outcome = await reloadApp(app, this.options.site, {
         dataDir: this.dataDir,
+        apps: () => this.apps.list(),
         ...(this.options.reloadBudgets ? { budgets: this.options.reloadBudgets } : {}),
+        ...(replayed !== undefined ? { reloadTime: replayed } : {}),
       });
-      results.push({
-        appId: app.id,
-        ok: outcome.ok,
-        ...(outcome.error ? { error: `line ${outcome.error.line}: ${outcome.error.message}` } : {}),
+      const taskId = taskOf.get(app);
+      const record = recordReload(this.options.site, app, outcome, {
+        trigger: 'start-up',
+        ...(taskId !== undefined ? { taskId } : {}),
+        replay: replayed !== undefined,
       });
+      if (record) records.push(record);
     }
-    return results;
+    return records;
   }
 
   accept(socket: WebSocket, context: EngineConnectionContext): void {

@@ -1,10 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { EngineProperties } from '../../generated/schemas.js';
+import { scriptLogPath, scriptLogText } from '../reload/script-log.js';
+import type { ReloadRecord, ReloadStatus } from '../site/reload-history.js';
 import type { Site, SiteApp, SiteDataConnection, SiteReloadTask, SiteStream, SiteUser } from '../site/site.js';
 import { stableGuid } from '../site/stable-guid.js';
 
 /** The QRS entity types the simulator serves, as they appear in the URL (`/qrs/app/object/full`). */
-export type QrsEntityType = 'app' | 'stream' | 'dataconnection' | 'reloadtask' | 'app/object' | 'user';
+export type QrsEntityType =
+  | 'app'
+  | 'stream'
+  | 'dataconnection'
+  | 'reloadtask'
+  | 'executionresult'
+  | 'app/object'
+  | 'user';
 
 // QRS writes "never" (unpublished, never reloaded, no next run) as the .NET SqlDateTime minimum.
 const NEVER = '1753-01-01T00:00:00.000Z';
@@ -18,9 +27,16 @@ const SAVED_IN_PRODUCT_VERSION = '12.2027.0';
 const MIGRATION_HASH = createHash('sha1').update(`qixflow-sense-sim ${SAVED_IN_PRODUCT_VERSION}`).digest('hex');
 // AvailabilityStatusEnum: 0 NotApplicable, 1 Available, 2 NoActiveRoute, 3 NoConfiguredRoute, 4 NotSynced, 5 NotMigrated.
 const AVAILABLE = 1;
-// TaskExecutionStatus: 0 NeverStarted … 7 FinishedSuccess, 8 FinishedFail.
+// TaskExecutionStatus: 0 NeverStarted, 1 Triggered, 2 Started, 3 Queued, 4 AbortInitiated, 5 Aborting,
+// 6 Aborted, 7 FinishedSuccess, 8 FinishedFail, 9 Skipped, 10 Retry, 11 Error, 12 Reset.
 const NEVER_STARTED = 0;
 const FINISHED_SUCCESS = 7;
+const TASK_EXECUTION_STATUS: Record<ReloadStatus, number> = { Aborted: 6, FinishedSuccess: 7, FinishedFail: 8 };
+// ExecutionResultDetail.detailsType: 0 Error, 1 Warning, 2 Information.
+const DETAIL_ERROR = 0;
+const DETAIL_INFORMATION = 2;
+// The one node of the simulated site: it runs every reload.
+const NODE_NAME = 'sense-sim';
 /** Top-level engine object types that the repository lists as App.Object (their children are not listed). */
 const LISTED_OBJECT_TYPES: ReadonlySet<string> = new Set(['sheet', 'story', 'masterobject']);
 
@@ -92,7 +108,13 @@ export function qrsEntities(site: Site, type: QrsEntityType, shape: 'condensed' 
     case 'dataconnection':
       return [...site.dataConnections.values()].map((c) => (full ? dataConnectionFull(c) : dataConnectionCondensed(c)));
     case 'reloadtask':
-      return [...site.reloadTasks.values()].map((task) => (full ? reloadTaskFull(task) : reloadTaskCondensed(task)));
+      return [...site.reloadTasks.values()].map((task) =>
+        full ? reloadTaskFull(site, task) : reloadTaskCondensed(site, task),
+      );
+    case 'executionresult':
+      return [...site.reloadTasks.values()].map((task) =>
+        full ? executionResultFull(site, task) : executionResultCondensed(site, task),
+      );
     case 'app/object':
       return [...site.apps.values()]
         .flatMap(appObjectSources)
@@ -421,7 +443,7 @@ function dataConnectionFull(connection: SiteDataConnection): Record<string, unkn
   };
 }
 
-function reloadTaskCondensed(task: SiteReloadTask): Record<string, unknown> {
+function reloadTaskCondensed(site: Site, task: SiteReloadTask): Record<string, unknown> {
   return {
     id: task.id,
     privileges: null,
@@ -432,19 +454,19 @@ function reloadTaskCondensed(task: SiteReloadTask): Record<string, unknown> {
     // QMC defaults: 1440 minutes, no retries
     taskSessionTimeout: 1440,
     maxRetries: 0,
-    operational: reloadTaskOperational(task),
+    operational: reloadTaskOperational(site, task),
   };
 }
 
-function reloadTaskFull(task: SiteReloadTask): Record<string, unknown> {
-  const condensed = reloadTaskCondensed(task);
+function reloadTaskFull(site: Site, task: SiteReloadTask): Record<string, unknown> {
+  const condensed = reloadTaskCondensed(site, task);
   return {
     id: task.id,
     createdDate: SITE_TIME,
     modifiedDate: SITE_TIME,
     modifiedByUserName: userName(task.app.owner),
     customProperties: [],
-    app: appCondensed(task.app),
+    app: appCondensed(taskApp(site, task)),
     isManuallyTriggered: false,
     operational: condensed.operational,
     name: task.name,
@@ -459,29 +481,114 @@ function reloadTaskFull(task: SiteReloadTask): Record<string, unknown> {
   };
 }
 
-/**
- * The task's last run: the app's last reload time if the fixture has one (reported as a successful
- * run of this task), otherwise never started. Fixture schedules are free text, so there is no next run.
- */
-function reloadTaskOperational(task: SiteReloadTask): Record<string, unknown> {
-  const last = task.app.lastReloadTime;
+/** The task's app as the repository holds it now (a save replaces the entity the task was made with). */
+function taskApp(site: Site, task: SiteReloadTask): SiteApp {
+  return site.apps.get(task.app.id) ?? task.app;
+}
+
+/** Fixture schedules are free text, so there is no next run. */
+function reloadTaskOperational(site: Site, task: SiteReloadTask): Record<string, unknown> {
   return {
     id: stableGuid('reloadtask.operational', task.id),
-    lastExecutionResult: {
-      id: stableGuid('executionresult', task.id),
-      executingNodeName: last ? 'sense-sim' : '',
-      status: last ? FINISHED_SUCCESS : NEVER_STARTED,
-      startTime: last ?? NEVER,
-      stopTime: last ?? NEVER,
-      duration: 0,
-      fileReferenceID: EMPTY_GUID,
-      scriptLogAvailable: false,
-      details: [],
-      scriptLogLocation: '',
-      scriptLogSize: 0,
-      privileges: null,
-    },
+    lastExecutionResult: executionResultCondensed(site, task),
     nextExecution: NEVER,
     privileges: null,
   };
+}
+
+/**
+ * The task's one ExecutionResult (QRS overwrites it at each run): its last run since the site
+ * started; before any, the fixture's history — a successful run at the app's last reload time if
+ * it has one, otherwise never started.
+ */
+function executionResultCondensed(site: Site, task: SiteReloadTask): Record<string, unknown> {
+  const run = site.reloads.lastOfTask(task.id);
+  if (run) {
+    const log = scriptLogText(run);
+    return {
+      id: executionResultId(task),
+      executingNodeName: NODE_NAME,
+      status: TASK_EXECUTION_STATUS[run.status],
+      startTime: run.startTime,
+      stopTime: run.stopTime,
+      duration: run.durationMs,
+      fileReferenceID: run.fileReferenceId,
+      scriptLogAvailable: true,
+      details: executionDetails(run),
+      scriptLogLocation: scriptLogPath(run),
+      scriptLogSize: Buffer.byteLength(log),
+      privileges: null,
+    };
+  }
+  const last = taskApp(site, task).lastReloadTime;
+  return {
+    id: executionResultId(task),
+    executingNodeName: last ? NODE_NAME : '',
+    status: last ? FINISHED_SUCCESS : NEVER_STARTED,
+    startTime: last ?? NEVER,
+    stopTime: last ?? NEVER,
+    duration: 0,
+    fileReferenceID: EMPTY_GUID,
+    scriptLogAvailable: false,
+    details: [],
+    scriptLogLocation: '',
+    scriptLogSize: 0,
+    privileges: null,
+  };
+}
+
+function executionResultFull(site: Site, task: SiteReloadTask): Record<string, unknown> {
+  const { id, privileges, ...condensed } = executionResultCondensed(site, task);
+  const run = site.reloads.lastOfTask(task.id);
+  return {
+    id,
+    createdDate: SITE_TIME,
+    modifiedDate: run?.stopTime ?? SITE_TIME,
+    modifiedByUserName: SERVICE_ACCOUNT,
+    taskID: task.id,
+    executionID: run?.executionId ?? EMPTY_GUID,
+    appID: task.app.id,
+    executingNodeID: run ? stableGuid('servernodeconfiguration', NODE_NAME) : EMPTY_GUID,
+    ...condensed,
+    privileges,
+    schemaPath: 'ExecutionResult',
+  };
+}
+
+/**
+ * The id of a task's ExecutionResult: stable, as the one row a task has.
+ *
+ * @example
+ * executionResultId(task) === qrsEntities(site, 'reloadtask', 'full')[0].operational.lastExecutionResult.id;
+ */
+export function executionResultId(task: SiteReloadTask): string {
+  return stableGuid('executionresult', task.id);
+}
+
+/**
+ * What the scheduler noted during a run, as the QMC's task details show it: the state changes and,
+ * for a failed reload, the reload provider's message that sends the reader to the script log (the
+ * script error itself is in the log, not here).
+ */
+function executionDetails(run: ReloadRecord): Record<string, unknown>[] {
+  const notes: [number, string, string][] = [
+    [DETAIL_INFORMATION, 'Changing task state to Triggered', run.startTime],
+    [DETAIL_INFORMATION, `Trying to start task. Sending task to slave scheduler ${NODE_NAME}`, run.startTime],
+    [DETAIL_INFORMATION, 'Changing task state from Triggered to Started', run.startTime],
+    [DETAIL_INFORMATION, 'Reference to scriptlog added', run.stopTime],
+  ];
+  if (run.status === 'FinishedFail')
+    notes.push([
+      DETAIL_ERROR,
+      'Message from ReloadProvider: Reload failed in Engine. Check engine or script logs.',
+      run.stopTime,
+    ]);
+  notes.push([DETAIL_INFORMATION, `Changing task state from Started to ${run.status}`, run.stopTime]);
+  return notes.map(([detailsType, message, detailCreatedDate], i) => ({
+    id: stableGuid('executionresultdetail', `${run.executionId}\u0000${i}`),
+    privileges: null,
+    detailsType,
+    message,
+    detailCreatedDate,
+  }));
 }

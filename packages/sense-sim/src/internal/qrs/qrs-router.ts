@@ -5,6 +5,7 @@ import type { ProxySession } from '../session/proxy-session-store.js';
 import type { Site } from '../site/site.js';
 import { type QrsEntityType, qrsAbout, qrsEntities } from './qrs-entities.js';
 import { QrsQueryError, queryEntities } from './qrs-query.js';
+import { scriptLogRequest } from './script-log-request.js';
 
 /** Who is calling QRS, as the proxy established it. */
 export interface QrsCaller {
@@ -15,12 +16,21 @@ export interface QrsCaller {
 }
 
 const XRFKEY = /^[0-9a-zA-Z]{16}$/;
-const ENTITY_TYPES: readonly QrsEntityType[] = ['app', 'stream', 'dataconnection', 'reloadtask', 'app/object', 'user'];
+const ENTITY_TYPES: readonly QrsEntityType[] = [
+  'app',
+  'stream',
+  'dataconnection',
+  'reloadtask',
+  'executionresult',
+  'app/object',
+  'user',
+];
 
 /**
  * The QRS subset behind a virtual proxy: the xrfkey rule, then `/qrs/about` and, for each entity
  * type, `/qrs/<type>` (condensed), `/qrs/<type>/full`, `/qrs/<type>/count` and `/qrs/<type>/<id>`,
- * with `filter=` and `orderby=`.
+ * with `filter=` and `orderby=`; and a reload task's script log (`scriptlog`, `scriptlogfile`, then
+ * `/qrs/download/reloadtask/…`).
  */
 export class QrsRouter {
   readonly #site: Site;
@@ -53,6 +63,13 @@ export class QrsRouter {
     const path = segments.filter((s) => s !== '').map((s) => s.toLowerCase());
     if (path.length === 1 && path[0] === 'about') {
       sendJson(res, 200, qrsAbout(this.#buildVersion), caller.headers);
+      return;
+    }
+    const log = scriptLogRequest(this.#site, path, url);
+    if (log !== undefined) {
+      if (log.kind === 'not-found') return this.#notFound(req, res, caller);
+      if (log.kind === 'reference') sendJson(res, 200, { value: log.value }, caller.headers);
+      else sendLog(res, log.text, caller.headers);
       return;
     }
     const typeName = path[0] === 'app' && path[1] === 'object' ? 'app/object' : path[0];
@@ -105,6 +122,16 @@ export class QrsRouter {
       path: (req.url ?? '').split('?')[0] ?? '',
     });
   }
+}
+
+/** A script log as QRS downloads it: the file, as is. */
+function sendLog(res: ServerResponse, text: string, headers: Record<string, string>): void {
+  res.writeHead(200, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
 }
 
 /** The xrfkey rule: `?xrfkey=` (any case) and `X-Qlik-Xrfkey` present, equal, 16 chars [0-9a-zA-Z]. */

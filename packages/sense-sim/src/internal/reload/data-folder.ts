@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { type FileHandle, lstat, mkdir, open, readdir, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { compileWildcard } from '@qixflow/script';
+import { type DataFolderMapping, FolderMappings, joinRealPath, type RealPath, realPath } from './folder-mappings.js';
 import type { ReloadConnection } from './reload-environment.js';
 import { ExecutionError } from './script-error.js';
 
@@ -22,11 +23,17 @@ export interface LibPath {
 export class DataFolder {
   readonly #root: string;
   readonly #connections: readonly ReloadConnection[];
+  readonly #mappings: FolderMappings;
   #realRoot: Promise<string> | undefined;
 
-  constructor(dataDir: string, connections: readonly ReloadConnection[]) {
+  /**
+   * @param mappings The site's `dataFolderMappings`: where folder connections whose connection
+   *   string is a real absolute path (`C:\QlikData\QVD`) read and write.
+   */
+  constructor(dataDir: string, connections: readonly ReloadConnection[], mappings: readonly DataFolderMapping[] = []) {
     this.#root = resolve(dataDir);
     this.#connections = connections;
+    this.#mappings = new FolderMappings(mappings);
   }
 
   /** A connection by name (case-insensitive, as the engine matches them). */
@@ -36,21 +43,43 @@ export class DataFolder {
     return found;
   }
 
-  /** `lib://Conn/sub/path` → a path inside the connection's folder, checked lexically. */
+  /**
+   * `lib://Conn/sub/path` → a path inside the connection's folder, checked lexically. `\` and `/`
+   * both separate (scripts are written for Windows servers). A connection string that is a real
+   * absolute path (`C:\QlikData\QVD`, `\\fileserver\qvd`, `/data/qvd`) is joined with the rest
+   * first, as the real server would, and the result placed through the site's mappings; a relative
+   * one is a folder of the data folder.
+   */
   resolve(written: string): LibPath {
     const match = /^lib:\/\/([^/\\]+)[/\\]?(.*)$/i.exec(written.trim());
     if (!match) throw new ExecutionError(`Only lib:// paths are supported by the simulator: '${written}'`);
-    const [, name = '', rest = ''] = match;
+    const [, name = '', raw = ''] = match;
+    const rest = raw.replace(/\\/g, '/');
     const connection = this.connection(name);
     if (connection.type.toLowerCase() !== 'folder')
       throw new ExecutionError(`Connection '${name}' is not a folder connection`);
-    const folder = resolve(this.#root, connection.connectionString);
-    if (!inside(this.#root, folder)) {
-      throw new ExecutionError(`Connection '${connection.name}' points outside the data folder: '${written}'`);
+    const real = realPath(connection.connectionString);
+    const folder = real ? this.#placed(real) : resolve(this.#root, connection.connectionString.replace(/\\/g, '/'));
+    if (folder === undefined || !inside(this.#root, folder)) {
+      const message = `Connection '${connection.name}' points outside the data folder: '${written}'`;
+      throw folder === undefined ? new UnmappedConnection(message) : new ExecutionError(message);
     }
-    const full = resolve(folder, rest);
-    if (!inside(this.#root, full)) throw new ExecutionError(`Path outside the data folder: '${written}'`);
+    let full: string | undefined;
+    if (real) {
+      // `..` is resolved on the real path, so it may only reach what the site maps too.
+      const target = joinRealPath(real, rest);
+      full = target && this.#placed(target);
+    } else full = resolve(folder, rest);
+    if (full === undefined || !inside(this.#root, full)) {
+      throw new ExecutionError(`Path outside the data folder: '${written}'`);
+    }
     return { full, written };
+  }
+
+  /** Where the site's mappings put a real path inside the data folder; undefined when unmapped. */
+  #placed(real: RealPath): string | undefined {
+    const placed = this.#mappings.place(real);
+    return placed === undefined ? undefined : resolve(this.#root, placed);
   }
 
   /** A file to read: resolved, and refused when a symbolic link leads out of the data folder. */
@@ -149,6 +178,12 @@ export class DataFolder {
 
 /** A path that does not exist (a missing file is its own message, and FileList lists nothing). */
 export class MissingPath extends ExecutionError {}
+
+/**
+ * A folder connection whose real path (`C:\ProgramData\Qlik\Sense\Apps`) the site maps nowhere:
+ * no file of it can be read, but BINARY still finds the site's apps by their file names.
+ */
+export class UnmappedConnection extends ExecutionError {}
 
 function inside(root: string, path: string): boolean {
   const rel = relative(root, path);

@@ -1,11 +1,12 @@
 import { type Expression, type LoadFieldItem, type LoadQuery, printExpression } from '@qixflow/script';
 import type { Cell } from '../data/loaded-model.js';
 import { CellInterner } from './cell-interner.js';
-import { pacedSort } from './paced-sort.js';
+import { groupRows, planGrouping } from './group-by.js';
+import { beginLoad, endLoad } from './load-in-progress.js';
+import { orderRecords } from './order-by.js';
 import type { RawTable } from './read-data-file.js';
-import { ExecutionError } from './script-error.js';
-import type { RecordScope, ScriptState } from './script-state.js';
-import { compareCells, truthy } from './script-values.js';
+import type { ScriptState } from './script-state.js';
+import { truthy } from './script-values.js';
 
 interface OutputField {
   name: string;
@@ -17,27 +18,36 @@ interface OutputField {
 const NO_RECORD: readonly Cell[] = [];
 
 /**
- * Evaluates a LOAD's field list over its source records (WHERE, WHILE, DISTINCT, ORDER BY),
- * pacing itself per record and checking the row and cell budgets as rows are produced. Equal
- * cells of a column are shared (see {@link CellInterner}): the rows stay alive until the reload ends.
- * `source.rows` may have holes (AUTOGENERATE): a hole is a record without fields.
+ * Evaluates a LOAD's field list over its source records (ORDER BY, WHERE, WHILE, GROUP BY and
+ * aggregations), pacing itself per record and checking the row and cell budgets as rows are
+ * produced. Equal cells of a column are shared (see {@link CellInterner}): the rows stay alive
+ * until the reload ends. `source.rows` may have holes (AUTOGENERATE): a hole is a record without
+ * fields. DISTINCT is not applied here: it belongs to the destination table (see `runLoad`).
  */
 export async function projectLoad(state: ScriptState, query: LoadQuery, source: RawTable): Promise<RawTable> {
-  if (query.groupBy.length > 0) throw new ExecutionError('GROUP BY is not supported by the simulator');
   const { guard } = state;
-  const scope = state.recordScope(new Map(source.fields.map((f, i) => [f, i])));
-  const records = query.orderBy.length > 0 ? await ordered(state, query, source.rows, scope) : source.rows;
   const outputs = outputFields(query.fields, source.fields);
+  const grouping = planGrouping(query, outputs.map(projected), source.fields);
+  const scope = state.recordScope(new Map(source.fields.map((f, i) => [f, i])));
+  const records = query.orderBy.length > 0 ? await orderRecords(state, query, source.rows, scope) : source.rows;
+  if (grouping)
+    return { fields: outputs.map((o) => o.name), rows: await groupRows(state, query, grouping, records, scope) };
   const width = outputs.length;
   const grow = state.growth(width);
   const interners = outputs.map(() => new CellInterner());
   const rows: Cell[][] = [];
-  const seen = query.distinct ? new Set<string>() : undefined;
+  const load = beginLoad(
+    state,
+    query,
+    outputs.map((o) => o.name),
+    rows,
+    scope,
+  );
   const count = records.length;
   for (let r = 0; r < count; r++) {
     const record = records[r] ?? NO_RECORD;
     for (let iter = 1; ; iter++) {
-      scope.at(record, r + 1, rows.length + 1, iter);
+      scope.at(record, r + 1, load.rowBase + rows.length + 1, iter);
       if (query.while) {
         guard.iterate();
         if (!truthy(state.evaluate(query.while, scope))) break;
@@ -50,47 +60,25 @@ export async function projectLoad(state: ScriptState, query: LoadQuery, source: 
             o.star !== undefined ? (record[o.star] ?? null) : state.evaluate(o.expression as Expression, scope);
           row[c] = (interners[c] as CellInterner).intern(cell);
         }
-        const key = seen ? JSON.stringify(row) : undefined;
-        if (!seen?.has(key as string)) {
-          seen?.add(key as string);
-          rows.push(row);
-          grow(rows.length);
-        }
+        rows.push(row);
+        load.accept(record);
+        grow(rows.length);
       }
       if (guard.due()) await guard.pause();
       if (!query.while) break;
     }
   }
+  endLoad(state, load);
   return { fields: outputs.map((o) => o.name), rows };
 }
 
-/** ORDER BY: sort keys evaluated once per record, then a stable sort; both pace themselves. */
-async function ordered(
-  state: ScriptState,
-  query: LoadQuery,
-  records: readonly Cell[][],
-  scope: RecordScope,
-): Promise<Cell[][]> {
-  const keyed: { row: Cell[]; keys: Cell[] }[] = new Array(records.length);
-  for (let i = 0; i < records.length; i++) {
-    const row = (records[i] ?? NO_RECORD) as Cell[];
-    scope.at(row, i + 1, i + 1, 1);
-    keyed[i] = { row, keys: query.orderBy.map((o) => state.evaluate(o.expression, scope)) };
-    if (state.guard.due()) await state.guard.pause();
-  }
-  const sorted = await pacedSort(
-    keyed,
-    (a, b) => {
-      for (let i = 0; i < query.orderBy.length; i++) {
-        const order = compareCells(a.keys[i] ?? null, b.keys[i] ?? null);
-        if (order !== 0) return query.orderBy[i]?.direction === 'desc' ? -order : order;
-      }
-      return 0;
-    },
-    state.guard,
-  );
-  return sorted.map((k) => k.row);
+/** A field as an expression: a `*` field reads its source field. */
+function projected(output: OutputField): { name: string; expression: Expression } {
+  if (output.expression) return { name: output.name, expression: output.expression };
+  return { name: output.name, expression: { kind: 'FieldRef', name: output.name, span: STAR_SPAN } };
 }
+
+const STAR_SPAN = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
 
 function outputFields(items: readonly LoadFieldItem[], sourceFields: readonly string[]): OutputField[] {
   const out: OutputField[] = [];

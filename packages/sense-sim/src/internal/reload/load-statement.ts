@@ -8,6 +8,8 @@ import {
   type SqlQuery,
 } from '@qixflow/script';
 import { type Cell, textDual } from '../data/loaded-model.js';
+import { distinctRows, isDistinct, keepDistinct } from './distinct-rows.js';
+import { intervalMatch } from './interval-match.js';
 import { projectLoad } from './load-projection.js';
 import { type RawTable, readDataFile } from './read-data-file.js';
 import { runSql } from './run-sql.js';
@@ -32,8 +34,14 @@ export async function runLoad(state: ScriptState, statement: LoadStatement, text
     }
     if (prefix.kind === 'FirstPrefix') first = toNumber(state.scalar(prefix.count, text));
   }
-  const result = await runQuery(state, statement.query, text, statement.label);
+  state.loadStatement = statement;
+  const result = await runQuery(state, statement.query, text, statement.label).finally(() => {
+    state.loadStatement = undefined;
+  });
+  if (isDistinct(statement.query)) result.table.rows = await distinctRows(result.table.rows, state.guard);
   if (first !== undefined) result.table.rows = result.table.rows.slice(0, Math.max(0, first));
+  const intervals = statement.prefixes.find((p) => p.kind === 'IntervalMatchPrefix');
+  if (intervals) result.table = await intervalMatch(state, intervals, result.table, text);
   state.env.onProgress?.(
     `${statement.label ?? result.defaultName} << ${result.sourceName} ${result.table.rows.length} Lines fetched`,
   );
@@ -127,6 +135,7 @@ async function placeTable(state: ScriptState, statement: LoadStatement, loaded: 
   const pacer = state.guard;
   let table = loaded;
   const prefixes = statement.prefixes;
+  const distinct = isDistinct(statement.query);
   const crosstable = prefixes.find((p) => p.kind === 'CrossTablePrefix');
   if (crosstable) {
     const qualifiers = qualifierCount(crosstable.qualifierFields);
@@ -157,11 +166,12 @@ async function placeTable(state: ScriptState, statement: LoadStatement, loaded: 
       });
       target.fields = joined.fields;
       target.rows = joined.rows;
+      await keepDistinct(target, distinct, pacer);
       state.lastTable = target;
     } else {
       const kept = await keepTables(target, table, join.type ?? 'inner', pacer);
       target.rows = kept.left;
-      state.addTable({ name: state.uniqueName(name), fields: table.fields, rows: kept.right });
+      state.addTable({ name: state.uniqueName(name), fields: table.fields, rows: kept.right, distinct });
     }
     return;
   }
@@ -169,10 +179,11 @@ async function placeTable(state: ScriptState, statement: LoadStatement, loaded: 
   if (target) {
     const width = target.fields.length + table.fields.filter((f) => !target.fields.includes(f)).length;
     await concatenate(target, table, { pacer, grow: state.growth(width, target) });
+    await keepDistinct(target, distinct, pacer);
     state.lastTable = target;
     return;
   }
-  state.addTable({ name: state.uniqueName(name), fields: [...table.fields], rows: table.rows });
+  state.addTable({ name: state.uniqueName(name), fields: [...table.fields], rows: table.rows, distinct });
 }
 
 /** The table a LOAD adds its rows to: CONCATENATE's, or one with the same fields unless NOCONCATENATE. */

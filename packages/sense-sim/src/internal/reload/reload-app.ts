@@ -2,6 +2,7 @@ import { prepareModel } from '../data/data-engine.js';
 import type { LoadedModel } from '../data/loaded-model.js';
 import type { AppDoc } from '../engine/app/app-doc.js';
 import type { Site } from '../site/site.js';
+import { appBinaryLoader } from './app-binary-loader.js';
 import { DEFAULT_RELOAD_BUDGETS, type ReloadBudgets, ReloadGuard } from './reload-budget.js';
 import { runScript } from './run-script.js';
 import { BudgetExceeded, ExecutionError, ScriptError } from './script-error.js';
@@ -12,6 +13,9 @@ export interface ReloadOutcome {
   ok: boolean;
   log: string[];
   error: ScriptError | undefined;
+  /** When the reload started and ended (ms since the epoch), for the repository's records. */
+  startedAt: number;
+  stoppedAt: number;
 }
 
 /** Where errors of the model build (after the last statement) are reported. */
@@ -34,8 +38,14 @@ export async function reloadApp(
     onProgress?: (line: string) => void;
     now?: () => number;
     budgets?: Readonly<ReloadBudgets>;
+    /** The apps BINARY may load (the engine's); without it BINARY reads `.qvf` files only. */
+    apps?: () => readonly AppDoc[];
+    /** When a successful reload is stamped (qLastReloadTime); default when it ends. */
+    reloadTime?: string;
   },
 ): Promise<ReloadOutcome> {
+  const now = options.now ?? Date.now;
+  const startedAt = now();
   const log: string[] = [];
   const progress = (line: string): void => {
     log.push(line);
@@ -51,6 +61,8 @@ export async function reloadApp(
         type: c.type,
         connectionString: c.connectionString,
       })),
+      folderMappings: site.dataFolderMappings,
+      ...(options.apps ? { binary: appBinaryLoader(options.apps) } : {}),
       evaluate: scriptEvaluator(options.now),
       ...(options.signal ? { signal: options.signal } : {}),
       guard,
@@ -59,16 +71,25 @@ export async function reloadApp(
     await buildModel(model, guard);
     // An abort that lands after the last yield still wins: the previous data stays.
     if (options.signal?.aborted) throw new ScriptError('Reload aborted', AFTER_SCRIPT);
-    app.setData(model, new Date(options.now?.() ?? Date.now()).toISOString());
+    const stoppedAt = now();
+    app.setData(model, options.reloadTime ?? new Date(stoppedAt).toISOString());
     progress(`App saved`);
-    return { ok: true, log, error: undefined };
+    return { ok: true, log, error: undefined, startedAt, stoppedAt };
   } catch (error) {
     if (error instanceof ScriptError) {
-      progress(`The following error occurred: ${error.message}`);
-      return { ok: false, log, error };
+      // Messages reach clients, QRS and terminals: the simulator's own folders are not theirs to see.
+      const shown = hideHostPath(error, options.dataDir);
+      progress(`The following error occurred: ${shown.message}`);
+      return { ok: false, log, error: shown, startedAt, stoppedAt: now() };
     }
     throw error;
   }
+}
+
+/** The error with the data folder's absolute path (in a file name the executor quotes) shown as `<data folder>`. */
+function hideHostPath(error: ScriptError, dataDir: string): ScriptError {
+  if (dataDir === '' || !error.message.includes(dataDir)) return error;
+  return new ScriptError(error.message.split(dataDir).join('<data folder>'), error);
 }
 
 /** The model build after the script, with its errors (abort, budgets) as script errors. */

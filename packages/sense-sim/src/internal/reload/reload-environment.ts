@@ -1,5 +1,7 @@
 import type { Expression } from '@qixflow/script';
-import type { Cell } from '../data/loaded-model.js';
+import type { ScriptHost } from '../data/functions/script-host.js';
+import type { Cell, LoadedModel } from '../data/loaded-model.js';
+import type { DataFolderMapping } from './folder-mappings.js';
 import type { ReloadBudgets, ReloadGuard } from './reload-budget.js';
 
 /** What an expression sees while a LOAD runs: the current source record and the script state. */
@@ -14,6 +16,8 @@ export interface RowScope {
   readonly variablesVersion: number;
   /** A mapping table (MAPPING LOAD) for ApplyMap. */
   mapping(name: string): ReadonlyMap<string, Cell> | undefined;
+  /** The running script, for the functions only the script has (Peek, Exists, TableNumber …). */
+  readonly script?: ScriptHost;
 }
 
 /** Evaluates row-level (script) expressions. */
@@ -26,11 +30,32 @@ export interface ReloadConnection {
   connectionString: string;
 }
 
+/** What a BINARY statement asks for when no file of the data folder answers it. */
+export interface BinaryRequest {
+  /**
+   * An app id (`Binary [8fe6f3a2-…];`), or the file name of a `lib://` path (`Sales Dashboard.qvf`,
+   * or an app id as a server's Apps folder names its files).
+   */
+  readonly app: string;
+  /** The path as the script wrote it (after `$(…)` expansion): what messages quote. */
+  readonly written: string;
+}
+
+/**
+ * The data model of another app of the site, for BINARY. Rejects with an ExecutionError naming
+ * the request when no app matches or the app has no data.
+ */
+export type LoadBinary = (request: BinaryRequest) => Promise<LoadedModel>;
+
 /** Where the reload reads and writes, how it evaluates, and what bounds it. */
 export interface ReloadEnvironment {
   /** The simulator's data folder (folder connections point inside it). */
   dataDir: string;
   connections: readonly ReloadConnection[];
+  /** Where folder connections with a real absolute path read and write (the site's mappings). */
+  folderMappings?: readonly DataFolderMapping[];
+  /** The site's apps for BINARY; without it BINARY reads `.qvf` files of the data folder only. */
+  binary?: LoadBinary;
   evaluate: EvaluateRow;
   signal?: AbortSignal;
   /** Limits of this reload; the defaults when absent. */

@@ -1,37 +1,80 @@
-import { type Expression, parseScript, type Statement } from '@qixflow/script';
+import {
+  type CallStatement,
+  type ControlClause,
+  type ExitStatement,
+  type Expression,
+  type IncludeStatement,
+  type LoopCondition,
+  parseClause,
+  parseStatement,
+  type ScanNode,
+  type ScannedDo,
+  type ScannedFor,
+  type ScannedIf,
+  type ScannedStatement,
+  type ScannedSwitch,
+  type ScannedText,
+  type Statement,
+  type SubStatement,
+  scanScript,
+} from '@qixflow/script';
+import type { Cell } from '../data/loaded-model.js';
 import { type DataTable, type LoadedModel, numberDual } from '../data/loaded-model.js';
-import { runLoad } from './load-statement.js';
+import { derivedFieldSets } from './derive-fields.js';
+import { type ExpandedText, expandStatement } from './expand-statement.js';
+import { readIncludeFile } from './read-include-file.js';
 import type { ReloadEnvironment } from './reload-environment.js';
-import { BudgetExceeded, ExecutionError, ScriptError } from './script-error.js';
+import { runLeafStatement } from './run-leaf-statement.js';
+import { ExecutionError, ScriptError } from './script-error.js';
 import { ScriptState } from './script-state.js';
+import { ExpandedUnit, type ScriptUnit, WrittenUnit } from './script-unit.js';
 import { equalCells, toNumber, truthy } from './script-values.js';
-import { runDrop, runRename, runStore } from './table-statements.js';
 
 export type { EvaluateRow, ReloadConnection, ReloadEnvironment, RowScope } from './reload-environment.js';
-
-type Sub = Extract<Statement, { kind: 'Sub' }>;
 
 /**
  * Deepest CALL nesting. A procedure calling itself would otherwise recurse until the stack
  * overflows (which V8 reports inside promise callbacks, outside any catch).
  */
 const MAX_CALL_DEPTH = 256;
-type Where = { line: number; column: number; statement: string };
+/** Deepest `$(Include=…)` nesting: a file that includes itself fails here instead of looping. */
+const MAX_INCLUDE_DEPTH = 16;
+/** An include directive anywhere in a text (the driver runs them only as whole statements). */
+const INCLUDE_DIRECTIVE = /\$\(\s*(?:must_)?include\s*=/i;
 
 class ExitScript extends Error {}
 class ExitLoop extends Error {
-  constructor(readonly target: 'do' | 'for' | 'sub') {
+  /** The error when no DO / FOR / SUB takes it (EXIT FOR outside a FOR …). */
+  readonly outside: ScriptError;
+
+  constructor(
+    readonly target: 'do' | 'for' | 'sub',
+    outside: ScriptError,
+  ) {
     super(target);
+    this.outside = outside;
   }
+}
+
+/** A SUB met by the run: its parsed clause, its body and the text it was written in. */
+interface DefinedSub {
+  readonly clause: SubStatement;
+  readonly body: readonly ScanNode[];
+  readonly unit: ScriptUnit;
 }
 
 /**
  * Runs a load script the way the engine does, for the subset the simulator supports (SET/LET,
  * LOAD from files / RESIDENT / INLINE / AUTOGENERATE / SQL, preceding loads, WHERE/WHILE,
  * DISTINCT, ORDER BY, JOIN/KEEP/CONCATENATE (explicit and implicit), MAPPING + ApplyMap,
- * CROSSTABLE, QUALIFY, STORE, DROP, RENAME, COMMENT, TAG, control flow). `$(…)` is expanded in each
- * statement's text right before it runs, as Qlik does. Anything unsupported is a ScriptError with
- * the line — never skipped silently.
+ * CROSSTABLE, QUALIFY, STORE, DROP, RENAME, COMMENT, TAG, control flow, `$(Include=…)`).
+ *
+ * The engine's execution model: the control structure is read first (an IF without END IF fails
+ * the reload before anything runs); then each statement and each control clause is
+ * dollar-expanded with the variables of that moment and parsed right before it runs, so a
+ * statement in a branch that is never taken is never parsed, and a syntax error is reported when
+ * its statement is reached — at the line and column where it is written, with the statement as
+ * written. Anything unsupported is a ScriptError with the line — never skipped silently.
  *
  * The run is cooperative: every loop yields to the event loop every few milliseconds, so the
  * simulator keeps answering, an abort ends the run at the next yield, and the budgets in
@@ -41,12 +84,16 @@ export async function runScript(script: string, env: ReloadEnvironment): Promise
   return new ScriptRun(script, env).execute();
 }
 
-/** The driver: statements one at a time, control flow, and errors with their position. */
+/** The driver: the scanned structure, control flow, CALL / EXIT / Include, statements one at a time. */
 class ScriptRun {
   readonly #source: string;
   readonly #state: ScriptState;
-  readonly #subs = new Map<string, Sub>();
+  readonly #subs = new Map<string, DefinedSub>();
   #callDepth = 0;
+  /** Statements and clauses without `$(…)` parse to the same tree every time: parsed once. */
+  readonly #parsed = new WeakMap<ScannedText, Statement | ControlClause | null>();
+  /** Each expanding statement's last expansion and its structure (loops often expand to the same text). */
+  readonly #expansions = new WeakMap<ScannedText, { text: string; body: readonly ScanNode[] }>();
 
   constructor(source: string, env: ReloadEnvironment) {
     this.#source = source;
@@ -54,18 +101,11 @@ class ScriptRun {
   }
 
   async execute(): Promise<LoadedModel> {
-    const parsed = parseScript(this.#source);
-    const error = parsed.diagnostics.find((d) => d.severity === 'error');
-    if (error) {
-      throw new ScriptError(`Syntax error: ${error.message}`, {
-        line: error.span.start.line,
-        column: error.span.start.column,
-        statement: lineOf(this.#source, error.span.start.line),
-      });
-    }
+    const unit = new WrittenUnit(this.#source);
     try {
-      await this.#block(parsed.ast.body, this.#source);
+      await this.#block(this.#scan(this.#source, unit), unit);
     } catch (e) {
+      if (e instanceof ExitLoop) throw e.outside;
       if (!(e instanceof ExitScript)) throw e;
     }
     const state = this.#state;
@@ -75,134 +115,265 @@ class ScriptRun {
       fieldTags: state.fieldTags,
       variables: state.variables,
       lineage: state.lineage,
+      derivedFields: await derivedFieldSets(state),
     };
   }
 
-  async #block(statements: readonly Statement[], source: string): Promise<void> {
+  /** The control structure of a text; an unbalanced one fails before any of it runs. */
+  #scan(text: string, unit: ScriptUnit): readonly ScanNode[] {
+    const { body, diagnostics } = scanScript(text);
+    const problem = diagnostics.find((d) => d.severity === 'error');
+    if (problem) {
+      const at = problem.span.start.offset;
+      const lineText = text.slice(text.lastIndexOf('\n', at - 1) + 1).split(/\r?\n/)[0] ?? '';
+      throw unit.error(new ExecutionError(`Syntax error: ${problem.message}`), { text: lineText, span: problem.span });
+    }
+    return body;
+  }
+
+  async #block(nodes: readonly ScanNode[], unit: ScriptUnit): Promise<void> {
     const { guard } = this.#state;
-    for (const statement of statements) {
+    for (const node of nodes) {
       try {
         guard.checkAborted();
         if (guard.due()) await guard.pause();
       } catch (error) {
-        throw positioned(error, position(statement, source));
+        throw unit.error(error, headOf(node));
       }
-      await this.#statement(statement, source);
+      await this.#node(node, unit);
     }
   }
 
-  async #statement(statement: Statement, source: string): Promise<void> {
-    try {
-      if (!(await this.#control(statement, source))) {
-        const text = source.slice(statement.span.start.offset, statement.span.end.offset);
-        await this.#leaf(statement, text, source);
-      }
-    } catch (error) {
-      if (error instanceof ScriptError || error instanceof ExitScript || error instanceof ExitLoop) throw error;
-      throw positioned(error, position(statement, source));
-    }
-  }
-
-  /** Runs a control statement; false when `statement` is not one. */
-  async #control(statement: Statement, source: string): Promise<boolean> {
-    const state = this.#state;
-    switch (statement.kind) {
-      case 'Tab':
-      case 'Comment':
-        return true;
-      case 'If': {
-        const branch = statement.branches.find((b) => truthy(state.scalar(b.condition, source)));
-        const body = branch ? branch.body : statement.elseBody;
-        if (body) await this.#block(body, source);
-        return true;
-      }
+  async #node(node: ScanNode, unit: ScriptUnit): Promise<void> {
+    switch (node.kind) {
+      case 'Statement':
+        return this.#statement(node, unit);
+      case 'If':
+        return this.#if(node, unit);
       case 'For':
-        await this.#for(statement, source);
-        return true;
-      case 'ForEach': {
-        const values: string[] = [];
-        for (const expr of statement.values) values.push(...(await this.#listValues(expr, source)));
-        for (const value of values) {
-          state.guard.iterate();
-          state.setVariable(statement.variable, value);
-          if (await this.#loopBody(statement.body, source, 'for')) break;
-        }
-        return true;
+        return this.#for(node, unit);
+      case 'Do':
+        return this.#do(node, unit);
+      case 'Switch':
+        return this.#switch(node, unit);
+      case 'Sub': {
+        // Defined when reached, as in Qlik: a CALL before its SUB does not find it.
+        const clause = this.#clause(node.clause, unit, 'Sub');
+        this.#subs.set(clause.name.toLowerCase(), { clause, body: node.body, unit });
+        return;
       }
-      case 'DoLoop':
-        for (;;) {
-          state.guard.iterate();
-          if (statement.condition && !this.#loopCondition(statement.condition, source)) return true;
-          if (await this.#loopBody(statement.body, source, 'do')) return true;
-          if (statement.loopCondition && !this.#loopCondition(statement.loopCondition, source)) return true;
-          if (state.guard.due()) await state.guard.pause();
-        }
-      case 'Switch': {
-        const value = state.scalar(statement.expression, source);
-        const match = statement.cases.find((c) => c.values.some((v) => equalCells(state.scalar(v, source), value)));
-        const body = match ? match.body : statement.defaultBody;
-        if (body) await this.#block(body, source);
-        return true;
-      }
-      case 'Sub':
-        this.#subs.set(statement.name.toLowerCase(), statement);
-        return true;
+    }
+  }
+
+  // ── Statements ──────────────────────────────────────────────────────────────────────────────
+
+  /** A statement: expanded (as Qlik does, right before it runs), parsed, run. */
+  async #statement(leaf: ScannedStatement, unit: ScriptUnit): Promise<void> {
+    if (!(unit instanceof ExpandedUnit) && leaf.text.includes('$(')) return this.#expanded(leaf, unit);
+    const statement = this.#parse(leaf, unit);
+    if (!statement) return;
+    try {
+      await this.#run(statement, leaf, unit);
+    } catch (e) {
+      throw this.#passOn(e) ?? unit.error(e, leaf);
+    }
+  }
+
+  /**
+   * A statement with `$(…)`: what it expands to is scanned and run in its place — usually one
+   * statement, but a variable may hold several (or a whole block). Nothing in it is expanded again.
+   */
+  async #expanded(leaf: ScannedStatement, unit: ScriptUnit): Promise<void> {
+    let expansion: ExpandedText;
+    try {
+      expansion = expandStatement(this.#state, leaf.text);
+    } catch (e) {
+      throw unit.error(e, leaf);
+    }
+    const inner = new ExpandedUnit(unit, leaf, expansion);
+    let last = this.#expansions.get(leaf);
+    if (last?.text !== expansion.text) {
+      last = { text: expansion.text, body: this.#scan(expansion.text, inner) };
+      this.#expansions.set(leaf, last);
+    }
+    await this.#block(last.body, inner);
+  }
+
+  #parse(leaf: ScannedStatement, unit: ScriptUnit): Statement | null {
+    const cached = this.#parsed.get(leaf);
+    if (cached !== undefined) return cached as Statement | null;
+    const { statement, diagnostics } = parseStatement(leaf.text);
+    const problem = diagnostics.find((d) => d.severity === 'error');
+    if (problem) {
+      const after =
+        unit instanceof ExpandedUnit ? ` (after variable expansion: ${leaf.text.trim().slice(0, 200)})` : '';
+      const error = new ExecutionError(`Syntax error: ${problem.message}${after}`);
+      throw unit.error(error, leaf, leaf.span.start.offset + problem.span.start.offset);
+    }
+    this.#parsed.set(leaf, statement);
+    return statement;
+  }
+
+  async #run(statement: Statement, leaf: ScannedStatement, unit: ScriptUnit): Promise<void> {
+    switch (statement.kind) {
       case 'Call':
-        await this.#call(statement, source);
-        return true;
-      case 'Exit': {
-        if (statement.condition) {
-          const value = truthy(state.scalar(statement.condition.expression, source));
-          if (statement.condition.type === 'when' ? !value : value) return true;
+        return this.#call(statement);
+      case 'Exit':
+        return this.#exit(statement, leaf, unit);
+      case 'Include':
+        return this.#include(statement, leaf, unit);
+      default: {
+        if (INCLUDE_DIRECTIVE.test(leaf.text)) {
+          throw new ExecutionError('$(Include=…) inside a statement is not supported by the simulator');
         }
-        if (statement.target === 'script') throw new ExitScript();
-        throw new ExitLoop(statement.target);
+        const { start, end } = statement.span;
+        return runLeafStatement(this.#state, statement, leaf.text.slice(start.offset, end.offset), leaf.text);
       }
-      default:
-        return false;
     }
   }
 
-  async #for(statement: Extract<Statement, { kind: 'For' }>, source: string): Promise<void> {
+  /** `$(Include=path)` / `$(Must_Include=path)`: the file's statements run here, in this run. */
+  async #include(statement: IncludeStatement, leaf: ScannedStatement, unit: ScriptUnit): Promise<void> {
     const state = this.#state;
-    const from = toNumber(state.scalar(statement.from, source));
-    const to = toNumber(state.scalar(statement.to, source));
-    const step = statement.step ? toNumber(state.scalar(statement.step, source)) : 1;
-    if (step === 0 || Number.isNaN(from + to + step))
-      throw new ExecutionError('FOR needs numeric bounds and a non-zero step');
-    for (let i = from; step > 0 ? i <= to : i >= to; i += step) {
-      state.guard.iterate();
-      state.setVariable(statement.variable, numberDual(i).text);
-      if (await this.#loopBody(statement.body, source, 'for')) break;
-      if (state.guard.due()) await state.guard.pause();
+    // The directive's own `$(…)` are not expanded with the statement (the engine reads the path whole).
+    const path = state.expand(statement.path).trim();
+    if (unit.includeDepth >= MAX_INCLUDE_DEPTH) {
+      throw new ExecutionError(
+        `Includes nested deeper than ${MAX_INCLUDE_DEPTH} (a file including itself?): '${path}'`,
+      );
     }
+    const text = await readIncludeFile(state, path, statement.must);
+    if (text === null) return;
+    const included = new WrittenUnit(text, { path, site: unit.site(leaf), depth: unit.includeDepth + 1 });
+    await this.#block(this.#scan(text, included), included);
   }
 
-  async #call(statement: Extract<Statement, { kind: 'Call' }>, source: string): Promise<void> {
+  /**
+   * CALL: parameters are local to the SUB (a global of the same name is untouched), and an
+   * argument that is a variable gets the parameter's final value back, as Qlik documents.
+   */
+  async #call(statement: CallStatement): Promise<void> {
     const state = this.#state;
     const sub = this.#subs.get(statement.name.toLowerCase());
     if (!sub) throw new ExecutionError(`Unknown procedure: ${statement.name}`);
-    sub.params.forEach((param, i) => {
-      const arg = statement.args[i];
-      state.setVariable(param, arg ? (state.scalar(arg, source)?.text ?? '') : '');
-    });
     if (this.#callDepth >= MAX_CALL_DEPTH) {
       throw new ExecutionError(`Procedure calls nested deeper than ${MAX_CALL_DEPTH}: ${statement.name}`);
     }
+    const params = sub.clause.params;
+    const args = statement.args;
+    const values = params.map((_, i) => {
+      const arg = args[i];
+      return arg ? (state.evaluate(arg, state.noRow())?.text ?? '') : '';
+    });
+    const copyBack = params.map((_, i) => {
+      const arg = args[i];
+      return arg?.kind === 'FieldRef' && state.variables.has(arg.name) ? arg.name : null;
+    });
+    const shadowed = params.map((p) => state.variables.get(p));
+    params.forEach((p, i) => {
+      state.setVariable(p, values[i] ?? '');
+    });
     this.#callDepth++;
     try {
-      await this.#block(sub.body, source);
+      await this.#block(sub.body, sub.unit);
     } catch (e) {
       if (!(e instanceof ExitLoop && e.target === 'sub')) throw e;
     } finally {
       this.#callDepth--;
     }
+    const results = params.map((p) => state.variables.get(p));
+    params.forEach((p, i) => {
+      const before = shadowed[i];
+      if (before === undefined) state.deleteVariable(p);
+      else state.setVariable(p, before);
+    });
+    copyBack.forEach((name, i) => {
+      const result = results[i];
+      if (name !== null && result !== undefined) state.setVariable(name, result);
+    });
+  }
+
+  #exit(statement: ExitStatement, leaf: ScannedStatement, unit: ScriptUnit): void {
+    if (statement.condition) {
+      const value = truthy(this.#state.evaluate(statement.condition.expression, this.#state.noRow()));
+      if (statement.condition.type === 'when' ? !value : value) return;
+    }
+    if (statement.target === 'script') throw new ExitScript();
+    const block = statement.target.toUpperCase();
+    throw new ExitLoop(statement.target, unit.error(new ExecutionError(`EXIT ${block} outside a ${block}`), leaf));
+  }
+
+  // ── Control flow ────────────────────────────────────────────────────────────────────────────
+
+  async #if(node: ScannedIf, unit: ScriptUnit): Promise<void> {
+    for (const branch of node.branches) {
+      // Each clause is expanded and parsed only when reached.
+      const clause = this.#clause(branch.clause, unit, 'IfBranch');
+      if (truthy(this.#evaluate(clause.condition, unit, branch.clause))) return this.#block(branch.body, unit);
+    }
+    if (node.elseBody) await this.#block(node.elseBody, unit);
+  }
+
+  async #for(node: ScannedFor, unit: ScriptUnit): Promise<void> {
+    const state = this.#state;
+    const clause = this.#clause(node.clause, unit, 'For', 'ForEach');
+    if (clause.kind === 'ForEach') {
+      let values: string[];
+      try {
+        values = await this.#listValues(clause.values);
+      } catch (e) {
+        throw unit.error(e, node.clause);
+      }
+      for (const value of values) {
+        await this.#iterate(unit, node.clause);
+        state.setVariable(clause.variable, value);
+        if (await this.#loopBody(node.body, unit, 'for')) return;
+      }
+      return;
+    }
+    const from = toNumber(this.#evaluate(clause.from, unit, node.clause));
+    const to = toNumber(this.#evaluate(clause.to, unit, node.clause));
+    const step = clause.step ? toNumber(this.#evaluate(clause.step, unit, node.clause)) : 1;
+    if (step === 0 || Number.isNaN(from + to + step)) {
+      throw unit.error(new ExecutionError('FOR needs numeric bounds and a non-zero step'), node.clause);
+    }
+    for (let i = from; step > 0 ? i <= to : i >= to; i += step) {
+      await this.#iterate(unit, node.clause);
+      state.setVariable(clause.variable, numberDual(i).text);
+      if (await this.#loopBody(node.body, unit, 'for')) return;
+    }
+  }
+
+  /** DO … LOOP: both clauses are expanded and parsed again each time round, as the engine reads them. */
+  async #do(node: ScannedDo, unit: ScriptUnit): Promise<void> {
+    for (;;) {
+      await this.#iterate(unit, node.clause);
+      const head = this.#clause(node.clause, unit, 'DoLoop');
+      if (head.condition && !this.#holds(head.condition, unit, node.clause)) return;
+      if (await this.#loopBody(node.body, unit, 'do')) return;
+      if (node.loop) {
+        const tail = this.#clause(node.loop, unit, 'DoLoop');
+        if (tail.loopCondition && !this.#holds(tail.loopCondition, unit, node.loop)) return;
+      }
+    }
+  }
+
+  async #switch(node: ScannedSwitch, unit: ScriptUnit): Promise<void> {
+    const head = this.#clause(node.clause, unit, 'Switch');
+    const value = this.#evaluate(head.expression, unit, node.clause);
+    for (const c of node.cases) {
+      const clause = this.#clause(c.clause, unit, 'SwitchCase');
+      if (clause.values.some((v) => equalCells(this.#evaluate(v, unit, c.clause), value))) {
+        return this.#block(c.body, unit);
+      }
+    }
+    if (node.defaultBody) await this.#block(node.defaultBody, unit);
   }
 
   /** Runs a loop body; true when an EXIT DO/FOR ended the loop. */
-  async #loopBody(body: readonly Statement[], source: string, target: 'do' | 'for'): Promise<boolean> {
+  async #loopBody(body: readonly ScanNode[], unit: ScriptUnit, target: 'do' | 'for'): Promise<boolean> {
     try {
-      await this.#block(body, source);
+      await this.#block(body, unit);
       return false;
     } catch (e) {
       if (e instanceof ExitLoop && e.target === target) return true;
@@ -210,152 +381,104 @@ class ScriptRun {
     }
   }
 
-  #loopCondition(condition: { type: 'while' | 'until'; expression: Expression }, source: string): boolean {
-    const value = truthy(this.#state.scalar(condition.expression, source));
+  /** The values of FOR EACH: FileList(mask), FieldValueList(field), or expressions. */
+  async #listValues(expressions: readonly Expression[]): Promise<string[]> {
+    const state = this.#state;
+    const values: string[] = [];
+    for (const expression of expressions) {
+      const name = expression.kind === 'FunctionCall' ? expression.name.toLowerCase() : '';
+      const arg = expression.kind === 'FunctionCall' ? expression.args[0] : undefined;
+      if (name === 'filelist' && arg) {
+        values.push(...(await state.folder.list(state.evaluate(arg, state.noRow())?.text ?? '')));
+      } else if (name === 'fieldvaluelist' && arg) {
+        values.push(...(await this.#fieldValues(state.evaluate(arg, state.noRow())?.text ?? '')));
+      } else values.push(state.evaluate(expression, state.noRow())?.text ?? '');
+    }
+    return values;
+  }
+
+  async #fieldValues(field: string): Promise<string[]> {
+    const state = this.#state;
+    const values = new Set<string>();
+    for (const table of state.tables) {
+      const i = table.fields.indexOf(field);
+      if (i < 0) continue;
+      for (const row of table.rows) {
+        const cell = row[i];
+        if (cell) values.add(cell.text);
+        if (state.guard.due()) await state.guard.pause();
+      }
+    }
+    return [...values];
+  }
+
+  // ── Clauses and evaluation ──────────────────────────────────────────────────────────────────
+
+  /** A control clause, expanded and parsed now; a syntax error is reported where it is written. */
+  #clause<K extends ControlClause['kind']>(
+    scanned: ScannedText,
+    unit: ScriptUnit,
+    ...kinds: K[]
+  ): Extract<ControlClause, { kind: K }> {
+    let clause = this.#parsed.get(scanned) as ControlClause | undefined;
+    if (clause === undefined) {
+      const expanding = !(unit instanceof ExpandedUnit) && scanned.text.includes('$(');
+      let expansion: ExpandedText = { text: scanned.text, origin: (offset) => offset };
+      try {
+        if (expanding) expansion = expandStatement(this.#state, scanned.text);
+      } catch (e) {
+        throw unit.error(e, scanned);
+      }
+      const parsed = parseClause(expansion.text);
+      const problem = parsed.diagnostics.find((d) => d.severity === 'error');
+      if (problem || !parsed.clause) {
+        const after = expanding ? ` (after variable expansion: ${expansion.text.trim().slice(0, 200)})` : '';
+        const error = new ExecutionError(`Syntax error: ${problem?.message ?? 'not a control statement'}${after}`);
+        const offset = scanned.span.start.offset + expansion.origin(problem?.span.start.offset ?? 0);
+        throw unit.error(error, scanned, offset);
+      }
+      clause = parsed.clause;
+      if (!expanding) this.#parsed.set(scanned, clause);
+    }
+    if (!(kinds as string[]).includes(clause.kind)) {
+      throw unit.error(new ExecutionError(`Unexpected control statement: ${scanned.text.trim()}`), scanned);
+    }
+    return clause as Extract<ControlClause, { kind: K }>;
+  }
+
+  #evaluate(expression: Expression, unit: ScriptUnit, at: ScannedText): Cell {
+    try {
+      return this.#state.evaluate(expression, this.#state.noRow());
+    } catch (e) {
+      throw unit.error(e, at);
+    }
+  }
+
+  #holds(condition: LoopCondition, unit: ScriptUnit, at: ScannedText): boolean {
+    const value = truthy(this.#evaluate(condition.expression, unit, at));
     return condition.type === 'while' ? value : !value;
   }
 
-  /** The values of FOR EACH: FileList(mask), FieldValueList(field), or an expression. */
-  async #listValues(expression: Expression, source: string): Promise<string[]> {
-    const state = this.#state;
-    const name = expression.kind === 'FunctionCall' ? expression.name.toLowerCase() : '';
-    if (expression.kind === 'FunctionCall' && name === 'filelist') {
-      return state.folder.list(state.scalar(expression.args[0] as Expression, source)?.text ?? '');
+  /** One more loop iteration: counted against the budget, and a chance to yield (a loop may be empty). */
+  async #iterate(unit: ScriptUnit, at: ScannedText): Promise<void> {
+    const { guard } = this.#state;
+    try {
+      guard.iterate();
+      if (guard.due()) await guard.pause();
+    } catch (e) {
+      throw unit.error(e, at);
     }
-    if (expression.kind === 'FunctionCall' && name === 'fieldvaluelist') {
-      const field = state.scalar(expression.args[0] as Expression, source)?.text ?? '';
-      const values = new Set<string>();
-      for (const table of state.tables) {
-        const i = table.fields.indexOf(field);
-        if (i < 0) continue;
-        for (const row of table.rows) {
-          const cell = row[i];
-          if (cell) values.add(cell.text);
-          if (state.guard.due()) await state.guard.pause();
-        }
-      }
-      return [...values];
-    }
-    return [state.scalar(expression, source)?.text ?? ''];
   }
 
-  /** A simple statement: expand `$(…)` in its text (as Qlik does, right before it runs), then run it. */
-  async #leaf(statement: Statement, text: string, source: string): Promise<void> {
-    let node = statement;
-    let nodeSource = source;
-    if (text.includes('$(')) {
-      const expanded = this.#state.expand(text);
-      const reparsed = parseScript(expanded);
-      const problem = reparsed.diagnostics.find((d) => d.severity === 'error');
-      if (problem)
-        throw new ExecutionError(
-          `Syntax error after variable expansion: ${problem.message} (${expanded.trim().slice(0, 80)})`,
-        );
-      const first = reparsed.ast.body.find((s) => s.kind !== 'Comment' && s.kind !== 'Tab');
-      if (!first) return;
-      node = first;
-      nodeSource = expanded;
-    }
-    await this.#simple(node, nodeSource.slice(node.span.start.offset, node.span.end.offset), nodeSource);
-  }
-
-  async #simple(node: Statement, nodeText: string, nodeSource: string): Promise<void> {
-    const state = this.#state;
-    switch (node.kind) {
-      case 'Set':
-        state.setVariable(node.name, node.value);
-        return;
-      case 'Let':
-        state.setVariable(node.name, node.expression ? (state.scalar(node.expression, nodeSource)?.text ?? '') : '');
-        return;
-      case 'LoadStatement':
-        return runLoad(state, node, nodeText);
-      case 'Connect':
-        state.connection = state.folder.connection(node.target);
-        return;
-      case 'Disconnect':
-        state.connection = undefined;
-        return;
-      case 'Store':
-        return runStore(state, node, nodeText);
-      case 'Drop':
-        return runDrop(state, node);
-      case 'Rename':
-        return runRename(state, node);
-      case 'Qualify':
-      case 'Unqualify':
-        return qualify(state, node);
-      case 'CommentStatement':
-        if (node.target === 'field' && node.comment !== null)
-          for (const n of node.names) state.fieldComments.set(n, node.comment);
-        return;
-      case 'Tag':
-        for (const n of node.names) {
-          const current = state.fieldTags.get(n) ?? [];
-          const tags = node.untag
-            ? current.filter((t) => !node.tags.includes(t))
-            : [...new Set([...current, ...node.tags])];
-          state.fieldTags.set(n, tags);
-        }
-        return;
-      case 'Trace':
-        state.env.onProgress?.(node.text);
-        return;
-      case 'Sleep':
-      case 'Directory':
-        return;
-      case 'Section':
-        if (node.section === 'access') throw new ExecutionError('Section Access is not supported by the simulator');
-        return;
-      default:
-        throw new ExecutionError(
-          `Statement not supported by the simulator: ${nodeText.trim().split(/\s+/).slice(0, 3).join(' ')}`,
-        );
-    }
+  /** Errors that travel on unchanged: positioned already, or EXIT. */
+  #passOn(e: unknown): Error | null {
+    return e instanceof ScriptError || e instanceof ExitScript || e instanceof ExitLoop ? e : null;
   }
 }
 
-/** QUALIFY / UNQUALIFY: which field names later LOADs prefix with their table's name. */
-function qualify(state: ScriptState, node: Extract<Statement, { kind: 'Qualify' | 'Unqualify' }>): void {
-  for (const f of node.fields) {
-    if (f === '*') {
-      state.qualified = { all: node.kind === 'Qualify', fields: new Set(), except: new Set() };
-    } else if (node.kind === 'Qualify') {
-      state.qualified.fields.add(f);
-    } else {
-      state.qualified.fields.delete(f);
-      state.qualified.except.add(f);
-    }
-  }
-}
-
-/** Turns an executor error into the engine's script error at `where` (budgets also name the line). */
-function positioned(error: unknown, where: Where): ScriptError {
-  if (error instanceof ScriptError) return error;
-  if (error instanceof BudgetExceeded) return new ScriptError(`${error.message} at line ${where.line}`, where);
-  const message =
-    error instanceof ExecutionError
-      ? error.message
-      : `Internal error: ${withoutHostPaths(String((error as Error)?.message))}`;
-  return new ScriptError(message, where);
-}
-
-/**
- * An unexpected error (a bug, or an fs error nobody caught) may quote an absolute host path;
- * script errors reach any engine client, so such paths are cut out.
- */
-function withoutHostPaths(message: string): string {
-  return message.replace(/(?:[A-Za-z]:)?[\\/](?:[^\s'"\\/]+[\\/])+[^\s'"]*/g, '<path>');
-}
-
-function position(statement: Statement, source: string): Where {
-  return {
-    line: statement.span.start.line,
-    column: statement.span.start.column,
-    statement: source.slice(statement.span.start.offset, statement.span.end.offset).trim().slice(0, 400),
-  };
-}
-
-function lineOf(source: string, line: number): string {
-  return source.split(/\r?\n/)[line - 1] ?? '';
+/** What names a node in errors: a statement itself, a block its first clause. */
+function headOf(node: ScanNode): ScannedText {
+  if (node.kind === 'Statement') return node;
+  if (node.kind === 'If') return node.branches[0]?.clause ?? { text: '', span: node.span };
+  return node.clause;
 }

@@ -1,6 +1,7 @@
 import type { Expression } from '@qixflow/script';
 import { type EvaluationEnvironment, type RowContext, rowEvaluator } from '../data/evaluate-expression.js';
 import { formatSettings } from '../data/format-settings.js';
+import { callScriptFunction } from '../data/functions/script-functions.js';
 import type { Cell } from '../data/loaded-model.js';
 import type { RowScope } from './reload-environment.js';
 
@@ -26,6 +27,10 @@ export function scriptEvaluator(now?: () => number): (expression: Expression, sc
         mapping: (name) => {
           const map = envScope?.mapping(name);
           return map ? { lookup: (key) => map.get(key.text) } : undefined;
+        },
+        callFunction: (call, evaluateArgument) => {
+          const host = envScope?.script;
+          return host ? callScriptFunction(call, evaluateArgument, host) : undefined;
         },
       };
       envVersion = scope.variablesVersion;

@@ -1,22 +1,29 @@
-import { type Expression, expand, parseExpression } from '@qixflow/script';
+import { type Expression, expand, type LoadStatement, parseExpression } from '@qixflow/script';
 import type { Cell, LineageRow } from '../data/loaded-model.js';
 import { MAX_TEXT_LENGTH } from '../data/text-limit.js';
 import { DataFolder } from './data-folder.js';
+import type { Derivation, FieldDefinition } from './derive-fields.js';
+import type { LoadInProgress } from './load-in-progress.js';
 import type { RawTable } from './read-data-file.js';
 import { DEFAULT_RELOAD_BUDGETS, ReloadGuard } from './reload-budget.js';
 import type { ReloadConnection, ReloadEnvironment, RowScope } from './reload-environment.js';
 import { ExecutionError } from './script-error.js';
+import { ScriptFunctionHost } from './script-function-host.js';
 
 /** A table the script holds (named, mutable while the script runs). */
 export interface WorkTable {
   name: string;
   fields: string[];
   rows: Cell[][];
+  /** Made by (or joined with) a LOAD DISTINCT: rows added later by JOIN or CONCATENATE are deduplicated too. */
+  distinct?: boolean;
 }
 
 /** A scope moved from record to record during one LOAD. */
 export type RecordScope = RowScope & {
   at(record: readonly Cell[], recNo: number, rowNo: number, iterNo: number): void;
+  /** Makes `record` the current record (Previous reads another one), returning the record it replaces. */
+  use(record: readonly Cell[]): readonly Cell[];
 };
 
 const NO_SOURCE_FIELDS: RowScope['value'] = () => undefined;
@@ -43,12 +50,26 @@ export class ScriptState {
   };
   connection: ReloadConnection | undefined;
   lastTable: WorkTable | undefined;
+  /** Statements begun so far, comments and tab markers left out: BINARY must be the first. */
+  statementsRun = 0;
+  /** The LOAD statement running now, and the stage of it producing rows (Peek, Previous, Exists, RowNo read them). */
+  loadStatement: LoadStatement | undefined;
+  loading: LoadInProgress | undefined;
+  /** AutoNumber's counters (by AutoID): value → number, for the whole reload. */
+  readonly autoNumbers = new Map<string, Map<string, number>>();
+  /** DECLARE FIELD DEFINITION results, by name; DERIVE's requests, applied when the script ends. */
+  readonly fieldDefinitions = new Map<string, FieldDefinition>();
+  readonly derivations: Derivation[] = [];
+  /** What the script's own functions (TableNumber, Peek, Exists, AutoNumber …) read. */
+  readonly functions: ScriptFunctionHost = new ScriptFunctionHost(this);
   #variablesVersion = 0;
+  readonly #nullVariables = new Set<string>();
+  readonly #nullVariable: RowScope['value'] = (name) => (this.#nullVariables.has(name) ? null : undefined);
 
   constructor(env: ReloadEnvironment) {
     this.env = env;
     this.guard = env.guard ?? new ReloadGuard(env.budgets ?? DEFAULT_RELOAD_BUDGETS, env.signal);
-    this.folder = new DataFolder(env.dataDir, env.connections);
+    this.folder = new DataFolder(env.dataDir, env.connections, env.folderMappings);
   }
 
   get variablesVersion(): number {
@@ -56,8 +77,24 @@ export class ScriptState {
   }
 
   setVariable(name: string, value: string): void {
+    this.#nullVariables.delete(name);
     this.variables.set(name, value);
     this.#variablesVersion++;
+  }
+
+  /** Removes a variable (a SUB's parameter when the SUB returns). */
+  deleteVariable(name: string): void {
+    this.#nullVariables.delete(name);
+    if (this.variables.delete(name)) this.#variablesVersion++;
+  }
+
+  /**
+   * `LET v = <NULL>`: the variable is removed (Qlik's `LET v = Null();` idiom keeps it out of the
+   * app), yet the script's own expressions read it as NULL, so `IsNull(v)` holds, not "not found".
+   */
+  setNullVariable(name: string): void {
+    this.deleteVariable(name);
+    this.#nullVariables.add(name);
   }
 
   table(name: string): WorkTable {
@@ -155,13 +192,14 @@ export class ScriptState {
 
   noRow(): RowScope {
     return {
-      value: NO_SOURCE_FIELDS,
+      value: this.#nullVariables.size === 0 ? NO_SOURCE_FIELDS : this.#nullVariable,
       recNo: 0,
       rowNo: 0,
       iterNo: 0,
       variables: this.variables,
       variablesVersion: this.#variablesVersion,
       mapping: (name) => this.mappings.get(name),
+      script: this.functions,
     };
   }
 
@@ -185,11 +223,17 @@ export class ScriptState {
         return i === undefined ? undefined : (current[i] ?? null);
       },
       mapping: (name: string) => this.mappings.get(name),
+      script: this.functions,
       at(record: readonly Cell[], recNo: number, rowNo: number, iterNo: number): void {
         current = record;
         scope.recNo = recNo;
         scope.rowNo = rowNo;
         scope.iterNo = iterNo;
+      },
+      use(record: readonly Cell[]): readonly Cell[] {
+        const replaced = current;
+        current = record;
+        return replaced;
       },
     };
     return scope;

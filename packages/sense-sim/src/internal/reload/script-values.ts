@@ -16,10 +16,3 @@ export function equalCells(a: Cell, b: Cell): boolean {
   if (!Number.isNaN(a.num) && !Number.isNaN(b.num)) return a.num === b.num;
   return a.text.toLowerCase() === b.text.toLowerCase();
 }
-
-/** ORDER BY order: numbers by value, anything else by text; nulls last. */
-export function compareCells(a: Cell, b: Cell): number {
-  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
-  if (!Number.isNaN(a.num) && !Number.isNaN(b.num)) return a.num - b.num;
-  return a.text.localeCompare(b.text);
-}

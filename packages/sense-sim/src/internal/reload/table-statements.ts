@@ -116,3 +116,23 @@ export function runRename(state: ScriptState, statement: Extract<Statement, { ki
     }
   }
 }
+
+/**
+ * TAG / UNTAG FIELD(S) names WITH tags, or TAG / UNTAG FIELDS USING a mapping table of field name
+ * → tag (each row tags one field; a field not loaded keeps the tag for when it is).
+ */
+export function runTag(state: ScriptState, statement: Extract<Statement, { kind: 'Tag' }>): void {
+  let pairs = statement.names.map((field) => ({ field, tags: statement.tags }));
+  if (statement.using !== null) {
+    const map = state.mappings.get(statement.using);
+    if (!map) throw new ExecutionError(`Mapping table '${statement.using}' not found`);
+    pairs = [...map].flatMap(([field, tag]) => (tag === null ? [] : [{ field, tags: [tag.text] }]));
+  }
+  for (const { field, tags } of pairs) {
+    const current = state.fieldTags.get(field) ?? [];
+    state.fieldTags.set(
+      field,
+      statement.untag ? current.filter((t) => !tags.includes(t)) : [...new Set([...current, ...tags])],
+    );
+  }
+}

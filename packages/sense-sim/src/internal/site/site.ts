@@ -2,7 +2,9 @@ import { cp, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SimAppFixture, SimSiteFixture, UserRef } from '../../generated/schemas.js';
+import { type DataFolderMapping, folderMappingProblem } from '../reload/folder-mappings.js';
 import { schemaProblems } from '../validate-schema.js';
+import { ReloadHistory } from './reload-history.js';
 import { stableGuid } from './stable-guid.js';
 
 /** A user known to the site (repository user). */
@@ -73,15 +75,25 @@ export class Site {
   readonly users = new Map<string, SiteUser>();
   readonly dataConnections = new Map<string, SiteDataConnection>();
   readonly reloadTasks = new Map<string, SiteReloadTask>();
+  /** Every reload since the site started, successful or not (QRS lastReloadTime, task execution results). */
+  readonly reloads = new ReloadHistory();
   /** Where folder connections point (a private copy of the fixture's data folder), if any. */
   readonly dataDir: string | undefined;
   /** The fixture's own reload budgets, if it sets any (the simulator's options override them). */
   readonly reloadBudgets: Readonly<Record<string, number | undefined>> | undefined;
+  /** Where folder connections with a real absolute path (`C:\QlikData\QVD`) sit in the data folder. */
+  readonly dataFolderMappings: readonly DataFolderMapping[];
 
-  private constructor(name: string, dataDir: string | undefined, reloadBudgets?: Record<string, number | undefined>) {
+  private constructor(
+    name: string,
+    dataDir: string | undefined,
+    reloadBudgets?: Record<string, number | undefined>,
+    dataFolderMappings: readonly DataFolderMapping[] = [],
+  ) {
     this.name = name;
     this.dataDir = dataDir;
     this.reloadBudgets = reloadBudgets === undefined ? undefined : Object.freeze({ ...reloadBudgets });
+    this.dataFolderMappings = Object.freeze(dataFolderMappings.map((m) => Object.freeze({ ...m })));
   }
 
   /** An empty site. */
@@ -104,6 +116,10 @@ export class Site {
       throw new SiteFixtureError(`site ${shown} is invalid: ${problems.join('; ')}`);
     }
     const site = fixture as SimSiteFixture;
+    for (const mapping of site.dataFolderMappings ?? []) {
+      const problem = folderMappingProblem(mapping);
+      if (problem) throw new SiteFixtureError(`site ${shown} is invalid: dataFolderMappings: ${problem}`);
+    }
     const base = file ? dirname(file) : process.cwd();
     let dataDir: string | undefined;
     if (site.dataFolder !== undefined) {
@@ -116,6 +132,7 @@ export class Site {
       site.name ?? (typeof source === 'string' ? source : 'inline site'),
       dataDir,
       site.reloadBudgets,
+      site.dataFolderMappings,
     );
     for (const user of site.users ?? []) result.#user(user);
     for (const stream of site.streams ?? []) {

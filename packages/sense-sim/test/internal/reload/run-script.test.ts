@@ -271,11 +271,11 @@ describe('the load-script executor, one statement kind at a time', () => {
   });
 
   it('reports an unsupported statement as a script error with its line', async () => {
-    const error = await run('SET a = 1;\nBINARY [lib://Data/other.qvw];').catch((e: unknown) => e);
+    const error = await run('SET a = 1;\nEXECUTE cmd.exe /c dir;').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ScriptError);
     expect(error).toMatchObject({
       line: 2,
-      message: 'Statement not supported by the simulator: BINARY [lib://Data/other.qvw];',
+      message: 'Statement not supported by the simulator: EXECUTE cmd.exe /c',
     });
   });
 

@@ -85,6 +85,34 @@ function yearStartSerial(parts: DateParts, shift: number, firstMonth: number): n
   return makeSerial(year + shift, firstMonth, 1);
 }
 
+/**
+ * Days before each month's first day in a leap year. DayNumberOfYear and DayNumberOfQuarter count
+ * as if every year had 366 days (help.qlik.com: 1 March 2022 is day 61, 31 December day 366), so a
+ * date's number does not depend on its year.
+ */
+const LEAP_MONTH_OFFSETS = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335];
+
+/** The 1-based day of a 366-day year starting on the first of `firstMonth` that holds the date. */
+function dayNumberFrom(parts: DateParts, firstMonth: number): number {
+  const day = (LEAP_MONTH_OFFSETS[parts.month - 1] ?? 0) + parts.day;
+  const number = day - (LEAP_MONTH_OFFSETS[firstMonth - 1] ?? 0);
+  return number > 0 ? number : number + 366;
+}
+
+/** DayNumberOfYear / DayNumberOfQuarter: the date's day number in its year or quarter (a year may start in any month). */
+function dayNumber(quarter: boolean): (args: readonly Cell[], ctx: FunctionContext) => Cell {
+  return (args, ctx) => {
+    const serial = dateNumber(args[0] ?? null, ctx.settings);
+    if (Number.isNaN(serial)) return null;
+    const parts = dateParts(serial);
+    const firstMonth = yearFirstMonth(args, 1);
+    if (!quarter) return numberCell(dayNumberFrom(parts, firstMonth));
+    const intoYear = (parts.month - firstMonth + 12) % 12;
+    const quarterMonth = ((firstMonth - 1 + intoYear - (intoYear % 3)) % 12) + 1;
+    return numberCell(dayNumberFrom(parts, quarterMonth));
+  };
+}
+
 /** Date and time functions (help.qlik.com "Date and time functions"). */
 export const DATE_FUNCTIONS: FunctionTable = {
   year: fn(
@@ -235,6 +263,8 @@ export const DATE_FUNCTIONS: FunctionTable = {
     const day = parts.month === 2 && parts.day === 29 ? 28 : parts.day;
     return dateDual(makeSerial(parts.year + years, parts.month, day) + (serial - Math.floor(serial)), ctx.settings);
   }),
+  daynumberofyear: fn(1, 2, dayNumber(false)),
+  daynumberofquarter: fn(1, 2, dayNumber(true)),
   today: fn(0, 1, (_args, ctx) => dateDual(Math.floor(localNow(ctx)), ctx.settings)),
   now: fn(0, 1, (_args, ctx) => dateDual(localNow(ctx), ctx.settings, ctx.settings.timestampFormat)),
 };

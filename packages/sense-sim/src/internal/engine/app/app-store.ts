@@ -60,6 +60,7 @@ export class AppStore {
     if (!app) return false;
     this.#apps.delete(id);
     this.#site.apps.delete(id);
+    this.#site.reloads.forget(id);
     await rm(join(this.#dir, `${safeName(id)}.json`), { force: true });
     return true;
   }

@@ -1,7 +1,10 @@
 import { parseScript } from '@qixflow/script';
 import type { DataEngine } from '../../data/data-engine.js';
 import { ExpressionError } from '../../data/expression-error.js';
+import { recordReload } from '../../reload/record-reload.js';
 import { reloadApp } from '../../reload/reload-app.js';
+import { scriptLogPath } from '../../reload/script-log.js';
+import type { ReloadRecord } from '../../site/reload-history.js';
 import { dep } from '../doc/dependency-keys.js';
 import { type FieldEntity, fieldEntity } from '../doc/entities.js';
 import { effectiveProperties } from '../doc/object-views.js';
@@ -11,6 +14,7 @@ import type { QixEngine } from '../qix-engine.js';
 import { EngineError } from '../rpc/engine-error.js';
 import { docOf } from './doc-handlers.js';
 import type { Call, Handler, HandlerTable } from './handler.js';
+import { reloadFailureData } from './reload-failure-data.js';
 
 /** The data engine of the call's doc, or the engine's "no data" answer. */
 function dataOf(doc: OpenDoc): DataEngine {
@@ -111,14 +115,28 @@ export function dataDocHandlers(engine: QixEngine): HandlerTable {
           })),
       };
     },
-    DoReload: async (call) => ({ qReturn: await reload(engine, call) }),
-    DoReloadEx: async (call) => ({
-      qResult: { qSuccess: await reload(engine, call), qScriptLogFile: '', qEndedWithMemoryConstraint: false },
-    }),
+    DoReload: async (call) => ({ qReturn: (await reload(engine, call)).ok }),
+    DoReloadEx: async (call) => {
+      const { ok, record } = await reload(engine, call);
+      return {
+        qResult: {
+          qSuccess: ok,
+          // Session apps keep no log, as their reloads are not recorded.
+          qScriptLogFile: record ? scriptLogPath(record) : '',
+          // Budgets are script errors here; no reload ends by running out of memory.
+          qEndedWithMemoryConstraint: false,
+          ...(record?.error ? { qFailureData: reloadFailureData(record.error) } : {}),
+        },
+      };
+    },
   };
 }
 
-async function reload(engine: QixEngine, call: Call): Promise<boolean> {
+/**
+ * A client's reload: runs it with the request's progress (GetProgress), records it in the site's
+ * repository (the app's last reload; no task ran) and reports its script error as `qErrorData`.
+ */
+async function reload(engine: QixEngine, call: Call): Promise<{ ok: boolean; record: ReloadRecord | undefined }> {
   const doc = docOf(call);
   const app = doc.app;
   if (app.reloading) throw EngineError.of('LOCERR_RELOAD_IN_PROGRESS', app.id);
@@ -126,9 +144,14 @@ async function reload(engine: QixEngine, call: Call): Promise<boolean> {
   try {
     const outcome = await reloadApp(app, engine.options.site, {
       dataDir: engine.dataDir,
+      apps: () => engine.apps.list(),
       signal: call.signal,
       ...(engine.options.reloadBudgets ? { budgets: engine.options.reloadBudgets } : {}),
       onProgress: (line) => call.request.progress.messages.push(line),
+    });
+    const record = recordReload(engine.options.site, app, outcome, {
+      trigger: 'engine',
+      aborted: call.signal.aborted,
     });
     if (call.signal.aborted) throw EngineError.of('LOCERR_GENERIC_ABORTED');
     if (outcome.error) {
@@ -136,12 +159,13 @@ async function reload(engine: QixEngine, call: Call): Promise<boolean> {
         qErrorString: outcome.error.message,
         qLineEnd: '',
         qLine: outcome.error.statement,
-        qErrorDataCode: 0,
+        qErrorDataCode: 'EDC_ERROR',
         qMessage: { qMessageCode: 0, qMessageParameters: [String(outcome.error.line)] },
+        // Not in the engine's schema: the simulator's line of the error, for tests and tools.
         qLineNr: outcome.error.line,
       });
     }
-    return outcome.ok;
+    return { ok: outcome.ok, record };
   } finally {
     app.reloading = false;
   }

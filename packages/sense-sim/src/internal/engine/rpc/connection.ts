@@ -1,3 +1,4 @@
+import { ENGINE_ERRORS } from '@qixflow/qix';
 import type { WebSocket } from 'ws';
 import { methodSpec, normalizeParams } from '../api/engine-api.js';
 import type { Handler } from '../handlers/handler.js';
@@ -43,8 +44,13 @@ export interface ConnectionDeps {
     /** Milliseconds to hold this response. */
     delayFor(method: string): number;
   };
-  /** Counts for leak checks. */
-  counters: { requests: number; openConnections: number };
+  /** Counts for leak checks and benchmarks. */
+  counters: {
+    requests: number;
+    openConnections: number;
+    completed: Record<string, number>;
+    aborted: Record<string, number>;
+  };
 }
 
 /** Methods that make a handle valid again (the client has seen the current state). */
@@ -246,6 +252,10 @@ export class Connection {
         if (this.finished.size > 64) this.finished.delete(this.finished.keys().next().value as number | string);
       }
     }
+    const { completed, aborted } = this.#deps.counters;
+    if (!('error' in outcome)) completed[method] = (completed[method] ?? 0) + 1;
+    else if (outcome.error.code === ENGINE_ERRORS.LOCERR_GENERIC_ABORTED.code)
+      aborted[method] = (aborted[method] ?? 0) + 1;
     this.#respond(id, request, outcome);
   }
 

@@ -1,0 +1,164 @@
+import type { LoadPrefix, LoadQuery, LoadStatement } from '@qixflow/script';
+import { type ScriptTableView, valueKey } from '../data/functions/script-host.js';
+import type { Cell } from '../data/loaded-model.js';
+import type { RecordScope, ScriptState, WorkTable } from './script-state.js';
+import { sameFieldSet } from './table-algebra.js';
+
+/**
+ * Input records kept for Previous. Previous(Previous(x)) reaches two back; deeper nesting than
+ * this is not written in practice, and keeping every record would double a LOAD's memory.
+ */
+const PREVIOUS_DEPTH = 16;
+
+/**
+ * One LOAD (one stage of a preceding-load chain) while it runs, as the inter-record functions see
+ * it: the table it produces — the rows of the table it concatenates to, then its own rows so far
+ * (Peek, Lookup, RowNo, Exists) — and the input records its WHERE kept (Previous). The
+ * projection reports each row it makes through {@link accept}; its `rows` array is read live.
+ */
+export class LoadInProgress implements ScriptTableView {
+  readonly name: string;
+  readonly fields: readonly string[];
+  readonly #outputs: number;
+  readonly #rows: readonly (readonly Cell[])[];
+  readonly #base: WorkTable | undefined;
+  readonly #baseRows: number;
+  /** For each field of the view, its column in the base table (-1: none). */
+  readonly #baseColumns: readonly number[];
+  readonly #scope: RecordScope;
+  #accepted: (readonly Cell[])[] = [];
+  #depth = 0;
+  readonly #values = new Map<string, { keys: Set<string>; indexed: number }>();
+
+  /**
+   * @param outputs the LOAD's field names, in order
+   * @param rows the array the LOAD pushes its rows to
+   * @param base the table the rows will be concatenated to, if any
+   */
+  constructor(
+    name: string,
+    outputs: readonly string[],
+    rows: readonly (readonly Cell[])[],
+    base: WorkTable | undefined,
+    scope: RecordScope,
+  ) {
+    this.name = name;
+    const extra = base ? base.fields.filter((f) => !outputs.includes(f)) : [];
+    this.fields = [...outputs, ...extra];
+    this.#outputs = outputs.length;
+    this.#rows = rows;
+    this.#base = base;
+    this.#baseRows = base ? base.rows.length : 0;
+    this.#baseColumns = this.fields.map((f) => (base ? base.fields.indexOf(f) : -1));
+    this.#scope = scope;
+  }
+
+  /** Rows of the table before this LOAD's first: RowNo() counts on from them ("not reset" by concatenation). */
+  get rowBase(): number {
+    return this.#baseRows;
+  }
+
+  get rowCount(): number {
+    return this.#baseRows + this.#rows.length;
+  }
+
+  cell(row: number, column: number): Cell {
+    if (row < this.#baseRows) {
+      const from = this.#baseColumns[column] ?? -1;
+      return from < 0 ? null : ((this.#base as WorkTable).rows[row]?.[from] ?? null);
+    }
+    return column < this.#outputs ? (this.#rows[row - this.#baseRows]?.[column] ?? null) : null;
+  }
+
+  /** The projection made a row from `record` (a record WHERE kept): Previous now reads it. */
+  accept(record: readonly Cell[]): void {
+    const accepted = this.#accepted;
+    // WHILE makes several rows of one record: it is still one previous record.
+    if (accepted[accepted.length - 1] === record) return;
+    accepted.push(record);
+    if (accepted.length > 2 * PREVIOUS_DEPTH) this.#accepted = accepted.slice(-PREVIOUS_DEPTH);
+  }
+
+  /** `evaluate` over the record kept before the current one (one further back per nesting); NULL when there is none. */
+  previous(evaluate: () => Cell): Cell {
+    const record = this.#accepted[this.#accepted.length - 1 - this.#depth];
+    if (record === undefined) return null;
+    const current = this.#scope.use(record);
+    this.#depth++;
+    try {
+      return evaluate();
+    } finally {
+      this.#depth--;
+      this.#scope.use(current);
+    }
+  }
+
+  /** Whether this LOAD's own rows so far hold `key` (a {@link valueKey}) in `field`. */
+  holds(field: string, key: string): boolean {
+    const column = this.fields.indexOf(field);
+    if (column < 0 || column >= this.#outputs) return false;
+    let seen = this.#values.get(field);
+    if (!seen) {
+      seen = { keys: new Set(), indexed: 0 };
+      this.#values.set(field, seen);
+    }
+    const rows = this.#rows;
+    for (; seen.indexed < rows.length; seen.indexed++) {
+      const cell = rows[seen.indexed]?.[column] ?? null;
+      if (cell !== null) seen.keys.add(valueKey(cell));
+    }
+    return seen.keys.has(key);
+  }
+}
+
+/** Prefixes after which a LOAD's rows never join an existing table's (Peek reads only its own). */
+const OWN_TABLE_PREFIXES: ReadonlySet<LoadPrefix['kind']> = new Set([
+  'NoConcatenatePrefix',
+  'JoinPrefix',
+  'KeepPrefix',
+  'MappingPrefix',
+  'CrossTablePrefix',
+  'GenericPrefix',
+  'IntervalMatchPrefix',
+]);
+
+/**
+ * Starts a LOAD stage producing `outputs` into `rows`: the inter-record functions read it until
+ * {@link endLoad}. The statement's top stage (not a preceding load below it) continues the table
+ * it will be concatenated to, explicitly (CONCATENATE) or implicitly (same fields).
+ */
+export function beginLoad(
+  state: ScriptState,
+  query: LoadQuery,
+  outputs: readonly string[],
+  rows: readonly (readonly Cell[])[],
+  scope: RecordScope,
+): LoadInProgress {
+  const statement = state.loadStatement;
+  const top = statement !== undefined && statement.query === query;
+  const name = top ? (statement.label ?? '') : '';
+  const base = top ? concatenationBase(state, statement, outputs, name) : undefined;
+  const load = new LoadInProgress(name, outputs, rows, base, scope);
+  state.loading = load;
+  return load;
+}
+
+/** Ends what {@link beginLoad} started. */
+export function endLoad(state: ScriptState, load: LoadInProgress): void {
+  if (state.loading === load) state.loading = undefined;
+}
+
+function concatenationBase(
+  state: ScriptState,
+  statement: LoadStatement,
+  outputs: readonly string[],
+  name: string,
+): WorkTable | undefined {
+  const concatenate = statement.prefixes.find((p) => p.kind === 'ConcatenatePrefix');
+  if (concatenate) {
+    return concatenate.table === null ? state.lastTable : state.tables.find((t) => t.name === concatenate.table);
+  }
+  if (statement.prefixes.some((p) => OWN_TABLE_PREFIXES.has(p.kind))) return undefined;
+  const fields = name === '' ? [...outputs] : state.qualify({ fields: [...outputs], rows: [] }, name).fields;
+  return state.tables.find((t) => sameFieldSet(t.fields, fields));
+}

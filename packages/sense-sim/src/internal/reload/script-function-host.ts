@@ -1,0 +1,196 @@
+import { type ScriptHost, type ScriptTableView, valueKey } from '../data/functions/script-host.js';
+import type { Cell, Dual } from '../data/loaded-model.js';
+import type { ScriptState, WorkTable } from './script-state.js';
+
+/** A live view of a script table (its name, fields and rows change as statements run). */
+function tableView(table: WorkTable): ScriptTableView {
+  return {
+    get name() {
+      return table.name;
+    },
+    get fields() {
+      return table.fields;
+    },
+    get rowCount() {
+      return table.rows.length;
+    },
+    cell: (row, column) => table.rows[row]?.[column] ?? null,
+  };
+}
+
+/**
+ * The running script as the script functions read it (see {@link ScriptHost}). What it derives
+ * from the tables — field names, a field's values, Exists and Lookup indexes — is cached: while a
+ * LOAD runs the script's tables do not change, so the caches live as long as that LOAD; between
+ * statements they live as long as the tables look the same (names, fields, row arrays and counts).
+ */
+export class ScriptFunctionHost implements ScriptHost {
+  readonly #state: ScriptState;
+  readonly #views = new WeakMap<WorkTable, ScriptTableView>();
+  readonly #rowArrayIds = new WeakMap<object, number>();
+  #nextId = 1;
+  #cacheKey: unknown;
+  #fieldNames: Set<string> | undefined;
+  readonly #values = new Map<string, Dual[]>();
+  readonly #existing = new Map<string, Set<string>>();
+  readonly #lookups = new Map<string, Map<string, number>>();
+
+  constructor(state: ScriptState) {
+    this.#state = state;
+  }
+
+  tables(): readonly ScriptTableView[] {
+    return this.#state.tables.map((t) => this.#view(t));
+  }
+
+  currentTable(): ScriptTableView | undefined {
+    const state = this.#state;
+    if (state.loading) return state.loading;
+    return state.lastTable ? this.#view(state.lastTable) : undefined;
+  }
+
+  variable(name: string): string | undefined {
+    return this.#state.variables.get(name);
+  }
+
+  hasField(name: string): boolean {
+    this.#validate();
+    if (!this.#fieldNames) this.#fieldNames = new Set(this.#state.tables.flatMap((t) => t.fields));
+    return this.#fieldNames.has(name) || (this.#state.loading?.fields.includes(name) ?? false);
+  }
+
+  fieldValues(field: string): readonly Dual[] {
+    this.#validate();
+    let values = this.#values.get(field);
+    if (!values) {
+      values = [];
+      const seen = new Set<string>();
+      for (const table of this.#state.tables) {
+        const column = table.fields.indexOf(field);
+        if (column < 0) continue;
+        for (const row of table.rows) {
+          const cell = row[column] ?? null;
+          if (cell === null) continue;
+          const key = valueKey(cell);
+          if (!seen.has(key)) {
+            seen.add(key);
+            values.push(cell);
+          }
+        }
+      }
+      this.#values.set(field, values);
+    }
+    return values;
+  }
+
+  exists(field: string, value: Dual): boolean {
+    this.#validate();
+    const key = valueKey(value);
+    let keys = this.#existing.get(field);
+    if (!keys) {
+      keys = new Set();
+      for (const table of this.#state.tables) {
+        const column = table.fields.indexOf(field);
+        if (column < 0) continue;
+        for (const row of table.rows) {
+          const cell = row[column] ?? null;
+          if (cell !== null) keys.add(valueKey(cell));
+        }
+      }
+      this.#existing.set(field, keys);
+    }
+    return keys.has(key) || (this.#state.loading?.holds(field, key) ?? false);
+  }
+
+  lookup(table: string | undefined, field: string, matchField: string, value: Dual): Cell {
+    const state = this.#state;
+    const key = valueKey(value);
+    const named = table === undefined ? undefined : state.tables.find((t) => t.name === table);
+    const view =
+      table === undefined || (state.loading && table === state.loading.name)
+        ? this.currentTable()
+        : named && this.#view(named);
+    if (!view) return null;
+    const column = view.fields.indexOf(field);
+    const matchColumn = view.fields.indexOf(matchField);
+    if (column < 0 || matchColumn < 0) return null;
+    if (view === state.loading || !named) {
+      // The table being loaded grows row by row: searched, not indexed.
+      for (let r = 0; r < view.rowCount; r++) {
+        const cell = view.cell(r, matchColumn);
+        if (cell !== null && valueKey(cell) === key) return view.cell(r, column);
+      }
+      return null;
+    }
+    this.#validate();
+    const indexKey = `${named.name}\u0000${matchField}`;
+    let index = this.#lookups.get(indexKey);
+    if (!index) {
+      index = new Map();
+      for (let r = 0; r < named.rows.length; r++) {
+        const cell = named.rows[r]?.[matchColumn] ?? null;
+        if (cell === null) continue;
+        const k = valueKey(cell);
+        if (!index.has(k)) index.set(k, r);
+      }
+      this.#lookups.set(indexKey, index);
+    }
+    const row = index.get(key);
+    return row === undefined ? null : (named.rows[row]?.[column] ?? null);
+  }
+
+  previous(evaluate: () => Cell): Cell {
+    return this.#state.loading ? this.#state.loading.previous(evaluate) : null;
+  }
+
+  autoNumber(key: string, counter: string): number {
+    const counters = this.#state.autoNumbers;
+    let numbers = counters.get(counter);
+    if (!numbers) {
+      numbers = new Map();
+      counters.set(counter, numbers);
+    }
+    let number = numbers.get(key);
+    if (number === undefined) {
+      number = numbers.size + 1;
+      numbers.set(key, number);
+    }
+    return number;
+  }
+
+  #view(table: WorkTable): ScriptTableView {
+    let view = this.#views.get(table);
+    if (!view) {
+      view = tableView(table);
+      this.#views.set(table, view);
+    }
+    return view;
+  }
+
+  /** Drops the caches when the tables may have changed since they were made. */
+  #validate(): void {
+    const key = this.#state.loading ?? this.#signature();
+    if (key === this.#cacheKey) return;
+    this.#cacheKey = key;
+    this.#fieldNames = undefined;
+    this.#values.clear();
+    this.#existing.clear();
+    this.#lookups.clear();
+  }
+
+  /** What the script's tables look like: any statement that changes them changes this text. */
+  #signature(): string {
+    return this.#state.tables
+      .map((t) => `${t.name}\u0001${this.#rowArrayId(t.rows)}\u0001${t.rows.length}\u0001${t.fields.join('\u0002')}`)
+      .join('\u0000');
+  }
+
+  #rowArrayId(rows: object): number {
+    let id = this.#rowArrayIds.get(rows);
+    if (id === undefined) {
+      id = this.#nextId++;
+      this.#rowArrayIds.set(rows, id);
+    }
+    return id;
+  }
+}
