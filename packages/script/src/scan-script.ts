@@ -111,5 +111,6 @@ export function scanScript(text: string): ScanScriptResult {
   if (typeof text !== 'string') throw new TypeError(`scanScript: text must be a string, got ${typeof text}`);
   const scanner = new StructureScanner(text);
   const body = scanner.scan();
-  return { body, diagnostics: scanner.diagnostics };
+  const diagnostics = [...scanner.diagnostics].sort((a, b) => a.span.start.offset - b.span.start.offset);
+  return { body, diagnostics };
 }

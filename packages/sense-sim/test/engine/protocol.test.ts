@@ -154,6 +154,47 @@ describe('QIX JSON-RPC protocol (raw frames on the direct engine listener)', () 
     await raw.close();
   });
 
+  it('lists a handle in change when a selection lands right behind its GetLayout (same read, same tick)', async () => {
+    const raw = await openRaw(sim);
+    await raw.call('CreateSessionApp');
+    await raw.call('SetScript', ['T: LOAD RecNo() as Id, Mod(RecNo(), 5) as F AUTOGENERATE 100;'], { handle: 1 });
+    await raw.call('DoReload', [], { handle: 1 });
+    const cube = {
+      qInfo: { qType: 'kpi' },
+      qHyperCubeDef: {
+        qMeasures: [{ qDef: { qDef: 'Sum(Id)' } }],
+        qInitialDataFetch: [{ qTop: 0, qLeft: 0, qWidth: 1, qHeight: 1 }],
+      },
+    };
+    const created = await raw.call('CreateSessionObject', [cube], { handle: 1 });
+    const kpi = (created.result as { qReturn: { qHandle: number } }).qReturn.qHandle;
+    const field = await raw.call('GetField', ['F'], { handle: 1 });
+    const fieldHandle = (field.result as { qReturn: { qHandle: number } }).qReturn.qHandle;
+    await raw.call('GetLayout', [], { handle: kpi });
+    await raw.call('SelectValues', [[{ qNumber: 1, qIsNumeric: true }]], { handle: fieldHandle });
+    // Both frames written in one tick reach the engine in one read: the layout is computed first,
+    // then the selection makes it stale, and the engine must say so.
+    raw.send({ jsonrpc: '2.0', id: 900, handle: kpi, method: 'GetLayout', params: [] });
+    raw.send({
+      jsonrpc: '2.0',
+      id: 901,
+      handle: fieldHandle,
+      method: 'SelectValues',
+      params: [[{ qNumber: 2, qIsNumeric: true }]],
+    });
+    const layout = await raw.next((f) => f.id === 900);
+    const selected = await raw.next((f) => f.id === 901);
+    const total = (layout.result as { qLayout: { qHyperCube: { qGrandTotalRow: { qNum: number }[] } } }).qLayout
+      .qHyperCube.qGrandTotalRow[0]?.qNum;
+    expect(total).toBe(970); // Ids 1, 6, …, 96: the state before the second selection
+    // Listed with the layout's own answer or the selection's: either way before the client can rest.
+    expect([
+      ...((layout.change as number[] | undefined) ?? []),
+      ...((selected.change as number[] | undefined) ?? []),
+    ]).toContain(kpi);
+    await raw.close();
+  });
+
   it('CancelRequest aborts a running request with LOCERR_GENERIC_ABORTED; GetProgress reports it', async () => {
     const raw = await openRaw(sim);
     sim.control.delayResponses({ method: 'GetDocList', ms: 10_000, count: 1 });

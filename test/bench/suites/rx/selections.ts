@@ -71,7 +71,7 @@ export async function selectionRun(context: RunContext, contender: Contender, pl
       );
     }
     await Promise.all(sent);
-    const doneAt = await within(final, 120_000, `${contender.name}: final layouts`);
+    const doneAt = await within(final, Number(process.env.FINAL_MS ?? 120_000), `${contender.name}: final layouts`);
     await settle(context, () => board.deliveries);
     const after = await context.stats();
     return {

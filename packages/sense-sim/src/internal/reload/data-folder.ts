@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, realpathSync, statSync } from 'node:fs';
 import { type FileHandle, lstat, mkdir, open, readdir, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { compileWildcard } from '@qixflow/script';
@@ -150,6 +150,33 @@ export class DataFolder {
       throw error;
     }
     return folder;
+  }
+
+  /**
+   * Size and modification time of a file, for the script's file functions (FileSize, FileTime,
+   * QvdCreateTime …), which are synchronous: undefined when there is no such file; refused like
+   * any read when the path (or a symbolic link on it) leads out of the data folder.
+   */
+  fileStats(written: string): { full: string; size: number; modifiedMs: number } | undefined {
+    const { full } = this.resolve(written);
+    let real: string;
+    try {
+      real = realpathSync(full);
+    } catch {
+      return undefined;
+    }
+    let realRoot: string;
+    try {
+      realRoot = realpathSync(this.#root);
+    } catch {
+      realRoot = this.#root;
+    }
+    if (!inside(realRoot, real)) {
+      throw new ExecutionError(`Path outside the data folder: '${written}' (a symbolic link leads out of it)`);
+    }
+    const stats = statSync(real, { throwIfNoEntry: false });
+    if (!stats?.isFile()) return undefined;
+    return { full: real, size: stats.size, modifiedMs: stats.mtimeMs };
   }
 
   /** Throws unless `full` (which must exist) really lies inside the data folder. */

@@ -7,10 +7,11 @@ import {
   type LoadStatement,
   type SqlQuery,
 } from '@qixflow/script';
-import { type Cell, textDual } from '../data/loaded-model.js';
+import type { Cell } from '../data/loaded-model.js';
 import { distinctRows, isDistinct, keepDistinct } from './distinct-rows.js';
 import { intervalMatch } from './interval-match.js';
 import { projectLoad } from './load-projection.js';
+import { replaces, skippedInFullReload } from './load-prefixes.js';
 import { type RawTable, readDataFile } from './read-data-file.js';
 import { runSql } from './run-sql.js';
 import { ExecutionError } from './script-error.js';
@@ -26,20 +27,31 @@ interface QueryResult {
 
 /** Runs a LOAD or SELECT statement: its prefixes, its query, and where the result goes. */
 export async function runLoad(state: ScriptState, statement: LoadStatement, text: string): Promise<void> {
+  if (skippedInFullReload(statement)) return;
   let first: number | undefined;
+  let sample: number | undefined;
   for (const prefix of statement.prefixes) {
     if (prefix.kind === 'ConditionPrefix') {
       const value = truthy(state.scalar(prefix.condition, text));
       if (prefix.type === 'when' ? !value : value) return;
     }
     if (prefix.kind === 'FirstPrefix') first = toNumber(state.scalar(prefix.count, text));
+    if (prefix.kind === 'SamplePrefix') sample = toNumber(state.scalar(prefix.probability, text));
   }
   state.loadStatement = statement;
+  state.currentFile = fileOf(statement.query);
   const result = await runQuery(state, statement.query, text, statement.label).finally(() => {
     state.loadStatement = undefined;
+    state.currentFile = undefined;
   });
   if (isDistinct(statement.query)) result.table.rows = await distinctRows(result.table.rows, state.guard);
   if (first !== undefined) result.table.rows = result.table.rows.slice(0, Math.max(0, first));
+  // SAMPLE p: each record is kept with probability p, at random (as the engine does).
+  if (sample !== undefined) {
+    const p = sample;
+    if (!(p >= 0 && p <= 1)) throw new ExecutionError(`SAMPLE needs a probability from 0 to 1, got ${p}`);
+    result.table.rows = result.table.rows.filter(() => Math.random() < p);
+  }
   const intervals = statement.prefixes.find((p) => p.kind === 'IntervalMatchPrefix');
   if (intervals) result.table = await intervalMatch(state, intervals, result.table, text);
   state.env.onProgress?.(
@@ -66,6 +78,7 @@ async function runQuery(
         shownAs: src.path,
         pacer: state.guard,
         expectBytes: (bytes) => state.guard.expectBytes(bytes),
+        interpret: (value) => state.interpretText(value),
       });
       result = { table, defaultName: basename(src.path).replace(/\.[^.]+$/, ''), sourceName: src.path };
       state.lineage.push({ qDiscriminator: `${src.path}${formatSuffix(src.format)};`, qStatement: text.trim() });
@@ -82,7 +95,7 @@ async function runQuery(
       break;
     }
     case 'InlineSource': {
-      const rows = src.rows.map((row) => src.fields.map((_, i) => inlineCell(row[i])));
+      const rows = src.rows.map((row) => src.fields.map((_, i) => inlineCell(state, row[i])));
       result = { table: { fields: [...src.fields], rows }, defaultName: label ?? 'INLINE', sourceName: 'INLINE' };
       state.lineage.push({ qDiscriminator: 'INLINE;', qStatement: text.trim() });
       break;
@@ -99,6 +112,13 @@ async function runQuery(
       throw new ExecutionError(`LOAD source ${src.kind.replace('Source', '')} is not supported by the simulator`);
   }
   return { ...result, table: await projectLoad(state, query, result.table) };
+}
+
+/** The file a LOAD (through its preceding loads) reads; undefined for other sources. */
+function fileOf(query: LoadQuery | SqlQuery): string | undefined {
+  let current: LoadQuery | SqlQuery = query;
+  while (current.kind === 'Load' && current.source.kind === 'PrecedingSource') current = current.source.query;
+  return current.kind === 'Load' && current.source.kind === 'FromSource' ? current.source.path : undefined;
 }
 
 /**
@@ -176,7 +196,10 @@ async function placeTable(state: ScriptState, statement: LoadStatement, loaded: 
     return;
   }
   const target = concatenationTarget(state, statement, table);
-  if (target) {
+  if (target && replaces(statement)) {
+    state.tables.splice(state.tables.indexOf(target), 1);
+    if (state.lastTable === target) state.lastTable = undefined;
+  } else if (target) {
     const width = target.fields.length + table.fields.filter((f) => !target.fields.includes(f)).length;
     await concatenate(target, table, { pacer, grow: state.growth(width, target) });
     await keepDistinct(target, distinct, pacer);
@@ -203,9 +226,9 @@ function qualifierCount(expression: Expression | null): number {
   return expression.kind === 'NumberLiteral' ? Number(expression.value) : 1;
 }
 
-function inlineCell(text: string | undefined): Cell {
-  if (text === undefined || text === '') return null;
-  return textDual(text);
+/** An INLINE value: read like a text file's (a missing value is NULL, an empty one is text). */
+function inlineCell(state: ScriptState, text: string | undefined): Cell {
+  return text === undefined ? null : state.interpretText(text);
 }
 
 function formatSuffix(format: FileFormat | null): string {

@@ -29,6 +29,13 @@ export interface ReadOptions {
   pacer?: Pacer;
   /** Told the file's size before it is read whole; throws to refuse it (the memory budget). */
   expectBytes?: (bytes: number) => void;
+  /**
+   * Reads a delimited file's values (the script's automatic interpretation: numbers, dates … per
+   * its format variables, NullInterpret); an empty value is an empty text unless this says NULL.
+   * Default: an empty value is NULL, plain numbers become numbers, everything else is text (how
+   * the simulator's database tables read).
+   */
+  interpret?: (text: string) => Cell;
 }
 
 /** Reads a data file in the format its extension and format spec say: qvd (JSON), txt/csv, json. */
@@ -53,7 +60,8 @@ export async function readDataFile(
   const type = format.fileType ?? extensionType(path);
   if (type === 'qvd') return fromQvd(text, shownAs, pacer);
   if (type === 'json') return fromJson(text, shownAs, pacer);
-  if (type === 'txt' || type === 'csv' || type === null) return fromDelimited(text, format, pacer);
+  if (type === 'txt' || type === 'csv' || type === null)
+    return fromDelimited(text, format, pacer, options.interpret ?? plainCell);
   throw new ExecutionError(`File format '${type}' is not supported by the simulator (supported: qvd, txt/csv, json)`);
 }
 
@@ -151,7 +159,12 @@ function jsonCell(value: unknown): Cell {
 }
 
 /** Delimited text: header from the first line with `embedded labels`, `@1…@n` with `no labels`. */
-async function fromDelimited(text: string, format: Partial<FileFormatOptions>, pacer: Pacer): Promise<RawTable> {
+async function fromDelimited(
+  text: string,
+  format: Partial<FileFormatOptions>,
+  pacer: Pacer,
+  interpret: (text: string) => Cell,
+): Promise<RawTable> {
   const delimiter = format.delimiter ?? guessDelimiter(text);
   const quoting = format.quoting ?? 'standard';
   let lines = await splitRecords(text.replace(/^\uFEFF/, ''), delimiter, quoting, pacer);
@@ -163,11 +176,16 @@ async function fromDelimited(text: string, format: Partial<FileFormatOptions>, p
     const cells = lines[r] ?? [];
     rows[r] = header.map((_, i): Cell => {
       const value = cells[i];
-      return value === undefined || value === '' ? null : textDual(value);
+      // A missing value (a short line) is NULL; an empty one is read like any other text.
+      return value === undefined ? null : interpret(value);
     });
     if (pacer.due()) await pacer.pause();
   }
   return { fields: header.map((h) => h.trim()), rows };
+}
+
+function plainCell(text: string): Cell {
+  return text === '' ? null : textDual(text);
 }
 
 function guessDelimiter(text: string): string {

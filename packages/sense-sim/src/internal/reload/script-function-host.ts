@@ -1,4 +1,5 @@
-import { type ScriptHost, type ScriptTableView, valueKey } from '../data/functions/script-host.js';
+import { readFileSync } from 'node:fs';
+import { type ScriptFile, type ScriptHost, type ScriptTableView, valueKey } from '../data/functions/script-host.js';
 import type { Cell, Dual } from '../data/loaded-model.js';
 import type { ScriptState, WorkTable } from './script-state.js';
 
@@ -139,6 +140,28 @@ export class ScriptFunctionHost implements ScriptHost {
     return row === undefined ? null : (named.rows[row]?.[column] ?? null);
   }
 
+  currentFile(): string | undefined {
+    return this.#state.currentFile;
+  }
+
+  file(path: string): ScriptFile | undefined {
+    const stats = this.#state.folder.fileStats(path);
+    if (!stats) return undefined;
+    const guard = this.#state.guard;
+    let header: ReturnType<ScriptFile['qvd']> | null = null;
+    return {
+      size: stats.size,
+      modifiedMs: stats.modifiedMs,
+      qvd: () => {
+        if (header === null) {
+          guard.expectBytes(stats.size);
+          header = qvdHeader(readFileSync(stats.full, 'utf8'));
+        }
+        return header;
+      },
+    };
+  }
+
   previous(evaluate: () => Cell): Cell {
     return this.#state.loading ? this.#state.loading.previous(evaluate) : null;
   }
@@ -192,5 +215,20 @@ export class ScriptFunctionHost implements ScriptHost {
       this.#rowArrayIds.set(rows, id);
     }
     return id;
+  }
+}
+
+/** The header facts of a simulator QVD (JSON, see read-data-file.ts); undefined when the text is not one. */
+function qvdHeader(text: string): ReturnType<ScriptFile['qvd']> {
+  try {
+    const qvd = JSON.parse(text) as { qvd?: unknown; table?: unknown; fields?: unknown; rows?: unknown };
+    if (qvd.qvd !== 1 || !Array.isArray(qvd.fields) || !Array.isArray(qvd.rows)) return undefined;
+    return {
+      table: typeof qvd.table === 'string' ? qvd.table : '',
+      fields: qvd.fields.map(String),
+      records: qvd.rows.length,
+    };
+  } catch {
+    return undefined;
   }
 }

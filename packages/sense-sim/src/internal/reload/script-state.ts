@@ -1,5 +1,7 @@
 import { type Expression, expand, type LoadStatement, parseExpression } from '@qixflow/script';
 import type { Cell, LineageRow } from '../data/loaded-model.js';
+import { formatSettings } from '../data/format-settings.js';
+import { TextInterpreter } from '../data/interpret-text.js';
 import { MAX_TEXT_LENGTH } from '../data/text-limit.js';
 import { DataFolder } from './data-folder.js';
 import type { Derivation, FieldDefinition } from './derive-fields.js';
@@ -55,6 +57,8 @@ export class ScriptState {
   /** The LOAD statement running now, and the stage of it producing rows (Peek, Previous, Exists, RowNo read them). */
   loadStatement: LoadStatement | undefined;
   loading: LoadInProgress | undefined;
+  /** The file the LOAD in progress reads (`lib://…` as written), for FileName() and its kin. */
+  currentFile: string | undefined;
   /** AutoNumber's counters (by AutoID): value → number, for the whole reload. */
   readonly autoNumbers = new Map<string, Map<string, number>>();
   /** DECLARE FIELD DEFINITION results, by name; DERIVE's requests, applied when the script ends. */
@@ -63,6 +67,9 @@ export class ScriptState {
   /** What the script's own functions (TableNumber, Peek, Exists, AutoNumber …) read. */
   readonly functions: ScriptFunctionHost = new ScriptFunctionHost(this);
   #variablesVersion = 0;
+  #interpreter: TextInterpreter | undefined;
+  #interpreterVersion = -1;
+  #nullInterpret: string | undefined;
   readonly #nullVariables = new Set<string>();
   readonly #nullVariable: RowScope['value'] = (name) => (this.#nullVariables.has(name) ? null : undefined);
 
@@ -70,6 +77,20 @@ export class ScriptState {
     this.env = env;
     this.guard = env.guard ?? new ReloadGuard(env.budgets ?? DEFAULT_RELOAD_BUDGETS, env.signal);
     this.folder = new DataFolder(env.dataDir, env.connections, env.folderMappings);
+  }
+
+  /**
+   * A value of a delimited file or INLINE table as the script reads it: `NullInterpret`'s text is
+   * NULL, other text is read with the format variables in force now (numbers, dates, times,
+   * timestamps keep their text and gain their number).
+   */
+  interpretText(text: string): Cell {
+    if (this.#interpreterVersion !== this.#variablesVersion || !this.#interpreter) {
+      this.#interpreter = new TextInterpreter(formatSettings((name) => this.variables.get(name)));
+      this.#nullInterpret = this.variables.get('NullInterpret');
+      this.#interpreterVersion = this.#variablesVersion;
+    }
+    return text === this.#nullInterpret ? null : this.#interpreter.dual(text);
   }
 
   get variablesVersion(): number {

@@ -2,6 +2,7 @@ import { ExpressionError } from '../expression-error.js';
 import type { Cell } from '../loaded-model.js';
 import type { FunctionCall } from '../script-bridge.js';
 import { COUNTER_FUNCTIONS } from './counter-functions.js';
+import { FILE_FUNCTIONS } from './file-functions.js';
 import { INTER_RECORD_FUNCTIONS } from './inter-record-functions.js';
 import type { EvaluateArgument, ScriptFunctionTable, ScriptHost } from './script-host.js';
 import { SCRIPT_TABLE_FUNCTIONS } from './script-table-functions.js';
@@ -11,6 +12,7 @@ const SCRIPT_FUNCTIONS: ScriptFunctionTable = {
   ...SCRIPT_TABLE_FUNCTIONS,
   ...INTER_RECORD_FUNCTIONS,
   ...COUNTER_FUNCTIONS,
+  ...FILE_FUNCTIONS,
 };
 
 /**

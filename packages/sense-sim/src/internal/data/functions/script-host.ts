@@ -11,6 +11,15 @@ export interface ScriptTableView {
   cell(row: number, column: number): Cell;
 }
 
+/** A file of the data folder as the file functions see it. */
+export interface ScriptFile {
+  readonly size: number;
+  /** Last modification, in ms since the Unix epoch. */
+  readonly modifiedMs: number;
+  /** The QVD's header (table, fields, records); undefined when the file is not a QVD the simulator reads. */
+  qvd(): { readonly table: string; readonly fields: readonly string[]; readonly records: number } | undefined;
+}
+
 /**
  * What the load script's own functions read from the running script: its tables, the LOAD in
  * progress and the reload's counters. The script executor provides it; chart expressions have
@@ -43,6 +52,10 @@ export interface ScriptHost {
    * kept) as the current record; NULL when there is none.
    */
   previous(evaluate: () => Cell): Cell;
+  /** The file the LOAD in progress reads, as the script wrote it (`lib://…`); undefined outside such a LOAD. */
+  currentFile(): string | undefined;
+  /** A file of the data folder (`lib://…` as the script wrote it); undefined when there is no such file. */
+  file(path: string): ScriptFile | undefined;
   /** AutoNumber: the number of `key` in counter `counter` — 1, 2, … in order of first appearance, for the whole reload. */
   autoNumber(key: string, counter: string): number;
 }

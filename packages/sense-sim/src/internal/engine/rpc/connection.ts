@@ -218,6 +218,7 @@ export class Connection {
       progress: { completed: 0, total: 0, messages: [], errors: [] },
     };
     if (id !== null) this.running.set(id, running);
+    const validating = VALIDATING.has(method) ? entry : undefined;
     let outcome: { result: Record<string, unknown> } | { error: ReturnType<EngineError['toJSON']> };
     try {
       const injected = this.#deps.faults.injectedError(method);
@@ -226,6 +227,10 @@ export class Connection {
       const delay = this.#deps.faults.delayFor(method);
       if (delay > 0) await abortableSleep(delay, running.controller.signal);
       if (!handler) throw EngineError.of('LOCERR_GENERIC_NOT_IMPLEMENTED', method);
+      // Valid from the moment the handler reads the state, not from its answer: a change that lands
+      // in between (another frame of the same read, handled before this call's continuation) must
+      // list the handle, or the client keeps the layout of the state before it, unnotified.
+      if (validating) validating.valid = true;
       const result = await handler(
         {
           connection: this,
@@ -238,12 +243,10 @@ export class Connection {
         normalized.args,
       );
       if (running.controller.signal.aborted) throw EngineError.of('LOCERR_GENERIC_ABORTED');
-      if (VALIDATING.has(method)) {
-        const current = this.#handles.get(handle);
-        if (current) current.valid = true;
-      }
       outcome = { result };
     } catch (error) {
+      // The client saw nothing: the next change must not be skipped for it.
+      if (validating) validating.valid = false;
       outcome = { error: toRpcError(error, running.controller.signal.aborted) };
     } finally {
       if (id !== null) {
