@@ -45,7 +45,14 @@ export const PREFIX_WORDS: ReadonlySet<string> = new Set([
 ]);
 
 /** The words a LOAD's source starts with (a LOAD without one reads the LOAD or SELECT after its `;`). */
-export const SOURCE_WORDS: ReadonlySet<string> = new Set(['FROM', 'FROM_FIELD', 'RESIDENT', 'INLINE', 'AUTOGENERATE', 'EXTENSION']);
+export const SOURCE_WORDS: ReadonlySet<string> = new Set([
+  'FROM',
+  'FROM_FIELD',
+  'RESIDENT',
+  'INLINE',
+  'AUTOGENERATE',
+  'EXTENSION',
+]);
 
 /** Whether the token starts a table query (LOAD, SELECT or SQL). */
 export function startsQuery(t: LexToken): boolean {

@@ -78,13 +78,12 @@ export class TextInterpreter {
  * app's locale).
  */
 function numberPattern(decimalSep: string, thousandSep: string): RegExp {
-  const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const literal = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const decimals = [decimalSep, thousandSep === '.' ? '' : '.']
     .filter((s, i, all) => s !== '' && all.indexOf(s) === i)
-    .map(escape)
+    .map(literal)
     .join('|');
-  const grouped =
-    thousandSep !== '' && thousandSep !== decimalSep ? `|\\d{1,3}(?:${escape(thousandSep)}\\d{3})+` : '';
+  const grouped = thousandSep !== '' && thousandSep !== decimalSep ? `|\\d{1,3}(?:${literal(thousandSep)}\\d{3})+` : '';
   const fraction = decimals === '' ? '' : `(?:(?:${decimals})\\d*)?`;
   const bare = decimals === '' ? '' : `|(?:${decimals})\\d+`;
   return new RegExp(`^[-+]?(?:(?:\\d+${grouped})${fraction}${bare})(?:[eE][-+]?\\d+)?$`);

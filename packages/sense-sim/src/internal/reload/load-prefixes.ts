@@ -21,7 +21,10 @@ const UNSUPPORTED: Partial<Record<LoadPrefix['kind'], string>> = {
  */
 export function skippedInFullReload(statement: LoadStatement): boolean {
   for (const prefix of statement.prefixes) {
-    if ((prefix.kind === 'AddPrefix' || prefix.kind === 'ReplacePrefix' || prefix.kind === 'MergePrefix') && prefix.only)
+    if (
+      (prefix.kind === 'AddPrefix' || prefix.kind === 'ReplacePrefix' || prefix.kind === 'MergePrefix') &&
+      prefix.only
+    )
       return true;
   }
   for (const prefix of statement.prefixes) {

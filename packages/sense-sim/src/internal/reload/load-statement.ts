@@ -10,8 +10,8 @@ import {
 import type { Cell } from '../data/loaded-model.js';
 import { distinctRows, isDistinct, keepDistinct } from './distinct-rows.js';
 import { intervalMatch } from './interval-match.js';
-import { projectLoad } from './load-projection.js';
 import { replaces, skippedInFullReload } from './load-prefixes.js';
+import { projectLoad } from './load-projection.js';
 import { type RawTable, readDataFile } from './read-data-file.js';
 import { runSql } from './run-sql.js';
 import { ExecutionError } from './script-error.js';

@@ -1,7 +1,7 @@
 import { type Expression, expand, type LoadStatement, parseExpression } from '@qixflow/script';
-import type { Cell, LineageRow } from '../data/loaded-model.js';
 import { formatSettings } from '../data/format-settings.js';
 import { TextInterpreter } from '../data/interpret-text.js';
+import type { Cell, LineageRow } from '../data/loaded-model.js';
 import { MAX_TEXT_LENGTH } from '../data/text-limit.js';
 import { DataFolder } from './data-folder.js';
 import type { Derivation, FieldDefinition } from './derive-fields.js';

@@ -62,7 +62,7 @@ describe('file functions', () => {
         `LET vTime = FileTime('${FILE}');`,
         `LET vMissing = IsNull(QvdCreateTime('lib://Data/none.qvd'));`,
         `T: LOAD * FROM [${FILE}] (txt, embedded labels, delimiter is ',');`,
-        "STORE T INTO [lib://Data/t.qvd] (qvd);",
+        'STORE T INTO [lib://Data/t.qvd] (qvd);',
         "LET vRecords = QvdNoOfRecords('lib://Data/t.qvd');",
         "LET vFields = QvdNoOfFields('lib://Data/t.qvd');",
         "LET vSecond = QvdFieldName('lib://Data/t.qvd', 2);",
@@ -72,7 +72,13 @@ describe('file functions', () => {
     );
     const v = (name: string): string | undefined => model.variables.get(name);
     expect([v('vSize'), v('vTime'), v('vMissing')]).toEqual([String(CSV.length), '2025-03-01 12:00:00', '-1']);
-    expect([v('vRecords'), v('vFields'), v('vSecond'), v('vTable'), v('vCreated')]).toEqual(['2', '2', 'Amount', 'T', '0']);
+    expect([v('vRecords'), v('vFields'), v('vSecond'), v('vTable'), v('vCreated')]).toEqual([
+      '2',
+      '2',
+      'Amount',
+      'T',
+      '0',
+    ]);
   });
 
   it('refuse a path that leaves the data folder, like any read', async () => {

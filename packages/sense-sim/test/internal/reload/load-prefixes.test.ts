@@ -9,7 +9,9 @@ function run(script: string): Promise<LoadedModel> {
 }
 
 function tables(model: LoadedModel): Record<string, string[]> {
-  return Object.fromEntries(model.tables.map((t) => [t.name, t.rows.map((r) => r.map((c) => c?.text ?? '-').join('|'))]));
+  return Object.fromEntries(
+    model.tables.map((t) => [t.name, t.rows.map((r) => r.map((c) => c?.text ?? '-').join('|'))]),
+  );
 }
 
 const T1 = 'T: LOAD * INLINE [\nA, B\n1, x\n2, y\n];\n';

@@ -68,7 +68,9 @@ describe('automatic interpretation of loaded text', () => {
     const plain = await run(`O: LOAD OrderID, Note ${FROM_CSV};\nC: LOAD Count(Note) AS N RESIDENT O;`);
     expect(column(plain, 'O', 'Note')?.[1]).toEqual(['', null]);
     expect(column(plain, 'C', 'N')).toEqual([['3', 3]]);
-    const nulls = await run(`SET NullInterpret = '';\nO: LOAD OrderID, Note ${FROM_CSV};\nC: LOAD Count(Note) AS N RESIDENT O;`);
+    const nulls = await run(
+      `SET NullInterpret = '';\nO: LOAD OrderID, Note ${FROM_CSV};\nC: LOAD Count(Note) AS N RESIDENT O;`,
+    );
     expect(column(nulls, 'O', 'Note')?.[1]).toBeNull();
     expect(column(nulls, 'C', 'N')).toEqual([['2', 2]]);
   });

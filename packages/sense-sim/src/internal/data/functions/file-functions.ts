@@ -9,14 +9,20 @@ import { type EvaluateArgument, type ScriptFunctionTable, type ScriptHost, scrip
 const UNIX_EPOCH_SERIAL = 25569;
 
 /** The file an argument names, or the file the LOAD in progress reads when there is no argument. */
-function fileArgument(argument: Expression | undefined, evaluate: EvaluateArgument, host: ScriptHost): string | undefined {
+function fileArgument(
+  argument: Expression | undefined,
+  evaluate: EvaluateArgument,
+  host: ScriptHost,
+): string | undefined {
   if (argument === undefined) return host.currentFile();
   const value = evaluate(argument);
   return value === null ? undefined : value.text;
 }
 
 /** A part of the current file's path (FileName, FileBaseName …); NULL outside a LOAD from a file. */
-function pathPart(part: (path: string) => string): (args: readonly Expression[], e: EvaluateArgument, host: ScriptHost) => Cell {
+function pathPart(
+  part: (path: string) => string,
+): (args: readonly Expression[], e: EvaluateArgument, host: ScriptHost) => Cell {
   return (_args, _evaluate, host) => {
     const path = host.currentFile();
     return path === undefined ? null : textCell(part(path));
