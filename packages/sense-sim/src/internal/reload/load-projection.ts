@@ -44,20 +44,20 @@ export async function projectLoad(state: ScriptState, query: LoadQuery, source: 
     scope,
   );
   const count = records.length;
+  const evaluate = state.evaluatorFor(scope);
   for (let r = 0; r < count; r++) {
     const record = records[r] ?? NO_RECORD;
     for (let iter = 1; ; iter++) {
       scope.at(record, r + 1, load.rowBase + rows.length + 1, iter);
       if (query.while) {
         guard.iterate();
-        if (!truthy(state.evaluate(query.while, scope))) break;
+        if (!truthy(evaluate(query.while))) break;
       }
-      if (!query.where || truthy(state.evaluate(query.where, scope))) {
+      if (!query.where || truthy(evaluate(query.where))) {
         const row: Cell[] = new Array(width);
         for (let c = 0; c < width; c++) {
           const o = outputs[c] as OutputField;
-          const cell =
-            o.star !== undefined ? (record[o.star] ?? null) : state.evaluate(o.expression as Expression, scope);
+          const cell = o.star !== undefined ? (record[o.star] ?? null) : evaluate(o.expression as Expression);
           row[c] = (interners[c] as CellInterner).intern(cell);
         }
         rows.push(row);

@@ -21,7 +21,14 @@ export interface RowScope {
 }
 
 /** Evaluates row-level (script) expressions. */
-export type EvaluateRow = (expression: Expression, scope: RowScope) => Cell;
+export interface EvaluateRow {
+  (expression: Expression, scope: RowScope): Cell;
+  /**
+   * The same evaluation bound to one scope, for the many calls of one LOAD (its variables do not
+   * change while it runs); left out, each call goes through the function itself.
+   */
+  forScope?(scope: RowScope): (expression: Expression) => Cell;
+}
 
 /** A data connection as the script sees it. */
 export interface ReloadConnection {

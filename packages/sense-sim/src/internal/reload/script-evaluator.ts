@@ -3,20 +3,22 @@ import { type EvaluationEnvironment, type RowContext, rowEvaluator } from '../da
 import { formatSettings } from '../data/format-settings.js';
 import { callScriptFunction } from '../data/functions/script-functions.js';
 import type { Cell } from '../data/loaded-model.js';
-import type { RowScope } from './reload-environment.js';
+import type { EvaluateRow, RowScope } from './reload-environment.js';
 
 /**
  * Row-level evaluation for LOAD expressions, with the script's own format variables. The
  * evaluation environment and the row adapter are made once per variables version and per scope,
- * not per call: LOAD expressions run millions of times.
+ * not per call: LOAD expressions run millions of times. `forScope` binds one scope for a whole
+ * LOAD (no statement runs while it does, so the variables cannot change).
  */
-export function scriptEvaluator(now?: () => number): (expression: Expression, scope: RowScope) => Cell {
+export function scriptEvaluator(now?: () => number): EvaluateRow {
   let env: EvaluationEnvironment | undefined;
   let envVersion = -1;
   let envScope: RowScope | undefined;
   let rowScope: RowScope | undefined;
   let evaluate: ((expression: Expression) => Cell) | undefined;
-  return (expression, scope) => {
+
+  const environment = (scope: RowScope): EvaluationEnvironment => {
     if (!env || envVersion !== scope.variablesVersion || envScope?.variables !== scope.variables) {
       const variables = scope.variables;
       const variable = (name: string): string | undefined => variables.get(name);
@@ -37,17 +39,35 @@ export function scriptEvaluator(now?: () => number): (expression: Expression, sc
       evaluate = undefined;
     }
     envScope = scope;
+    return env;
+  };
+
+  const bound = (scope: RowScope, withEnv: EvaluationEnvironment): ((expression: Expression) => Cell) => {
+    const row: RowContext = {
+      value: (field) => scope.value(field),
+      recNo: () => scope.recNo,
+      rowNo: () => scope.rowNo,
+      iterNo: () => scope.iterNo,
+    };
+    return rowEvaluator(row, withEnv);
+  };
+
+  const evaluateRow = (expression: Expression, scope: RowScope): Cell => {
+    const withEnv = environment(scope);
     if (rowScope !== scope || !evaluate) {
-      const current = scope;
-      const row: RowContext = {
-        value: (field) => current.value(field),
-        recNo: () => current.recNo,
-        rowNo: () => current.rowNo,
-        iterNo: () => current.iterNo,
-      };
-      evaluate = rowEvaluator(row, env);
+      evaluate = bound(scope, withEnv);
       rowScope = scope;
     }
     return evaluate(expression);
   };
+  return Object.assign(evaluateRow, {
+    forScope: (scope: RowScope) => {
+      const withEnv = environment(scope);
+      const evaluateBound = bound(scope, withEnv);
+      return (expression: Expression): Cell => {
+        envScope = scope;
+        return evaluateBound(expression);
+      };
+    },
+  });
 }

@@ -211,6 +211,12 @@ export class ScriptState {
     return this.env.evaluate(expression, scope);
   }
 
+  /** {@link evaluate} bound to one scope for the whole of a LOAD (its many calls skip the per-call checks). */
+  evaluatorFor(scope: RowScope): (expression: Expression) => Cell {
+    const evaluate = this.env.evaluate;
+    return evaluate.forScope?.(scope) ?? ((expression) => evaluate(expression, scope));
+  }
+
   noRow(): RowScope {
     return {
       value: this.#nullVariables.size === 0 ? NO_SOURCE_FIELDS : this.#nullVariable,
