@@ -171,6 +171,24 @@ describe('scanScript: blocks', () => {
     ]);
   });
 
+  it('matches the TSDoc example', () => {
+    const { body, diagnostics } = scanScript('IF $(vFull) THEN\n  LOAD * FROM [lib://Data/x.csv];\nEND IF');
+    expect(diagnostics).toEqual([]);
+    expect(compact(body)).toEqual([
+      {
+        kind: 'If',
+        branches: [
+          {
+            clause: { text: 'IF $(vFull) THEN', span: '1:1-1:17' },
+            body: [{ kind: 'Statement', text: 'LOAD * FROM [lib://Data/x.csv];', span: '2:3-2:34' }],
+          },
+        ],
+        elseBody: null,
+        span: '1:1-3:7',
+      },
+    ]);
+  });
+
   it('reports unbalanced structure, in source order', () => {
     const { diagnostics } = scanScript('IF x THEN\nNEXT\nSWITCH 1\nSET a = 1;\nCASE 1\nEND SWITCH\nELSE\nELSE\nDO');
     expect(diagnostics.map((d) => [d.code, d.message, d.span.start.line])).toEqual([

@@ -1,34 +1,30 @@
-import {
-  type CallStatement,
-  type ControlClause,
-  type ExitStatement,
-  type Expression,
-  type IncludeStatement,
-  type LoopCondition,
-  parseClause,
-  parseStatement,
-  type ScanNode,
-  type ScannedDo,
-  type ScannedFor,
-  type ScannedIf,
-  type ScannedStatement,
-  type ScannedSwitch,
-  type ScannedText,
-  type Statement,
-  type SubStatement,
-  scanScript,
+import type {
+  CallStatement,
+  ExitStatement,
+  Expression,
+  IncludeStatement,
+  LoopCondition,
+  ScanNode,
+  ScannedDo,
+  ScannedFor,
+  ScannedIf,
+  ScannedStatement,
+  ScannedSwitch,
+  ScannedText,
+  Statement,
+  SubStatement,
 } from '@qixflow/script';
-import type { Cell } from '../data/loaded-model.js';
-import { type DataTable, type LoadedModel, numberDual } from '../data/loaded-model.js';
+import { type Cell, type DataTable, type LoadedModel, numberDual } from '../data/loaded-model.js';
 import { derivedFieldSets } from './derive-fields.js';
-import { type ExpandedText, expandStatement } from './expand-statement.js';
+import { forEachValues } from './for-each-values.js';
 import { readIncludeFile } from './read-include-file.js';
 import type { ReloadEnvironment } from './reload-environment.js';
 import { runLeafStatement } from './run-leaf-statement.js';
 import { ExecutionError, ScriptError } from './script-error.js';
 import { ScriptState } from './script-state.js';
-import { ExpandedUnit, type ScriptUnit, WrittenUnit } from './script-unit.js';
+import { type ScriptUnit, WrittenUnit } from './script-unit.js';
 import { equalCells, toNumber, truthy } from './script-values.js';
+import { StatementReader } from './statement-reader.js';
 
 export type { EvaluateRow, ReloadConnection, ReloadEnvironment, RowScope } from './reload-environment.js';
 
@@ -90,20 +86,18 @@ class ScriptRun {
   readonly #state: ScriptState;
   readonly #subs = new Map<string, DefinedSub>();
   #callDepth = 0;
-  /** Statements and clauses without `$(…)` parse to the same tree every time: parsed once. */
-  readonly #parsed = new WeakMap<ScannedText, Statement | ControlClause | null>();
-  /** Each expanding statement's last expansion and its structure (loops often expand to the same text). */
-  readonly #expansions = new WeakMap<ScannedText, { text: string; body: readonly ScanNode[] }>();
+  readonly #reader: StatementReader;
 
   constructor(source: string, env: ReloadEnvironment) {
     this.#source = source;
     this.#state = new ScriptState(env);
+    this.#reader = new StatementReader(this.#state);
   }
 
   async execute(): Promise<LoadedModel> {
     const unit = new WrittenUnit(this.#source);
     try {
-      await this.#block(this.#scan(this.#source, unit), unit);
+      await this.#block(this.#reader.structure(this.#source, unit), unit);
     } catch (e) {
       if (e instanceof ExitLoop) throw e.outside;
       if (!(e instanceof ExitScript)) throw e;
@@ -117,18 +111,6 @@ class ScriptRun {
       lineage: state.lineage,
       derivedFields: await derivedFieldSets(state),
     };
-  }
-
-  /** The control structure of a text; an unbalanced one fails before any of it runs. */
-  #scan(text: string, unit: ScriptUnit): readonly ScanNode[] {
-    const { body, diagnostics } = scanScript(text);
-    const problem = diagnostics.find((d) => d.severity === 'error');
-    if (problem) {
-      const at = problem.span.start.offset;
-      const lineText = text.slice(text.lastIndexOf('\n', at - 1) + 1).split(/\r?\n/)[0] ?? '';
-      throw unit.error(new ExecutionError(`Syntax error: ${problem.message}`), { text: lineText, span: problem.span });
-    }
-    return body;
   }
 
   async #block(nodes: readonly ScanNode[], unit: ScriptUnit): Promise<void> {
@@ -158,7 +140,7 @@ class ScriptRun {
         return this.#switch(node, unit);
       case 'Sub': {
         // Defined when reached, as in Qlik: a CALL before its SUB does not find it.
-        const clause = this.#clause(node.clause, unit, 'Sub');
+        const clause = this.#reader.clause(node.clause, unit, 'Sub');
         this.#subs.set(clause.name.toLowerCase(), { clause, body: node.body, unit });
         return;
       }
@@ -169,49 +151,18 @@ class ScriptRun {
 
   /** A statement: expanded (as Qlik does, right before it runs), parsed, run. */
   async #statement(leaf: ScannedStatement, unit: ScriptUnit): Promise<void> {
-    if (!(unit instanceof ExpandedUnit) && leaf.text.includes('$(')) return this.#expanded(leaf, unit);
-    const statement = this.#parse(leaf, unit);
+    if (this.#reader.expands(leaf, unit)) {
+      // What it expands to runs in its place; nothing in it is expanded again.
+      const expanded = this.#reader.expand(leaf, unit);
+      return this.#block(expanded.body, expanded.unit);
+    }
+    const statement = this.#reader.statement(leaf, unit);
     if (!statement) return;
     try {
       await this.#run(statement, leaf, unit);
     } catch (e) {
       throw this.#passOn(e) ?? unit.error(e, leaf);
     }
-  }
-
-  /**
-   * A statement with `$(…)`: what it expands to is scanned and run in its place — usually one
-   * statement, but a variable may hold several (or a whole block). Nothing in it is expanded again.
-   */
-  async #expanded(leaf: ScannedStatement, unit: ScriptUnit): Promise<void> {
-    let expansion: ExpandedText;
-    try {
-      expansion = expandStatement(this.#state, leaf.text);
-    } catch (e) {
-      throw unit.error(e, leaf);
-    }
-    const inner = new ExpandedUnit(unit, leaf, expansion);
-    let last = this.#expansions.get(leaf);
-    if (last?.text !== expansion.text) {
-      last = { text: expansion.text, body: this.#scan(expansion.text, inner) };
-      this.#expansions.set(leaf, last);
-    }
-    await this.#block(last.body, inner);
-  }
-
-  #parse(leaf: ScannedStatement, unit: ScriptUnit): Statement | null {
-    const cached = this.#parsed.get(leaf);
-    if (cached !== undefined) return cached as Statement | null;
-    const { statement, diagnostics } = parseStatement(leaf.text);
-    const problem = diagnostics.find((d) => d.severity === 'error');
-    if (problem) {
-      const after =
-        unit instanceof ExpandedUnit ? ` (after variable expansion: ${leaf.text.trim().slice(0, 200)})` : '';
-      const error = new ExecutionError(`Syntax error: ${problem.message}${after}`);
-      throw unit.error(error, leaf, leaf.span.start.offset + problem.span.start.offset);
-    }
-    this.#parsed.set(leaf, statement);
-    return statement;
   }
 
   async #run(statement: Statement, leaf: ScannedStatement, unit: ScriptUnit): Promise<void> {
@@ -245,7 +196,7 @@ class ScriptRun {
     const text = await readIncludeFile(state, path, statement.must);
     if (text === null) return;
     const included = new WrittenUnit(text, { path, site: unit.site(leaf), depth: unit.includeDepth + 1 });
-    await this.#block(this.#scan(text, included), included);
+    await this.#block(this.#reader.structure(text, included), included);
   }
 
   /**
@@ -308,7 +259,7 @@ class ScriptRun {
   async #if(node: ScannedIf, unit: ScriptUnit): Promise<void> {
     for (const branch of node.branches) {
       // Each clause is expanded and parsed only when reached.
-      const clause = this.#clause(branch.clause, unit, 'IfBranch');
+      const clause = this.#reader.clause(branch.clause, unit, 'IfBranch');
       if (truthy(this.#evaluate(clause.condition, unit, branch.clause))) return this.#block(branch.body, unit);
     }
     if (node.elseBody) await this.#block(node.elseBody, unit);
@@ -316,11 +267,11 @@ class ScriptRun {
 
   async #for(node: ScannedFor, unit: ScriptUnit): Promise<void> {
     const state = this.#state;
-    const clause = this.#clause(node.clause, unit, 'For', 'ForEach');
+    const clause = this.#reader.clause(node.clause, unit, 'For', 'ForEach');
     if (clause.kind === 'ForEach') {
       let values: string[];
       try {
-        values = await this.#listValues(clause.values);
+        values = await forEachValues(state, clause.values);
       } catch (e) {
         throw unit.error(e, node.clause);
       }
@@ -348,21 +299,21 @@ class ScriptRun {
   async #do(node: ScannedDo, unit: ScriptUnit): Promise<void> {
     for (;;) {
       await this.#iterate(unit, node.clause);
-      const head = this.#clause(node.clause, unit, 'DoLoop');
+      const head = this.#reader.clause(node.clause, unit, 'DoLoop');
       if (head.condition && !this.#holds(head.condition, unit, node.clause)) return;
       if (await this.#loopBody(node.body, unit, 'do')) return;
       if (node.loop) {
-        const tail = this.#clause(node.loop, unit, 'DoLoop');
+        const tail = this.#reader.clause(node.loop, unit, 'DoLoop');
         if (tail.loopCondition && !this.#holds(tail.loopCondition, unit, node.loop)) return;
       }
     }
   }
 
   async #switch(node: ScannedSwitch, unit: ScriptUnit): Promise<void> {
-    const head = this.#clause(node.clause, unit, 'Switch');
+    const head = this.#reader.clause(node.clause, unit, 'Switch');
     const value = this.#evaluate(head.expression, unit, node.clause);
     for (const c of node.cases) {
-      const clause = this.#clause(c.clause, unit, 'SwitchCase');
+      const clause = this.#reader.clause(c.clause, unit, 'SwitchCase');
       if (clause.values.some((v) => equalCells(this.#evaluate(v, unit, c.clause), value))) {
         return this.#block(c.body, unit);
       }
@@ -381,70 +332,7 @@ class ScriptRun {
     }
   }
 
-  /** The values of FOR EACH: FileList(mask), FieldValueList(field), or expressions. */
-  async #listValues(expressions: readonly Expression[]): Promise<string[]> {
-    const state = this.#state;
-    const values: string[] = [];
-    for (const expression of expressions) {
-      const name = expression.kind === 'FunctionCall' ? expression.name.toLowerCase() : '';
-      const arg = expression.kind === 'FunctionCall' ? expression.args[0] : undefined;
-      if (name === 'filelist' && arg) {
-        values.push(...(await state.folder.list(state.evaluate(arg, state.noRow())?.text ?? '')));
-      } else if (name === 'fieldvaluelist' && arg) {
-        values.push(...(await this.#fieldValues(state.evaluate(arg, state.noRow())?.text ?? '')));
-      } else values.push(state.evaluate(expression, state.noRow())?.text ?? '');
-    }
-    return values;
-  }
-
-  async #fieldValues(field: string): Promise<string[]> {
-    const state = this.#state;
-    const values = new Set<string>();
-    for (const table of state.tables) {
-      const i = table.fields.indexOf(field);
-      if (i < 0) continue;
-      for (const row of table.rows) {
-        const cell = row[i];
-        if (cell) values.add(cell.text);
-        if (state.guard.due()) await state.guard.pause();
-      }
-    }
-    return [...values];
-  }
-
-  // ── Clauses and evaluation ──────────────────────────────────────────────────────────────────
-
-  /** A control clause, expanded and parsed now; a syntax error is reported where it is written. */
-  #clause<K extends ControlClause['kind']>(
-    scanned: ScannedText,
-    unit: ScriptUnit,
-    ...kinds: K[]
-  ): Extract<ControlClause, { kind: K }> {
-    let clause = this.#parsed.get(scanned) as ControlClause | undefined;
-    if (clause === undefined) {
-      const expanding = !(unit instanceof ExpandedUnit) && scanned.text.includes('$(');
-      let expansion: ExpandedText = { text: scanned.text, origin: (offset) => offset };
-      try {
-        if (expanding) expansion = expandStatement(this.#state, scanned.text);
-      } catch (e) {
-        throw unit.error(e, scanned);
-      }
-      const parsed = parseClause(expansion.text);
-      const problem = parsed.diagnostics.find((d) => d.severity === 'error');
-      if (problem || !parsed.clause) {
-        const after = expanding ? ` (after variable expansion: ${expansion.text.trim().slice(0, 200)})` : '';
-        const error = new ExecutionError(`Syntax error: ${problem?.message ?? 'not a control statement'}${after}`);
-        const offset = scanned.span.start.offset + expansion.origin(problem?.span.start.offset ?? 0);
-        throw unit.error(error, scanned, offset);
-      }
-      clause = parsed.clause;
-      if (!expanding) this.#parsed.set(scanned, clause);
-    }
-    if (!(kinds as string[]).includes(clause.kind)) {
-      throw unit.error(new ExecutionError(`Unexpected control statement: ${scanned.text.trim()}`), scanned);
-    }
-    return clause as Extract<ControlClause, { kind: K }>;
-  }
+  // ── Evaluation ──────────────────────────────────────────────────────────────────────────────
 
   #evaluate(expression: Expression, unit: ScriptUnit, at: ScannedText): Cell {
     try {

@@ -96,6 +96,14 @@ describe('statements are expanded and parsed one at a time, when reached', () =>
     });
   });
 
+  it('counts lines and columns of a CRLF script as written', async () => {
+    expect(await failure('SET a = 1;\r\nIF 1 THEN\r\n  LOAD a b;\r\nEND IF\r\n')).toMatchObject({
+      line: 3,
+      column: 10,
+      statement: 'LOAD a b;',
+    });
+  });
+
   it('reports a syntax error made by an expansion at the `$(` it came from, with the text before expansion', async () => {
     const error = await failure('SET vField = x y;\nLET b = $(vField);');
     expect(error).toMatchObject({
