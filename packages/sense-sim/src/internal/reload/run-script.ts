@@ -127,6 +127,8 @@ class ScriptRun {
   }
 
   async #node(node: ScanNode, unit: ScriptUnit): Promise<void> {
+    // A control statement counts as a statement run (BINARY after an IF is not the first).
+    if (node.kind !== 'Statement') this.#state.statementsRun++;
     switch (node.kind) {
       case 'Statement':
         return this.#statement(node, unit);
@@ -166,6 +168,8 @@ class ScriptRun {
   }
 
   async #run(statement: Statement, leaf: ScannedStatement, unit: ScriptUnit): Promise<void> {
+    // CALL and EXIT count as statements run; an Include does not (its statements count themselves).
+    if (statement.kind === 'Call' || statement.kind === 'Exit') this.#state.statementsRun++;
     switch (statement.kind) {
       case 'Call':
         return this.#call(statement);

@@ -194,6 +194,12 @@ describe('BINARY in the executor', () => {
       line: 3,
     },
     {
+      what: 'after a control statement',
+      script: 'IF 1 = 0 THEN\n  SET x = 1;\nEND IF\nBinary [lib://Apps/Sales.qvf];\n',
+      message: 'Binary statement is only allowed as the first statement of the script',
+      line: 4,
+    },
+    {
       what: 'twice',
       script: 'Binary [lib://Apps/Sales.qvf];\nBinary [lib://Apps/Sales.qvf];\n',
       message: 'Binary statement is only allowed as the first statement of the script',
