@@ -53,7 +53,8 @@ class Collector {
   expression(e: Expression, inSet: boolean, depth: number): void {
     switch (e.kind) {
       case 'FieldRef':
-        this.add(inSet ? 'setFields' : 'fields', e.name);
+        // `Count(*)` reads no field.
+        if (e.name !== '*') this.add(inSet ? 'setFields' : 'fields', e.name);
         return;
       case 'DollarExpansion':
         if ((e.form === 'variable' || e.form === 'call') && e.name) this.add('variables', e.name);

@@ -330,7 +330,12 @@ export class ExpressionParser {
         break;
       }
       const args: Expression[] = [];
-      if (!isOp(this.s.peek(), ')')) {
+      const star = this.s.peek();
+      if (nameTok.value.toLowerCase() === 'count' && isOp(star, '*') && isOp(this.s.peek(1), ')')) {
+        // `Count(*)`: every record of the group (a field reference named `*`).
+        this.s.next();
+        args.push({ kind: 'FieldRef', name: '*', span: star.span });
+      } else if (!isOp(this.s.peek(), ')')) {
         for (;;) {
           args.push(this.parseBinary(PRECEDENCE.or));
           if (!isOp(this.s.peek(), ',')) break;

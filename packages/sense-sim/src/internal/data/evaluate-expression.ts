@@ -204,6 +204,9 @@ export function expandExpression(
   );
 }
 
+/** What `*` in `Count(*)` is for each record: a value that is never NULL. */
+const EVERY_RECORD = numberDual(1);
+
 // Variables that refer to themselves would recurse forever.
 let variableDepth = 0;
 const MAX_VARIABLE_DEPTH = 32;
@@ -216,6 +219,8 @@ export function evaluateNode(node: Expression, scope: EvaluationScope): Cell {
     case 'StringLiteral':
       return textCell(node.value);
     case 'FieldRef': {
+      // `Count(*)`: every record counts, whatever its fields hold.
+      if (node.name === '*') return EVERY_RECORD;
       const value = scope.field(node.name);
       if (value !== undefined) return value;
       const definition = scope.env.variable(node.name);
