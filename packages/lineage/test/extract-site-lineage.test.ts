@@ -138,11 +138,11 @@ describe('extractSiteLineage: failures', () => {
   });
 
   it('fails an app that does not answer within appTimeoutMs', async () => {
-    sim.control.delayResponses({ method: 'GetScript', ms: 3000, count: 1 });
+    sim.control.delayResponses({ method: 'GetScript', ms: 6000, count: 1 });
     const summary = await extractSiteLineage(site, {
       outDir: out,
       concurrency: 1,
-      appTimeoutMs: 400,
+      appTimeoutMs: 2000, // room for the other app on a busy machine; the delayed one needs 6 s
       appIds: [DEMO.hr, DEMO.finance],
     });
     expect(summary.apps).toMatchObject({ total: 2, extracted: 1, failed: 1 });
