@@ -80,6 +80,8 @@ export interface SimulatorStats {
     completed: Record<string, number>;
     /** Requests answered `LOCERR_GENERIC_ABORTED` since start (CancelRequest, AbortAll …), by method. */
     aborted: Record<string, number>;
+    /** Milliseconds the engine spent computing answers since start, by method. */
+    busyMs: Record<string, number>;
   };
   proxy: { sessions: number; sockets: number };
 }
@@ -166,6 +168,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       workDir,
       reloadOnStart: config.reloadOnStart,
       reloadBudgets: siteReloadBudgets(site.reloadBudgets, config),
+      calculations: config.calculations,
     });
     const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayload });
     const qrs = new QrsRouter(site, audit);
@@ -233,6 +236,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
           requests: engine.counters.requests,
           completed: { ...engine.counters.completed },
           aborted: { ...engine.counters.aborted },
+          busyMs: { ...engine.counters.busyMs },
         },
         proxy: {
           sessions: sessions.live().length,

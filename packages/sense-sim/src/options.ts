@@ -35,6 +35,22 @@ export interface SimulatorOptions extends Omit<SimulatorConfig, 'site'> {
    * ```
    */
   reloadBudgets?: Partial<ReloadBudgets>;
+  /**
+   * How the engine schedules calculations (GetLayout, GetAppLayout, Get…Data).
+   * - `inline` (default): every request is handled as soon as it is read, in order — simple and
+   *   deterministic; a calculation is over before the next request is read, so there is nothing
+   *   to cancel (a change read right behind it is listed with its answer).
+   * - `queued`: as a real engine, calculations take turns in one calculation slot while every
+   *   other request (a selection, `CancelRequest`) is answered at once. A calculation request
+   *   counts as the client's look at the object from the moment it is accepted: a change while it
+   *   waits or runs lists the handle (the client cannot know whether the answer will include it).
+   *   A turn computes the answer from the state at its start, then lasts as long again — the time
+   *   a real engine's calculation thread keeps working while its socket thread answers others. A
+   *   `CancelRequest` ends a turn early or removes a waiting calculation, which is then never
+   *   computed; either is answered `LOCERR_GENERIC_ABORTED`. Superseded work then costs the engine
+   *   what it costs a real one (benchmarks of cancellation: `pnpm bench`, rx paced selections).
+   */
+  calculations?: 'inline' | 'queued';
 }
 
 /** @internal A virtual proxy with every default applied. */
@@ -98,6 +114,7 @@ export interface ResolvedOptions {
   reloadBudgets: Readonly<ReloadBudgets>;
   /** The budgets the caller set itself (they win over a site fixture's `reloadBudgets`). */
   reloadBudgetOverrides: Readonly<Partial<ReloadBudgets>>;
+  calculations: 'inline' | 'queued';
 }
 
 const MINUTE = 60_000;
@@ -117,13 +134,18 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('createSimulator: options must be an object');
   }
-  const { clock, signingKey, tls, site, reloadBudgets, ...json } = options;
+  const { clock, signingKey, tls, site, reloadBudgets, calculations, ...json } = options;
   const problems = schemaProblems('sim-config.schema.json', typeof site === 'string' ? { ...json, site } : json);
   if (problems.length > 0) {
     throw new TypeError(`createSimulator: invalid options: ${problems.map((p) => `options${p}`).join('; ')}`);
   }
   if (clock !== undefined && typeof clock?.now !== 'function') {
     throw new TypeError('createSimulator: options.clock must have a now() method');
+  }
+  if (calculations !== undefined && calculations !== 'inline' && calculations !== 'queued') {
+    throw new TypeError(
+      `createSimulator: options.calculations must be 'inline' or 'queued', got ${JSON.stringify(calculations)}`,
+    );
   }
   if (tls !== undefined && (typeof tls.cert !== 'string' || typeof tls.key !== 'string')) {
     throw new TypeError('createSimulator: options.tls must be { cert: string, key: string } (PEM)');
@@ -170,6 +192,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     tls,
     reloadBudgets: resolveReloadBudgets(reloadBudgets),
     reloadBudgetOverrides: Object.freeze({ ...reloadBudgets }),
+    calculations: calculations ?? 'inline',
   };
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/index.js';
-import { openRaw } from './engine-helpers.js';
+import { openRaw, type RawEngine } from './engine-helpers.js';
 
 describe('QIX JSON-RPC protocol (raw frames on the direct engine listener)', () => {
   let sim: Simulator;
@@ -231,5 +231,81 @@ describe('QIX JSON-RPC protocol (raw frames on the direct engine listener)', () 
     expect((await raw.call('EngineVersion')).error).toEqual({ code: 15, parameter: '', message: 'Request aborted' });
     expect((await raw.call('EngineVersion')).result).toHaveProperty('qVersion');
     await raw.close();
+  });
+});
+
+describe("the 'queued' calculation model", () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await createSimulator({ site: 'demo', calculations: 'queued' });
+  });
+  afterAll(() => sim.close());
+
+  const handleOf = (frame: Record<string, unknown>) =>
+    (frame.result as { qReturn: { qHandle: number } }).qReturn.qHandle;
+  const cube = (n: number) => ({
+    qInfo: { qType: 'chart' },
+    qHyperCubeDef: {
+      qDimensions: [{ qDef: { qFieldDefs: ['G'] } }],
+      qMeasures: [{ qDef: { qDef: `Sum(Id)*${n}` } }],
+      qInitialDataFetch: [{ qTop: 0, qLeft: 0, qWidth: 2, qHeight: 10 }],
+    },
+  });
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /** A session app with enough rows that a layout takes the engine several ms. */
+  async function heavyApp(): Promise<{ raw: RawEngine; charts: number[]; field: number }> {
+    const raw = await openRaw(sim);
+    await raw.call('CreateSessionApp');
+    const script = 'T: LOAD RecNo() as Id, Mod(RecNo(), 5) as F, Mod(RecNo(), 997) as G AUTOGENERATE 100000;';
+    await raw.call('SetScript', [script], { handle: 1 });
+    await raw.call('DoReload', [], { handle: 1 });
+    const charts = [
+      handleOf(await raw.call('CreateSessionObject', [cube(1)], { handle: 1 })),
+      handleOf(await raw.call('CreateSessionObject', [cube(2)], { handle: 1 })),
+    ];
+    for (const chart of charts) await raw.call('GetLayout', [], { handle: chart });
+    return { raw, charts, field: handleOf(await raw.call('GetField', ['F'], { handle: 1 })) };
+  }
+
+  it('never computes a calculation cancelled while it waits for the slot', async () => {
+    const { raw, charts } = await heavyApp();
+    const before = sim.stats().engine;
+    sim.control.delayResponses({ method: 'GetLayout', ms: 400, count: 1 }); // holds the slot
+    const first = raw.call('GetLayout', [], { handle: charts[0] as number, id: 700 });
+    const waiting = raw.call('GetLayout', [], { handle: charts[1] as number, id: 701 });
+    await raw.call('CancelRequest', [701]);
+    expect((await waiting).error).toMatchObject({ code: 15 });
+    expect(raw.frames.some((f) => f.id === 700)).toBe(false);
+    expect((await first).result).toBeDefined();
+    const after = sim.stats().engine;
+    expect((after.aborted.GetLayout ?? 0) - (before.aborted.GetLayout ?? 0)).toBe(1);
+    expect((after.completed.GetLayout ?? 0) - (before.completed.GetLayout ?? 0)).toBe(1);
+    await raw.close();
+  });
+
+  it('answers a selection during a calculation, lists its handle, and ends the turn on CancelRequest', async () => {
+    const { raw, charts, field } = await heavyApp();
+    const chart = charts[0] as number;
+    const before = sim.stats().engine;
+    const layout = raw.call('GetLayout', [], { handle: chart, id: 800 });
+    // A timer fires only once the calculation that started meanwhile has been computed: the
+    // selection lands in the rest of its turn.
+    await sleep(5);
+    const selected = await raw.call('SelectValues', [[{ qNumber: 1, qIsNumeric: true }]], { handle: field });
+    expect(raw.frames.some((f) => f.id === 800)).toBe(false);
+    expect(selected.change).toContain(chart);
+    await raw.call('CancelRequest', [800]);
+    expect((await layout).error).toMatchObject({ code: 15 });
+    const after = sim.stats().engine;
+    expect((after.aborted.GetLayout ?? 0) - (before.aborted.GetLayout ?? 0)).toBe(1);
+    expect(after.busyMs.GetLayout ?? 0).toBeGreaterThan(before.busyMs.GetLayout ?? 0);
+    await raw.close();
+  });
+
+  it('rejects an unknown calculation model', async () => {
+    await expect(createSimulator({ calculations: 'parallel' as never })).rejects.toThrow(
+      "createSimulator: options.calculations must be 'inline' or 'queued', got \"parallel\"",
+    );
   });
 });

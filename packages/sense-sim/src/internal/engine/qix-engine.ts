@@ -12,6 +12,7 @@ import { OpenDoc } from './doc/open-doc.js';
 import type { Engine, EngineConnectionContext } from './engine.js';
 import { EngineFaults } from './engine-faults.js';
 import { handlerTables } from './handlers/handler-tables.js';
+import { CalculationSlot } from './rpc/calculation-slot.js';
 import { Connection, type ConnectionDeps } from './rpc/connection.js';
 import type { EngineSession } from './session/engine-session.js';
 import { SessionRegistry } from './session/session-registry.js';
@@ -25,6 +26,8 @@ export interface QixEngineOptions {
   reloadOnStart: boolean;
   /** Limits of every reload; the defaults when absent. */
   reloadBudgets?: Readonly<ReloadBudgets>;
+  /** How calculations are scheduled (see `SimulatorOptions.calculations`); default `inline`. */
+  calculations?: 'inline' | 'queued';
 }
 
 /** Counters the simulator exposes for leak checks. */
@@ -35,6 +38,8 @@ export interface EngineCounters {
   completed: Record<string, number>;
   /** Requests answered `LOCERR_GENERIC_ABORTED` (CancelRequest, AbortAll …), by method. */
   aborted: Record<string, number>;
+  /** Milliseconds spent in the handlers, by method (what the engine's own work cost). */
+  busyMs: Record<string, number>;
 }
 
 /**
@@ -46,7 +51,13 @@ export class QixEngine implements Engine {
   readonly apps: AppStore;
   readonly sessions: SessionRegistry;
   readonly faults = new EngineFaults();
-  readonly counters: EngineCounters = { requests: 0, openConnections: 0, completed: {}, aborted: {} };
+  readonly counters: EngineCounters = {
+    requests: 0,
+    openConnections: 0,
+    completed: {},
+    aborted: {},
+    busyMs: {},
+  };
   readonly #deps: ConnectionDeps;
 
   private constructor(options: QixEngineOptions) {
@@ -54,7 +65,12 @@ export class QixEngine implements Engine {
     this.apps = new AppStore(options.site, options.workDir);
     this.sessions = new SessionRegistry((session) => this.#sessionCreated(session));
     const tables = handlerTables(this);
-    this.#deps = { handlers: (qType) => tables[qType], faults: this.faults, counters: this.counters };
+    this.#deps = {
+      handlers: (qType) => tables[qType],
+      faults: this.faults,
+      counters: this.counters,
+      ...(options.calculations === 'queued' ? { calculations: new CalculationSlot() } : {}),
+    };
   }
 
   static async start(options: QixEngineOptions): Promise<QixEngine> {

@@ -4,6 +4,7 @@ import { methodSpec, normalizeParams } from '../api/engine-api.js';
 import type { Handler } from '../handlers/handler.js';
 import { type EngineObject, type ObjectInterface, objectInterface } from '../model/engine-object.js';
 import type { EngineSession } from '../session/engine-session.js';
+import type { CalculationSlot } from './calculation-slot.js';
 import { EngineError, RPC_ERRORS } from './engine-error.js';
 import { jsonPatchDiff } from './json-patch-diff.js';
 
@@ -44,12 +45,18 @@ export interface ConnectionDeps {
     /** Milliseconds to hold this response. */
     delayFor(method: string): number;
   };
+  /**
+   * The calculation slot of the `queued` calculation model; absent in the default `inline` model,
+   * where every request is handled as soon as it is read.
+   */
+  calculations?: CalculationSlot;
   /** Counts for leak checks and benchmarks. */
   counters: {
     requests: number;
     openConnections: number;
     completed: Record<string, number>;
     aborted: Record<string, number>;
+    busyMs: Record<string, number>;
   };
 }
 
@@ -219,8 +226,14 @@ export class Connection {
     };
     if (id !== null) this.running.set(id, running);
     const validating = VALIDATING.has(method) ? entry : undefined;
+    const slot = validating ? this.#deps.calculations : undefined;
+    // Queued: the request itself validates the handle — from the moment it is accepted, a change is
+    // listed (the client cannot know whether its calculation will see it), so it can be cancelled.
+    if (slot && validating) validating.valid = true;
+    let release: (() => void) | undefined;
     let outcome: { result: Record<string, unknown> } | { error: ReturnType<EngineError['toJSON']> };
     try {
+      if (slot) release = await slot.acquire(running.controller.signal);
       const injected = this.#deps.faults.injectedError(method);
       if (injected) throw injected;
       // A delay fault plays a slow calculation: the request is running (cancellable) meanwhile.
@@ -231,6 +244,7 @@ export class Connection {
       // in between (another frame of the same read, handled before this call's continuation) must
       // list the handle, or the client keeps the layout of the state before it, unnotified.
       if (validating) validating.valid = true;
+      const started = performance.now();
       const result = await handler(
         {
           connection: this,
@@ -242,6 +256,13 @@ export class Connection {
         },
         normalized.args,
       );
+      const spent = performance.now() - started;
+      const { busyMs } = this.#deps.counters;
+      busyMs[method] = (busyMs[method] ?? 0) + spent;
+      // Queued: the turn lasts as long again, answering other requests meanwhile — the time a real
+      // engine's calculation thread keeps working while its socket thread answers a selection (which
+      // lists this handle: the answer will be stale) or a CancelRequest (which ends the turn).
+      if (slot) await abortableSleep(spent, running.controller.signal);
       if (running.controller.signal.aborted) throw EngineError.of('LOCERR_GENERIC_ABORTED');
       outcome = { result };
     } catch (error) {
@@ -249,6 +270,7 @@ export class Connection {
       if (validating) validating.valid = false;
       outcome = { error: toRpcError(error, running.controller.signal.aborted) };
     } finally {
+      release?.();
       if (id !== null) {
         this.running.delete(id);
         this.finished.set(id, running);
