@@ -1,4 +1,5 @@
-import type { QixflowError, QixflowErrorCode } from '@qixflow/core';
+import type { QixflowErrorCode } from '@qixflow/core';
+import type { LineageErrorCode } from '@qixflow/lineage';
 import { CliError } from './cli-error.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 
@@ -12,11 +13,26 @@ export interface DescribedError {
   exitCode: ExitCode;
 }
 
+/**
+ * Anything with a stable `code`: a `QixflowError` of any package (core's, lineage's `LineageError`), an
+ * rx `RxQixError`, a failure a lineage run recorded (`{ appId, appName, code, message }`) ….
+ */
+export interface CodedError {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** How the CLI exits on a code, and what it tells the user to do. */
+interface Advice {
+  readonly exitCode: ExitCode;
+  readonly fix: string | undefined;
+}
+
 // Said with every licence-limit error: what the limit is and why a slot is not free at once.
 const LICENCE_RULE =
   'identified-user licences allow 5 parallel proxy sessions per user, and a slot is free again only 5 minutes after its session ends;';
 
-const CORE_ERRORS: Record<QixflowErrorCode, { exitCode: ExitCode; fix: string | undefined }> = {
+const CORE_ERRORS: Record<QixflowErrorCode, Advice> = {
   ERR_OPTIONS_INVALID: {
     exitCode: EXIT_CODES.usage,
     fix: 'fix the file or option named above (flags, QIXFLOW_* variables or the --config file)',
@@ -111,65 +127,103 @@ const CORE_ERRORS: Record<QixflowErrorCode, { exitCode: ExitCode; fix: string | 
   },
 };
 
+const LINEAGE_ERRORS: Record<LineageErrorCode, Advice> = {
+  ERR_LINEAGE_OUTPUT: {
+    exitCode: EXIT_CODES.usage,
+    fix: '--out must name a folder this user can write, on a disk with room: check the path named above',
+  },
+  ERR_LINEAGE_FRAGMENT_INVALID: {
+    exitCode: EXIT_CODES.failure,
+    fix: 'a fragment in --out changed while the lineage was written (another run on the same folder?): run again, with --no-resume to extract every app afresh',
+  },
+  ERR_LINEAGE_VIEWER_UNAVAILABLE: {
+    exitCode: EXIT_CODES.failure,
+    fix: 'the installed @qixflow/lineage lacks its HTML viewer: reinstall it, or leave html out of --format',
+  },
+  ERR_LINEAGE_APP: {
+    exitCode: EXIT_CODES.failure,
+    fix: 'the message says what failed; report it if it looks like a bug',
+  },
+};
+
+// Core's and lineage's codes do not overlap: lineage's own start with ERR_LINEAGE_, and it reuses core's
+// only for the same fault (ERR_ENGINE, ERR_TIMEOUT …).
+const KNOWN: Readonly<Record<string, Advice>> = { ...CORE_ERRORS, ...LINEAGE_ERRORS };
+
 /**
- * Turns any thrown value into what the CLI prints and the exit code. A `QixflowError` anywhere in
- * the `cause` chain (an rx stream error wrapping it, say) decides.
+ * Turns any thrown value into what the CLI prints and the exit code. A `QixflowError` of any package
+ * (core's, lineage's `LineageError`) anywhere in the `cause` chain decides — an rx stream error wrapping
+ * one says less; else the value's own `code` (an rx error, a failure lineage recorded: any
+ * {@link CodedError}); else it is `ERR_UNEXPECTED`. Codes core or lineage document get their exit code
+ * and fix; other codes exit 1.
  *
  * @example
  * ```ts
  * const { code, message, fix, exitCode } = describeError(error);
+ * const first = describeError({ code: 'ERR_HANDSHAKE_REJECTED', message: 'the proxy rejected the JWT' });
  * ```
  */
 export function describeError(error: unknown): DescribedError {
   if (error instanceof CliError) {
     return { code: error.code, message: error.message, fix: error.fix, exitCode: error.exitCode };
   }
-  const core = findCoreError(error);
-  if (core !== undefined) {
-    const known = CORE_ERRORS[core.code] ?? { exitCode: EXIT_CODES.failure, fix: undefined };
-    let { exitCode, fix } = known;
-    if (core.code === 'ERR_HTTP' && (core.status === 401 || core.status === 403)) exitCode = EXIT_CODES.auth;
-    if (
-      (core.code === 'ERR_SESSION_BUDGET_EXHAUSTED' || core.code === 'ERR_SESSION_LIMIT_EXCEEDED') &&
-      core.retryAt !== undefined
-    ) {
-      fix = `a slot frees at ${new Date(core.retryAt).toISOString()}; ${fix ?? ''}`;
-    }
-    // No virtual proxy (or no QRS) at that address: the prefix or host is wrong, not the credentials.
-    if (core.code === 'ERR_HANDSHAKE_FAILED' && core.status === 404) {
-      exitCode = EXIT_CODES.usage;
-      fix =
-        'nothing answers at that address: check --prefix (the virtual proxy prefix, e.g. jwt; empty for the central proxy) and --host';
-    }
-    return { code: core.code, message: core.message, fix, exitCode };
+  const qixflow = findQixflowError(error);
+  const coded = qixflow ?? (isCoded(error) ? error : undefined);
+  if (coded === undefined) {
+    return {
+      code: 'ERR_UNEXPECTED',
+      message: error instanceof Error ? error.message : String(error),
+      fix: 'run again with --debug for the stack trace, and report it if it looks like a bug',
+      exitCode: EXIT_CODES.failure,
+    };
   }
-  const rx = error as { name?: unknown; code?: unknown; message?: unknown };
-  if (error instanceof Error && rx.name === 'RxQixError' && typeof rx.code === 'string') {
-    return { code: rx.code, message: error.message, fix: undefined, exitCode: EXIT_CODES.failure };
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return {
-    code: 'ERR_UNEXPECTED',
-    message,
-    fix: 'run again with --debug for the stack trace, and report it if it looks like a bug',
+  let { exitCode, fix } = (Object.hasOwn(KNOWN, coded.code) ? KNOWN[coded.code] : undefined) ?? {
     exitCode: EXIT_CODES.failure,
+    fix: undefined,
   };
+  const { status, retryAt } = coded as { status?: unknown; retryAt?: unknown };
+  if (coded.code === 'ERR_HTTP' && (status === 401 || status === 403)) exitCode = EXIT_CODES.auth;
+  if (
+    (coded.code === 'ERR_SESSION_BUDGET_EXHAUSTED' || coded.code === 'ERR_SESSION_LIMIT_EXCEEDED') &&
+    typeof retryAt === 'number'
+  ) {
+    fix = `a slot frees at ${new Date(retryAt).toISOString()}; ${fix ?? ''}`;
+  }
+  // No virtual proxy (or no QRS) at that address: the prefix or host is wrong, not the credentials.
+  if (coded.code === 'ERR_HANDSHAKE_FAILED' && status === 404) {
+    exitCode = EXIT_CODES.usage;
+    fix =
+      'nothing answers at that address: check --prefix (the virtual proxy prefix, e.g. jwt; empty for the central proxy) and --host';
+  }
+  return { code: coded.code, message: coded.message, fix, exitCode };
 }
 
-function findCoreError(error: unknown): QixflowError | undefined {
+function isCoded(value: unknown): value is CodedError {
+  const v = value as { code?: unknown; message?: unknown } | null;
+  return typeof v === 'object' && v !== null && typeof v.code === 'string' && typeof v.message === 'string';
+}
+
+function findQixflowError(error: unknown): CodedError | undefined {
   const seen = new Set<unknown>();
   for (let current = error; current !== undefined && current !== null && !seen.has(current); ) {
     seen.add(current);
-    if (isCoreError(current)) return current;
+    if (isQixflowError(current)) return current;
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
 }
 
-// Structural rather than instanceof: describing an error must not load core (and a second copy of
-// core, in a bundled program, would fail instanceof).
-function isCoreError(value: unknown): value is QixflowError {
-  if (!(value instanceof Error) || value.name !== 'QixflowError') return false;
-  const code: unknown = (value as Error & { code?: unknown }).code;
-  return typeof code === 'string' && code in CORE_ERRORS;
+/**
+ * A QixflowError of core or a subclass of another package, recognised by its class name along the
+ * prototype chain rather than instanceof: describing an error must not load core (and a second copy of
+ * core, in a bundled program, would fail instanceof).
+ */
+function isQixflowError(value: unknown): value is CodedError {
+  if (!(value instanceof Error) || !isCoded(value)) return false;
+  if (value.name === 'QixflowError') return true;
+  for (let proto: unknown = Object.getPrototypeOf(value); proto !== null && proto !== Error.prototype; ) {
+    if ((proto as { constructor?: { name?: unknown } }).constructor?.name === 'QixflowError') return true;
+    proto = Object.getPrototypeOf(proto);
+  }
+  return false;
 }

@@ -3,7 +3,7 @@
 export type { CliContext, Runner, RunOptions } from './cli-context.js';
 export type { CliErrorCode } from './cli-error.js';
 export { CliError } from './cli-error.js';
-export type { DescribedError } from './describe-error.js';
+export type { CodedError, DescribedError } from './describe-error.js';
 export { describeError } from './describe-error.js';
 export type { ExitCode } from './exit-codes.js';
 export { EXIT_CODE_HELP, EXIT_CODES, exitCodeHelp } from './exit-codes.js';

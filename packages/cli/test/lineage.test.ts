@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -110,6 +110,17 @@ describe('qixflow lineage', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('exits 2 with ERR_LINEAGE_OUTPUT and its fix when --out cannot be written', { timeout: 60_000 }, async () => {
+    const file = join(dir, 'not-a-folder');
+    await writeFile(file, '');
+    const { code, stderr } = await runQixflow(['lineage', '--all', '--out', file, ...t.flags()], { timeoutMs: 50_000 });
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `error ERR_LINEAGE_OUTPUT: cannot create the folder ${join(file, 'fragments')}: ENOTDIR: not a directory`,
+    );
+    expect(stderr).toContain('  fix: --out must name a folder this user can write');
   });
 
   it('exits 4 when the handshake is refused', async () => {

@@ -65,14 +65,18 @@ export interface QixflowErrorDetails {
  * says what to do, and the status / close code / engine code that caused it. Messages never
  * contain private keys, JWTs or cookie values.
  *
+ * Other packages subclass it for their own codes (jose-style: `LineageError extends
+ * QixflowError<LineageErrorCode>` in `@qixflow/lineage`); `Code` defaults to core's codes, and a
+ * code literal is checked against `Code`, never widened by it.
+ *
  * @example
  * ```ts
  * try { await site.openApp(id).open(); }
  * catch (e) { if (e instanceof QixflowError && e.code === 'ERR_SESSION_BUDGET_EXHAUSTED') … }
  * ```
  */
-export class QixflowError extends Error {
-  readonly code: QixflowErrorCode;
+export class QixflowError<Code extends string = QixflowErrorCode> extends Error {
+  readonly code: Code;
   readonly status: number | undefined;
   readonly closeCode: number | undefined;
   readonly engineCode: number | undefined;
@@ -81,7 +85,7 @@ export class QixflowError extends Error {
   readonly url: string | undefined;
   readonly retryAt: number | undefined;
 
-  constructor(code: QixflowErrorCode, message: string, details: QixflowErrorDetails = {}) {
+  constructor(code: NoInfer<Code>, message: string, details: QixflowErrorDetails = {}) {
     // Messages quote what servers answered and what callers passed: either may hold a credential.
     super(redact(message), details.cause === undefined ? undefined : { cause: redactCause(details.cause) });
     this.name = 'QixflowError';
@@ -96,7 +100,7 @@ export class QixflowError extends Error {
   }
 }
 
-/** True for a QixflowError (optionally with one of the given codes). */
+/** True for a QixflowError (subclasses of other packages included), optionally with one of core's codes. */
 export function isQixflowError(error: unknown, ...codes: QixflowErrorCode[]): error is QixflowError {
   return error instanceof QixflowError && (codes.length === 0 || codes.includes(error.code));
 }

@@ -9,6 +9,7 @@ export type {
   RunOptions,
 } from './engine/app-connection.js';
 export { AppConnection } from './engine/app-connection.js';
+export { toEngineError } from './engine/engine-errors.js';
 export type { QixflowErrorCode, QixflowErrorDetails } from './errors.js';
 export { isQixflowError, QixflowError } from './errors.js';
 /** The JSON Schema of a site config (`schemas/qixflow.config.schema.json`), e.g. to validate files that embed one. */

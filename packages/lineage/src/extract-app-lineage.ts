@@ -55,7 +55,8 @@ function validate(doc: unknown, options: unknown): asserts options is ExtractApp
  * GetLineage (reconciled with the script), the data model (checked against the script: coverage),
  * connections, variables, master items, sheets and visualisations. The doc may be opened without
  * data (`openApp(id, { noData: true })`): then the model is not read and the script's end state
- * stands for it. GetScript failing rejects; other calls failing make the report `partial`.
+ * stands for it. GetScript failing rejects with a `QixflowError` (`ERR_ENGINE` …, also for a plain
+ * enigma.js Doc); other calls failing make the report `partial`; bad options throw a `TypeError`.
  *
  * @example
  * ```ts

@@ -5,7 +5,6 @@ export type {
   ReloadFailureInfo,
 } from './extract-app-lineage.js';
 export { extractAppLineage } from './extract-app-lineage.js';
-export type { SiteLineageOptions, SiteLineageSummary } from './extract-site-lineage.js';
 export { extractSiteLineage } from './extract-site-lineage.js';
 export type {
   AppReport,
@@ -19,6 +18,8 @@ export type {
 } from './generated/lineage-graph.js';
 export { lineageGraphSchema } from './generated/lineage-graph.js';
 export type { LineageDoc, LineageGenericObject } from './lineage-doc.js';
+export type { LineageErrorCode, LineageErrorDetails } from './lineage-error.js';
+export { isLineageError, LineageError } from './lineage-error.js';
 export type { AppProgress, LineageFormat, LineageProgressEvent } from './lineage-progress.js';
 export type { MergeLineageOptions } from './merge-lineage-graphs.js';
 export { mergeLineageGraphs } from './merge-lineage-graphs.js';
@@ -27,6 +28,8 @@ export type { PostOpenLineageOptions, PostOpenLineageResult } from './post-openl
 export { postOpenLineage } from './post-openlineage.js';
 export type { LineageHtmlOptions } from './render-lineage-html.js';
 export { renderLineageHtml } from './render-lineage-html.js';
+export type { SiteLineageOptions } from './site-lineage-options.js';
+export type { SiteLineageSummary } from './site-lineage-summary.js';
 export type { OpenLineageOptions } from './to-openlineage-events.js';
 export { OPENLINEAGE_PRODUCER, toOpenLineageEvents } from './to-openlineage-events.js';
 export { validateLineageGraph } from './validate-lineage-graph.js';

@@ -1,4 +1,4 @@
-import type { Site } from '@qixflow/core';
+import { QixflowError, type Site } from '@qixflow/core';
 import type { Simulator } from '@qixflow/sense-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -74,7 +74,38 @@ describe('extractAppLineage', () => {
 
   it('rejects when the script cannot be read', async () => {
     sim.control.failNext('GetScript', { count: 1, code: 5, message: 'Access denied' });
-    await expect(extract(DEMO.extract, true)).rejects.toMatchObject({ name: 'QixflowError', code: 'ERR_ENGINE' });
+    await expect(extract(DEMO.extract, true)).rejects.toMatchObject({
+      name: 'QixflowError',
+      code: 'ERR_ENGINE',
+      message: 'GetScript failed: Access denied (5 LOCERR_GENERIC_ACCESS_DENIED)',
+    });
+  });
+
+  it('rejects with the same QixflowError when a plain enigma.js Doc fails GetScript', async () => {
+    sim.control.failNext('GetScript', { count: 1, code: 5, message: 'Access denied' });
+    const error = await site.withApp(
+      DEMO.extract,
+      (doc) => {
+        // Plain enigma.js rejects with the engine's error as it is: core's QixflowError keeps it as its cause.
+        const plain = new Proxy(doc as unknown as LineageDoc, {
+          get: (target, key) => {
+            if (key === 'getScript')
+              return () => target.getScript().catch((e: unknown) => Promise.reject((e as Error).cause));
+            const value: unknown = Reflect.get(target, key);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        });
+        return extractAppLineage(plain, { appId: DEMO.extract }).catch((e: unknown) => e);
+      },
+      { noData: true },
+    );
+    expect(error).toBeInstanceOf(QixflowError);
+    expect(error).toMatchObject({
+      code: 'ERR_ENGINE',
+      message: 'GetScript failed: Access denied (5 LOCERR_GENERIC_ACCESS_DENIED)',
+      engineCode: 5,
+      engineName: 'LOCERR_GENERIC_ACCESS_DENIED',
+    });
   });
 
   it('checks its options at the boundary', async () => {

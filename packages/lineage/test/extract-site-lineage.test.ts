@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import type { Simulator } from '@qixflow/sense-sim';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   extractSiteLineage,
+  LineageError,
   type LineageGraph,
   type LineageProgressEvent,
   validateLineageGraph,
@@ -146,7 +148,39 @@ describe('extractSiteLineage: failures', () => {
       appIds: [DEMO.hr, DEMO.finance],
     });
     expect(summary.apps).toMatchObject({ total: 2, extracted: 1, failed: 1 });
-    expect(summary.failures[0]).toMatchObject({ appId: DEMO.hr, code: 'ERR_TIMEOUT' }); // apps go in id order
+    // Apps go in id order.
+    expect(summary.failures[0]).toMatchObject({
+      appId: DEMO.hr,
+      code: 'ERR_TIMEOUT',
+      message: 'the app did not answer in time (appTimeoutMs)',
+    });
+  });
+
+  it('rejects with ERR_LINEAGE_OUTPUT when the output folder cannot be created', async () => {
+    const file = join(out, 'a-file');
+    await writeFile(file, '');
+    const error = await extractSiteLineage(site, { outDir: file }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LineageError);
+    expect(error).toMatchObject({
+      code: 'ERR_LINEAGE_OUTPUT',
+      message: `cannot create the folder ${join(file, 'fragments')}: ENOTDIR: not a directory`,
+      path: join(file, 'fragments'),
+    });
+  });
+
+  it('rejects with ERR_LINEAGE_FRAGMENT_INVALID when a fragment is damaged before it is stitched', async () => {
+    const damaged = join(out, 'fragments', `${DEMO.finance}.ndjson`);
+    const run = extractSiteLineage(site, {
+      outDir: out,
+      appIds: [DEMO.finance],
+      // Another process writing into the same folder, between the crawl and the outputs.
+      onProgress: (e) => e.type === 'stitching' && writeFileSync(damaged, '{"app":'),
+    });
+    await expect(run).rejects.toMatchObject({
+      name: 'LineageError',
+      code: 'ERR_LINEAGE_FRAGMENT_INVALID',
+      message: `the fragment ${damaged} is damaged (line 1 is not JSON)`,
+    });
   });
 
   it('checks its options at the boundary', async () => {

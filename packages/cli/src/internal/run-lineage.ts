@@ -212,10 +212,10 @@ export function lineageExitCode(report: LineageReport): ExitCode {
   const { summary } = report;
   if (summary.aborted) return EXIT_CODES.interrupted;
   const succeeded = summary.apps.extracted + summary.apps.skipped;
-  if (summary.failures.length > 0 && succeeded === 0) {
-    const first = summary.failures[0];
-    const error = Object.assign(new Error(first?.message ?? ''), { name: 'QixflowError', code: first?.code });
-    const { exitCode } = describeError(error);
+  const [first] = summary.failures;
+  if (first !== undefined && succeeded === 0) {
+    // A recorded failure is a coded error as it is: its code decides, as if it had been thrown.
+    const { exitCode } = describeError(first);
     return exitCode === EXIT_CODES.ok ? EXIT_CODES.failure : exitCode;
   }
   if (summary.failures.length > 0 || (summary.openLineage?.failures.length ?? 0) > 0) return EXIT_CODES.partial;

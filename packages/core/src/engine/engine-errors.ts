@@ -40,6 +40,12 @@ export function isNotConnected(error: unknown): boolean {
  * Turns what enigma.js rejects with into a QixflowError: engine errors keep their code, name and
  * parameter (`ERR_ENGINE`, `ERR_APP_NOT_FOUND` for LOCERR_APP_NOT_FOUND); enigma.js's own errors for a
  * closed or suspended socket become `ERR_SOCKET_CLOSED`, its other ones `ERR_ENGINE` without an engine name.
+ * A QixflowError is returned as it is. Exported for packages that take a foreign enigma.js Doc (lineage).
+ *
+ * @example
+ * ```ts
+ * const script = await doc.getScript().catch((error: unknown) => { throw toEngineError(error, 'GetScript'); });
+ * ```
  */
 export function toEngineError(error: unknown, method: string): QixflowError {
   if (error instanceof QixflowError) return error;

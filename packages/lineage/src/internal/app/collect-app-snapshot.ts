@@ -1,3 +1,4 @@
+import { toEngineError } from '@qixflow/core';
 import { parseScript, type Statement } from '@qixflow/script';
 import type {
   EngineConnection,
@@ -67,35 +68,52 @@ async function listItems(
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const strs = (v: unknown): string[] => (Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : '')) : []);
+const qId = (item: Record<string, unknown>): string => str((item.qInfo as { qId?: string } | undefined)?.qId);
 
 /**
- * Reads everything lineage needs from an open app: script, GetLineage, connections, included files,
- * master dimensions/measures and variables (session list objects), sheets and master
- * visualisations (full property trees), and — when asked — GetTablesAndKeys. Calls that fail for
- * reasons of the app (no reload rights, an object that cannot be read) are recorded as problems;
- * GetScript failing fails the whole extraction (it throws).
+ * Calls the engine where a failure is the app's problem, not the extraction's (no reload rights, an
+ * object that cannot be read): records it as a problem and goes on with `fallback`. An abort still throws.
  */
-export async function collectAppSnapshot(doc: LineageDoc, options: CollectOptions): Promise<AppSnapshot> {
-  const problems: SnapshotProblem[] = [];
-  const soft = async <T>(what: string, code: string, fn: () => Promise<T>, fallback: T): Promise<T> => {
-    options.signal?.throwIfAborted();
+type SoftCall = <T>(what: string, code: string, fn: () => Promise<T>, fallback: T) => Promise<T>;
+
+function softCaller(problems: SnapshotProblem[], signal: AbortSignal | undefined): SoftCall {
+  return async <T>(what: string, code: string, fn: () => Promise<T>, fallback: T): Promise<T> => {
+    signal?.throwIfAborted();
     try {
       return await fn();
     } catch (error) {
-      if (options.signal?.aborted) throw error;
+      if (signal?.aborted) throw error;
       problems.push({ code, message: `${what} failed: ${message(error)}` });
       return fallback;
     }
   };
+}
+
+/** GetScript: the one call whose failure fails the extraction — as a QixflowError (`ERR_ENGINE` …) whatever the Doc. */
+async function readScript(doc: LineageDoc): Promise<string> {
+  try {
+    return await doc.getScript();
+  } catch (error) {
+    throw toEngineError(error, 'GetScript');
+  }
+}
+
+/** Phase 1: the layout, the script and what the last reload did (GetLineage), connections, object infos. */
+async function readDocument(doc: LineageDoc, soft: SoftCall) {
   const [layout, script] = await Promise.all([
     soft('GetAppLayout', 'layout-unavailable', () => doc.getAppLayout(), {}),
-    doc.getScript(),
+    readScript(doc),
   ]);
   const [lineage, connections, infos] = await Promise.all([
     soft('GetLineage', 'lineage-unavailable', async () => (await doc.getLineage()) ?? [], null),
     soft('GetConnections', 'connections-unavailable', async () => (await doc.getConnections()) ?? [], []),
     soft('GetAllInfos', 'objects-unavailable', async () => (await doc.getAllInfos()) ?? [], []),
   ]);
+  return { layout, script, lineage, connections, infos };
+}
+
+/** Phase 2: the files the script includes, by the path written in it (null when the engine cannot give one). */
+async function readIncludes(doc: LineageDoc, script: string, soft: SoftCall): Promise<Record<string, string | null>> {
   const includes: Record<string, string | null> = {};
   for (const path of includePaths(script)) {
     includes[path] = await soft(
@@ -105,102 +123,106 @@ export async function collectAppSnapshot(doc: LineageDoc, options: CollectOption
       null,
     );
   }
-  const [dimensionItems, measureItems, variableItems, sheetItems] = await Promise.all([
-    soft(
-      'dimension list',
-      'master-items-unavailable',
-      () =>
-        listItems(
-          doc,
-          {
-            qInfo: { qType: 'LineageDimensionList' },
-            qDimensionListDef: { qType: 'dimension', qData: { title: '/qMetaDef/title', dim: '/qDim' } },
-          },
-          'qDimensionList',
-        ),
-      [] as Record<string, unknown>[],
-    ),
-    soft(
-      'measure list',
-      'master-items-unavailable',
-      () =>
-        listItems(
-          doc,
-          {
-            qInfo: { qType: 'LineageMeasureList' },
-            qMeasureListDef: { qType: 'measure', qData: { title: '/qMetaDef/title', measure: '/qMeasure' } },
-          },
-          'qMeasureList',
-        ),
-      [] as Record<string, unknown>[],
-    ),
-    soft(
-      'variable list',
-      'variables-unavailable',
-      () =>
-        listItems(
-          doc,
-          {
-            qInfo: { qType: 'LineageVariableList' },
-            qVariableListDef: {
-              qType: 'variable',
-              qShowReserved: false,
-              qShowConfig: false,
-              qShowSession: false,
-              qData: {},
-            },
-          },
-          'qVariableList',
-        ),
-      [] as Record<string, unknown>[],
-    ),
-    soft(
-      'sheet list',
-      'sheets-unavailable',
-      () =>
-        listItems(
-          doc,
-          {
-            qInfo: { qType: 'LineageSheetList' },
-            qAppObjectListDef: { qType: 'sheet', qData: { title: '/qMetaDef/title' } },
-          },
-          'qAppObjectList',
-        ),
-      [] as Record<string, unknown>[],
-    ),
-  ]);
-  const dimensions: SnapshotDimension[] = dimensionItems.map((item) => {
-    const info = item.qInfo as { qId?: string } | undefined;
-    const data = (item.qData ?? {}) as { title?: unknown; dim?: Record<string, unknown> };
-    const dim = data.dim ?? {};
-    return {
-      id: str(info?.qId),
-      title: str(data.title) || str(dim.title),
-      grouping: str(dim.qGrouping) || 'N',
-      fieldDefs: strs(dim.qFieldDefs),
-      fieldLabels: strs(dim.qFieldLabels),
-      labelExpression: str(dim.qLabelExpression),
-    };
-  });
-  const measures: SnapshotMeasure[] = measureItems.map((item) => {
-    const info = item.qInfo as { qId?: string } | undefined;
-    const data = (item.qData ?? {}) as { title?: unknown; measure?: Record<string, unknown> };
-    const m = data.measure ?? {};
-    return {
-      id: str(info?.qId),
-      title: str(data.title) || str(m.qLabel),
-      definition: str(m.qDef),
-      label: str(m.qLabel),
-      labelExpression: str(m.qLabelExpression),
-      expressions: strs(m.qExpressions).filter((e) => e !== ''),
-    };
-  });
-  const variables: SnapshotVariable[] = variableItems.map((item) => ({
-    id: str((item.qInfo as { qId?: string } | undefined)?.qId),
+  return includes;
+}
+
+/** The session lists of phase 3, in the order they are created (a fresh definition for each: the Doc may keep it). */
+const SESSION_LISTS = [
+  {
+    what: 'dimension list',
+    problem: 'master-items-unavailable',
+    listKey: 'qDimensionList',
+    def: () => ({
+      qInfo: { qType: 'LineageDimensionList' },
+      qDimensionListDef: { qType: 'dimension', qData: { title: '/qMetaDef/title', dim: '/qDim' } },
+    }),
+  },
+  {
+    what: 'measure list',
+    problem: 'master-items-unavailable',
+    listKey: 'qMeasureList',
+    def: () => ({
+      qInfo: { qType: 'LineageMeasureList' },
+      qMeasureListDef: { qType: 'measure', qData: { title: '/qMetaDef/title', measure: '/qMeasure' } },
+    }),
+  },
+  {
+    what: 'variable list',
+    problem: 'variables-unavailable',
+    listKey: 'qVariableList',
+    def: () => ({
+      qInfo: { qType: 'LineageVariableList' },
+      qVariableListDef: { qType: 'variable', qShowReserved: false, qShowConfig: false, qShowSession: false, qData: {} },
+    }),
+  },
+  {
+    what: 'sheet list',
+    problem: 'sheets-unavailable',
+    listKey: 'qAppObjectList',
+    def: () => ({
+      qInfo: { qType: 'LineageSheetList' },
+      qAppObjectListDef: { qType: 'sheet', qData: { title: '/qMetaDef/title' } },
+    }),
+  },
+] as const;
+
+function toDimension(item: Record<string, unknown>): SnapshotDimension {
+  const data = (item.qData ?? {}) as { title?: unknown; dim?: Record<string, unknown> };
+  const dim = data.dim ?? {};
+  return {
+    id: qId(item),
+    title: str(data.title) || str(dim.title),
+    grouping: str(dim.qGrouping) || 'N',
+    fieldDefs: strs(dim.qFieldDefs),
+    fieldLabels: strs(dim.qFieldLabels),
+    labelExpression: str(dim.qLabelExpression),
+  };
+}
+
+function toMeasure(item: Record<string, unknown>): SnapshotMeasure {
+  const data = (item.qData ?? {}) as { title?: unknown; measure?: Record<string, unknown> };
+  const m = data.measure ?? {};
+  return {
+    id: qId(item),
+    title: str(data.title) || str(m.qLabel),
+    definition: str(m.qDef),
+    label: str(m.qLabel),
+    labelExpression: str(m.qLabelExpression),
+    expressions: strs(m.qExpressions).filter((e) => e !== ''),
+  };
+}
+
+function toVariable(item: Record<string, unknown>): SnapshotVariable {
+  return {
+    id: qId(item),
     name: str(item.qName),
     definition: str(item.qDefinition),
     scriptCreated: item.qIsScriptCreated === true,
-  }));
+  };
+}
+
+/** Phase 3: master dimensions and measures, variables and the sheet ids, from session list objects. */
+async function readLibrary(doc: LineageDoc, soft: SoftCall) {
+  const [dimensionItems, measureItems, variableItems, sheetItems] = await Promise.all(
+    SESSION_LISTS.map((list) =>
+      soft(list.what, list.problem, () => listItems(doc, list.def(), list.listKey), [] as Record<string, unknown>[]),
+    ),
+  );
+  return {
+    dimensions: (dimensionItems ?? []).map(toDimension),
+    measures: (measureItems ?? []).map(toMeasure),
+    variables: (variableItems ?? []).map(toVariable),
+    sheetIds: (sheetItems ?? []).map(qId).filter((id) => id !== ''),
+  };
+}
+
+/** Phase 4: full property trees of sheets and master visualisations, one object after another per kind. */
+async function readObjectTrees(
+  doc: LineageDoc,
+  soft: SoftCall,
+  sheetIds: string[],
+  masterIds: string[],
+): Promise<{ sheets: EngineObjectEntry[]; masterObjects: EngineObjectEntry[] }> {
   const trees = async (objectIds: string[], what: string): Promise<EngineObjectEntry[]> => {
     const out: EngineObjectEntry[] = [];
     for (const id of objectIds) {
@@ -214,23 +236,33 @@ export async function collectAppSnapshot(doc: LineageDoc, options: CollectOption
     }
     return out;
   };
-  const sheetIds = sheetItems.map((s) => str((s.qInfo as { qId?: string } | undefined)?.qId)).filter((id) => id !== '');
-  const masterIds = infos.flatMap((i) => (i.qType === 'masterobject' && i.qId !== undefined ? [i.qId] : []));
   const [sheets, masterObjects] = await Promise.all([
     trees(sheetIds.sort(), 'sheet'),
     trees(masterIds.sort(), 'master visualization'),
   ]);
+  return { sheets, masterObjects };
+}
+
+const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : 1);
+
+/**
+ * Reads everything lineage needs from an open app: script, GetLineage, connections, included files,
+ * master dimensions/measures and variables (session list objects), sheets and master
+ * visualisations (full property trees), and — when asked — GetTablesAndKeys. Calls that fail for
+ * reasons of the app (no reload rights, an object that cannot be read) are recorded as problems;
+ * GetScript failing fails the whole extraction (it throws a QixflowError: `ERR_ENGINE` …).
+ */
+export async function collectAppSnapshot(doc: LineageDoc, options: CollectOptions): Promise<AppSnapshot> {
+  const problems: SnapshotProblem[] = [];
+  const soft = softCaller(problems, options.signal);
+  const { layout, script, lineage, connections, infos } = await readDocument(doc, soft);
+  const includes = await readIncludes(doc, script, soft);
+  const { dimensions, measures, variables, sheetIds } = await readLibrary(doc, soft);
+  const masterIds = infos.flatMap((i) => (i.qType === 'masterobject' && i.qId !== undefined ? [i.qId] : []));
+  const { sheets, masterObjects } = await readObjectTrees(doc, soft, sheetIds, masterIds);
   let model: AppSnapshot['model'] = null;
   if (options.readModel === true || (options.readModel === 'auto' && layout.qIsOpenedWithoutData !== true)) {
-    model = await soft(
-      'GetTablesAndKeys',
-      'model-unavailable',
-      async () => {
-        const r = await doc.getTablesAndKeys({ qcx: 1000, qcy: 1000 }, { qcx: 0, qcy: 0 }, 30, false, false);
-        return toModel(r);
-      },
-      null,
-    );
+    model = await soft('GetTablesAndKeys', 'model-unavailable', async () => toModel(await tablesAndKeys(doc)), null);
   }
   options.signal?.throwIfAborted();
   return {
@@ -243,8 +275,8 @@ export async function collectAppSnapshot(doc: LineageDoc, options: CollectOption
     connections: connections.map(toConnection).sort((a, b) => (a.qName < b.qName ? -1 : a.qName > b.qName ? 1 : 0)),
     includes,
     model,
-    dimensions: dimensions.sort((a, b) => (a.id < b.id ? -1 : 1)),
-    measures: measures.sort((a, b) => (a.id < b.id ? -1 : 1)),
+    dimensions: dimensions.sort(byId),
+    measures: measures.sort(byId),
     variables: variables.sort((a, b) => (a.name < b.name ? -1 : 1)),
     sheets,
     masterObjects,
@@ -262,12 +294,15 @@ function engineReloadTime(layout: { qLastReloadTime?: unknown }): { engineReload
 /** GetTablesAndKeys of a doc opened with data, or null (with a problem) when it fails. */
 export async function readModel(doc: LineageDoc, problems: SnapshotProblem[]): Promise<AppSnapshot['model']> {
   try {
-    const r = await doc.getTablesAndKeys({ qcx: 1000, qcy: 1000 }, { qcx: 0, qcy: 0 }, 30, false, false);
-    return toModel(r);
+    return toModel(await tablesAndKeys(doc));
   } catch (error) {
     problems.push({ code: 'model-unavailable', message: `GetTablesAndKeys failed: ${message(error)}` });
     return null;
   }
+}
+
+function tablesAndKeys(doc: LineageDoc): ReturnType<LineageDoc['getTablesAndKeys']> {
+  return doc.getTablesAndKeys({ qcx: 1000, qcy: 1000 }, { qcx: 0, qcy: 0 }, 30, false, false);
 }
 
 // The schema makes every struct member optional: the members lineage relies on get their empty value when the

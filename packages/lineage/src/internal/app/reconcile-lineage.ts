@@ -1,5 +1,5 @@
 import type { EngineLineageInfo } from '../../lineage-doc.js';
-import { type ClassifiedLineage, classifyLineageRow } from '../datasets/classify-discriminator.js';
+import { type ClassifiedLineage, classifyLineageRow, type EngineSource } from '../datasets/classify-discriminator.js';
 import { dbTableDataset, fileDataset, globMatches } from '../datasets/dataset-identity.js';
 import { CONFIDENCE } from '../graph/confidence.js';
 import type { Origin } from '../graph/graph-builder.js';
@@ -112,181 +112,179 @@ function resolvePattern(
   return id;
 }
 
-/**
- * Reconciles the script's reads and writes with `GetLineage` (what the last reload really did, with
- * expanded paths): matched edges become `reconciled` (confidence 1); script reads the reload did not
- * do drop to 0.6 (a branch not taken, a changed script); rows no statement explains become
- * `engine-lineage` statements and datasets (0.9). Pattern paths get their concrete datasets.
- */
-export function reconcileLineage(
+type StoreSource = Extract<EngineSource, { kind: 'store' }>;
+
+/** A STORE the last reload did: confirms the script's write (resolving a pattern), or is kept from the engine. */
+function reconcileStore(
   ctx: ScriptContext,
-  lineage: readonly EngineLineageInfo[] | null,
-  reload: ReloadState = { kind: 'unknown' },
+  row: ClassifiedLineage,
+  store: StoreSource,
+  index: number,
+  confirmed: Set<string>,
 ): void {
-  if (lineage === null || lineage.length === 0) {
-    if (lineage === null)
-      ctx.diagnose(
-        'lineage-unavailable',
-        'warning',
-        'GetLineage failed (it needs reload rights): sources are from the script only',
-      );
-    else if (ctx.sources.length + ctx.sinks.length > 0)
-      ctx.diagnose('lineage-empty', 'info', emptyLineageMessage(reload));
-    return;
-  }
-  const confirmedStatements = new Set<string>();
-  lineage.forEach((raw, index) => {
-    const row = classifyLineageRow(raw);
-    if (row.source.kind === 'store') {
-      const ref = fileDataset(row.source.path, row.source.format, ctx.connections);
-      const sink = findSink(ctx, ref.identity);
-      if (sink) {
-        sink.matched = true;
-        confirmedStatements.add(sink.statementId);
-        const discriminator = truncate(row.discriminator, 500).text;
-        if (sink.pattern) {
-          const id = resolvePattern(ctx, sink.datasetId, ref.identity, row.source.path, row.source.format);
-          ctx.graph.edge(
-            'WRITES',
-            sink.statementId,
-            id,
-            { format: ref.format ?? 'qvd', engineDiscriminator: discriminator },
-            RECONCILED,
-          );
-        } else {
-          ctx.graph.set(sink.edgeId, RECONCILED);
-          ctx.graph.set(sink.datasetId, RECONCILED);
-          const edge = ctx.graph.getEdge(sink.edgeId);
-          if (edge?.kind === 'WRITES') edge.attributes.engineDiscriminator = discriminator;
-        }
-        const stmt = ctx.graph.getNode(sink.statementId);
-        if (stmt?.kind === 'ScriptStatement') stmt.attributes.engineDiscriminator = discriminator;
-        return;
-      }
-      const stmtId = engineStatement(ctx, row, index);
-      const dsId = ctx.dataset(ref, row.source.path);
-      ctx.graph.set(dsId, ENGINE);
+  const ref = fileDataset(store.path, store.format, ctx.connections);
+  const sink = findSink(ctx, ref.identity);
+  if (sink) {
+    sink.matched = true;
+    confirmed.add(sink.statementId);
+    const discriminator = truncate(row.discriminator, 500).text;
+    if (sink.pattern) {
+      const id = resolvePattern(ctx, sink.datasetId, ref.identity, store.path, store.format);
       ctx.graph.edge(
         'WRITES',
-        stmtId,
-        dsId,
-        {
-          format: ref.format ?? row.source.format ?? 'qvd',
-          engineDiscriminator: truncate(row.discriminator, 500).text,
-        },
-        ENGINE,
+        sink.statementId,
+        id,
+        { format: ref.format ?? 'qvd', engineDiscriminator: discriminator },
+        RECONCILED,
       );
-      ctx.diagnose(
-        'engine-only-source',
-        'info',
-        `GetLineage reports a STORE into ${row.source.path} that the script analysis did not find`,
-      );
-      return;
+    } else {
+      ctx.graph.set(sink.edgeId, RECONCILED);
+      ctx.graph.set(sink.datasetId, RECONCILED);
+      const edge = ctx.graph.getEdge(sink.edgeId);
+      if (edge?.kind === 'WRITES') edge.attributes.engineDiscriminator = discriminator;
     }
-    const found = findSource(ctx, row);
-    if (found) {
-      const { use } = found;
-      use.matched = true;
-      confirmedStatements.add(use.statementId);
-      const discriminator = truncate(row.discriminator, 500).text;
-      const stmt = ctx.graph.getNode(use.statementId);
-      if (stmt?.kind === 'ScriptStatement') stmt.attributes.engineDiscriminator = discriminator;
-      if (use.pattern && found.identity !== undefined && (row.source.kind === 'file' || row.source.kind === 'web')) {
-        const patternId = use.datasetIds[0];
-        if (patternId) {
-          const id = resolvePattern(ctx, patternId, found.identity, row.source.path, row.source.format);
-          ctx.graph.edge(
-            'READS',
-            use.statementId,
-            id,
-            { mode: 'from', engineDiscriminator: discriminator },
-            RECONCILED,
-          );
-        }
-        return;
-      }
-      for (const e of use.edgeIds) {
-        ctx.graph.set(e, RECONCILED);
-        const edge = ctx.graph.getEdge(e);
-        if (edge?.kind === 'READS') edge.attributes.engineDiscriminator = discriminator;
-      }
-      for (const d of use.datasetIds) ctx.graph.set(d, RECONCILED);
-      return;
+    const stmt = ctx.graph.getNode(sink.statementId);
+    if (stmt?.kind === 'ScriptStatement') stmt.attributes.engineDiscriminator = discriminator;
+    return;
+  }
+  const stmtId = engineStatement(ctx, row, index);
+  const dsId = ctx.dataset(ref, store.path);
+  ctx.graph.set(dsId, ENGINE);
+  ctx.graph.edge(
+    'WRITES',
+    stmtId,
+    dsId,
+    {
+      format: ref.format ?? store.format ?? 'qvd',
+      engineDiscriminator: truncate(row.discriminator, 500).text,
+    },
+    ENGINE,
+  );
+  ctx.diagnose(
+    'engine-only-source',
+    'info',
+    `GetLineage reports a STORE into ${store.path} that the script analysis did not find`,
+  );
+}
+
+/** A read the last reload did that a script read stands for: the script's edges and datasets are confirmed. */
+function confirmRead(
+  ctx: ScriptContext,
+  row: ClassifiedLineage,
+  found: { use: SourceUse; identity?: string },
+  confirmed: Set<string>,
+): void {
+  const { use } = found;
+  use.matched = true;
+  confirmed.add(use.statementId);
+  const discriminator = truncate(row.discriminator, 500).text;
+  const stmt = ctx.graph.getNode(use.statementId);
+  if (stmt?.kind === 'ScriptStatement') stmt.attributes.engineDiscriminator = discriminator;
+  if (use.pattern && found.identity !== undefined && (row.source.kind === 'file' || row.source.kind === 'web')) {
+    const patternId = use.datasetIds[0];
+    if (patternId) {
+      const id = resolvePattern(ctx, patternId, found.identity, row.source.path, row.source.format);
+      ctx.graph.edge('READS', use.statementId, id, { mode: 'from', engineDiscriminator: discriminator }, RECONCILED);
     }
-    // Not explained by the script: keep it, from the engine.
-    const stmtId = engineStatement(ctx, row, index);
-    const s = row.source;
-    let dsId: string | undefined;
-    let mode: 'from' | 'sql' | 'inline' | 'autogenerate' | 'extension' | 'resident' | 'binary' = 'from';
-    if (s.kind === 'file' || s.kind === 'web')
-      dsId = ctx.dataset(fileDataset(s.path, s.format, ctx.connections), s.path);
-    else if (s.kind === 'connection') {
-      mode = 'sql';
-      const name = ctx.connectionName(s.connection);
-      ctx.graph.edge('USES_CONNECTION', stmtId, ctx.connectionNode(s.connection), {}, ENGINE);
-      for (const t of s.tables.length > 0 ? s.tables : ['']) {
-        const ref =
-          t === ''
-            ? {
-                datasetType: 'unknown' as const,
-                identity: `db://${name.toLowerCase()}/`,
-                connection: name,
-                pattern: false,
-              }
-            : dbTableDataset(name, t);
-        const id = ctx.dataset(ref, t || name);
-        ctx.graph.set(id, ENGINE);
-        ctx.graph.edge(
-          'READS',
-          stmtId,
-          id,
-          { mode, engineDiscriminator: truncate(row.discriminator, 500).text },
-          ENGINE,
-        );
-      }
-    } else if (s.kind === 'resident') {
-      const table =
-        ctx.table(s.table) ?? ctx.tables.find((t) => t.names.some((n) => n.toLowerCase() === s.table.toLowerCase()));
-      if (table)
-        ctx.graph.edge(
-          'READS',
-          stmtId,
-          table.id,
-          { mode: 'resident', engineDiscriminator: truncate(row.discriminator, 500).text },
-          ENGINE,
-        );
-    } else if (s.kind === 'binary') {
-      // A BINARY the script analysis missed (an include it could not read): the app edge still counts.
-      mode = 'binary';
-      dsId = ctx.dataset(
-        { datasetType: 'app', identity: `app:${s.path.toLowerCase()}`, path: s.path, pattern: false },
-        s.path,
-      );
-      if (!ctx.binaryPaths.includes(s.path)) ctx.binaryPaths.push(s.path);
-    } else if (s.kind === 'inline' || s.kind === 'autogenerate' || s.kind === 'extension') {
-      mode = s.kind;
-      dsId = ctx.dataset(
-        { datasetType: s.kind, identity: `${s.kind}:${ctx.appId}:engine-${index}`, pattern: false },
-        s.kind.toUpperCase(),
-      );
-    }
-    if (dsId) {
-      ctx.graph.set(dsId, ENGINE);
+    return;
+  }
+  for (const e of use.edgeIds) {
+    ctx.graph.set(e, RECONCILED);
+    const edge = ctx.graph.getEdge(e);
+    if (edge?.kind === 'READS') edge.attributes.engineDiscriminator = discriminator;
+  }
+  for (const d of use.datasetIds) ctx.graph.set(d, RECONCILED);
+}
+
+type ReadMode = 'from' | 'sql' | 'inline' | 'autogenerate' | 'extension' | 'resident' | 'binary';
+
+/** The dataset (and READS mode) of an engine-only read; SQL tables and resident tables get their READS here. */
+function engineReadTarget(
+  ctx: ScriptContext,
+  row: ClassifiedLineage,
+  index: number,
+  stmtId: string,
+): { dsId: string | undefined; mode: ReadMode } {
+  const s = row.source;
+  if (s.kind === 'file' || s.kind === 'web')
+    return { dsId: ctx.dataset(fileDataset(s.path, s.format, ctx.connections), s.path), mode: 'from' };
+  if (s.kind === 'connection') {
+    const name = ctx.connectionName(s.connection);
+    ctx.graph.edge('USES_CONNECTION', stmtId, ctx.connectionNode(s.connection), {}, ENGINE);
+    for (const t of s.tables.length > 0 ? s.tables : ['']) {
+      const ref =
+        t === ''
+          ? {
+              datasetType: 'unknown' as const,
+              identity: `db://${name.toLowerCase()}/`,
+              connection: name,
+              pattern: false,
+            }
+          : dbTableDataset(name, t);
+      const id = ctx.dataset(ref, t || name);
+      ctx.graph.set(id, ENGINE);
       ctx.graph.edge(
         'READS',
         stmtId,
-        dsId,
-        { mode, engineDiscriminator: truncate(row.discriminator, 500).text },
+        id,
+        { mode: 'sql', engineDiscriminator: truncate(row.discriminator, 500).text },
         ENGINE,
       );
     }
-    ctx.diagnose(
-      'engine-only-source',
-      'info',
-      `GetLineage reports ${truncate(row.discriminator, 120).text} that the script analysis did not find`,
+    return { dsId: undefined, mode: 'sql' };
+  }
+  if (s.kind === 'resident') {
+    const table =
+      ctx.table(s.table) ?? ctx.tables.find((t) => t.names.some((n) => n.toLowerCase() === s.table.toLowerCase()));
+    if (table)
+      ctx.graph.edge(
+        'READS',
+        stmtId,
+        table.id,
+        { mode: 'resident', engineDiscriminator: truncate(row.discriminator, 500).text },
+        ENGINE,
+      );
+    return { dsId: undefined, mode: 'from' };
+  }
+  if (s.kind === 'binary') {
+    // A BINARY the script analysis missed (an include it could not read): the app edge still counts.
+    const dsId = ctx.dataset(
+      { datasetType: 'app', identity: `app:${s.path.toLowerCase()}`, path: s.path, pattern: false },
+      s.path,
     );
-  });
-  // Script reads and writes the reload did not do.
+    if (!ctx.binaryPaths.includes(s.path)) ctx.binaryPaths.push(s.path);
+    return { dsId, mode: 'binary' };
+  }
+  if (s.kind === 'inline' || s.kind === 'autogenerate' || s.kind === 'extension') {
+    const dsId = ctx.dataset(
+      { datasetType: s.kind, identity: `${s.kind}:${ctx.appId}:engine-${index}`, pattern: false },
+      s.kind.toUpperCase(),
+    );
+    return { dsId, mode: s.kind };
+  }
+  return { dsId: undefined, mode: 'from' };
+}
+
+/** A read the last reload did that no script statement explains: kept, from the engine (0.9). */
+function recordEngineOnlyRead(ctx: ScriptContext, row: ClassifiedLineage, index: number): void {
+  const stmtId = engineStatement(ctx, row, index);
+  const { dsId, mode } = engineReadTarget(ctx, row, index, stmtId);
+  if (dsId) {
+    ctx.graph.set(dsId, ENGINE);
+    ctx.graph.edge('READS', stmtId, dsId, { mode, engineDiscriminator: truncate(row.discriminator, 500).text }, ENGINE);
+  }
+  ctx.diagnose(
+    'engine-only-source',
+    'info',
+    `GetLineage reports ${truncate(row.discriminator, 120).text} that the script analysis did not find`,
+  );
+}
+
+/**
+ * Script reads and writes the reload did not do drop to 0.6, and so do the field-level edges of
+ * statements that read or write something the reload did not confirm.
+ */
+function lowerUnconfirmed(ctx: ScriptContext, confirmed: ReadonlySet<string>): void {
   for (const use of ctx.sources) {
     if (use.matched || use.kind === 'binary') continue;
     for (const e of use.edgeIds) lower(ctx, e);
@@ -307,13 +305,50 @@ export function reconcileLineage(
   }
   // Field-level edges follow their statement.
   for (const [statementId, edges] of ctx.derivesByStatement) {
-    if (confirmedStatements.has(statementId)) continue;
+    if (confirmed.has(statementId)) continue;
     const stmt = ctx.graph.getNode(statementId);
     const readsSomething =
       ctx.sources.some((u) => u.statementId === statementId) || ctx.sinks.some((u) => u.statementId === statementId);
     if (!readsSomething || stmt?.kind !== 'ScriptStatement') continue;
     for (const e of edges) lower(ctx, e);
   }
+}
+
+/**
+ * Reconciles the script's reads and writes with `GetLineage` (what the last reload really did, with
+ * expanded paths): matched edges become `reconciled` (confidence 1); script reads the reload did not
+ * do drop to 0.6 (a branch not taken, a changed script); rows no statement explains become
+ * `engine-lineage` statements and datasets (0.9). Pattern paths get their concrete datasets.
+ */
+export function reconcileLineage(
+  ctx: ScriptContext,
+  lineage: readonly EngineLineageInfo[] | null,
+  reload: ReloadState = { kind: 'unknown' },
+): void {
+  if (lineage === null) {
+    ctx.diagnose(
+      'lineage-unavailable',
+      'warning',
+      'GetLineage failed (it needs reload rights): sources are from the script only',
+    );
+    return;
+  }
+  if (lineage.length === 0) {
+    if (ctx.sources.length + ctx.sinks.length > 0) ctx.diagnose('lineage-empty', 'info', emptyLineageMessage(reload));
+    return;
+  }
+  const confirmed = new Set<string>();
+  lineage.forEach((raw, index) => {
+    const row = classifyLineageRow(raw);
+    if (row.source.kind === 'store') {
+      reconcileStore(ctx, row, row.source, index, confirmed);
+      return;
+    }
+    const found = findSource(ctx, row);
+    if (found) confirmRead(ctx, row, found, confirmed);
+    else recordEngineOnlyRead(ctx, row, index);
+  });
+  lowerUnconfirmed(ctx, confirmed);
 }
 
 function lower(ctx: ScriptContext, id: string): void {

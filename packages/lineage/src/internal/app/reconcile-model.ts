@@ -47,126 +47,108 @@ function finalTables(ctx: ScriptContext): TableState[] {
   return ctx.tables.filter((t) => !t.dropped && !t.mapping);
 }
 
-/**
- * Builds the data model part of the graph and the coverage report. With the model
- * (GetTablesAndKeys): ModelTable/ModelField nodes from it, each model field linked to the script
- * field that produces it (DERIVES, reconciled), and the differences listed. Without it: the
- * script's end state stands for the model (provenance script), coverage `unverified`.
- */
-export function reconcileModel(
+const SCRIPT: Origin = { provenance: 'script', confidence: CONFIDENCE.script };
+
+/** Without the model: the script's end state stands for it (provenance script), coverage `unverified`. */
+function modelFromScript(
   ctx: ScriptContext,
-  model: readonly EngineTableRecord[] | null,
+  predicted: readonly TableState[],
 ): { coverage: LineageCoverage; fields: ModelFields } {
-  const predicted = finalTables(ctx);
   const names = new Set<string>();
-  if (model === null) {
-    let pairs = 0;
-    for (const table of predicted) {
-      const tableId = modelTableNode(ctx, table.name, {}, { provenance: 'script', confidence: CONFIDENCE.script });
-      ctx.graph.edge(
-        'PRODUCES',
-        table.producer,
-        tableId,
-        { operation: 'model' },
-        { provenance: 'script', confidence: CONFIDENCE.script },
-      );
-      for (const f of table.fields) {
-        const fieldId = modelFieldNode(ctx, tableId, table.name, f, {
-          provenance: 'script',
-          confidence: CONFIDENCE.script,
-        });
-        const from = table.fieldIds.get(f);
-        if (from)
-          ctx.graph.edge(
-            'DERIVES',
-            from,
-            fieldId,
-            { transformation: 'identity', operation: 'model' },
-            { provenance: 'script', confidence: CONFIDENCE.script },
-          );
-        names.add(f);
-        pairs++;
-      }
+  let pairs = 0;
+  for (const table of predicted) {
+    const tableId = modelTableNode(ctx, table.name, {}, SCRIPT);
+    ctx.graph.edge('PRODUCES', table.producer, tableId, { operation: 'model' }, SCRIPT);
+    for (const f of table.fields) {
+      const fieldId = modelFieldNode(ctx, tableId, table.name, f, SCRIPT);
+      const from = table.fieldIds.get(f);
+      if (from) ctx.graph.edge('DERIVES', from, fieldId, { transformation: 'identity', operation: 'model' }, SCRIPT);
+      names.add(f);
+      pairs++;
     }
-    return {
-      coverage: {
-        status: 'unverified',
-        modelTables: predicted.length,
-        modelFields: pairs,
-        matchedFields: pairs,
-        inferredFields: 0,
-        ratio: 1,
-        missingFromScript: [],
-        notInModel: [],
-        tablesMissingFromScript: [],
-        tablesNotInModel: [],
-      },
-      fields: { names },
-    };
   }
-  const coverage: LineageCoverage = {
-    status: 'checked',
-    modelTables: 0,
-    modelFields: 0,
-    matchedFields: 0,
-    inferredFields: 0,
-    ratio: 1,
-    missingFromScript: [],
-    notInModel: [],
-    tablesMissingFromScript: [],
-    tablesNotInModel: [],
+  return {
+    coverage: {
+      status: 'unverified',
+      modelTables: predicted.length,
+      modelFields: pairs,
+      matchedFields: pairs,
+      inferredFields: 0,
+      ratio: 1,
+      missingFromScript: [],
+      notInModel: [],
+      tablesMissingFromScript: [],
+      tablesNotInModel: [],
+    },
+    fields: { names },
   };
-  const used = new Set<TableState>();
-  for (const t of model) {
-    if (t.qIsSynthetic) continue;
-    coverage.modelTables++;
-    const tableId = modelTableNode(
-      ctx,
-      t.qName,
-      {
-        ...(t.qNoOfRows !== undefined ? { rows: t.qNoOfRows } : {}),
-        ...(t.qLoose ? { loose: true } : {}),
-        ...(t.qComment ? { comment: t.qComment } : {}),
-      },
-      MODEL,
-    );
-    const script =
-      predicted.find((p) => p.name === t.qName) ??
-      predicted.find((p) => p.name.toLowerCase() === t.qName.toLowerCase());
-    if (script) {
-      used.add(script);
-      ctx.graph.edge('PRODUCES', script.producer, tableId, { operation: 'model' }, RECONCILED);
-    } else coverage.tablesMissingFromScript.push(t.qName);
-    for (const f of t.qFields) {
-      if (f.qIsSynthetic) continue;
-      coverage.modelFields++;
-      names.add(f.qName);
-      const fieldId = modelFieldNode(ctx, tableId, t.qName, f.qName, MODEL, {
-        ...(f.qKeyType ? { keyType: f.qKeyType } : {}),
-        ...(f.qTags && f.qTags.length > 0 ? { tags: f.qTags.filter((tag) => !tag.startsWith('$')) } : {}),
-      });
-      const from = script?.fieldIds.get(f.qName);
-      if (script && from) {
-        coverage.matchedFields++;
-        ctx.graph.edge('DERIVES', from, fieldId, { transformation: 'identity', operation: 'model' }, RECONCILED);
-      } else if (script?.open) {
-        coverage.inferredFields++;
-        ctx.graph.edge(
-          'DERIVES',
-          ctx.star(script),
-          fieldId,
-          { transformation: 'identity', operation: 'model' },
-          { provenance: 'reconciled', confidence: CONFIDENCE.heuristic },
-        );
-      } else {
-        coverage.missingFromScript.push(`${t.qName}.${f.qName}`);
-      }
-    }
-    if (script) {
-      const inModel = new Set(t.qFields.map((f) => f.qName));
-      for (const f of script.fields) if (!inModel.has(f)) coverage.notInModel.push(`${script.name}.${f}`);
+}
+
+/**
+ * One table of GetTablesAndKeys: its ModelTable and ModelField nodes, linked to the script table and
+ * fields that produce them; what matches and what does not is counted into `coverage`.
+ */
+function checkModelTable(
+  ctx: ScriptContext,
+  t: EngineTableRecord,
+  predicted: readonly TableState[],
+  coverage: LineageCoverage,
+  names: Set<string>,
+): TableState | undefined {
+  coverage.modelTables++;
+  const tableId = modelTableNode(
+    ctx,
+    t.qName,
+    {
+      ...(t.qNoOfRows !== undefined ? { rows: t.qNoOfRows } : {}),
+      ...(t.qLoose ? { loose: true } : {}),
+      ...(t.qComment ? { comment: t.qComment } : {}),
+    },
+    MODEL,
+  );
+  const script =
+    predicted.find((p) => p.name === t.qName) ?? predicted.find((p) => p.name.toLowerCase() === t.qName.toLowerCase());
+  if (script) ctx.graph.edge('PRODUCES', script.producer, tableId, { operation: 'model' }, RECONCILED);
+  else coverage.tablesMissingFromScript.push(t.qName);
+  for (const f of t.qFields) {
+    if (f.qIsSynthetic) continue;
+    coverage.modelFields++;
+    names.add(f.qName);
+    const fieldId = modelFieldNode(ctx, tableId, t.qName, f.qName, MODEL, {
+      ...(f.qKeyType ? { keyType: f.qKeyType } : {}),
+      ...(f.qTags && f.qTags.length > 0 ? { tags: f.qTags.filter((tag) => !tag.startsWith('$')) } : {}),
+    });
+    const from = script?.fieldIds.get(f.qName);
+    if (script && from) {
+      coverage.matchedFields++;
+      ctx.graph.edge('DERIVES', from, fieldId, { transformation: 'identity', operation: 'model' }, RECONCILED);
+    } else if (script?.open) {
+      coverage.inferredFields++;
+      ctx.graph.edge(
+        'DERIVES',
+        ctx.star(script),
+        fieldId,
+        { transformation: 'identity', operation: 'model' },
+        { provenance: 'reconciled', confidence: CONFIDENCE.heuristic },
+      );
+    } else {
+      coverage.missingFromScript.push(`${t.qName}.${f.qName}`);
     }
   }
+  if (script) {
+    const inModel = new Set(t.qFields.map((f) => f.qName));
+    for (const f of script.fields) if (!inModel.has(f)) coverage.notInModel.push(`${script.name}.${f}`);
+  }
+  return script;
+}
+
+/** The script tables the model does not have, the ratio, and a `coverage-mismatch` warning when they differ. */
+function finishCoverage(
+  ctx: ScriptContext,
+  coverage: LineageCoverage,
+  predicted: readonly TableState[],
+  used: ReadonlySet<TableState>,
+): void {
   for (const p of predicted) {
     if (used.has(p)) continue;
     coverage.tablesNotInModel.push(p.name);
@@ -185,5 +167,39 @@ export function reconcileModel(
         (coverage.notInModel.length > 0 ? `; not in the model: ${coverage.notInModel.slice(0, 10).join(', ')}` : ''),
     );
   }
+}
+
+/**
+ * Builds the data model part of the graph and the coverage report. With the model
+ * (GetTablesAndKeys): ModelTable/ModelField nodes from it, each model field linked to the script
+ * field that produces it (DERIVES, reconciled), and the differences listed. Without it: the
+ * script's end state stands for the model (provenance script), coverage `unverified`.
+ */
+export function reconcileModel(
+  ctx: ScriptContext,
+  model: readonly EngineTableRecord[] | null,
+): { coverage: LineageCoverage; fields: ModelFields } {
+  const predicted = finalTables(ctx);
+  if (model === null) return modelFromScript(ctx, predicted);
+  const coverage: LineageCoverage = {
+    status: 'checked',
+    modelTables: 0,
+    modelFields: 0,
+    matchedFields: 0,
+    inferredFields: 0,
+    ratio: 1,
+    missingFromScript: [],
+    notInModel: [],
+    tablesMissingFromScript: [],
+    tablesNotInModel: [],
+  };
+  const names = new Set<string>();
+  const used = new Set<TableState>();
+  for (const t of model) {
+    if (t.qIsSynthetic) continue;
+    const script = checkModelTable(ctx, t, predicted, coverage, names);
+    if (script) used.add(script);
+  }
+  finishCoverage(ctx, coverage, predicted, used);
   return { coverage, fields: { names } };
 }

@@ -80,13 +80,15 @@ function stateProblem(value: unknown): string | undefined {
 /**
  * Saves the state after each app: atomic writes (a crash leaves the previous state), coalesced (while
  * one write runs, later changes wait for a single next write), so a big crawl does not rewrite the
- * file once per app.
+ * file once per app. A failed save (`ERR_LINEAGE_OUTPUT`) is kept and thrown by {@link flush} unless a
+ * later save succeeds: the saves run in the background, where nobody would see it.
  */
 export class CrawlStateWriter {
   readonly #file: string;
   readonly #state: CrawlState;
   #running: Promise<void> | undefined;
   #dirty = false;
+  #error: unknown;
 
   constructor(file: string, state: CrawlState) {
     this.#file = file;
@@ -104,18 +106,22 @@ export class CrawlStateWriter {
       while (this.#dirty) {
         this.#dirty = false;
         await atomicWrite(this.#file, `${JSON.stringify(this.#state, null, 1)}\n`);
+        this.#error = undefined;
       }
+    } catch (error) {
+      this.#error = error;
     } finally {
       this.#running = undefined;
     }
   }
 
-  /** Waits until everything changed so far is on disk. */
+  /** Waits until everything changed so far is on disk; throws when the last save failed. */
   async flush(): Promise<void> {
     while (this.#running) await this.#running;
     if (this.#dirty) {
       this.#running = this.#loop();
       await this.#running;
     }
+    if (this.#error !== undefined) throw this.#error;
   }
 }

@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppReport, LineageEdge, LineageNode } from '../../generated/lineage-graph.js';
+import { LineageError } from '../../lineage-error.js';
 import type { AppAnalysis, DatasetUse } from '../app/analyse-app.js';
 import { atomicWrite } from '../util/atomic-write.js';
+import { fileError } from '../util/file-error.js';
 import { sha256Hex } from '../util/hash.js';
 import { readLines } from '../util/read-lines.js';
 
@@ -59,7 +61,34 @@ export async function fragmentHash(path: string): Promise<string | undefined> {
   }
 }
 
-/** The lines of a fragment, parsed, streamed. */
+/**
+ * The lines of a fragment, parsed, streamed. A fragment that cannot be read or is not JSON lines
+ * (changed by someone else since it was written) fails with `ERR_LINEAGE_FRAGMENT_INVALID`.
+ */
 export async function* readFragment(path: string): AsyncGenerator<FragmentLine, void, undefined> {
-  for await (const line of readLines(path)) yield JSON.parse(line) as FragmentLine;
+  let number = 0;
+  try {
+    for await (const line of readLines(path)) {
+      number++;
+      yield JSON.parse(line) as FragmentLine;
+    }
+  } catch (error) {
+    if (error instanceof SyntaxError) {
+      throw new LineageError(
+        'ERR_LINEAGE_FRAGMENT_INVALID',
+        `the fragment ${path} is damaged (line ${number} is not JSON)`,
+        {
+          path,
+          cause: error,
+        },
+      );
+    }
+    throw fileError('ERR_LINEAGE_FRAGMENT_INVALID', 'read the fragment', path, error);
+  }
+}
+
+/** The header (first line) of a fragment; undefined when the fragment is empty. */
+export async function readFragmentHeader(path: string): Promise<FragmentHeader | undefined> {
+  for await (const line of readFragment(path)) return 'app' in line ? line.app : undefined;
+  return undefined;
 }
