@@ -110,7 +110,7 @@ class ScriptRun {
     }
     const state = this.#state;
     return {
-      tables: state.tables.map((t): DataTable => ({ name: t.name, fields: t.fields, rows: t.rows })),
+      tables: state.tables.map((t): DataTable => t.toData(t.name)),
       fieldComments: state.fieldComments,
       fieldTags: state.fieldTags,
       variables: state.variables,
@@ -403,8 +403,8 @@ class ScriptRun {
     for (const table of state.tables) {
       const i = table.fields.indexOf(field);
       if (i < 0) continue;
-      for (const row of table.rows) {
-        const cell = row[i];
+      for (let r = 0; r < table.rowCount; r++) {
+        const cell = table.cell(r, i);
         if (cell) values.add(cell.text);
         if (state.guard.due()) await state.guard.pause();
       }
