@@ -351,6 +351,15 @@ export function* associativeModelSteps(loaded: LoadedModel): WorkSteps<Associati
  */
 function* elementColumn(field: ModelField, column: DataColumn, rowCount: number): WorkSteps<Int32Array> {
   const { values, rows } = column;
+  if (column.inOrder && field.cardinal === 0 && rows.length === rowCount) {
+    // A new field from a column in load order: symbol k becomes element k, no row is read.
+    let k = 0;
+    while (k < values.length && field.intern(values[k] as Dual) === k) {
+      k++;
+      if ((k & (STEP_UNITS - 1)) === 0) yield STEP_UNITS;
+    }
+    if (k === values.length) return rows;
+  }
   const elements = new Int32Array(values.length).fill(-1);
   const out = new Int32Array(rowCount);
   const length = Math.min(rowCount, rows.length);

@@ -27,6 +27,9 @@ export class ColumnBuilder {
   #byText = new ValueIndex<string>(textShard);
   #rows = new Int32Array(INITIAL_CAPACITY);
   #length = 0;
+  /** The highest symbol pushed so far, and whether each symbol was first pushed in number order. */
+  #highest = -1;
+  #ordered = true;
 
   /** Rows pushed so far. */
   get length(): number {
@@ -44,6 +47,8 @@ export class ColumnBuilder {
     for (const value of column.values) builder.symbol(value);
     builder.#rows = column.rows.slice(0, Math.max(column.rows.length, INITIAL_CAPACITY));
     builder.#length = column.rows.length;
+    builder.#highest = column.values.length - 1;
+    builder.#ordered = column.inOrder === true;
     return builder;
   }
 
@@ -54,6 +59,10 @@ export class ColumnBuilder {
 
   /** Appends a row holding symbol `symbol` (from {@link symbol}; -1 for NULL). */
   pushSymbol(symbol: number): void {
+    if (symbol > this.#highest) {
+      if (symbol !== this.#highest + 1) this.#ordered = false;
+      this.#highest = symbol;
+    }
     if (this.#length === this.#rows.length) {
       const grown = new Int32Array(this.#rows.length * 2);
       grown.set(this.#rows);
@@ -91,11 +100,6 @@ export class ColumnBuilder {
     return new Int32Array(source.#values.length).fill(-1);
   }
 
-  /** Drops every row (the symbol table stays). */
-  clearRows(): void {
-    this.#length = 0;
-  }
-
   /** The number of `value` in this column's symbol table, adding it when new. */
   symbol(value: Dual): number {
     const num = value.num;
@@ -128,7 +132,8 @@ export class ColumnBuilder {
     // Growth by doubling can leave up to half the array unused: a big column is trimmed once.
     if (this.#rows.length - this.#length > 4096 && this.#rows.length - this.#length > this.#length >> 3)
       this.#rows = this.#rows.slice(0, this.#length);
-    return { values: this.#values, rows: this.#rows.subarray(0, this.#length) };
+    const inOrder = this.#ordered && this.#highest === this.#values.length - 1;
+    return { values: this.#values, rows: this.#rows.subarray(0, this.#length), inOrder };
   }
 }
 

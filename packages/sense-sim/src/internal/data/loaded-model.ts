@@ -22,6 +22,11 @@ export type Cell = Dual | null;
 export interface DataColumn {
   readonly values: readonly Dual[];
   readonly rows: Int32Array;
+  /**
+   * True when every value occurs and each first occurs after the one before it (how a column
+   * filled row by row is): the symbols are then already in load order.
+   */
+  readonly inOrder?: boolean;
 }
 
 /**

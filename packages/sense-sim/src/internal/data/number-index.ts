@@ -1,5 +1,3 @@
-import { numberShard, ValueIndex } from './value-index.js';
-
 /** Largest integer key held in the dense array (4 M entries, 16 MB at most). */
 const DENSE_LIMIT = 1 << 22;
 /** Integer keys are held densely while the array stays within this many slots per key held (plus a start). */
@@ -11,8 +9,9 @@ const DENSE_START = 1 << 16;
  * numeric values a script loads are small non-negative integers (ids, keys, years, counters):
  * those are held in a typed array indexed by the number itself while it stays dense — one array
  * read instead of a hash lookup, which for a million-row column is most of the cost of building
- * it. Other numbers, and integers too sparse for the array, go to a {@link ValueIndex}. 0 and -0
- * are one key, as in a Map.
+ * it. Other numbers, and integers too sparse for the array, go to an open-addressing table of
+ * typed arrays (no boxed keys: a Map of fractions hashes a heap number per lookup). 0 and -0 are
+ * one key, as in a Map.
  *
  * @example
  * const index = new NumberIndex();
@@ -24,8 +23,7 @@ export class NumberIndex {
   /** Symbol + 1 per integer key (0: not held here). */
   #dense = new Int32Array(0);
   #held = 0;
-  #sparse = new ValueIndex<number>(numberShard);
-  #sparseSize = 0;
+  #sparse = new NumberTable();
 
   get(num: number): number | undefined {
     const dense = this.#dense;
@@ -33,7 +31,7 @@ export class NumberIndex {
       const known = dense[num] as number;
       if (known > 0) return known - 1;
     }
-    return this.#sparseSize > 0 ? this.#sparse.get(num) : undefined;
+    return this.#sparse.size > 0 ? this.#sparse.get(num) : undefined;
   }
 
   /** Adds `num` (not held yet) as symbol `symbol`. */
@@ -47,7 +45,6 @@ export class NumberIndex {
       }
     }
     this.#sparse.set(num, symbol);
-    this.#sparseSize++;
   }
 
   /** Grows the dense array to hold `num` when it stays dense enough; keys it cannot hold go to the sparse map. */
@@ -58,5 +55,68 @@ export class NumberIndex {
     const grown = new Int32Array(length);
     grown.set(this.#dense);
     this.#dense = grown;
+  }
+}
+
+// A number's bits, for hashing without boxing.
+const bits = new Float64Array(1);
+const words = new Int32Array(bits.buffer);
+
+/** MurmurHash3's finaliser over both words of a number (0 and -0 hash alike: callers pass 0). */
+function hashOf(num: number): number {
+  bits[0] = num;
+  let h = Math.imul((words[0] as number) ^ Math.imul(words[1] as number, 0x9e3779b1), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * Numbers → non-negative integers by linear probing over a Float64Array of keys and an Int32Array
+ * of values (value + 1; 0 marks a free slot), at most half full. Growing rehashes every key at
+ * once, a typed-array loop (a few milliseconds per million keys).
+ */
+class NumberTable {
+  #keys = new Float64Array(16);
+  #values = new Int32Array(16);
+  size = 0;
+
+  get(num: number): number | undefined {
+    const key = num === 0 ? 0 : num;
+    const keys = this.#keys;
+    const values = this.#values;
+    const mask = keys.length - 1;
+    for (let i = hashOf(key) & mask; ; i = (i + 1) & mask) {
+      const value = values[i] as number;
+      if (value === 0) return undefined;
+      if (keys[i] === key) return value - 1;
+    }
+  }
+
+  /** Adds `num` (not held yet). */
+  set(num: number, value: number): void {
+    if (2 * (this.size + 1) > this.#keys.length) this.#grow();
+    this.#put(num === 0 ? 0 : num, value + 1);
+    this.size++;
+  }
+
+  #put(key: number, stored: number): void {
+    const keys = this.#keys;
+    const values = this.#values;
+    const mask = keys.length - 1;
+    let i = hashOf(key) & mask;
+    while (values[i] !== 0) i = (i + 1) & mask;
+    keys[i] = key;
+    values[i] = stored;
+  }
+
+  #grow(): void {
+    const keys = this.#keys;
+    const values = this.#values;
+    this.#keys = new Float64Array(keys.length * 2);
+    this.#values = new Int32Array(keys.length * 2);
+    for (let i = 0; i < keys.length; i++) {
+      const stored = values[i] as number;
+      if (stored !== 0) this.#put(keys[i] as number, stored);
+    }
   }
 }
