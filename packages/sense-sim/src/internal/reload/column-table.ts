@@ -1,5 +1,6 @@
 import { ColumnBuilder } from '../data/column-builder.js';
 import type { Cell, DataTable } from '../data/loaded-model.js';
+import { runStepsPaced } from '../data/work-steps.js';
 import type { Pacer } from './reload-budget.js';
 
 /**
@@ -33,13 +34,11 @@ export class ColumnTable {
     return table;
   }
 
-  /** A table that continues a finished one (BINARY). */
-  static fromData(table: DataTable): ColumnTable {
-    return new ColumnTable(
-      [...table.fields],
-      table.columns.map((column) => ColumnBuilder.of(column)),
-      table.rowCount,
-    );
+  /** A table that continues a finished one (BINARY), paced by `pacer`. */
+  static async fromData(table: DataTable, pacer: Pacer): Promise<ColumnTable> {
+    const columns: ColumnBuilder[] = [];
+    for (const column of table.columns) columns.push(await runStepsPaced(ColumnBuilder.ofSteps(column), pacer));
+    return new ColumnTable([...table.fields], columns, table.rowCount);
   }
 
   get rowCount(): number {

@@ -81,8 +81,7 @@ async function startFrom(state: ScriptState, model: LoadedModel): Promise<void> 
   for (const table of model.tables) {
     state.growth(table.fields.length)(table.rowCount);
     // The other app's columns are copied (its model stays as it is); a copy is typed arrays.
-    state.addTable(new WorkTable(table.name, ColumnTable.fromData(table)));
-    if (guard.due()) await guard.pause();
+    state.addTable(new WorkTable(table.name, await ColumnTable.fromData(table, guard)));
   }
   for (const [field, comment] of model.fieldComments) state.fieldComments.set(field, comment);
   for (const [field, tags] of model.fieldTags) state.fieldTags.set(field, [...tags]);

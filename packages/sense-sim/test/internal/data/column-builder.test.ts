@@ -35,6 +35,23 @@ describe('ColumnBuilder', () => {
   });
 });
 
+describe('ColumnBuilder.of', () => {
+  it('continues a finished column, also an empty one, with its symbols keeping their numbers', () => {
+    const empty = ColumnBuilder.of(new ColumnBuilder().finish());
+    empty.push(textDual('a'));
+    expect([...empty.finish().rows]).toEqual([0]);
+    const first = new ColumnBuilder();
+    for (const t of ['x', 'y', 'x']) first.push(textDual(t));
+    const more = ColumnBuilder.of(first.finish());
+    more.push(textDual('y'));
+    more.push(textDual('z'));
+    const done = more.finish();
+    expect(texts(done.values)).toEqual(['x', 'y', 'z']);
+    expect([...done.rows]).toEqual([0, 1, 0, 1, 2]);
+    expect(done.inOrder).toBe(true);
+  });
+});
+
 describe('NumberIndex', () => {
   it('finds dense integers, sparse integers, fractions and -0 as 0', () => {
     const index = new NumberIndex();
