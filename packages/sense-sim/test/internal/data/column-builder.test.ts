@@ -56,8 +56,8 @@ describe('NumberIndex', () => {
   it('finds dense integers, sparse integers, fractions and -0 as 0', () => {
     const index = new NumberIndex();
     const keys = [0, 1, 2, 5_000_000, 0.5, -3, 1e300, 1024, 99_999];
-    keys.forEach((key, i) => index.set(key, i));
-    keys.forEach((key, i) => expect(index.get(key)).toBe(i));
+    for (const [i, key] of keys.entries()) index.set(key, i);
+    expect(keys.map((key) => index.get(key))).toEqual(keys.map((_, i) => i));
     expect(index.get(-0)).toBe(0);
     expect(index.get(3)).toBeUndefined();
     expect(index.get(0.25)).toBeUndefined();
