@@ -1,7 +1,16 @@
 import { type FieldKind, fieldKindSteps, fieldTags } from './field-tags.js';
 import { type FormatSettings, formatSettings } from './format-settings.js';
-import { type Cell, type DerivedFieldSet, type Dual, type LoadedModel, numberDual } from './loaded-model.js';
-import { numberShard, textShard, ValueIndex } from './value-index.js';
+import {
+  type Cell,
+  type DataColumn,
+  type DerivedFieldSet,
+  type Dual,
+  type LoadedModel,
+  numberDual,
+} from './loaded-model.js';
+import { NumberIndex } from './number-index.js';
+import { dataTableOf } from './table-rows.js';
+import { textShard, ValueIndex } from './value-index.js';
 import { compareText, toNumber } from './value-ops.js';
 import { rankSteps, runSteps, STEP_UNITS, type WorkSteps } from './work-steps.js';
 
@@ -38,7 +47,7 @@ export class ModelField {
   /** The number of each value (NaN for text), as a typed array for aggregation loops that must not touch objects. */
   nums: Float64Array = new Float64Array(0);
   // Numbers and texts are separate symbol spaces: 1 and '1.0' loaded as numbers are one value.
-  private readonly byNumber = new ValueIndex<number>(numberShard);
+  private readonly byNumber = new NumberIndex();
   private readonly byText = new ValueIndex<string>(textShard);
   private glyphs = -1;
   private textRanks: Int32Array | undefined;
@@ -242,13 +251,13 @@ function tableLinks(table: ModelTable, fields: readonly ModelField[], tables: re
 }
 
 /**
- * Builds the associative model of a reload's tables: interns every cell into its field's symbol
- * table (column-wise typed arrays, no per-row objects), tags fields, and adds the system fields.
+ * Builds the associative model of a reload's tables: each column's symbols become its field's
+ * element numbers (column-wise typed arrays, no per-row objects), tags fields, and adds the system fields.
  * Hidden fields follow the `HidePrefix` / `HideSuffix` variables. Straight through: a reload uses
  * {@link associativeModelSteps} with its guard instead, so millions of rows never hold the event loop.
  *
  * @example
- * const model = buildAssociativeModel({ tables: [{ name: 'T', fields: ['A'], rows: [[textDual('x')]] }], … });
+ * const model = buildAssociativeModel({ tables: [dataTableOf('T', ['A'], [[textDual('x')]])], … });
  * model.field('A')?.cardinal; // 1
  */
 export function buildAssociativeModel(loaded: LoadedModel): AssociativeModel {
@@ -259,7 +268,8 @@ export function buildAssociativeModel(loaded: LoadedModel): AssociativeModel {
 interface TableInput {
   readonly name: string;
   readonly fields: readonly string[];
-  readonly rows: readonly (readonly Cell[])[];
+  readonly rowCount: number;
+  readonly columns: readonly DataColumn[];
   readonly isSystem: boolean;
   readonly comment: string;
   readonly derived?: DerivedFieldSet;
@@ -292,7 +302,8 @@ export function* associativeModelSteps(loaded: LoadedModel): WorkSteps<Associati
   const inputs: TableInput[] = loaded.tables.map((table) => ({
     name: table.name,
     fields: table.fields,
-    rows: table.rows,
+    rowCount: table.rowCount,
+    columns: table.columns,
     isSystem: false,
     comment: table.comment ?? '',
   }));
@@ -300,23 +311,11 @@ export function* associativeModelSteps(loaded: LoadedModel): WorkSteps<Associati
   inputs.push(...systemTables(loaded));
   for (const input of inputs) {
     const tableIndex = tables.length;
-    const { rows } = input;
     const tableFields = input.fields.map((fieldName) => fieldNamed(fieldName, input.isSystem));
-    const columns = tableFields.map(() => new Int32Array(rows.length));
-    const width = tableFields.length;
-    let done = 0;
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r] as readonly Cell[];
-      for (let c = 0; c < width; c++) {
-        const cell = row[c];
-        (columns[c] as Int32Array)[r] =
-          cell === null || cell === undefined ? -1 : (tableFields[c] as ModelField).intern(cell);
-      }
-      done += width + 1;
-      if (done >= STEP_UNITS) {
-        yield done;
-        done = 0;
-      }
+    const columns: Int32Array[] = [];
+    for (let c = 0; c < tableFields.length; c++) {
+      const column = input.columns[c] ?? { values: [], rows: new Int32Array(0) };
+      columns.push(yield* elementColumn(tableFields[c] as ModelField, column, input.rowCount));
     }
     tableFields.forEach((field, c) => {
       field.tables.push(tableIndex);
@@ -329,7 +328,7 @@ export function* associativeModelSteps(loaded: LoadedModel): WorkSteps<Associati
       new ModelTable(
         tableIndex,
         input.name,
-        rows.length,
+        input.rowCount,
         tableFields.map((field) => field.index),
         columns,
         input.isSystem,
@@ -344,14 +343,61 @@ export function* associativeModelSteps(loaded: LoadedModel): WorkSteps<Associati
 }
 
 /**
+ * A table's column as the field's element numbers. Each symbol of the column is looked up in the
+ * field once, when a row first holds it — the order a cell-by-cell build would intern values in,
+ * so element numbers follow first appearance across tables in load order, then rows — and every
+ * row is then a typed-array read and write. A column whose symbols are the field's own numbers
+ * (the first table of a field, loaded in order) is adopted as it is, not copied.
+ */
+function* elementColumn(field: ModelField, column: DataColumn, rowCount: number): WorkSteps<Int32Array> {
+  const { values, rows } = column;
+  if (column.inOrder && field.cardinal === 0 && rows.length === rowCount) {
+    // A new field from a column in load order: symbol k becomes element k, no row is read.
+    let k = 0;
+    while (k < values.length && field.intern(values[k] as Dual) === k) {
+      k++;
+      if ((k & (STEP_UNITS - 1)) === 0) yield STEP_UNITS;
+    }
+    if (k === values.length) return rows;
+  }
+  const elements = new Int32Array(values.length).fill(-1);
+  const out = new Int32Array(rowCount);
+  const length = Math.min(rowCount, rows.length);
+  let same = length === rowCount;
+  let done = 0;
+  for (let r = 0; r < length; r++) {
+    const symbol = rows[r] as number;
+    let element = -1;
+    if (symbol >= 0) {
+      element = elements[symbol] as number;
+      if (element < 0) {
+        element = field.intern(values[symbol] as Dual);
+        elements[symbol] = element;
+      }
+    }
+    out[r] = element;
+    if (element !== symbol) same = false;
+    if (++done === STEP_UNITS) {
+      yield done;
+      done = 0;
+    }
+  }
+  out.fill(-1, length);
+  if (done > 0) yield done;
+  return same ? rows : out;
+}
+
+/**
  * The table of a DERIVE's fields: the data field, then each derived field (one row per value of
  * the data field), so the derived fields associate with everything the data field does.
  */
 function derivedTable(set: DerivedFieldSet): TableInput {
   return {
-    name: `$$Derived ${set.source}.${set.definition}`,
-    fields: [set.source, ...set.fields.map((f) => f.name)],
-    rows: set.rows,
+    ...dataTableOf(
+      `$$Derived ${set.source}.${set.definition}`,
+      [set.source, ...set.fields.map((f) => f.name)],
+      set.rows,
+    ),
     isSystem: false,
     comment: '',
     derived: set,
@@ -370,12 +416,10 @@ function systemTables(loaded: LoadedModel): TableInput[] {
     table.fields.forEach((field, i) => {
       fieldRows.push([text(field), text(table.name), numberDual(i + 1)]);
     });
-    tableRows.push([text(table.name), numberDual(table.rows.length), numberDual(table.fields.length)]);
+    tableRows.push([text(table.name), numberDual(table.rowCount), numberDual(table.fields.length)]);
   }
   const system = (name: string, fields: string[], rows: Cell[][]): TableInput => ({
-    name,
-    fields,
-    rows,
+    ...dataTableOf(name, fields, rows),
     isSystem: true,
     comment: '',
   });

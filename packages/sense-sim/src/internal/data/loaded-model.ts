@@ -22,15 +22,25 @@ export type Cell = Dual | null;
 export interface DataColumn {
   readonly values: readonly Dual[];
   readonly rows: Int32Array;
+  /**
+   * True when every value occurs and each first occurs after the one before it (how a column
+   * filled row by row is): the symbols are then already in load order.
+   */
+  readonly inOrder?: boolean;
 }
 
-/** One table of the data model (after QUALIFY, RENAME, DROP …). */
+/**
+ * One table of the data model (after QUALIFY, RENAME, DROP …), stored by column: per field its
+ * symbol table and a typed array of symbol numbers, as the engine holds it. `tableRows` reads
+ * the rows back where rows are wanted (tests, small tables).
+ */
 export interface DataTable {
   readonly name: string;
   /** Field names, in load order. */
   readonly fields: readonly string[];
-  /** Rows, each with one cell per field. */
-  readonly rows: readonly (readonly Cell[])[];
+  readonly rowCount: number;
+  /** One column per field, each `rowCount` long. */
+  readonly columns: readonly DataColumn[];
   readonly comment?: string;
 }
 

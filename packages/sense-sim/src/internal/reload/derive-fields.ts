@@ -2,6 +2,7 @@ import type { DeclareField, DeclareStatement, DeriveStatement } from '@qixflow/s
 import { fieldKind, fieldTags } from '../data/field-tags.js';
 import { formatSettings } from '../data/format-settings.js';
 import type { Cell, DerivedFieldSet, Dual } from '../data/loaded-model.js';
+import { ColumnTable } from './column-table.js';
 import { ExecutionError, ScriptError } from './script-error.js';
 import type { ScriptState } from './script-state.js';
 
@@ -118,13 +119,15 @@ function tagsOf(state: ScriptState, field: string): string[] {
 async function deriveRows(state: ScriptState, definition: FieldDefinition, values: readonly Dual[]): Promise<Cell[][]> {
   const { guard } = state;
   const names = [VALUE, ...definition.parameters.keys()];
-  const scope = state.recordScope(new Map(names.map((name, i) => [name, i])));
+  const records = new ColumnTable(names);
+  const scope = state.recordScope(records);
   const record: Cell[] = [null, ...definition.parameters.values()];
   const rows: Cell[][] = [];
   for (let i = 0; i < values.length; i++) {
     const value = values[i] ?? null;
     record[0] = value;
-    scope.at(record, i + 1, i + 1, 1);
+    records.pushRow(record);
+    scope.at(i, i + 1, i + 1, 1);
     const row: Cell[] = [value];
     for (const derived of definition.fields) row.push(state.evaluate(derived.expression, scope));
     rows.push(row);

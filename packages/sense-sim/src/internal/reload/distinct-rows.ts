@@ -1,5 +1,7 @@
 import type { LoadQuery, SqlQuery } from '@qixflow/script';
-import type { Cell } from '../data/loaded-model.js';
+import type { ColumnBuilder } from '../data/column-builder.js';
+import { IntBuffer } from '../data/int-buffer.js';
+import type { ColumnTable } from './column-table.js';
 import type { Pacer } from './reload-budget.js';
 import type { WorkTable } from './script-state.js';
 
@@ -23,34 +25,28 @@ export function isDistinct(query: LoadQuery | SqlQuery): boolean {
  */
 export async function keepDistinct(target: WorkTable, distinct: boolean, pacer: Pacer): Promise<void> {
   if (distinct) target.distinct = true;
-  if (target.distinct) target.rows = await distinctRows(target.rows, pacer);
+  if (target.distinct) target.replaceWith(await distinctRows(target, pacer));
 }
 
 /**
  * The rows without repeats, the first of equal rows kept in place (LOAD DISTINCT: "if there are
- * duplicate records, the first instance will be loaded"). Rows are equal when every cell has the
- * same text and number. Paces itself; memory is one key per distinct row.
+ * duplicate records, the first instance will be loaded"). Rows are equal when every cell is the
+ * same value of its column (same symbol: same number, or same text for text). Paces itself;
+ * memory is one key per distinct row. Returns `table` itself when it has no repeats.
  */
-export async function distinctRows(rows: readonly Cell[][], pacer: Pacer): Promise<Cell[][]> {
+export async function distinctRows(table: ColumnTable, pacer: Pacer): Promise<ColumnTable> {
   const seen = new Set<string>();
-  const kept: Cell[][] = [];
-  for (const row of rows) {
-    const key = rowKey(row);
+  const kept = new IntBuffer();
+  const columns = table.columns;
+  const count = table.rowCount;
+  for (let r = 0; r < count; r++) {
+    let key = '';
+    for (let c = 0; c < columns.length; c++) key += `${(columns[c] as ColumnBuilder).symbolAt(r)},`;
     if (!seen.has(key)) {
       seen.add(key);
-      kept.push(row);
+      kept.push(r);
     }
     if (pacer.due()) await pacer.pause();
   }
-  return kept;
-}
-
-function rowKey(row: readonly Cell[]): string {
-  let key = '';
-  for (let i = 0; i < row.length; i++) {
-    const cell = row[i];
-    // Separators no text holds: NUL between cells, SOH between a cell's text and number.
-    key += cell === null || cell === undefined ? '\u0000' : `${cell.text}\u0001${cell.num}\u0000`;
-  }
-  return key;
+  return kept.length === count ? table : table.select(kept.toArray(), pacer);
 }

@@ -25,8 +25,8 @@ async function fieldValues(state: ScriptState, field: string): Promise<string[]>
   for (const table of state.tables) {
     const i = table.fields.indexOf(field);
     if (i < 0) continue;
-    for (const row of table.rows) {
-      const cell = row[i];
+    for (let r = 0; r < table.rowCount; r++) {
+      const cell = table.cell(r, i);
       if (cell) values.add(cell.text);
       if (state.guard.due()) await state.guard.pause();
     }

@@ -1,4 +1,5 @@
 import type { Expression, FieldRef, FunctionCall, LoadQuery } from '@qixflow/script';
+import type { ColumnBuilder } from '../data/column-builder.js';
 import { ExpressionError } from '../data/expression-error.js';
 import {
   AGGREGATION_NAMES,
@@ -8,7 +9,7 @@ import {
   SORT_WEIGHT_ARGUMENT,
 } from '../data/functions/aggregators.js';
 import type { Cell } from '../data/loaded-model.js';
-import { CellInterner } from './cell-interner.js';
+import { ColumnTable } from './column-table.js';
 import { beginLoad, endLoad } from './load-in-progress.js';
 import { ExecutionError } from './script-error.js';
 import type { RecordScope, ScriptState } from './script-state.js';
@@ -106,18 +107,19 @@ export async function groupRows(
   state: ScriptState,
   query: LoadQuery,
   plan: GroupingPlan,
-  records: readonly (readonly Cell[] | undefined)[],
+  source: ColumnTable,
+  order: Int32Array | undefined,
   scope: RecordScope,
-): Promise<Cell[][]> {
+): Promise<ColumnTable> {
   const { guard } = state;
   const aggregators = plan.aggregations.map((a) => new GrowingAggregator(aggregatorOptions(state, a), a.call.name));
   const groupOf = new Map<string | number, number>();
   const keyCells: Cell[] = [];
   const keyCount = plan.keys.length;
   const keyValues: Cell[] = new Array(keyCount);
-  const count = records.length;
+  const count = source.rowCount;
   for (let r = 0; r < count; r++) {
-    const record = records[r] ?? NO_RECORD;
+    const record = order ? (order[r] as number) : r;
     for (let iter = 1; ; iter++) {
       scope.at(record, r + 1, r + 1, iter);
       if (query.while) {
@@ -148,8 +150,6 @@ export async function groupRows(
   return groupOutput(state, query, plan, aggregators, keyCells, groupOf.size);
 }
 
-const NO_RECORD: readonly Cell[] = [];
-
 /**
  * Each group's row: its key values and aggregation results, read by the rewritten field
  * expressions. The inter-record functions see the groups' rows as the LOAD's (a running total
@@ -162,43 +162,32 @@ async function groupOutput(
   aggregators: readonly GrowingAggregator[],
   keyCells: readonly Cell[],
   groups: number,
-): Promise<Cell[][]> {
+): Promise<ColumnTable> {
   const { guard } = state;
   const keyCount = plan.keys.length;
-  const index = new Map<string, number>(plan.keys.map((k, i) => [k, i]));
-  aggregators.forEach((_, a) => {
-    index.set(resultName(a), keyCount + a);
-  });
-  const scope = state.recordScope(index);
+  // The groups as records (keys, then results): Previous() reads the one before.
+  const records = new ColumnTable([...plan.keys, ...aggregators.map((_, a) => resultName(a))]);
+  const scope = state.recordScope(records);
   const width = plan.fields.length;
-  const interners = plan.fields.map(() => new CellInterner());
   const grow = state.growth(width);
-  const rows: Cell[][] = [];
-  const load = beginLoad(
-    state,
-    query,
-    plan.fields.map((f) => f.name),
-    rows,
-    scope,
-  );
+  const out = new ColumnTable(plan.fields.map((f) => f.name));
+  const load = beginLoad(state, query, out, scope);
+  const record: Cell[] = new Array(keyCount + aggregators.length);
+  const made: Cell[] = new Array(width);
   for (let g = 0; g < groups; g++) {
-    // A record per group: Previous() reads the one before, so they are not reused.
-    const record: Cell[] = new Array(keyCount + aggregators.length);
     for (let k = 0; k < keyCount; k++) record[k] = keyCells[g * keyCount + k] ?? null;
     for (let a = 0; a < aggregators.length; a++) record[keyCount + a] = (aggregators[a] as GrowingAggregator).result(g);
-    scope.at(record, g + 1, load.rowBase + g + 1, 1);
-    const row: Cell[] = new Array(width);
-    for (let c = 0; c < width; c++) {
-      const cell = state.evaluate((plan.fields[c] as ProjectedField).expression, scope);
-      row[c] = (interners[c] as CellInterner).intern(cell);
-    }
-    rows.push(row);
-    load.accept(record);
-    grow(rows.length);
+    records.pushRow(record);
+    scope.at(g, g + 1, load.rowBase + g + 1, 1);
+    // All cells first: Peek reads the rows made so far, not a half-made one.
+    for (let c = 0; c < width; c++) made[c] = state.evaluate((plan.fields[c] as ProjectedField).expression, scope);
+    for (let c = 0; c < width; c++) (out.columns[c] as ColumnBuilder).push(made[c] ?? null);
+    load.accept(g);
+    grow(g + 1);
     if (guard.due()) await guard.pause();
   }
   endLoad(state, load);
-  return rows;
+  return out;
 }
 
 function isAggregation(call: FunctionCall): boolean {

@@ -1,8 +1,8 @@
 import type { Expression, IntervalMatchPrefix } from '@qixflow/script';
 import { valueKey } from '../data/functions/script-host.js';
-import type { Cell, Dual } from '../data/loaded-model.js';
+import type { Dual } from '../data/loaded-model.js';
 import { toNumber } from '../data/value-ops.js';
-import type { RawTable } from './read-data-file.js';
+import { ColumnTable } from './column-table.js';
 import { ExecutionError } from './script-error.js';
 import type { ScriptState } from './script-state.js';
 
@@ -28,9 +28,9 @@ interface Point {
 export async function intervalMatch(
   state: ScriptState,
   prefix: IntervalMatchPrefix,
-  loaded: RawTable,
+  loaded: ColumnTable,
   text: string,
-): Promise<RawTable> {
+): Promise<ColumnTable> {
   const [matchField, ...keys] = prefix.args.map((arg) => fieldName(arg, text));
   if (matchField === undefined) throw new ExecutionError('IntervalMatch needs the field of the values to match');
   if (loaded.fields.length < 2 + keys.length) {
@@ -50,22 +50,24 @@ export async function intervalMatch(
   const { guard } = state;
   const fields = [...loaded.fields, matchField];
   const grow = state.growth(fields.length);
-  const rows: Cell[][] = [];
-  for (const interval of loaded.rows) {
-    const lower = toNumber(interval[0] ?? null);
-    const upper = toNumber(interval[1] ?? null);
-    const points = groups.get(keyOf(interval, keyColumns));
+  const out = new ColumnTable(fields);
+  for (let r = 0; r < loaded.rowCount; r++) {
+    const lower = toNumber(loaded.cell(r, 0));
+    const upper = toNumber(loaded.cell(r, 1));
+    const points = groups.get(keyOf(loaded, r, keyColumns));
     if (points && !Number.isNaN(lower) && !Number.isNaN(upper)) {
+      const interval = loaded.row(r);
       for (let i = firstAtLeast(points, lower); i < points.length; i++) {
         const point = points[i] as Point;
         if (point.num > upper) break;
-        rows.push([...interval, point.value]);
-        grow(rows.length);
+        interval[loaded.fields.length] = point.value;
+        out.pushRow(interval);
+        grow(out.rowCount);
       }
     }
     if (guard.due()) await guard.pause();
   }
-  return { fields, rows };
+  return out;
 }
 
 /** The field an IntervalMatch argument names (written bare or as a string). */
@@ -77,10 +79,10 @@ function fieldName(argument: Expression, text: string): string {
 }
 
 /** The key values of a row as one string (one group of points per key combination). */
-function keyOf(row: readonly Cell[], columns: readonly number[]): string {
+function keyOf(table: ColumnTable, row: number, columns: readonly number[]): string {
   let key = '';
   for (const column of columns) {
-    const cell = row[column] ?? null;
+    const cell = table.cell(row, column);
     key += `${cell === null ? '\u0000' : valueKey(cell)}\u0001`;
   }
   return key;
@@ -103,11 +105,11 @@ async function pointGroups(
     const keyColumns = keys.map((key) => table.fields.indexOf(key));
     if (column < 0 || keyColumns.some((c) => c < 0)) continue;
     found = true;
-    for (const row of table.rows) {
-      const value = row[column] ?? null;
+    for (let row = 0; row < table.rowCount; row++) {
+      const value = table.cell(row, column);
       const num = toNumber(value);
       if (value === null || Number.isNaN(num)) continue;
-      const group = keyOf(row, keyColumns);
+      const group = keyOf(table, row, keyColumns);
       const identity = `${group}${valueKey(value)}`;
       if (seen.has(identity)) continue;
       seen.add(identity);

@@ -1,6 +1,7 @@
 import type { LoadPrefix, LoadQuery, LoadStatement } from '@qixflow/script';
 import { type ScriptTableView, valueKey } from '../data/functions/script-host.js';
 import type { Cell } from '../data/loaded-model.js';
+import type { ColumnTable } from './column-table.js';
 import type { RecordScope, ScriptState, WorkTable } from './script-state.js';
 import { sameFieldSet } from './table-algebra.js';
 
@@ -14,41 +15,36 @@ const PREVIOUS_DEPTH = 16;
  * One LOAD (one stage of a preceding-load chain) while it runs, as the inter-record functions see
  * it: the table it produces — the rows of the table it concatenates to, then its own rows so far
  * (Peek, Lookup, RowNo, Exists) — and the input records its WHERE kept (Previous). The
- * projection reports each row it makes through {@link accept}; its `rows` array is read live.
+ * projection reports each row it makes through {@link accept}; its own table is read live.
  */
 export class LoadInProgress implements ScriptTableView {
   readonly name: string;
   readonly fields: readonly string[];
   readonly #outputs: number;
-  readonly #rows: readonly (readonly Cell[])[];
+  readonly #own: ColumnTable;
   readonly #base: WorkTable | undefined;
   readonly #baseRows: number;
   /** For each field of the view, its column in the base table (-1: none). */
   readonly #baseColumns: readonly number[];
   readonly #scope: RecordScope;
-  #accepted: (readonly Cell[])[] = [];
+  /** Source rows the LOAD made rows from, the latest last (a window, see {@link PREVIOUS_DEPTH}). */
+  #accepted: number[] = [];
   #depth = 0;
   readonly #values = new Map<string, { keys: Set<string>; indexed: number }>();
 
   /**
-   * @param outputs the LOAD's field names, in order
-   * @param rows the array the LOAD pushes its rows to
+   * @param own the table the LOAD adds its rows to (its fields are the LOAD's, in order)
    * @param base the table the rows will be concatenated to, if any
    */
-  constructor(
-    name: string,
-    outputs: readonly string[],
-    rows: readonly (readonly Cell[])[],
-    base: WorkTable | undefined,
-    scope: RecordScope,
-  ) {
+  constructor(name: string, own: ColumnTable, base: WorkTable | undefined, scope: RecordScope) {
     this.name = name;
+    const outputs = own.fields;
     const extra = base ? base.fields.filter((f) => !outputs.includes(f)) : [];
     this.fields = [...outputs, ...extra];
     this.#outputs = outputs.length;
-    this.#rows = rows;
+    this.#own = own;
     this.#base = base;
-    this.#baseRows = base ? base.rows.length : 0;
+    this.#baseRows = base ? base.rowCount : 0;
     this.#baseColumns = this.fields.map((f) => (base ? base.fields.indexOf(f) : -1));
     this.#scope = scope;
   }
@@ -59,22 +55,22 @@ export class LoadInProgress implements ScriptTableView {
   }
 
   get rowCount(): number {
-    return this.#baseRows + this.#rows.length;
+    return this.#baseRows + this.#own.rowCount;
   }
 
   cell(row: number, column: number): Cell {
     if (row < this.#baseRows) {
       const from = this.#baseColumns[column] ?? -1;
-      return from < 0 ? null : ((this.#base as WorkTable).rows[row]?.[from] ?? null);
+      return from < 0 ? null : (this.#base as WorkTable).cell(row, from);
     }
-    return column < this.#outputs ? (this.#rows[row - this.#baseRows]?.[column] ?? null) : null;
+    return column < this.#outputs ? this.#own.cell(row - this.#baseRows, column) : null;
   }
 
-  /** The projection made a row from `record` (a record WHERE kept): Previous now reads it. */
-  accept(record: readonly Cell[]): void {
+  /** The projection made a row from source row `record` (a record WHERE kept): Previous now reads it. */
+  accept(record: number): void {
     const accepted = this.#accepted;
     // WHILE makes several rows of one record: it is still one previous record.
-    if (accepted[accepted.length - 1] === record) return;
+    if (accepted.length > 0 && accepted[accepted.length - 1] === record) return;
     accepted.push(record);
     if (accepted.length > 2 * PREVIOUS_DEPTH) this.#accepted = accepted.slice(-PREVIOUS_DEPTH);
   }
@@ -102,9 +98,10 @@ export class LoadInProgress implements ScriptTableView {
       seen = { keys: new Set(), indexed: 0 };
       this.#values.set(field, seen);
     }
-    const rows = this.#rows;
-    for (; seen.indexed < rows.length; seen.indexed++) {
-      const cell = rows[seen.indexed]?.[column] ?? null;
+    const own = this.#own;
+    const rows = own.rowCount;
+    for (; seen.indexed < rows; seen.indexed++) {
+      const cell = own.cell(seen.indexed, column);
       if (cell !== null) seen.keys.add(valueKey(cell));
     }
     return seen.keys.has(key);
@@ -127,18 +124,12 @@ const OWN_TABLE_PREFIXES: ReadonlySet<LoadPrefix['kind']> = new Set([
  * {@link endLoad}. The statement's top stage (not a preceding load below it) continues the table
  * it will be concatenated to, explicitly (CONCATENATE) or implicitly (same fields).
  */
-export function beginLoad(
-  state: ScriptState,
-  query: LoadQuery,
-  outputs: readonly string[],
-  rows: readonly (readonly Cell[])[],
-  scope: RecordScope,
-): LoadInProgress {
+export function beginLoad(state: ScriptState, query: LoadQuery, own: ColumnTable, scope: RecordScope): LoadInProgress {
   const statement = state.loadStatement;
   const top = statement !== undefined && statement.query === query;
   const name = top ? (statement.label ?? '') : '';
-  const base = top ? concatenationBase(state, statement, outputs, name) : undefined;
-  const load = new LoadInProgress(name, outputs, rows, base, scope);
+  const base = top ? concatenationBase(state, statement, own.fields, name) : undefined;
+  const load = new LoadInProgress(name, own, base, scope);
   state.loading = load;
   return load;
 }
@@ -159,6 +150,6 @@ function concatenationBase(
     return concatenate.table === null ? state.lastTable : state.tables.find((t) => t.name === concatenate.table);
   }
   if (statement.prefixes.some((p) => OWN_TABLE_PREFIXES.has(p.kind))) return undefined;
-  const fields = name === '' ? [...outputs] : state.qualify({ fields: [...outputs], rows: [] }, name).fields;
+  const fields = name === '' ? [...outputs] : state.qualifiedNames([...outputs], name);
   return state.tables.find((t) => sameFieldSet(t.fields, fields));
 }

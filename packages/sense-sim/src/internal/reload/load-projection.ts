@@ -1,10 +1,10 @@
 import { type Expression, type LoadFieldItem, type LoadQuery, printExpression } from '@qixflow/script';
+import type { ColumnBuilder } from '../data/column-builder.js';
 import type { Cell } from '../data/loaded-model.js';
-import { CellInterner } from './cell-interner.js';
+import { ColumnTable } from './column-table.js';
 import { groupRows, planGrouping } from './group-by.js';
 import { beginLoad, endLoad } from './load-in-progress.js';
 import { orderRecords } from './order-by.js';
-import type { RawTable } from './read-data-file.js';
 import type { ScriptState } from './script-state.js';
 import { truthy } from './script-values.js';
 
@@ -15,61 +15,55 @@ interface OutputField {
   expression: Expression | undefined;
 }
 
-const NO_RECORD: readonly Cell[] = [];
-
 /**
  * Evaluates a LOAD's field list over its source records (ORDER BY, WHERE, WHILE, GROUP BY and
  * aggregations), pacing itself per record and checking the row and cell budgets as rows are
- * produced. Equal cells of a column are shared (see {@link CellInterner}): the rows stay alive
- * until the reload ends. `source.rows` may have holes (AUTOGENERATE): a hole is a record without
- * fields. DISTINCT is not applied here: it belongs to the destination table (see `runLoad`).
+ * produced. Each output cell goes straight into its column's symbol table (see `ColumnTable`):
+ * the rows stay alive until the reload ends, as typed arrays. A source without fields
+ * (AUTOGENERATE) has records without fields. DISTINCT is not applied here: it belongs to the
+ * destination table (see `runLoad`).
  */
-export async function projectLoad(state: ScriptState, query: LoadQuery, source: RawTable): Promise<RawTable> {
+export async function projectLoad(state: ScriptState, query: LoadQuery, source: ColumnTable): Promise<ColumnTable> {
   const { guard } = state;
   const outputs = outputFields(query.fields, source.fields);
   const grouping = planGrouping(query, outputs.map(projected), source.fields);
-  const scope = state.recordScope(new Map(source.fields.map((f, i) => [f, i])));
-  const records = query.orderBy.length > 0 ? await orderRecords(state, query, source.rows, scope) : source.rows;
-  if (grouping)
-    return { fields: outputs.map((o) => o.name), rows: await groupRows(state, query, grouping, records, scope) };
+  const scope = state.recordScope(source);
+  const order = query.orderBy.length > 0 ? await orderRecords(state, query, source, scope) : undefined;
+  if (grouping) return groupRows(state, query, grouping, source, order, scope);
   const width = outputs.length;
   const grow = state.growth(width);
-  const interners = outputs.map(() => new CellInterner());
-  const rows: Cell[][] = [];
-  const load = beginLoad(
-    state,
-    query,
-    outputs.map((o) => o.name),
-    rows,
-    scope,
-  );
-  const count = records.length;
+  const out = new ColumnTable(outputs.map((o) => o.name));
+  const columns = out.columns;
+  const load = beginLoad(state, query, out, scope);
+  const count = source.rowCount;
   const evaluate = state.evaluatorFor(scope);
+  const made: Cell[] = new Array(width);
+  let produced = 0;
   for (let r = 0; r < count; r++) {
-    const record = records[r] ?? NO_RECORD;
+    const row = order ? (order[r] as number) : r;
     for (let iter = 1; ; iter++) {
-      scope.at(record, r + 1, load.rowBase + rows.length + 1, iter);
+      scope.at(row, r + 1, load.rowBase + produced + 1, iter);
       if (query.while) {
         guard.iterate();
         if (!truthy(evaluate(query.while))) break;
       }
       if (!query.where || truthy(evaluate(query.where))) {
-        const row: Cell[] = new Array(width);
+        // All cells first: Peek reads the rows made so far, not a half-made one.
         for (let c = 0; c < width; c++) {
           const o = outputs[c] as OutputField;
-          const cell = o.star !== undefined ? (record[o.star] ?? null) : evaluate(o.expression as Expression);
-          row[c] = (interners[c] as CellInterner).intern(cell);
+          made[c] = o.star !== undefined ? source.cell(row, o.star) : evaluate(o.expression as Expression);
         }
-        rows.push(row);
-        load.accept(record);
-        grow(rows.length);
+        for (let c = 0; c < width; c++) (columns[c] as ColumnBuilder).push(made[c] ?? null);
+        produced++;
+        load.accept(row);
+        grow(produced);
       }
       if (guard.due()) await guard.pause();
       if (!query.while) break;
     }
   }
   endLoad(state, load);
-  return { fields: outputs.map((o) => o.name), rows };
+  return out;
 }
 
 /** A field as an expression: a `*` field reads its source field. */

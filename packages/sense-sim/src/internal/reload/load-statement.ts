@@ -7,20 +7,23 @@ import {
   type LoadStatement,
   type SqlQuery,
 } from '@qixflow/script';
+import { ColumnBuilder } from '../data/column-builder.js';
+import { IntBuffer } from '../data/int-buffer.js';
 import type { Cell } from '../data/loaded-model.js';
+import { ColumnTable } from './column-table.js';
 import { distinctRows, isDistinct, keepDistinct } from './distinct-rows.js';
 import { intervalMatch } from './interval-match.js';
 import { replaces, skippedInFullReload } from './load-prefixes.js';
 import { projectLoad } from './load-projection.js';
-import { type RawTable, readDataFile } from './read-data-file.js';
+import { readDataFile } from './read-data-file.js';
 import { runSql } from './run-sql.js';
 import { ExecutionError } from './script-error.js';
-import type { ScriptState, WorkTable } from './script-state.js';
+import { type ScriptState, WorkTable } from './script-state.js';
 import { toNumber, truthy } from './script-values.js';
 import { concatenate, crossTable, joinTables, keepTables, sameFieldSet } from './table-algebra.js';
 
 interface QueryResult {
-  table: RawTable;
+  table: ColumnTable;
   defaultName: string;
   sourceName: string;
 }
@@ -44,18 +47,26 @@ export async function runLoad(state: ScriptState, statement: LoadStatement, text
     state.loadStatement = undefined;
     state.currentFile = undefined;
   });
-  if (isDistinct(statement.query)) result.table.rows = await distinctRows(result.table.rows, state.guard);
-  if (first !== undefined) result.table.rows = result.table.rows.slice(0, Math.max(0, first));
+  if (isDistinct(statement.query)) result.table = await distinctRows(result.table, state.guard);
+  if (first !== undefined && !(first >= result.table.rowCount)) {
+    const rows = Math.max(0, Math.floor(first)) || 0;
+    result.table = await result.table.select(
+      Int32Array.from({ length: rows }, (_, r) => r),
+      state.guard,
+    );
+  }
   // SAMPLE p: each record is kept with probability p, at random (as the engine does).
   if (sample !== undefined) {
     const p = sample;
     if (!(p >= 0 && p <= 1)) throw new ExecutionError(`SAMPLE needs a probability from 0 to 1, got ${p}`);
-    result.table.rows = result.table.rows.filter(() => Math.random() < p);
+    const kept = new IntBuffer();
+    for (let r = 0; r < result.table.rowCount; r++) if (Math.random() < p) kept.push(r);
+    result.table = await result.table.select(kept.toArray(), state.guard);
   }
   const intervals = statement.prefixes.find((p) => p.kind === 'IntervalMatchPrefix');
   if (intervals) result.table = await intervalMatch(state, intervals, result.table, text);
   state.env.onProgress?.(
-    `${statement.label ?? result.defaultName} << ${result.sourceName} ${result.table.rows.length} Lines fetched`,
+    `${statement.label ?? result.defaultName} << ${result.sourceName} ${result.table.rowCount} Lines fetched`,
   );
   await placeTable(state, statement, result.table, statement.label ?? result.defaultName);
 }
@@ -87,7 +98,7 @@ async function runQuery(
     case 'ResidentSource': {
       const table = state.table(src.table);
       result = {
-        table: { fields: [...table.fields], rows: table.rows },
+        table: new ColumnTable([...table.fields], table.columns, table.rowCount),
         defaultName: `${table.name}-1`,
         sourceName: `RESIDENT ${table.name}`,
       };
@@ -95,8 +106,9 @@ async function runQuery(
       break;
     }
     case 'InlineSource': {
-      const rows = src.rows.map((row) => src.fields.map((_, i) => inlineCell(state, row[i])));
-      result = { table: { fields: [...src.fields], rows }, defaultName: label ?? 'INLINE', sourceName: 'INLINE' };
+      const table = new ColumnTable([...src.fields]);
+      for (const row of src.rows) table.pushRow(src.fields.map((_, i) => inlineCell(state, row[i])));
+      result = { table, defaultName: label ?? 'INLINE', sourceName: 'INLINE' };
       state.lineage.push({ qDiscriminator: 'INLINE;', qStatement: text.trim() });
       break;
     }
@@ -122,16 +134,16 @@ function fileOf(query: LoadQuery | SqlQuery): string | undefined {
 }
 
 /**
- * AUTOGENERATE n: n records without fields. The array is left with holes (no per-record
- * allocation); the row budget bounds n before anything is allocated.
+ * AUTOGENERATE n: n records without fields (a table of no columns: nothing is allocated per
+ * record); the row budget bounds n before the LOAD runs.
  */
-function autogenerate(state: ScriptState, countExpression: Expression, text: string): RawTable {
+function autogenerate(state: ScriptState, countExpression: Expression, text: string): ColumnTable {
   const count = toNumber(state.scalar(countExpression, text));
   if (!Number.isFinite(count) || count < 0) throw new ExecutionError('AUTOGENERATE needs a number of rows');
   const rows = Math.floor(count);
   const held = state.held();
   state.guard.hold(held.rows + rows, held.cells);
-  return { fields: [], rows: new Array(rows) };
+  return new ColumnTable([], [], rows);
 }
 
 /** SQL SELECT through the current database connection (CSV files under `<data>/db/<name>`). */
@@ -151,7 +163,12 @@ async function runSelect(state: ScriptState, query: SqlQuery): Promise<QueryResu
 }
 
 /** Puts a loaded table where its prefixes say: mapping, join, keep, concatenation, crosstable, or a new table. */
-async function placeTable(state: ScriptState, statement: LoadStatement, loaded: RawTable, name: string): Promise<void> {
+async function placeTable(
+  state: ScriptState,
+  statement: LoadStatement,
+  loaded: ColumnTable,
+  name: string,
+): Promise<void> {
   const pacer = state.guard;
   let table = loaded;
   const prefixes = statement.prefixes;
@@ -165,9 +182,9 @@ async function placeTable(state: ScriptState, statement: LoadStatement, loaded: 
   if (prefixes.some((p) => p.kind === 'MappingPrefix')) {
     if (table.fields.length < 2) throw new ExecutionError('A mapping table needs two fields');
     const map = new Map<string, Cell>();
-    for (const row of table.rows) {
-      const key = row[0]?.text ?? '';
-      if (!map.has(key)) map.set(key, row[1] ?? null);
+    for (let r = 0; r < table.rowCount; r++) {
+      const key = table.cell(r, 0)?.text ?? '';
+      if (!map.has(key)) map.set(key, table.cell(r, 1));
       if (pacer.due()) await pacer.pause();
     }
     state.mappings.set(name, map);
@@ -184,14 +201,13 @@ async function placeTable(state: ScriptState, statement: LoadStatement, loaded: 
         pacer,
         grow: state.growth(width, target),
       });
-      target.fields = joined.fields;
-      target.rows = joined.rows;
+      target.replaceWith(joined);
       await keepDistinct(target, distinct, pacer);
       state.lastTable = target;
     } else {
       const kept = await keepTables(target, table, join.type ?? 'inner', pacer);
-      target.rows = kept.left;
-      state.addTable({ name: state.uniqueName(name), fields: table.fields, rows: kept.right, distinct });
+      if (kept.left !== target) target.replaceWith(kept.left);
+      state.addTable(new WorkTable(state.uniqueName(name), kept.right, distinct));
     }
     return;
   }
@@ -206,11 +222,11 @@ async function placeTable(state: ScriptState, statement: LoadStatement, loaded: 
     state.lastTable = target;
     return;
   }
-  state.addTable({ name: state.uniqueName(name), fields: [...table.fields], rows: table.rows, distinct });
+  state.addTable(new WorkTable(state.uniqueName(name), ownColumns(state, table), distinct));
 }
 
 /** The table a LOAD adds its rows to: CONCATENATE's, or one with the same fields unless NOCONCATENATE. */
-function concatenationTarget(state: ScriptState, statement: LoadStatement, table: RawTable): WorkTable | undefined {
+function concatenationTarget(state: ScriptState, statement: LoadStatement, table: ColumnTable): WorkTable | undefined {
   const concat = statement.prefixes.find((p) => p.kind === 'ConcatenatePrefix');
   if (concat && concat.kind === 'ConcatenatePrefix') {
     const target = concat.table ? state.table(concat.table) : state.lastTable;
@@ -219,6 +235,20 @@ function concatenationTarget(state: ScriptState, statement: LoadStatement, table
   }
   if (statement.prefixes.some((p) => p.kind === 'NoConcatenatePrefix')) return undefined;
   return state.tables.find((t) => sameFieldSet(t.fields, table.fields));
+}
+
+/**
+ * A table whose columns no other table holds: a new table may be the RESIDENT source's columns
+ * passed through unchanged (`LOAD * RESIDENT T`), and tables grow in place, so it takes copies.
+ */
+function ownColumns(state: ScriptState, table: ColumnTable): ColumnTable {
+  const held = new Set(state.tables.flatMap((t) => t.columns));
+  if (!table.columns.some((column) => held.has(column))) return table;
+  return new ColumnTable(
+    [...table.fields],
+    table.columns.map((column) => (held.has(column) ? ColumnBuilder.of(column.finish()) : column)),
+    table.rowCount,
+  );
 }
 
 function qualifierCount(expression: Expression | null): number {

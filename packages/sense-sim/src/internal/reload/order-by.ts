@@ -1,14 +1,13 @@
 import type { LoadQuery, OrderByItem } from '@qixflow/script';
 import type { Cell } from '../data/loaded-model.js';
 import { compareText } from '../data/value-ops.js';
+import type { ColumnTable } from './column-table.js';
 import { pacedSort } from './paced-sort.js';
 import { ExecutionError } from './script-error.js';
 import type { RecordScope, ScriptState } from './script-state.js';
 
-const NO_RECORD: readonly Cell[] = [];
-
 /**
- * ORDER BY: the records of a RESIDENT load sorted before the LOAD reads them (so before WHERE,
+ * ORDER BY: the order (source row numbers) of the records of a RESIDENT load, sorted before the LOAD reads them (so before WHERE,
  * GROUP BY, Peek and Previous see them). Sort keys are evaluated once per record, then a stable
  * sort; both pace themselves. Qlik allows the clause only when the source is a resident table
  * (help.qlik.com, Load: "This clause may only be used when the data source is a resident table").
@@ -16,22 +15,22 @@ const NO_RECORD: readonly Cell[] = [];
 export async function orderRecords(
   state: ScriptState,
   query: LoadQuery,
-  records: readonly (readonly Cell[] | undefined)[],
+  source: ColumnTable,
   scope: RecordScope,
-): Promise<readonly Cell[][]> {
+): Promise<Int32Array> {
   if (query.source.kind !== 'ResidentSource') {
     throw new ExecutionError('ORDER BY is only allowed when the LOAD reads a RESIDENT table');
   }
   const items = query.orderBy;
-  const keyed: { row: Cell[]; keys: Cell[] }[] = new Array(records.length);
-  for (let i = 0; i < records.length; i++) {
-    const row = (records[i] ?? NO_RECORD) as Cell[];
-    scope.at(row, i + 1, i + 1, 1);
-    keyed[i] = { row, keys: items.map((o) => state.evaluate(o.expression, scope)) };
+  const count = source.rowCount;
+  const keyed: { row: number; keys: Cell[] }[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    scope.at(i, i + 1, i + 1, 1);
+    keyed[i] = { row: i, keys: items.map((o) => state.evaluate(o.expression, scope)) };
     if (state.guard.due()) await state.guard.pause();
   }
   const sorted = await pacedSort(keyed, (a, b) => compareKeys(items, a.keys, b.keys), state.guard);
-  return sorted.map((k) => k.row);
+  return Int32Array.from(sorted, (k) => k.row);
 }
 
 function compareKeys(items: readonly OrderByItem[], a: readonly Cell[], b: readonly Cell[]): number {

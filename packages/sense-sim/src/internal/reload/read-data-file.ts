@@ -1,14 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { FileFormatOptions } from '@qixflow/script';
+import type { ColumnBuilder } from '../data/column-builder.js';
 import { type Cell, type Dual, textDual } from '../data/loaded-model.js';
+import { ColumnTable } from './column-table.js';
 import { NO_PACING, type Pacer } from './reload-budget.js';
 import { ExecutionError } from './script-error.js';
-
-/** A table read from a file: field names and rows of cells. */
-export interface RawTable {
-  fields: string[];
-  rows: Cell[][];
-}
 
 /**
  * The simulator's QVD format: QVDs are written by STORE as JSON (the real format is binary and
@@ -43,7 +39,7 @@ export async function readDataFile(
   path: string,
   format: Partial<FileFormatOptions>,
   options: ReadOptions = {},
-): Promise<RawTable> {
+): Promise<ColumnTable> {
   const shownAs = options.shownAs ?? path;
   const pacer = options.pacer ?? NO_PACING;
   let text: string;
@@ -69,7 +65,7 @@ export async function readDataFile(
 export function serializeTable(
   table: string,
   fields: readonly string[],
-  rows: readonly (readonly Cell[])[],
+  rows: Iterable<readonly Cell[]>,
   type: 'qvd' | 'txt',
 ): string {
   return [...serializedChunks(table, fields, rows, type)].join('');
@@ -83,15 +79,17 @@ export function serializeTable(
 export function* serializedChunks(
   table: string,
   fields: readonly string[],
-  rows: readonly (readonly Cell[])[],
+  rows: Iterable<readonly Cell[]>,
   type: 'qvd' | 'txt',
 ): Generator<string> {
   if (type === 'qvd') {
     const header = JSON.stringify({ qvd: 1, table, fields: [...fields], rows: [] } satisfies QvdJson);
     yield header.slice(0, -2);
-    for (let i = 0; i < rows.length; i++) {
-      const row = (rows[i] ?? []).map((c) => (c === null ? null : [c.text, Number.isNaN(c.num) ? null : c.num]));
-      yield i === 0 ? JSON.stringify(row) : `,${JSON.stringify(row)}`;
+    let first = true;
+    for (const cells of rows) {
+      const row = cells.map((c) => (c === null ? null : [c.text, Number.isNaN(c.num) ? null : c.num]));
+      yield first ? JSON.stringify(row) : `,${JSON.stringify(row)}`;
+      first = false;
     }
     yield ']}';
     return;
@@ -109,7 +107,7 @@ function extensionType(path: string): string | null {
   return null;
 }
 
-async function fromQvd(text: string, path: string, pacer: Pacer): Promise<RawTable> {
+async function fromQvd(text: string, path: string, pacer: Pacer): Promise<ColumnTable> {
   let parsed: QvdJson;
   try {
     parsed = JSON.parse(text) as QvdJson;
@@ -119,17 +117,23 @@ async function fromQvd(text: string, path: string, pacer: Pacer): Promise<RawTab
   if (parsed?.qvd !== 1 || !Array.isArray(parsed.fields) || !Array.isArray(parsed.rows)) {
     throw new ExecutionError(`'${path}' is not a QVD written by the simulator`);
   }
-  const rows: Cell[][] = new Array(parsed.rows.length);
+  const table = new ColumnTable(parsed.fields);
+  const columns = table.columns;
   for (let i = 0; i < parsed.rows.length; i++) {
-    rows[i] = (parsed.rows[i] ?? []).map((c) =>
-      c === null ? null : ({ text: c[0], num: c[1] ?? Number.NaN } as Dual),
-    );
+    const row = parsed.rows[i] ?? [];
+    for (let c = 0; c < columns.length; c++) {
+      const cell = row[c];
+      (columns[c] as ColumnBuilder).push(
+        cell === null || cell === undefined ? null : ({ text: cell[0], num: cell[1] ?? Number.NaN } as Dual),
+      );
+    }
+    if (columns.length === 0) table.pushRow([]);
     if (pacer.due()) await pacer.pause();
   }
-  return { fields: parsed.fields, rows };
+  return table;
 }
 
-async function fromJson(text: string, path: string, pacer: Pacer): Promise<RawTable> {
+async function fromJson(text: string, path: string, pacer: Pacer): Promise<ColumnTable> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -143,12 +147,12 @@ async function fromJson(text: string, path: string, pacer: Pacer): Promise<RawTa
   const fields: string[] = [];
   for (const record of records as Record<string, unknown>[])
     for (const key of Object.keys(record)) if (!fields.includes(key)) fields.push(key);
-  const rows: Cell[][] = [];
+  const table = new ColumnTable(fields);
   for (const record of records as Record<string, unknown>[]) {
-    rows.push(fields.map((f) => jsonCell(record[f])));
+    table.pushRow(fields.map((f) => jsonCell(record[f])));
     if (pacer.due()) await pacer.pause();
   }
-  return { fields, rows };
+  return table;
 }
 
 function jsonCell(value: unknown): Cell {
@@ -164,24 +168,26 @@ async function fromDelimited(
   format: Partial<FileFormatOptions>,
   pacer: Pacer,
   interpret: (text: string) => Cell,
-): Promise<RawTable> {
+): Promise<ColumnTable> {
   const delimiter = format.delimiter ?? guessDelimiter(text);
   const quoting = format.quoting ?? 'standard';
   let lines = await splitRecords(text.replace(/^\uFEFF/, ''), delimiter, quoting, pacer);
   lines = lines.slice(format.headerLines ?? 0).filter((l) => !(l.length === 1 && l[0] === ''));
   const labels = format.labels ?? 'embedded';
   const header = labels === 'none' ? (lines[0] ?? []).map((_, i) => `@${i + 1}`) : (lines.shift() ?? []);
-  const rows: Cell[][] = new Array(lines.length);
+  const table = new ColumnTable(header.map((h) => h.trim()));
+  const columns = table.columns;
   for (let r = 0; r < lines.length; r++) {
     const cells = lines[r] ?? [];
-    rows[r] = header.map((_, i): Cell => {
+    for (let i = 0; i < columns.length; i++) {
       const value = cells[i];
       // A missing value (a short line) is NULL; an empty one is read like any other text.
-      return value === undefined ? null : interpret(value);
-    });
+      (columns[i] as ColumnBuilder).push(value === undefined ? null : interpret(value));
+    }
+    if (columns.length === 0) table.pushRow([]);
     if (pacer.due()) await pacer.pause();
   }
-  return { fields: header.map((h) => h.trim()), rows };
+  return table;
 }
 
 function plainCell(text: string): Cell {

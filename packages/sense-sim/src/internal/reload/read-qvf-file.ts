@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { ColumnBuilder } from '../data/column-builder.js';
 import { type Cell, type DataTable, type LoadedModel, numberDual, textDual } from '../data/loaded-model.js';
 import type { ReadOptions } from './read-data-file.js';
 import { NO_PACING } from './reload-budget.js';
@@ -64,15 +65,23 @@ export async function readQvfFile(path: string, options: ReadOptions = {}): Prom
     if (!Array.isArray(fields) || fields.some((f) => typeof f !== 'string') || new Set(fields).size !== fields.length)
       throw invalid(`table ${table.name} needs unique field names`);
     if (!Array.isArray(table.rows)) throw invalid(`table ${table.name} has no rows`);
-    const rows: Cell[][] = new Array(table.rows.length);
+    const columns = fields.map(() => new ColumnBuilder());
     for (let r = 0; r < table.rows.length; r++) {
       const row = table.rows[r];
       if (!Array.isArray(row) || row.length !== fields.length)
         throw invalid(`row ${r + 1} of table ${table.name} needs ${fields.length} cells`);
-      rows[r] = row.map((cell) => qvfCell(cell, () => invalid(`row ${r + 1} of table ${table.name}: bad cell`)));
+      for (let c = 0; c < row.length; c++) {
+        const cell = qvfCell(row[c] as QvfCell, () => invalid(`row ${r + 1} of table ${table.name}: bad cell`));
+        (columns[c] as ColumnBuilder).push(cell);
+      }
       if (pacer.due()) await pacer.pause();
     }
-    tables.push({ name: table.name, fields: [...fields], rows });
+    tables.push({
+      name: table.name,
+      fields: [...fields],
+      rowCount: table.rows.length,
+      columns: columns.map((column) => column.finish()),
+    });
   }
   return {
     tables,

@@ -1,9 +1,10 @@
 import type { BinaryStatement } from '@qixflow/script';
-import type { Cell, LoadedModel } from '../data/loaded-model.js';
+import type { LoadedModel } from '../data/loaded-model.js';
+import { ColumnTable } from './column-table.js';
 import { MissingPath, UnmappedConnection } from './data-folder.js';
 import { readQvfFile } from './read-qvf-file.js';
 import { ExecutionError } from './script-error.js';
-import type { ScriptState } from './script-state.js';
+import { type ScriptState, WorkTable } from './script-state.js';
 
 /**
  * Qlik's refusal of a BINARY that is not the first statement (QlikView's wording; Qlik Sense's
@@ -78,13 +79,9 @@ function fromSite(state: ScriptState, app: string, written: string): Promise<Loa
 async function startFrom(state: ScriptState, model: LoadedModel): Promise<void> {
   const { guard } = state;
   for (const table of model.tables) {
-    state.growth(table.fields.length)(table.rows.length);
-    const rows: Cell[][] = new Array(table.rows.length);
-    for (let r = 0; r < table.rows.length; r++) {
-      rows[r] = [...(table.rows[r] ?? [])];
-      if (guard.due()) await guard.pause();
-    }
-    state.addTable({ name: table.name, fields: [...table.fields], rows });
+    state.growth(table.fields.length)(table.rowCount);
+    // The other app's columns are copied (its model stays as it is); a copy is typed arrays.
+    state.addTable(new WorkTable(table.name, await ColumnTable.fromData(table, guard)));
   }
   for (const [field, comment] of model.fieldComments) state.fieldComments.set(field, comment);
   for (const [field, tags] of model.fieldTags) state.fieldTags.set(field, [...tags]);

@@ -104,7 +104,7 @@ class ScriptRun {
     }
     const state = this.#state;
     return {
-      tables: state.tables.map((t): DataTable => ({ name: t.name, fields: t.fields, rows: t.rows })),
+      tables: state.tables.map((t): DataTable => t.toData(t.name)),
       fieldComments: state.fieldComments,
       fieldTags: state.fieldTags,
       variables: state.variables,

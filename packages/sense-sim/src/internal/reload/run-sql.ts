@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Cell } from '../data/loaded-model.js';
-import { type RawTable, readDataFile } from './read-data-file.js';
+import { ColumnBuilder } from '../data/column-builder.js';
+import { ColumnTable } from './column-table.js';
+import { readDataFile } from './read-data-file.js';
 import type { Pacer } from './reload-budget.js';
 import { ExecutionError } from './script-error.js';
 
@@ -20,7 +21,7 @@ export async function runSql(
     /** Refuses a table file that lies outside the data folder (a symbolic link); `shownAs` is for messages. */
     contain?: (file: string, shownAs: string) => Promise<void>;
   } = {},
-): Promise<RawTable> {
+): Promise<ColumnTable> {
   const text = sql.replace(/\s+/g, ' ').trim().replace(/;$/, '');
   const match = /^SELECT (.+?) FROM ([^\s]+)(?: (?:AS )?([A-Za-z_]\w*))?$/i.exec(text);
   if (!match) {
@@ -52,13 +53,16 @@ export async function runSql(
     if (index < 0) throw new ExecutionError(`SQL error (${connection}): invalid column name '${source}' in ${table}`);
     return { index, name: (column[2] ?? data.fields[index] ?? source).replace(/[[\]"`]/g, '') };
   });
-  const rows: Cell[][] = new Array(data.rows.length);
-  for (let r = 0; r < data.rows.length; r++) {
-    const row = data.rows[r] as Cell[];
-    rows[r] = selected.map((s): Cell => row[s.index] ?? null);
+  const out = new ColumnTable(selected.map((s) => s.name));
+  const copies = selected.map((s, c) => {
+    const from = data.columns[s.index] as ColumnBuilder;
+    return { from, to: out.columns[c] as ColumnBuilder, map: ColumnBuilder.symbolMap(from) };
+  });
+  for (let r = 0; r < data.rowCount; r++) {
+    for (const { from, to, map } of copies) to.pushFrom(from, r, map);
     if (options.pacer?.due()) await options.pacer.pause();
   }
-  return { fields: selected.map((s) => s.name), rows };
+  return out;
 }
 
 async function findTableFile(dir: string, table: string): Promise<string | undefined> {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { ColumnBuilder } from '../data/column-builder.js';
 import { type ScriptFile, type ScriptHost, type ScriptTableView, valueKey } from '../data/functions/script-host.js';
 import type { Cell, Dual } from '../data/loaded-model.js';
 import type { ScriptState, WorkTable } from './script-state.js';
@@ -13,9 +14,9 @@ function tableView(table: WorkTable): ScriptTableView {
       return table.fields;
     },
     get rowCount() {
-      return table.rows.length;
+      return table.rowCount;
     },
-    cell: (row, column) => table.rows[row]?.[column] ?? null,
+    cell: (row, column) => table.cell(row, column),
   };
 }
 
@@ -23,7 +24,7 @@ function tableView(table: WorkTable): ScriptTableView {
  * The running script as the script functions read it (see {@link ScriptHost}). What it derives
  * from the tables — field names, a field's values, Exists and Lookup indexes — is cached: while a
  * LOAD runs the script's tables do not change, so the caches live as long as that LOAD; between
- * statements they live as long as the tables look the same (names, fields, row arrays and counts).
+ * statements they live as long as the tables look the same (names, fields, columns and row counts).
  */
 export class ScriptFunctionHost implements ScriptHost {
   readonly #state: ScriptState;
@@ -69,9 +70,7 @@ export class ScriptFunctionHost implements ScriptHost {
       for (const table of this.#state.tables) {
         const column = table.fields.indexOf(field);
         if (column < 0) continue;
-        for (const row of table.rows) {
-          const cell = row[column] ?? null;
-          if (cell === null) continue;
+        for (const cell of valuesInRowOrder(table.columns[column] as ColumnBuilder, table.rowCount)) {
           const key = valueKey(cell);
           if (!seen.has(key)) {
             seen.add(key);
@@ -93,9 +92,8 @@ export class ScriptFunctionHost implements ScriptHost {
       for (const table of this.#state.tables) {
         const column = table.fields.indexOf(field);
         if (column < 0) continue;
-        for (const row of table.rows) {
-          const cell = row[column] ?? null;
-          if (cell !== null) keys.add(valueKey(cell));
+        for (const cell of valuesInRowOrder(table.columns[column] as ColumnBuilder, table.rowCount)) {
+          keys.add(valueKey(cell));
         }
       }
       this.#existing.set(field, keys);
@@ -128,8 +126,8 @@ export class ScriptFunctionHost implements ScriptHost {
     let index = this.#lookups.get(indexKey);
     if (!index) {
       index = new Map();
-      for (let r = 0; r < named.rows.length; r++) {
-        const cell = named.rows[r]?.[matchColumn] ?? null;
+      for (let r = 0; r < named.rowCount; r++) {
+        const cell = named.cell(r, matchColumn);
         if (cell === null) continue;
         const k = valueKey(cell);
         if (!index.has(k)) index.set(k, r);
@@ -137,7 +135,7 @@ export class ScriptFunctionHost implements ScriptHost {
       this.#lookups.set(indexKey, index);
     }
     const row = index.get(key);
-    return row === undefined ? null : (named.rows[row]?.[column] ?? null);
+    return row === undefined ? null : named.cell(row, column);
   }
 
   currentFile(): string | undefined {
@@ -204,7 +202,7 @@ export class ScriptFunctionHost implements ScriptHost {
   /** What the script's tables look like: any statement that changes them changes this text. */
   #signature(): string {
     return this.#state.tables
-      .map((t) => `${t.name}\u0001${this.#rowArrayId(t.rows)}\u0001${t.rows.length}\u0001${t.fields.join('\u0002')}`)
+      .map((t) => `${t.name}\u0001${this.#rowArrayId(t.columns)}\u0001${t.rowCount}\u0001${t.fields.join('\u0002')}`)
       .join('\u0000');
   }
 
@@ -215,6 +213,23 @@ export class ScriptFunctionHost implements ScriptHost {
       this.#rowArrayIds.set(rows, id);
     }
     return id;
+  }
+}
+
+/**
+ * The distinct values a column's rows hold, in the order rows first hold them: each value is
+ * reached once through its symbol, so a million-row column of a hundred values yields a hundred.
+ */
+function* valuesInRowOrder(column: ColumnBuilder, rowCount: number): Generator<Dual> {
+  const values = column.values;
+  const met = new Uint8Array(values.length);
+  let left = values.length;
+  for (let r = 0; r < rowCount && left > 0; r++) {
+    const symbol = column.symbolAt(r);
+    if (symbol < 0 || met[symbol] === 1) continue;
+    met[symbol] = 1;
+    left--;
+    yield values[symbol] as Dual;
   }
 }
 

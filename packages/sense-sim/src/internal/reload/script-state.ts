@@ -3,29 +3,36 @@ import { formatSettings } from '../data/format-settings.js';
 import { TextInterpreter } from '../data/interpret-text.js';
 import type { Cell, LineageRow } from '../data/loaded-model.js';
 import { MAX_TEXT_LENGTH } from '../data/text-limit.js';
+import { ColumnTable } from './column-table.js';
 import { DataFolder } from './data-folder.js';
 import type { Derivation, FieldDefinition } from './derive-fields.js';
 import type { LoadInProgress } from './load-in-progress.js';
-import type { RawTable } from './read-data-file.js';
 import { DEFAULT_RELOAD_BUDGETS, ReloadGuard } from './reload-budget.js';
 import type { ReloadConnection, ReloadEnvironment, RowScope } from './reload-environment.js';
 import { ExecutionError } from './script-error.js';
 import { ScriptFunctionHost } from './script-function-host.js';
 
 /** A table the script holds (named, mutable while the script runs). */
-export interface WorkTable {
+export class WorkTable extends ColumnTable {
   name: string;
-  fields: string[];
-  rows: Cell[][];
   /** Made by (or joined with) a LOAD DISTINCT: rows added later by JOIN or CONCATENATE are deduplicated too. */
-  distinct?: boolean;
+  distinct: boolean;
+
+  constructor(name: string, table: ColumnTable, distinct = false) {
+    super(table.fields, table.columns, table.rowCount);
+    this.name = name;
+    this.distinct = distinct;
+  }
 }
 
-/** A scope moved from record to record during one LOAD. */
+/**
+ * A scope moved from record to record during one LOAD. A record is a row of the LOAD's source
+ * table, read cell by cell where an expression names a field: no row array per record.
+ */
 export type RecordScope = RowScope & {
-  at(record: readonly Cell[], recNo: number, rowNo: number, iterNo: number): void;
-  /** Makes `record` the current record (Previous reads another one), returning the record it replaces. */
-  use(record: readonly Cell[]): readonly Cell[];
+  at(row: number, recNo: number, rowNo: number, iterNo: number): void;
+  /** Makes source row `row` the current record (Previous reads another one), returning the row it replaces. */
+  use(row: number): number;
 };
 
 const NO_SOURCE_FIELDS: RowScope['value'] = () => undefined;
@@ -143,8 +150,9 @@ export class ScriptState {
     let cells = 0;
     for (const t of this.tables) {
       if (t === except) continue;
-      rows += t.rows.length;
-      cells += t.rows.length * t.fields.length;
+      const count = t.rowCount;
+      rows += count;
+      cells += count * t.fields.length;
     }
     return { rows, cells };
   }
@@ -163,13 +171,16 @@ export class ScriptState {
   }
 
   /** QUALIFY: field names prefixed with the table name where the script asked for it. */
-  qualify(table: RawTable, name: string): RawTable {
-    const { all, fields, except } = this.qualified;
-    if (!all && fields.size === 0) return table;
-    return {
-      ...table,
-      fields: table.fields.map((f) => ((all || fields.has(f)) && !except.has(f) ? `${name}.${f}` : f)),
-    };
+  qualify(table: ColumnTable, name: string): ColumnTable {
+    const names = this.qualifiedNames(table.fields, name);
+    return names === table.fields ? table : new ColumnTable(names, table.columns, table.rowCount);
+  }
+
+  /** The field names QUALIFY gives `fields` of a table named `name` (`fields` itself when unchanged). */
+  qualifiedNames(fields: string[], name: string): string[] {
+    const { all, fields: qualified, except } = this.qualified;
+    if (!all && qualified.size === 0) return fields;
+    return fields.map((f) => ((all || qualified.has(f)) && !except.has(f) ? `${name}.${f}` : f));
   }
 
   /**
@@ -234,9 +245,10 @@ export class ScriptState {
    * One scope object for a whole LOAD, moved from record to record: expressions run millions of
    * times, so nothing is allocated per record.
    */
-  recordScope(index: Map<string, number>): RecordScope {
+  recordScope(source: ColumnTable): RecordScope {
     const state = this;
-    let current: readonly Cell[] = [];
+    const index = new Map(source.fields.map((f, i) => [f, i]));
+    let current = -1;
     const scope = {
       recNo: 0,
       rowNo: 0,
@@ -247,19 +259,19 @@ export class ScriptState {
       },
       value(field: string): Cell | undefined {
         const i = index.get(field);
-        return i === undefined ? undefined : (current[i] ?? null);
+        return i === undefined ? undefined : source.cell(current, i);
       },
       mapping: (name: string) => this.mappings.get(name),
       script: this.functions,
-      at(record: readonly Cell[], recNo: number, rowNo: number, iterNo: number): void {
-        current = record;
+      at(row: number, recNo: number, rowNo: number, iterNo: number): void {
+        current = row;
         scope.recNo = recNo;
         scope.rowNo = rowNo;
         scope.iterNo = iterNo;
       },
-      use(record: readonly Cell[]): readonly Cell[] {
+      use(row: number): number {
         const replaced = current;
-        current = record;
+        current = row;
         return replaced;
       },
     };

@@ -16,22 +16,24 @@ export async function runStore(
 ): Promise<void> {
   const table = state.table(statement.table);
   let fields = table.fields;
-  let rows: readonly (readonly Cell[])[] = table.rows;
+  let indexes = fields.map((_, i) => i);
   if (statement.fields && !statement.fields.some((f) => f.kind === 'LoadStar')) {
     const wanted = statement.fields.map((f) => (f.kind === 'LoadField' ? fieldName(f) : ''));
-    const indexes = wanted.map((w) => {
+    indexes = wanted.map((w) => {
       const i = table.fields.indexOf(w);
       if (i < 0) throw new ExecutionError(`Field '${w}' not found in table ${table.name}`);
       return i;
     });
     fields = wanted;
-    const projected: Cell[][] = new Array(table.rows.length);
-    for (let r = 0; r < table.rows.length; r++) {
-      const row = table.rows[r] as Cell[];
-      projected[r] = indexes.map((i) => row[i] ?? null);
-      if (state.guard.due()) await state.guard.pause();
+  }
+  // Streamed from the columns: one row array at a time, never the whole table as rows.
+  const rowCount = table.rowCount;
+  function* rows(): Generator<readonly Cell[]> {
+    const row: Cell[] = new Array(indexes.length);
+    for (let r = 0; r < rowCount; r++) {
+      for (let c = 0; c < indexes.length; c++) row[c] = table.cell(r, indexes[c] as number);
+      yield row;
     }
-    rows = projected;
   }
   const options = statement.format ? fileFormatOptions(statement.format) : { fileType: null };
   const type = options.fileType === 'txt' || options.fileType === 'csv' ? 'txt' : 'qvd';
@@ -39,7 +41,7 @@ export async function runStore(
   try {
     let pending: string[] = [];
     let size = 0;
-    for (const chunk of serializedChunks(table.name, fields, rows, type)) {
+    for (const chunk of serializedChunks(table.name, fields, rows(), type)) {
       pending.push(chunk);
       size += chunk.length;
       if (size >= WRITE_CHUNK) {
@@ -60,7 +62,7 @@ export async function runStore(
   state.env.onProgress?.(`${table.name} stored into ${statement.path}`);
 }
 
-/** DROP TABLE(S) / DROP FIELD(S) [FROM …]. Rows are changed in place: no table shares its row arrays. */
+/** DROP TABLE(S) / DROP FIELD(S) [FROM …]. A dropped field's column goes with it. */
 export async function runDrop(state: ScriptState, statement: Extract<Statement, { kind: 'Drop' }>): Promise<void> {
   if (statement.target === 'table') {
     for (const name of statement.names) {
@@ -77,11 +79,8 @@ export async function runDrop(state: ScriptState, statement: Extract<Statement, 
       const i = table.fields.indexOf(field);
       if (i < 0) continue;
       found = true;
-      table.fields.splice(i, 1);
-      for (const row of table.rows) {
-        row.splice(i, 1);
-        if (state.guard.due()) await state.guard.pause();
-      }
+      table.dropField(i);
+      if (state.guard.due()) await state.guard.pause();
     }
     if (!found) throw new ExecutionError(`Field '${field}' not found`);
   }

@@ -13,6 +13,7 @@ import {
   numberDual,
   textDual,
 } from '../../../src/internal/data/loaded-model.js';
+import { dataTableOf } from '../../../src/internal/data/table-rows.js';
 import { buildHyperCubeLayout } from '../../../src/internal/engine/layout/hypercube-shape.js';
 
 const ROWS = 1_000_000;
@@ -58,7 +59,7 @@ function table(): LoadedModel {
     ];
   }
   return {
-    tables: [{ name: 'Sales', fields: ['Region', 'Product', 'Year', 'Amount', 'Quantity'], rows }],
+    tables: [dataTableOf('Sales', ['Region', 'Product', 'Year', 'Amount', 'Quantity'], rows)],
     fieldComments: new Map(),
     fieldTags: new Map(),
     variables: new Map(),

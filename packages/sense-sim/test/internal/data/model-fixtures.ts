@@ -1,4 +1,5 @@
 import { type Cell, type LoadedModel, numberDual, textDual } from '../../../src/internal/data/loaded-model.js';
+import { dataTableOf } from '../../../src/internal/data/table-rows.js';
 
 /** A cell from a plain value: numbers become numeric duals, strings text (or numeric text), null NULL. */
 export function cell(value: string | number | null | Cell): Cell {
@@ -18,11 +19,13 @@ export interface TableSpec {
 /** A LoadedModel of hand-written tables. */
 export function loadedModel(tables: readonly TableSpec[], variables: Record<string, string> = {}): LoadedModel {
   return {
-    tables: tables.map((table) => ({
-      name: table.name,
-      fields: table.fields,
-      rows: table.rows.map((row) => row.map(cell)),
-    })),
+    tables: tables.map((table) =>
+      dataTableOf(
+        table.name,
+        table.fields,
+        table.rows.map((row) => row.map(cell)),
+      ),
+    ),
     fieldComments: new Map(),
     fieldTags: new Map(),
     variables: new Map(Object.entries(variables)),

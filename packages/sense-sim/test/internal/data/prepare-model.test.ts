@@ -6,6 +6,7 @@ import {
 } from '../../../src/internal/data/associative-model.js';
 import { DataEngine, isModelPrepared, prepareModel } from '../../../src/internal/data/data-engine.js';
 import { type Cell, type LoadedModel, numberDual, textDual } from '../../../src/internal/data/loaded-model.js';
+import { dataTableOf } from '../../../src/internal/data/table-rows.js';
 import { numberShard, textShard, ValueIndex } from '../../../src/internal/data/value-index.js';
 import { compareText } from '../../../src/internal/data/value-ops.js';
 import { rankSteps, runSteps, type WorkPacer } from '../../../src/internal/data/work-steps.js';
@@ -31,7 +32,7 @@ function bigModel(rows = EAGER_TEXT_RANK_CARDINAL + 5_000): LoadedModel {
     data.push([numberDual(i), textDual(`Name ${(i * 7919) % rows}`), i % 3 === 0 ? null : numberDual(i % 10)]);
   }
   return {
-    tables: [{ name: 'T', fields: ['Id', 'Name', 'D'], rows: data }],
+    tables: [dataTableOf('T', ['Id', 'Name', 'D'], data)],
     fieldComments: new Map(),
     fieldTags: new Map([['D', ['$dimension']]]),
     variables: new Map([['HidePrefix', '_']]),

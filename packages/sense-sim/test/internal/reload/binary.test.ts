@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../../src/index.js';
 import { type LoadedModel, numberDual, textDual } from '../../../src/internal/data/loaded-model.js';
+import { dataTableOf, rowsOf, tableRows } from '../../../src/internal/data/table-rows.js';
 import type { BinaryRequest, ReloadEnvironment } from '../../../src/internal/reload/reload-environment.js';
 import { runScript } from '../../../src/internal/reload/run-script.js';
 import { ScriptError } from '../../../src/internal/reload/script-error.js';
@@ -13,7 +14,7 @@ import { isolated, openEnigma, openRaw, type Qix } from '../../engine/engine-hel
 /** Tables as text: the field names, then each row's cell texts (`-` for null). */
 function tablesOf(model: LoadedModel): Record<string, string[][]> {
   return Object.fromEntries(
-    model.tables.map((t) => [t.name, [[...t.fields], ...t.rows.map((r) => r.map((c) => c?.text ?? '-'))]]),
+    model.tables.map((t) => [t.name, [[...t.fields], ...tableRows(t).map((r) => r.map((c) => c?.text ?? '-'))]]),
   );
 }
 
@@ -46,14 +47,14 @@ const SALES_QVF = {
 /** A model as another app of the site holds it (with a variable BINARY must leave behind). */
 const OTHER_APP: LoadedModel = {
   tables: [
-    {
-      name: 'Regions',
-      fields: ['Region', 'Target'],
-      rows: [
+    dataTableOf(
+      'Regions',
+      ['Region', 'Target'],
+      [
         [textDual('North'), numberDual(100)],
         [textDual('South'), numberDual(50)],
       ],
-    },
+    ),
   ],
   fieldComments: new Map(),
   fieldTags: new Map([['Region', ['$text']]]),
@@ -120,7 +121,7 @@ describe('BINARY in the executor', () => {
         ['C2', 'Bob'],
       ],
     });
-    expect(model.tables[0]?.rows[1]?.[2]?.num).toBe(20.5);
+    expect(rowsOf(model.tables[0])[1]?.[2]?.num).toBe(20.5);
     expect(model.fieldComments.get('Amount')).toBe('in EUR');
     expect(model.fieldTags.get('OrderID')).toEqual(['$key', '$numeric']);
     expect(model.lineage).toEqual([
@@ -157,7 +158,7 @@ describe('BINARY in the executor', () => {
   it('leaves the source untouched when the script changes the loaded tables', async () => {
     await runScript('Binary abc;\nDROP FIELD Target;\nLOAD * INLINE [\nRegion\nWest\n];', env());
     expect(OTHER_APP.tables[0]?.fields).toEqual(['Region', 'Target']);
-    expect(OTHER_APP.tables[0]?.rows).toHaveLength(2);
+    expect(rowsOf(OTHER_APP.tables[0])).toHaveLength(2);
   });
 
   it.each([

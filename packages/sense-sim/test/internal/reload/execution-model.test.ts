@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedModel } from '../../../src/internal/data/loaded-model.js';
+import { rowsOf } from '../../../src/internal/data/table-rows.js';
 import { runScript } from '../../../src/internal/reload/run-script.js';
 import { ScriptError } from '../../../src/internal/reload/script-error.js';
 import { scriptEvaluator } from '../../../src/internal/reload/script-evaluator.js';
@@ -269,7 +270,7 @@ DROP FIELD 'V' FROM [Renamed];`);
     expect(tableNames(model)).toEqual(['Renamed']);
     const table = model.tables[0];
     expect(table?.fields).toEqual(['K', 'W 2']);
-    expect(table?.rows.map((r) => r.map((c) => c?.text ?? '-'))).toEqual([
+    expect(rowsOf(table).map((r) => r.map((c) => c?.text ?? '-'))).toEqual([
       ['1', '-'],
       ['2', 'x'],
     ]);

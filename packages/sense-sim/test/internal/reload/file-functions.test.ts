@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedModel } from '../../../src/internal/data/loaded-model.js';
+import { rowsOf } from '../../../src/internal/data/table-rows.js';
 import { runScript } from '../../../src/internal/reload/run-script.js';
 import { ScriptError } from '../../../src/internal/reload/script-error.js';
 import { scriptEvaluator } from '../../../src/internal/reload/script-evaluator.js';
@@ -37,7 +38,7 @@ describe('file functions', () => {
     const model = await run(
       `T: LOAD Region, FileName() AS N, FileBaseName() AS B, FileExtension() AS E, FileDir() AS D, FilePath() AS P, FileSize() AS S\nFROM [${FILE}] (txt, embedded labels, delimiter is ',');`,
     );
-    const [row] = model.tables[0]?.rows ?? [];
+    const [row] = rowsOf(model.tables[0]);
     expect(row?.map((c) => c?.text)).toEqual([
       'North',
       'sales_2025-01.csv',
@@ -51,7 +52,7 @@ describe('file functions', () => {
 
   it('are NULL outside a LOAD from a file', async () => {
     const model = await run('T: LOAD IsNull(FileName()) AS X AUTOGENERATE 1;');
-    expect(model.tables[0]?.rows[0]?.[0]?.num).toBe(-1);
+    expect(rowsOf(model.tables[0])[0]?.[0]?.num).toBe(-1);
   });
 
   it('read sizes, times and QVD headers of any file; NULL when it does not exist', async () => {

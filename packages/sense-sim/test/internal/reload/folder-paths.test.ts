@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type SimSiteFixture, type Simulator, SiteFixtureError } from '../../../src/index.js';
 import type { LoadedModel } from '../../../src/internal/data/loaded-model.js';
+import { rowsOf, tableRows } from '../../../src/internal/data/table-rows.js';
 import type { DataFolderMapping } from '../../../src/internal/reload/folder-mappings.js';
 import type { ReloadConnection } from '../../../src/internal/reload/reload-environment.js';
 import { runScript } from '../../../src/internal/reload/run-script.js';
@@ -67,7 +68,7 @@ function run(script: string): Promise<LoadedModel> {
 /** The one value LOADed from `path`. */
 async function valueAt(path: string): Promise<string | undefined> {
   const model = await run(`T:\nLOAD Src FROM [${path}] (txt);`);
-  return model.tables[0]?.rows[0]?.[0]?.text;
+  return rowsOf(model.tables[0])[0]?.[0]?.text;
 }
 
 describe('folder connections with real paths, placed by the site’s mappings', () => {
@@ -93,7 +94,7 @@ describe('folder connections with real paths, placed by the site’s mappings', 
       ].join('\n'),
     );
     expect(existsSync(join(dataDir, 'qlikdata', 'QVD', 'out', 'T.qvd'))).toBe(true);
-    expect(model.tables.map((t) => [t.name, t.rows.map((r) => r.map((c) => c?.text))])).toEqual([
+    expect(model.tables.map((t) => [t.name, tableRows(t).map((r) => r.map((c) => c?.text))])).toEqual([
       [
         'R',
         [

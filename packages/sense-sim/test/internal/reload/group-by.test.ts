@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedModel } from '../../../src/internal/data/loaded-model.js';
+import { tableRows } from '../../../src/internal/data/table-rows.js';
 import { runScript } from '../../../src/internal/reload/run-script.js';
 import { ScriptError } from '../../../src/internal/reload/script-error.js';
 import { scriptEvaluator } from '../../../src/internal/reload/script-evaluator.js';
@@ -50,7 +51,7 @@ async function table(script: string, name: string): Promise<string[][]> {
   const model = await run(script);
   const found = model.tables.find((t) => t.name === name);
   if (!found) throw new Error(`no table ${name} in ${model.tables.map((t) => t.name).join(', ')}`);
-  return [[...found.fields], ...found.rows.map((r) => r.map((c) => c?.text ?? '-'))];
+  return [[...found.fields], ...tableRows(found).map((r) => r.map((c) => c?.text ?? '-'))];
 }
 
 /**

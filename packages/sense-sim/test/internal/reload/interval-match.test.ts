@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadedModel } from '../../../src/internal/data/loaded-model.js';
+import { tableRows } from '../../../src/internal/data/table-rows.js';
 import { runScript } from '../../../src/internal/reload/run-script.js';
 import { ScriptError } from '../../../src/internal/reload/script-error.js';
 import { scriptEvaluator } from '../../../src/internal/reload/script-evaluator.js';
@@ -11,7 +12,7 @@ function run(script: string): Promise<LoadedModel> {
 function rowsOf(model: LoadedModel, name: string): string[][] {
   const table = model.tables.find((t) => t.name === name);
   if (!table) throw new Error(`no table ${name}: ${model.tables.map((t) => t.name).join(', ')}`);
-  return [[...table.fields], ...table.rows.map((row) => row.map((cell) => cell?.text ?? '-'))];
+  return [[...table.fields], ...tableRows(table).map((row) => row.map((cell) => cell?.text ?? '-'))];
 }
 
 const EVENTS_AND_SHIFTS = `Events: LOAD * INLINE [

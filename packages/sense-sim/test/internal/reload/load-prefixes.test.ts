@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadedModel } from '../../../src/internal/data/loaded-model.js';
+import { tableRows } from '../../../src/internal/data/table-rows.js';
 import { runScript } from '../../../src/internal/reload/run-script.js';
 import { ScriptError } from '../../../src/internal/reload/script-error.js';
 import { scriptEvaluator } from '../../../src/internal/reload/script-evaluator.js';
@@ -10,7 +11,7 @@ function run(script: string): Promise<LoadedModel> {
 
 function tables(model: LoadedModel): Record<string, string[]> {
   return Object.fromEntries(
-    model.tables.map((t) => [t.name, t.rows.map((r) => r.map((c) => c?.text ?? '-').join('|'))]),
+    model.tables.map((t) => [t.name, tableRows(t).map((r) => r.map((c) => c?.text ?? '-').join('|'))]),
   );
 }
 

@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tableRows } from '../../../src/internal/data/table-rows.js';
 import { readDataFile, serializeTable } from '../../../src/internal/reload/read-data-file.js';
 import { runSql } from '../../../src/internal/reload/run-sql.js';
 
@@ -15,7 +16,7 @@ describe('data files', () => {
     await writeFile(join(d, 'a.csv'), 'Id,Name,Amount\r\n1,"Smith, John",12.5\r\n2,,"7"\r\n');
     const table = await readDataFile(join(d, 'a.csv'), {});
     expect(table.fields).toEqual(['Id', 'Name', 'Amount']);
-    expect(table.rows).toEqual([
+    expect(tableRows(table.toData(''))).toEqual([
       [
         { text: '1', num: 1 },
         { text: 'Smith, John', num: Number.NaN },
@@ -30,7 +31,7 @@ describe('data files', () => {
     await writeFile(join(d, 'b.txt'), 'x;1\ny;2\n');
     const table = await readDataFile(join(d, 'b.txt'), { labels: 'none', delimiter: ';' });
     expect(table.fields).toEqual(['@1', '@2']);
-    expect(table.rows.map((r) => r.map((c) => c?.text))).toEqual([
+    expect(tableRows(table.toData('')).map((r) => r.map((c) => c?.text))).toEqual([
       ['x', '1'],
       ['y', '2'],
     ]);
@@ -42,7 +43,7 @@ describe('data files', () => {
     await writeFile(join(d, 't.qvd'), serializeTable('T', ['D', 'N', 'S'], rows, 'qvd'));
     const table = await readDataFile(join(d, 't.qvd'), {});
     expect(table.fields).toEqual(['D', 'N', 'S']);
-    expect(table.rows).toEqual(rows);
+    expect(tableRows(table.toData(''))).toEqual(rows);
   });
 
   it('reads JSON arrays of objects', async () => {
@@ -56,7 +57,7 @@ describe('data files', () => {
     );
     const table = await readDataFile(join(d, 'c.json'), {});
     expect(table.fields).toEqual(['a', 'b', 'c']);
-    expect(table.rows[1]).toEqual([{ text: '2', num: 2 }, null, { text: 'true', num: -1 }]);
+    expect(tableRows(table.toData(''))[1]).toEqual([{ text: '2', num: 2 }, null, { text: 'true', num: -1 }]);
   });
 
   it('says which file is missing', async () => {
@@ -72,7 +73,7 @@ describe('SQL against the simulated databases', () => {
     expect(all.fields).toEqual(['OrderID', 'Status', 'Amount']);
     const some = await runSql('SELECT\n  OrderID,\n  Status AS OrderStatus\nFROM [dbo].[Orders]', d, 'SalesDB');
     expect(some.fields).toEqual(['OrderID', 'OrderStatus']);
-    expect(some.rows.map((r) => r.map((c) => c?.text))).toEqual([
+    expect(tableRows(some.toData('')).map((r) => r.map((c) => c?.text))).toEqual([
       ['1', 'open'],
       ['2', 'closed'],
     ]);

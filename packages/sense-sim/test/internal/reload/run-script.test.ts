@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedModel } from '../../../src/internal/data/loaded-model.js';
+import { tableRows } from '../../../src/internal/data/table-rows.js';
 import { runScript } from '../../../src/internal/reload/run-script.js';
 import { ScriptError } from '../../../src/internal/reload/script-error.js';
 import { scriptEvaluator } from '../../../src/internal/reload/script-evaluator.js';
@@ -10,7 +11,7 @@ import { scriptEvaluator } from '../../../src/internal/reload/script-evaluator.j
 /** Tables as text: the field names, then each row's cell texts (`-` for null). */
 function tablesOf(model: LoadedModel): Record<string, string[][]> {
   return Object.fromEntries(
-    model.tables.map((t) => [t.name, [[...t.fields], ...t.rows.map((r) => r.map((c) => c?.text ?? '-'))]]),
+    model.tables.map((t) => [t.name, [[...t.fields], ...tableRows(t).map((r) => r.map((c) => c?.text ?? '-'))]]),
   );
 }
 

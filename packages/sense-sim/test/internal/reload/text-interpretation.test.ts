@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedModel } from '../../../src/internal/data/loaded-model.js';
+import { tableRows } from '../../../src/internal/data/table-rows.js';
 import { runScript } from '../../../src/internal/reload/run-script.js';
 import { scriptEvaluator } from '../../../src/internal/reload/script-evaluator.js';
 
@@ -32,7 +33,7 @@ function column(model: LoadedModel, table: string, field: string): ([string, num
   const t = model.tables.find((x) => x.name === table);
   if (!t) throw new Error(`no table ${table}`);
   const i = t.fields.indexOf(field);
-  return t.rows.map((row) => {
+  return tableRows(t).map((row) => {
     const cell = row[i] ?? null;
     return cell === null ? null : [cell.text, Number.isNaN(cell.num) ? null : cell.num];
   });
