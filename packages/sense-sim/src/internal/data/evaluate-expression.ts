@@ -165,8 +165,13 @@ export function evaluateRow(expression: Expression, row: RowContext, env: Evalua
  * to record): the scope is made once, not per call.
  */
 export function rowEvaluator(row: RowContext, env: EvaluationEnvironment): (expression: Expression) => Cell {
-  const scope = new RowScope(env, row);
+  const scope = rowScope(row, env);
   return (expression) => evaluateNode(expression, scope);
+}
+
+/** The scope {@link evaluateRow} evaluates in, for callers that evaluate many times over one row context. */
+export function rowScope(row: RowContext, env: EvaluationEnvironment): EvaluationScope {
+  return new RowScope(env, row);
 }
 
 const parseCache = new Map<string, Expression>();
@@ -372,7 +377,7 @@ function evaluateBinary(node: BinaryExpression, scope: EvaluationScope): Cell {
 }
 
 /** What a call node is, resolved once per node: calls in LOAD expressions run millions of times. */
-type ResolvedCall =
+export type ResolvedCall =
   | { readonly kind: 'aggregate' }
   | { readonly kind: 'if' }
   | { readonly kind: 'scalar'; readonly spec: FunctionSpec }
@@ -383,7 +388,8 @@ const IF: ResolvedCall = { kind: 'if' };
 const OTHER: ResolvedCall = { kind: 'other' };
 const resolvedCalls = new WeakMap<FunctionCall, ResolvedCall>();
 
-function resolveCall(call: FunctionCall): ResolvedCall {
+/** How a call node evaluates (resolved once per node and remembered). */
+export function resolveCall(call: FunctionCall): ResolvedCall {
   let resolved = resolvedCalls.get(call);
   if (resolved === undefined) {
     const lower = call.name.toLowerCase();
@@ -443,7 +449,7 @@ function evaluateArgs(args: readonly Expression[], scope: EvaluationScope): read
 
 // Functions that can grow a text a lot check before building it; this catches the rest (Upper of
 // 'ß' doubles, formats pad) before the text travels further into other expressions.
-function boundedResult(cell: Cell, name: string): Cell {
+export function boundedResult(cell: Cell, name: string): Cell {
   // A plain number's text is short, and reading it would format it.
   if (cell !== null && !isPlainNumber(cell)) checkTextLength(cell.text.length, name);
   return cell;

@@ -1,5 +1,6 @@
 import type { Expression } from '@qixflow/script';
-import { type EvaluationEnvironment, type RowContext, rowEvaluator } from '../data/evaluate-expression.js';
+import { compiledRowEvaluator } from '../data/compile-expression.js';
+import type { EvaluationEnvironment, RowContext } from '../data/evaluate-expression.js';
 import { formatSettings } from '../data/format-settings.js';
 import { callScriptFunction } from '../data/functions/script-functions.js';
 import type { Cell } from '../data/loaded-model.js';
@@ -49,7 +50,7 @@ export function scriptEvaluator(now?: () => number): EvaluateRow {
       rowNo: () => scope.rowNo,
       iterNo: () => scope.iterNo,
     };
-    return rowEvaluator(row, withEnv);
+    return compiledRowEvaluator(row, withEnv);
   };
 
   const evaluateRow = (expression: Expression, scope: RowScope): Cell => {
