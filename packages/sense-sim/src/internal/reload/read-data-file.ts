@@ -34,6 +34,24 @@ export interface ReadOptions {
   interpret?: (text: string) => Cell;
 }
 
+/**
+ * A file's text, told to `options.expectBytes` first (the memory budget); a file that cannot be
+ * read is a script error quoting `options.shownAs`, never the host path.
+ */
+export async function readScriptFile(path: string, options: ReadOptions = {}): Promise<string> {
+  const shownAs = options.shownAs ?? path;
+  try {
+    if (options.expectBytes) options.expectBytes((await stat(path)).size);
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if (error instanceof ExecutionError) throw error;
+    const code = (error as { code?: string }).code;
+    throw new ExecutionError(
+      code === 'ENOENT' ? `Cannot open file: '${shownAs}'` : `Cannot read file '${shownAs}' (${code})`,
+    );
+  }
+}
+
 /** Reads a data file in the format its extension and format spec say: qvd (JSON), txt/csv, json. */
 export async function readDataFile(
   path: string,
@@ -42,17 +60,7 @@ export async function readDataFile(
 ): Promise<ColumnTable> {
   const shownAs = options.shownAs ?? path;
   const pacer = options.pacer ?? NO_PACING;
-  let text: string;
-  try {
-    if (options.expectBytes) options.expectBytes((await stat(path)).size);
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (error instanceof ExecutionError) throw error;
-    const code = (error as { code?: string }).code;
-    throw new ExecutionError(
-      code === 'ENOENT' ? `Cannot open file: '${shownAs}'` : `Cannot read file '${shownAs}' (${code})`,
-    );
-  }
+  const text = await readScriptFile(path, options);
   const type = format.fileType ?? extensionType(path);
   if (type === 'qvd') return fromQvd(text, shownAs, pacer);
   if (type === 'json') return fromJson(text, shownAs, pacer);

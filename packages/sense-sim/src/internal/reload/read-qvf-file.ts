@@ -1,7 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
 import { ColumnBuilder } from '../data/column-builder.js';
 import { type Cell, type DataTable, type LoadedModel, numberDual, textDual } from '../data/loaded-model.js';
-import type { ReadOptions } from './read-data-file.js';
+import { type ReadOptions, readScriptFile } from './read-data-file.js';
 import { NO_PACING } from './reload-budget.js';
 import { ExecutionError } from './script-error.js';
 
@@ -35,17 +34,7 @@ export type QvfCell = null | number | string | [string, number | null];
 export async function readQvfFile(path: string, options: ReadOptions = {}): Promise<LoadedModel> {
   const shownAs = options.shownAs ?? path;
   const pacer = options.pacer ?? NO_PACING;
-  let text: string;
-  try {
-    if (options.expectBytes) options.expectBytes((await stat(path)).size);
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (error instanceof ExecutionError) throw error;
-    const code = (error as { code?: string }).code;
-    throw new ExecutionError(
-      code === 'ENOENT' ? `Cannot open file: '${shownAs}'` : `Cannot read file '${shownAs}' (${code})`,
-    );
-  }
+  const text = await readScriptFile(path, options);
   const invalid = (why: string) => new ExecutionError(`'${shownAs}' is not an app file of the simulator: ${why}`);
   let parsed: unknown;
   try {

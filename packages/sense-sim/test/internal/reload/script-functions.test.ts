@@ -99,27 +99,6 @@ END IF`,
       ['4', 'A'],
     ]);
   });
-
-  it('run the Data Manager’s table-rename block (TableNumber of a variable holding a name)', async () => {
-    const model = await run(`orders: LOAD 1 AS Id AUTOGENERATE 1;
-Set dataManagerTables = '','orders';
-For each name in $(dataManagerTables)
-    Let index = 0;
-    Let currentName = name;
-    Let tableNumber = TableNumber(name);
-    Let matches = 0;
-    Do while not IsNull(tableNumber) or (index > 0 and matches > 0)
-        index = index + 1;
-        currentName = name & '-' & index;
-        tableNumber = TableNumber(currentName)
-        matches = Match('$(currentName)', $(dataManagerTables));
-    Loop
-    If index > 0 then
-            Rename Table '$(name)' to '$(currentName)';
-        EndIf;
-Next;`);
-    expect(model.tables.map((t) => t.name)).toEqual(['orders-1']);
-  });
 });
 
 describe('inter-record functions', () => {
