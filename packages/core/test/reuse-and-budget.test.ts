@@ -35,6 +35,36 @@ describe('one proxy session for everything', () => {
     expect(site.stats().socketsOpen).toBe(0);
   });
 
+  it('speaks the delta protocol by default and whole answers with delta: false', async () => {
+    sim = await startSim();
+    const sent: { delta?: boolean; method?: string }[] = [];
+    const received: { delta?: boolean; id?: number }[] = [];
+    const site = siteFor(sim, {
+      userId: 'delta',
+      onTraffic: (event) => {
+        if (event.kind !== 'ws') return;
+        const frame = JSON.parse(event.data) as { delta?: boolean; method?: string; id?: number };
+        (event.direction === 'sent' ? sent : received).push(frame);
+      },
+    });
+    for (const delta of [undefined, false] as const) {
+      sent.length = 0;
+      received.length = 0;
+      const doc = await site
+        .openApp(APPS.finance, { identity: `delta-${delta}`, ...(delta === undefined ? {} : { delta }) })
+        .open();
+      expect((await doc.getAppLayout()).qTitle).toBe('Finance');
+      const request = sent.find((f) => f.method === 'GetAppLayout');
+      const answer = received.find((f) => f.id !== undefined && f.id === (request as { id?: number } | undefined)?.id);
+      expect(request?.delta).toBe(delta !== false);
+      expect(answer?.delta).toBe(delta === false ? undefined : true);
+    }
+    expect(() => site.openApp(APPS.finance, { delta: 'no' as never })).toThrow(
+      'openApp: options.delta must be true or false, got "no"',
+    );
+    await site.close();
+  });
+
   it('logs out on close when asked, freeing the proxy session', async () => {
     sim = await startSim();
     const site = siteFor(sim, { userId: 'tidy' });

@@ -80,7 +80,7 @@ export interface SimulatorStats {
     completed: Record<string, number>;
     /** Requests answered `LOCERR_GENERIC_ABORTED` since start (CancelRequest, AbortAll …), by method. */
     aborted: Record<string, number>;
-    /** Milliseconds the engine spent computing answers since start, by method. */
+    /** Milliseconds the engine spent computing answers since start (its handlers' synchronous work), by method. */
     busyMs: Record<string, number>;
   };
   proxy: { sessions: number; sockets: number };

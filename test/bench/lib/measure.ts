@@ -54,7 +54,16 @@ export interface Row {
 export function printRows(title: string, rows: Row[]): void {
   console.log(`\n## ${title}\n`);
   const withSpread = rows.some((r) => r.spread !== undefined);
-  const header = ['scenario', 'subject', 'ops/s', 'p50 ms', 'p99 ms', ...(withSpread ? ['spread ms'] : []), 'ratio', 'note'];
+  const header = [
+    'scenario',
+    'subject',
+    'ops/s',
+    'p50 ms',
+    'p99 ms',
+    ...(withSpread ? ['spread ms'] : []),
+    'ratio',
+    'note',
+  ];
   const lines = rows.map((r) => {
     const base = r.baseline ? rows.find((b) => b.scenario === r.scenario && b.subject === r.baseline) : undefined;
     const ratio =
@@ -62,8 +71,8 @@ export function printRows(title: string, rows: Row[]): void {
     return [
       r.scenario,
       r.subject,
-      r.rate.perSecond.toFixed(0),
-      r.rate.p50Ms.toFixed(2),
+      Number.isNaN(r.rate.perSecond) ? '' : r.rate.perSecond.toFixed(0),
+      Number.isNaN(r.rate.p50Ms) ? '' : r.rate.p50Ms.toFixed(2),
       Number.isNaN(r.rate.p99Ms) ? '' : r.rate.p99Ms.toFixed(2),
       ...(withSpread ? [r.spread ?? ''] : []),
       ratio,

@@ -17,7 +17,13 @@ export interface NaiveClient {
   /** A new proxy session: sign a JWT, GET /<prefix>/qps/csrftoken, keep cookie + CSRF token. */
   login(userId: string): Promise<{ cookie: string; csrf: string }>;
   /** A plain enigma.js session on `app` through the proxy, authenticated by `cookie`. */
-  enigmaSession(app: string, cookie: string, csrf: string, identity: string): ReturnType<typeof enigma.create>;
+  enigmaSession(
+    app: string,
+    cookie: string,
+    csrf: string,
+    identity: string,
+    options?: { delta?: boolean },
+  ): ReturnType<typeof enigma.create>;
   close(): Promise<void>;
 }
 
@@ -48,9 +54,10 @@ export async function createNaiveClient(options: {
       const cookie = String(res.headers['set-cookie']).split(';')[0] ?? '';
       return { cookie, csrf: String(res.headers['qlik-csrf-token']) };
     },
-    enigmaSession(app, cookie, csrf, identity) {
+    enigmaSession(app, cookie, csrf, identity, options = {}) {
       return enigma.create({
         schema,
+        protocol: { delta: options.delta !== false },
         url: `${url.replace('https', 'wss')}/${prefix}/app/${app}/identity/${identity}?qlik-csrf-token=${encodeURIComponent(csrf)}`,
         createSocket: (socketUrl: string) =>
           new WebSocket(socketUrl, { ca, origin, headers: { cookie } }) as unknown as globalThis.WebSocket,

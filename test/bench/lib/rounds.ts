@@ -18,7 +18,8 @@ export function summarize(samples: readonly number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);
   const n = sorted.length;
   if (n === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN, samples: [] };
-  const median = n % 2 === 1 ? (sorted[(n - 1) / 2] as number) : ((sorted[n / 2 - 1] as number) + (sorted[n / 2] as number)) / 2;
+  const median =
+    n % 2 === 1 ? (sorted[(n - 1) / 2] as number) : ((sorted[n / 2 - 1] as number) + (sorted[n / 2] as number)) / 2;
   return { median, min: sorted[0] as number, max: sorted[n - 1] as number, samples: [...samples] };
 }
 
@@ -42,7 +43,10 @@ export interface RoundsOptions<C> {
  * Runs `run(contender, round)` for every contender in every round, rotating the order: round r
  * starts with contender r mod n. Returns the measured results per contender, in round order.
  */
-export async function alternate<C, R>(options: RoundsOptions<C>, run: (contender: C, round: number) => Promise<R>): Promise<Map<C, R[]>> {
+export async function alternate<C, R>(
+  options: RoundsOptions<C>,
+  run: (contender: C, round: number) => Promise<R>,
+): Promise<Map<C, R[]>> {
   const { contenders, rounds, warmUps } = options;
   const results = new Map<C, R[]>(contenders.map((c) => [c, []]));
   const n = contenders.length;

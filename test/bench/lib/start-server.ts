@@ -40,7 +40,9 @@ async function startWorker(spec: ServerKind): Promise<WorkerServer> {
     // The worker's simulator is reached over its HTTP control API.
     stats: async () => {
       if (spec.kind !== 'simulator') return undefined;
-      const res = await fetch(`${ready.url}/__sim/stats`, { headers: { 'x-sim-control-token': ready.controlToken ?? '' } });
+      const res = await fetch(`${ready.url}/__sim/stats`, {
+        headers: { 'x-sim-control-token': ready.controlToken ?? '' },
+      });
       return (await res.json()) as SimulatorStats;
     },
     stop: async () => {

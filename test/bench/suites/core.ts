@@ -5,23 +5,34 @@
  *     sessions created, as ratios. The proxy is core-based here, so the naive way can finish at
  *     all: with identified-user licences it is refused from the sixth job on.
  * (b) per-call overhead: GetAppLayout on an open Doc through qixflow, plain enigma.js and raw
- *     ws JSON-RPC, all over the same proxy websocket path.
+ *     ws JSON-RPC, all over the same proxy websocket path, in rotating order over several rounds
+ *     (3 × `BENCH_ROUNDS`, default 15) after a warm-up; medians and spread. The simulator runs in a
+ *     process of its own (pinned where possible) and core runs compiled, as shipped.
  */
-import { createSite } from '@qixflow/core';
 import { WebSocket } from 'ws';
+import { importBuilt } from '../lib/built-package.js';
 import { measure, type Rate, type Row } from '../lib/measure.js';
 import { createNaiveClient, type PlainEnigmaObject } from '../lib/naive-client.js';
+import { alternate, spreadOf, summarize } from '../lib/rounds.js';
 import { startServer } from '../lib/start-server.js';
 
 const APP = 'd8c3f1a6-4e9b-47d2-8a1f-3c6e5b0d9f12'; // Finance
 
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? '5'));
+
 export async function coreSuite(scale: number): Promise<Row[]> {
+  // Compiled as shipped, not through tsx (see lib/built-package.ts).
+  const { createSite } = await importBuilt<typeof import('@qixflow/core')>('core');
   const jobs = Math.max(10, Math.round(100 * scale));
-  const calls = Math.max(500, Math.round(5000 * scale));
-  const sim = await startServer({
-    kind: 'simulator',
-    options: { site: 'demo', virtualProxies: [{ prefix: 'jwt', licence: 'core-based' }] },
-  });
+  // Many short rounds rather than a few long ones: a burst of load elsewhere on the machine then
+  // spoils a round or two of each client instead of most of one client's figure.
+  const calls = Math.max(300, Math.round(1000 * scale));
+  const perCallRounds = ROUNDS * 3;
+  const sim = await startServer(
+    { kind: 'simulator', options: { site: 'demo', virtualProxies: [{ prefix: 'jwt', licence: 'core-based' }] } },
+    { isolate: 'process' },
+  );
+  console.log(`\n(simulator: ${sim.where}; per-call: ${ROUNDS * 3} rounds after 1 warm-up, order rotating)`);
   const ca = sim.ca ?? '';
   const origin = sim.url.replace('127.0.0.1', 'localhost');
   const privateKey = sim.privateKey ?? '';
@@ -79,20 +90,20 @@ export async function coreSuite(scale: number): Promise<Row[]> {
       extra: `${qixflowSessions} proxy session (${(jobs / Math.max(1, qixflowSessions)).toFixed(0)}x fewer)`,
     });
 
-    // (b) per-call overhead over one open Doc
+    // (b) per-call overhead over one open Doc: the three clients stay open; each round runs every
+    // one of them for `calls` calls, in rotating order (the median of the rounds is reported).
     const { cookie, csrf } = await login('per-call');
     const raw = new WebSocket(
       `${sim.url.replace('https', 'wss')}/jwt/app/${APP}/identity/raw?qlik-csrf-token=${encodeURIComponent(csrf)}`,
-      {
-        ca,
-        origin,
-        headers: { cookie },
-      },
+      { ca, origin, headers: { cookie } },
     );
     const pending = new Map<number, () => void>();
     raw.on('message', (data) => {
       const frame = JSON.parse(String(data)) as { id?: number };
-      if (frame.id !== undefined) pending.get(frame.id)?.();
+      if (frame.id !== undefined) {
+        pending.get(frame.id)?.();
+        pending.delete(frame.id);
+      }
     });
     await new Promise<void>((resolve) => raw.once('open', () => resolve()));
     let id = 0;
@@ -103,20 +114,14 @@ export async function coreSuite(scale: number): Promise<Row[]> {
         raw.send(JSON.stringify({ jsonrpc: '2.0', id, method, handle, params }));
       });
     await rawCall('OpenDoc', -1, [APP]);
-    await measure(300, 1, () => rawCall('GetAppLayout', 1)); // warm-up
-    const rawRate = await measure(calls, 1, () => rawCall('GetAppLayout', 1));
-    raw.close();
 
-    const plain = enigmaSession(cookie, csrf, 'plain');
-    const plainGlobal = (await plain.open()) as unknown as PlainEnigmaObject;
-    const plainDoc = (await plainGlobal.openDoc?.(APP)) as Record<string, () => Promise<unknown>>;
-    await measure(300, 1, async () => {
-      await plainDoc.getAppLayout?.();
-    });
-    const plainRate = await measure(calls, 1, async () => {
-      await plainDoc.getAppLayout?.();
-    });
-    await plain.close();
+    const plainDocOf = async (identity: string, delta: boolean) => {
+      const session = naive.enigmaSession(APP, cookie, csrf, identity, { delta });
+      const global = (await session.open()) as unknown as PlainEnigmaObject;
+      return { session, doc: (await global.openDoc?.(APP)) as Record<string, () => Promise<unknown>> };
+    };
+    const plain = await plainDocOf('plain', true);
+    const plainWhole = await plainDocOf('plain-whole', false);
 
     const perCallSite = createSite({
       host: sim.url,
@@ -125,31 +130,57 @@ export async function coreSuite(scale: number): Promise<Row[]> {
       tls: { ca },
       origin,
     });
-    const connection = perCallSite.openApp(APP, { identity: 'qixflow' });
-    const doc = await connection.open();
-    await measure(300, 1, async () => {
-      await doc.getAppLayout();
+    const doc = await perCallSite.openApp(APP, { identity: 'qixflow' }).open();
+    const docWhole = await perCallSite.openApp(APP, { identity: 'qixflow-whole', delta: false }).open();
+
+    const clients: { name: string; call: () => Promise<unknown> }[] = [
+      { name: 'raw ws JSON-RPC', call: () => rawCall('GetAppLayout', 1) },
+      { name: 'plain enigma.js', call: () => plain.doc.getAppLayout?.() ?? Promise.resolve() },
+      { name: 'qixflow openApp', call: () => doc.getAppLayout() },
+      { name: 'plain enigma.js, delta off', call: () => plainWhole.doc.getAppLayout?.() ?? Promise.resolve() },
+      { name: 'qixflow openApp, delta: false', call: () => docWhole.getAppLayout() },
+    ];
+    const results = await alternate({ contenders: clients, rounds: perCallRounds, warmUps: 1 }, async (client) => {
+      // The client's own CPU per call: unlike the rate, barely moved by what else the machine runs.
+      const cpu = process.cpuUsage();
+      const rate = await measure(calls, 1, async () => {
+        await client.call();
+      });
+      const used = process.cpuUsage(cpu);
+      return { ...rate, cpuMicros: (used.user + used.system) / calls };
     });
-    const qixflowRate = await measure(calls, 1, async () => {
-      await doc.getAppLayout();
-    });
+    raw.close();
+    await plain.session.close();
+    await plainWhole.session.close();
     await perCallSite.close();
-    const perCall = 'GetAppLayout, one call at a time, one Doc';
-    rows.push({ scenario: perCall, subject: 'raw ws JSON-RPC', rate: rawRate });
-    rows.push({
-      scenario: perCall,
-      subject: 'plain enigma.js',
-      rate: plainRate,
-      baseline: 'raw ws JSON-RPC',
-      extra: 'delta on',
-    });
-    rows.push({
-      scenario: perCall,
-      subject: 'qixflow openApp',
-      rate: qixflowRate,
-      baseline: 'raw ws JSON-RPC',
-      extra: 'delta on',
-    });
+    const perCall = `GetAppLayout, one call at a time, one Doc (${perCallRounds} rounds of ${calls})`;
+    const rate = (name: string) =>
+      summarize((results.get(clients.find((c) => c.name === name) ?? clients[0]!) ?? []).map((r) => r.perSecond));
+    const rawRate = rate('raw ws JSON-RPC');
+    const plainRate = rate('plain enigma.js');
+    const plainWholeRate = rate('plain enigma.js, delta off');
+    for (const client of clients) {
+      const runs = results.get(client) ?? [];
+      const perSecond = summarize(runs.map((r) => r.perSecond));
+      const p50 = summarize(runs.map((r) => r.p50Ms)).median;
+      const p99 = summarize(runs.map((r) => r.p99Ms)).median;
+      rows.push({
+        scenario: perCall,
+        subject: client.name,
+        rate: { ops: calls, seconds: calls / perSecond.median, perSecond: perSecond.median, p50Ms: p50, p99Ms: p99 },
+        spread: `${spreadOf(perSecond)} calls/s`,
+        ratio:
+          client.name === 'raw ws JSON-RPC'
+            ? '(baseline)'
+            : `${(perSecond.median / rawRate.median).toFixed(2)}x raw` +
+              (client.name === 'qixflow openApp'
+                ? `, ${(perSecond.median / plainRate.median).toFixed(2)}x plain enigma.js`
+                : client.name === 'qixflow openApp, delta: false'
+                  ? `, ${(perSecond.median / plainWholeRate.median).toFixed(2)}x plain enigma.js delta off`
+                  : ''),
+        extra: `client CPU ${summarize(runs.map((r) => r.cpuMicros)).median.toFixed(0)} µs/call`,
+      });
+    }
   } finally {
     await naive.close();
     await sim.stop();

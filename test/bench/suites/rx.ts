@@ -9,35 +9,57 @@
  *   4. churn — heap per live subscription, then 10 000 subscribe/unsubscribe cycles;
  *   5. bundle — minified + gzipped size of rx's ESM entry and UMD bundle next to RxQ's.
  * `BENCH_ROUNDS` (default 5) sets the measured rounds, `BENCH_SCALE` the sizes, `BENCH_RX` a
- * comma-separated subset of the scenarios (`quick,paced,fan-out,churn,bundle`).
+ * comma-separated subset of the scenarios (`quick,paced,fan-out,churn,bundle`). rx runs compiled,
+ * as shipped (`lib/built-package.ts`), not from its sources through tsx.
  */
+import { importBuilt } from '../lib/built-package.js';
 import type { Row } from '../lib/measure.js';
-import { alternate, spreadOf, type Summary, summarize } from '../lib/rounds.js';
+import { alternate, type Summary, spreadOf, summarize } from '../lib/rounds.js';
 import { startServer } from '../lib/start-server.js';
 import { HEAVY, HEAVY_APP, LIGHT, LIGHT_APP } from './rx/apps.js';
 import { bundleSizes } from './rx/bundle-size.js';
 import { type ChurnRun, churnRun } from './rx/churn.js';
-import { type Contender, plainContender, rxContender, rxqContender } from './rx/contenders.js';
+import {
+  type Contender,
+  rxContender as makeRxContender,
+  plainContender,
+  type RxModule,
+  rxqContender,
+} from './rx/contenders.js';
 import { type FanOutRun, fanOutRun } from './rx/fan-out.js';
-import { runContext } from './rx/run-context.js';
+import { type RunContext, runContext } from './rx/run-context.js';
 import { type SelectionRun, selectionRun } from './rx/selections.js';
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? '5'));
 const WARM_UPS = 1;
 const SCENARIOS = new Set((process.env.BENCH_RX ?? 'quick,paced,fan-out,churn,bundle').split(','));
-const RX = rxContender.name;
+const RX = '@qixflow/rx';
+
+/** Runs `fn` against a simulator of the suite's apps in its own process, then stops it. */
+async function withSimulator(
+  calculations: 'inline' | 'queued',
+  fn: (context: RunContext) => Promise<void>,
+): Promise<void> {
+  const sim = await startServer(
+    { kind: 'simulator', options: { https: false, virtualProxies: [], calculations, site: { apps: [LIGHT, HEAVY] } } },
+    { isolate: 'process' },
+  );
+  console.log(
+    `\n(simulator, ${calculations} calculations: ${sim.where}; ${ROUNDS} rounds after ${WARM_UPS} warm-up, order rotating)`,
+  );
+  try {
+    await fn(runContext(sim));
+  } finally {
+    await sim.stop();
+  }
+}
 
 export async function rxSuite(scale: number): Promise<Row[]> {
   const rows: Row[] = [];
+  const rxContender = makeRxContender(await importBuilt<RxModule>('rx'));
   const plain = plainContender(true);
   const unshared = plainContender(false);
   const contenders: Contender[] = [plain, rxContender, rxqContender];
-  const sim = await startServer(
-    { kind: 'simulator', options: { https: false, virtualProxies: [], site: { apps: [LIGHT, HEAVY] } } },
-    { isolate: 'process' },
-  );
-  console.log(`\n(simulator: ${sim.where}; ${ROUNDS} rounds after ${WARM_UPS} warm-up, order rotating)`);
-  const context = runContext(sim);
   const rounds = (scenario: string, list: Contender[] = contenders) => ({
     contenders: list,
     rounds: ROUNDS,
@@ -45,15 +67,36 @@ export async function rxSuite(scale: number): Promise<Row[]> {
     onRun: (c: Contender, round: number, warmUp: boolean) =>
       process.stderr.write(`  rx ${scenario} ${warmUp ? 'warm-up' : `round ${round}`}: ${c.name}\n`),
   });
-  try {
-    if (SCENARIOS.has('quick')) {
-      const k = Math.max(20, Math.round(200 * scale));
-      const runs = await alternate(rounds('quick'), (c) =>
-        selectionRun(context, c, { app: LIGHT_APP, objects: k, selections: 50, intervalMs: 0 }),
-      );
-      rows.push(...selectionRows(`1. ${k} cubes, 50 quick selections: time to final`, runs, plain));
-    }
-    if (SCENARIOS.has('paced')) {
+  if (SCENARIOS.has('quick') || SCENARIOS.has('fan-out') || SCENARIOS.has('churn')) {
+    await withSimulator('inline', async (context) => {
+      if (SCENARIOS.has('quick')) {
+        const k = Math.max(20, Math.round(200 * scale));
+        const runs = await alternate(rounds('quick'), (c) =>
+          selectionRun(context, c, { app: LIGHT_APP, objects: k, selections: 50, intervalMs: 0 }),
+        );
+        rows.push(...selectionRows(`1. ${k} cubes, 50 quick selections: time to final`, runs, plain));
+      }
+      if (SCENARIOS.has('fan-out')) {
+        const subscribers = 20;
+        const runs = await alternate(rounds('fan-out', [plain, unshared, rxContender, rxqContender]), (c) =>
+          fanOutRun(context, c, subscribers),
+        );
+        rows.push(
+          ...fanOutRows(`3. ${subscribers} subscribers x 100 objects, 1 selection: time to final`, runs, unshared),
+        );
+      }
+      if (SCENARIOS.has('churn')) {
+        const live = Math.max(20, Math.round(200 * scale));
+        const cycles = Math.max(1000, Math.round(10_000 * scale));
+        const runs = await alternate(rounds('churn'), (c) => churnRun(context, c, live, cycles));
+        rows.push(...churnRows(`4. churn: ${live} live subscriptions, then ${cycles} cycles`, runs, plain));
+      }
+    });
+  }
+  if (SCENARIOS.has('paced')) {
+    // The queued calculation model: selections are answered while layouts compute, so a superseded
+    // layout keeps the engine busy unless the client cancels it (see SimulatorOptions.calculations).
+    await withSimulator('queued', async (context) => {
       const k = Math.max(4, Math.round(10 * scale));
       const selections = 25;
       const runs = await alternate(rounds('paced'), (c) =>
@@ -61,27 +104,12 @@ export async function rxSuite(scale: number): Promise<Row[]> {
       );
       rows.push(
         ...selectionRows(
-          `2. ${k} heavy cubes, ${selections} selections 20 ms apart: time from the last to final`,
+          `2. ${k} heavy cubes, ${selections} selections 20 ms apart (queued engine): time from the last to final`,
           runs,
           plain,
         ),
       );
-    }
-    if (SCENARIOS.has('fan-out')) {
-      const subscribers = 20;
-      const runs = await alternate(rounds('fan-out', [plain, unshared, rxContender, rxqContender]), (c) =>
-        fanOutRun(context, c, subscribers),
-      );
-      rows.push(...fanOutRows(`3. ${subscribers} subscribers x 100 objects, 1 selection: time to final`, runs, unshared));
-    }
-    if (SCENARIOS.has('churn')) {
-      const live = Math.max(20, Math.round(200 * scale));
-      const cycles = Math.max(1000, Math.round(10_000 * scale));
-      const runs = await alternate(rounds('churn'), (c) => churnRun(context, c, live, cycles));
-      rows.push(...churnRows(`4. churn: ${live} live subscriptions, then ${cycles} cycles`, runs, plain));
-    }
-  } finally {
-    await sim.stop();
+    });
   }
   if (SCENARIOS.has('bundle')) {
     const sizes = await bundleSizes();
@@ -95,7 +123,9 @@ export async function rxSuite(scale: number): Promise<Row[]> {
       });
     }
   }
-  return rows;
+  // In scenario order (the paced scenario runs last, on a simulator of its own).
+  const number = (row: Row): number => Number.parseInt(row.scenario, 10);
+  return rows.sort((a, b) => number(a) - number(b));
 }
 
 function timeRow(
@@ -123,7 +153,9 @@ function medianOf<R>(runs: readonly R[], pick: (r: R) => number): number {
 /** `median (min–max)` of a count over the rounds. */
 function counted<R>(runs: readonly R[], pick: (r: R) => number, digits = 0): string {
   const s = summarize(runs.map(pick));
-  return s.min === s.max ? s.median.toFixed(digits) : `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+  return s.min === s.max
+    ? s.median.toFixed(digits)
+    : `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 }
 
 function selectionRows(scenario: string, results: Map<Contender, SelectionRun[]>, baseline: Contender): Row[] {
@@ -143,6 +175,7 @@ function selectionRows(scenario: string, results: Map<Contender, SelectionRun[]>
         (contender === baseline ? '' : ` (${(layouts / baseLayouts).toFixed(2)}x)`) +
         `, aborted ${counted(runs, (r) => r.aborted)}; ${counted(runs, (r) => r.requests)} requests; ` +
         `stale layouts delivered ${counted(runs, (r) => r.stale)}, after the final one ${Math.max(...runs.map((r) => r.staleAfterFinal))} (max); ` +
+        `engine busy ${medianOf(runs, (r) => r.engineMs).toFixed(0)} ms; ` +
         `set-up ${medianOf(runs, (r) => r.setUpMs).toFixed(0)} ms`,
       contender.name === RX ? `; ${(ms.median / fastest).toFixed(2)}x the fastest other` : '',
     );

@@ -33,6 +33,13 @@ export interface OpenAppOptions {
   /** Open without data (faster; layouts have no data). */
   noData?: boolean;
   /**
+   * The QIX delta protocol (default `true`, as in enigma.js): each answer is a JSON-Patch against the
+   * previous one of the same object and method — less to send when layouts change little, at a CPU
+   * cost on both ends (the engine computes the patch; enigma.js applies it and clones the whole
+   * answer). `false` suits a service on a fast link: answers come whole, nothing is patched.
+   */
+  delta?: boolean;
+  /**
    * Milliseconds for `open()` as a whole (handshake if needed, websocket, OnConnected, OpenDoc);
    * default `timeouts.openMs` of the site (30 000). Ends with `ERR_TIMEOUT` and a closed connection.
    */
@@ -150,8 +157,12 @@ export class AppConnection<T extends ConnectionApi = ConnectionApi> extends Even
       ttlSeconds: options.ttl,
     };
     const { site } = ctx;
+    if (options.delta !== undefined && typeof options.delta !== 'boolean') {
+      throw new TypeError(`openApp: options.delta must be true or false, got ${JSON.stringify(options.delta)}`);
+    }
     this.#enigma = enigma.create({
       schema: loadEngineSchema(site.engineSchemaVersion),
+      protocol: { delta: options.delta !== false },
       url: engineUrl(this.#wsBase(), this.#engineTarget, {}),
       createSocket: () => this.#createSocket() as unknown as globalThis.WebSocket,
       suspendOnClose: site.reconnect !== false,

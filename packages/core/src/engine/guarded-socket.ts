@@ -110,13 +110,22 @@ export class GuardedSocket implements EnigmaSocketEvents {
       : Buffer.isBuffer(data)
         ? data.toString('utf8')
         : Buffer.from(data).toString('utf8');
-    const problem = frameProblem(text);
-    if (problem !== undefined) {
-      this.#breakProtocol(problem);
+    // enigma.js parses the frame itself; parsing it here too would double the cost of every
+    // answer. A frame that cannot be an object is told apart by its first character; one that
+    // looks like an object but is not JSON makes enigma.js's parse throw, before it acted on it.
+    if (!opensObject(text)) {
+      this.#breakProtocol(frameProblem(text) ?? 'a frame that is not a JSON object');
       return;
     }
     this.#options.onTraffic?.({ kind: 'ws', direction: 'received', url: this.#options.shownUrl, data: text });
-    this.onmessage?.({ data: text });
+    try {
+      this.onmessage?.({ data: text });
+    } catch (error) {
+      const problem = frameProblem(text);
+      // Valid JSON: the error came from a listener, as it would without this guard.
+      if (problem === undefined) throw error;
+      this.#breakProtocol(problem);
+    }
   }
 
   /** Reports the violation once, then drops the socket without waiting for the peer. */
@@ -156,6 +165,16 @@ export class GuardedSocket implements EnigmaSocketEvents {
     res.on('end', refuse);
     res.on('error', refuse);
   }
+}
+
+/** Whether the first character that is not JSON whitespace opens an object. */
+function opensObject(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b) return true; // {
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
+  }
+  return false;
 }
 
 /** Why a text frame cannot be a JSON-RPC message, or undefined when it can. */

@@ -1,9 +1,8 @@
-import { type Observable, switchMap } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { assertApi } from '../internal/call.js';
-import { docStream } from '../internal/doc-stream.js';
-import { liveCall } from '../internal/live-fetch.js';
+import { docSource } from '../internal/doc-stream.js';
+import { liveOf } from '../internal/live-fetch.js';
 import { shareByKey } from '../internal/share-by-key.js';
-import { immutable } from '../operators/immutable.js';
 import type { NxAppLayout } from '../types/layouts.js';
 import type { QixApi } from '../types/qix-api.js';
 
@@ -19,10 +18,5 @@ import type { QixApi } from '../types/qix-api.js';
  */
 export function appLayout<L = NxAppLayout>(doc: QixApi): Observable<L> {
   assertApi(doc, 'doc', 'appLayout');
-  return shareByKey(doc, 'layout:app', () =>
-    docStream(doc).pipe(
-      switchMap((d) => liveCall<L>(d, 'getAppLayout', 'GetAppLayout')),
-      immutable(),
-    ),
-  );
+  return shareByKey(doc, 'layout:app', '', () => liveOf<QixApi, L>(docSource(doc), 'getAppLayout', 'GetAppLayout'));
 }

@@ -40,7 +40,7 @@ export function fieldStates(doc: QixApi, fieldName: string, state = '$'): Observ
       qInitialDataFetch: [],
     },
   };
-  return shareByKey(doc, `states:field:${state}:${fieldName}`, () =>
+  return shareByKey(doc, 'states:field', `${state}:${fieldName}`, () =>
     sessionObject(doc, props).pipe(
       switchMap((list) =>
         refetchOnChange(

@@ -19,7 +19,7 @@ export function field(doc: QixApi, name: string, state = '$'): Observable<QixFie
   assertApi(doc, 'doc', 'field');
   assertName(name, 'name', 'field');
   assertName(state, 'state', 'field');
-  return shareByKey(doc, `handle:field:${state}:${name}`, () =>
+  return shareByKey(doc, 'handle:field', `${state}:${name}`, () =>
     handleStream<QixField>(doc, {
       objectId: name,
       method: 'GetField',

@@ -1,7 +1,8 @@
 import type { Observable } from 'rxjs';
 import { assertApi, assertName, call } from '../internal/call.js';
-import { handleStream } from '../internal/handle-stream.js';
-import { shareByKey } from '../internal/share-by-key.js';
+import { handleSource } from '../internal/handle-stream.js';
+import { sharedSource } from '../internal/share-by-key.js';
+import { type Source, toObservable } from '../internal/source.js';
 import type { GenericObjectProperties } from '../types/layouts.js';
 import type { QixApi } from '../types/qix-api.js';
 import type { QixGenericObject } from '../types/qix-objects.js';
@@ -23,8 +24,16 @@ export function genericObject<P extends GenericObjectProperties = GenericObjectP
 ): Observable<QixGenericObject<P>> {
   assertApi(doc, 'doc', 'genericObject');
   assertName(id, 'id', 'genericObject');
-  return shareByKey(doc, `handle:object:${id}`, () =>
-    handleStream<QixGenericObject<P>>(doc, {
+  return toObservable(genericObjectSource<P>(doc, id));
+}
+
+/** {@link genericObject} for rx's internal stages (arguments already checked). */
+export function genericObjectSource<P extends GenericObjectProperties = GenericObjectProperties>(
+  doc: QixApi,
+  id: string,
+): Source<QixGenericObject<P>> {
+  return sharedSource(doc, 'handle:object', id, () =>
+    handleSource<QixGenericObject<P>>(doc, {
       objectId: id,
       method: 'GetObject',
       acquire: (d) => call<QixGenericObject<P>>(d, 'getObject', id),

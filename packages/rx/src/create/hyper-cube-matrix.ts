@@ -26,7 +26,7 @@ export function hyperCubeMatrix(
   assertName(path, 'path', 'hyperCubeMatrix');
   return apiStream(target, 'target', 'hyperCubeMatrix').pipe(
     switchMap((api) =>
-      shareByKey(api, `matrix:${path}`, () =>
+      shareByKey<(readonly NxCell[])[]>(api, 'matrix', path, () =>
         refetchOnChange(
           api,
           (a) =>

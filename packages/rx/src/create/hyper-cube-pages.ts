@@ -44,7 +44,7 @@ export function dataPages(
   const request = JSON.parse(stableKey(pages)) as NxPage[];
   return apiStream(target, 'target', fn).pipe(
     switchMap((api) =>
-      shareByKey(api, `${method}:${path}:${stableKey(request)}`, () =>
+      shareByKey<NxDataPage[]>(api, method, `${path}:${stableKey(request)}`, () =>
         refetchOnChange(api, (a) => call<NxDataPage[]>(a, method, path, request), { method: engineMethod }).pipe(
           immutable(),
         ),

@@ -1,7 +1,7 @@
-import { type Observable, switchMap } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { type ApiTarget, apiStream } from '../internal/api-target.js';
-import { liveCall } from '../internal/live-fetch.js';
-import { immutable } from '../operators/immutable.js';
+import { liveOf } from '../internal/live-fetch.js';
+import { toObservable } from '../internal/source.js';
 import type { GenericObjectLayout } from '../types/layouts.js';
 import type { QixApi } from '../types/qix-api.js';
 
@@ -28,8 +28,5 @@ export type LayoutOfApi<A> = A extends { getLayout(): PromiseLike<infer L> }
  * ```
  */
 export function layout<A extends QixApi>(target: ApiTarget<A>): Observable<LayoutOfApi<A>> {
-  return apiStream(target, 'target', 'layout').pipe(
-    switchMap((api) => liveCall<LayoutOfApi<A>>(api, 'getLayout', 'GetLayout')),
-    immutable(),
-  );
+  return toObservable(liveOf<A, LayoutOfApi<A>>(apiStream(target, 'target', 'layout'), 'getLayout', 'GetLayout'));
 }

@@ -1,11 +1,11 @@
-import { type Observable, switchMap } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { assertApi, assertName } from '../internal/call.js';
-import { liveCall } from '../internal/live-fetch.js';
+import { liveOf } from '../internal/live-fetch.js';
 import { shareByKey } from '../internal/share-by-key.js';
-import { immutable } from '../operators/immutable.js';
 import type { GenericObjectProperties, LayoutFor } from '../types/layouts.js';
 import type { QixApi } from '../types/qix-api.js';
-import { genericObject } from './generic-object.js';
+import type { QixGenericObject } from '../types/qix-objects.js';
+import { genericObjectSource } from './generic-object.js';
 
 /**
  * The layout of a generic object by id: `GetObject` once, `GetLayout` now and after every engine
@@ -28,10 +28,7 @@ export function objectLayout<P extends GenericObjectProperties = GenericObjectPr
 ): Observable<LayoutFor<P>> {
   assertApi(doc, 'doc', 'objectLayout');
   assertName(id, 'id', 'objectLayout');
-  return shareByKey(doc, `layout:object:${id}`, () =>
-    genericObject<P>(doc, id).pipe(
-      switchMap((obj) => liveCall<LayoutFor<P>>(obj, 'getLayout', 'GetLayout')),
-      immutable(),
-    ),
+  return shareByKey(doc, 'layout:object', id, () =>
+    liveOf<QixGenericObject<P>, LayoutFor<P>>(genericObjectSource<P>(doc, id), 'getLayout', 'GetLayout'),
   );
 }

@@ -22,7 +22,7 @@ import { genericObject } from './generic-object.js';
 export function objectProperties<P = GenericObjectProperties>(doc: QixApi, id: string): Observable<P> {
   assertApi(doc, 'doc', 'objectProperties');
   assertName(id, 'id', 'objectProperties');
-  return shareByKey(doc, `properties:object:${id}`, () =>
+  return shareByKey(doc, 'properties:object', id, () =>
     genericObject(doc, id).pipe(
       switchMap((obj) => liveCall<P>(obj, 'getProperties', 'GetProperties')),
       immutable(),

@@ -1,11 +1,11 @@
-import { type Observable, switchMap } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { assertApi } from '../internal/call.js';
-import { liveCall } from '../internal/live-fetch.js';
+import { liveOf } from '../internal/live-fetch.js';
 import { shareByKey } from '../internal/share-by-key.js';
-import { immutable } from '../operators/immutable.js';
 import type { GenericObjectProperties, LayoutFor } from '../types/layouts.js';
 import type { QixApi } from '../types/qix-api.js';
-import { propertiesKey, sessionObject } from './session-object.js';
+import type { QixGenericObject } from '../types/qix-objects.js';
+import { propertiesKey, sessionObjectByKey } from './session-object.js';
 
 /**
  * The layout of a session object made from properties: `CreateSessionObject`, `GetLayout` now and
@@ -25,10 +25,7 @@ export function sessionObjectLayout<P extends GenericObjectProperties>(
 ): Observable<LayoutFor<P>> {
   assertApi(doc, 'doc', 'sessionObjectLayout');
   const key = propertiesKey(props, 'sessionObjectLayout');
-  return shareByKey(doc, `layout:session:${key}`, () =>
-    sessionObject(doc, props).pipe(
-      switchMap((obj) => liveCall<LayoutFor<P>>(obj, 'getLayout', 'GetLayout')),
-      immutable(),
-    ),
+  return shareByKey(doc, 'layout:session', key, () =>
+    liveOf<QixGenericObject<P>, LayoutFor<P>>(sessionObjectByKey<P>(doc, key, props), 'getLayout', 'GetLayout'),
   );
 }

@@ -1,7 +1,8 @@
 import type { Observable } from 'rxjs';
 import { assertApi, call } from '../internal/call.js';
-import { handleStream } from '../internal/handle-stream.js';
-import { shareByKey } from '../internal/share-by-key.js';
+import { handleSource } from '../internal/handle-stream.js';
+import { sharedSource } from '../internal/share-by-key.js';
+import { type Source, toObservable } from '../internal/source.js';
 import { stableKey } from '../internal/stable-key.js';
 import type { GenericObjectProperties } from '../types/layouts.js';
 import type { QixApi } from '../types/qix-api.js';
@@ -25,13 +26,25 @@ export function sessionObject<P extends GenericObjectProperties>(
   props: P,
 ): Observable<QixGenericObject<P>> {
   assertApi(doc, 'doc', 'sessionObject');
-  const key = propertiesKey(props, 'sessionObject');
-  const copy = JSON.parse(key) as GenericObjectProperties;
-  return shareByKey(doc, `handle:session:${key}`, () =>
-    handleStream<QixGenericObject<P>>(doc, {
-      objectId: copy.qInfo.qId || `session object of type ${copy.qInfo.qType}`,
+  return toObservable(sessionObjectByKey<P>(doc, propertiesKey(props, 'sessionObject'), props));
+}
+
+/**
+ * {@link sessionObject} for properties already turned into their key (stable JSON). The key is
+ * all that is kept: each creation parses it again, so the live entry holds one string rather than
+ * a copy of the properties next to it.
+ */
+export function sessionObjectByKey<P extends GenericObjectProperties>(
+  doc: QixApi,
+  key: string,
+  props: GenericObjectProperties,
+): Source<QixGenericObject<P>> {
+  const objectId = props.qInfo.qId || `session object of type ${props.qInfo.qType}`;
+  return sharedSource(doc, 'handle:session', key, () =>
+    handleSource<QixGenericObject<P>>(doc, {
+      objectId,
       method: 'CreateSessionObject',
-      acquire: (d) => call<QixGenericObject<P>>(d, 'createSessionObject', structuredCopy(copy)),
+      acquire: (d) => call<QixGenericObject<P>>(d, 'createSessionObject', JSON.parse(key)),
       release: (d, api) => call<boolean>(d, 'destroySessionObject', api.id),
       reacquire: true,
     }),
@@ -47,8 +60,4 @@ export function propertiesKey(props: GenericObjectProperties, fn: string): strin
     );
   }
   return stableKey(props);
-}
-
-function structuredCopy<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
 }

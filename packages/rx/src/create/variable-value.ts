@@ -21,8 +21,8 @@ import type { QixGenericVariable } from '../types/qix-objects.js';
 export function variableValue(doc: QixApi, name: string): Observable<VariableValue> {
   assertApi(doc, 'doc', 'variableValue');
   assertName(name, 'name', 'variableValue');
-  return shareByKey(doc, `value:variable:${name}`, () =>
-    shareByKey(doc, `handle:variable:${name}`, () =>
+  return shareByKey<VariableValue>(doc, 'value:variable', name, () =>
+    shareByKey<QixGenericVariable>(doc, 'handle:variable', name, () =>
       handleStream<QixGenericVariable>(doc, {
         objectId: name,
         method: 'GetVariableByName',

@@ -4,41 +4,119 @@
  * copy is built — and every subtree equal to the one emitted before is replaced by that very
  * (already frozen) object. So unchanged parts keep their identity (cheap `===` checks in UIs), and
  * a refetch that changed nothing returns `previous` itself (the stream then emits nothing).
+ *
+ * Values rx built itself (an earlier result of this function, passed on by an inner rx stream) are
+ * adopted instead of copied: their nodes are already frozen and rx's own, so only the nodes that
+ * mix old and new children are built. Stacking `immutable()` on an rx stream therefore costs a walk
+ * of what changed, not a second copy of the layout.
  */
 export function freezeShared<T>(previous: unknown, next: T): T {
-  return share(previous, next) as T;
+  const own = typeof next === 'object' && next !== null && built.has(next);
+  const result = share(previous, next, own);
+  if (typeof result === 'object' && result !== null) built.add(result);
+  return result as T;
 }
+
+/** Roots of the values this function returned (their every node is frozen and rx's own). */
+const built = new WeakSet<object>();
 
 // (not Object.hasOwn: the UMD bundle targets browsers from 2018 on)
 const hasOwn = Object.prototype.hasOwnProperty;
 
-function share(previous: unknown, next: unknown): unknown {
-  // `previous` is always rx's own frozen output: meeting it again means nothing changed below.
+/**
+ * `previous` is always rx's own frozen output: meeting it again means nothing changed below. The
+ * result is `previous`'s node while every child matches it, `next`'s node while it is rx's own
+ * (`own`) and every child is its own child, and a new frozen node from the first child that fits
+ * neither — so nothing is allocated for an unchanged subtree.
+ */
+function share(previous: unknown, next: unknown, own: boolean): unknown {
   if (previous === next || typeof next !== 'object' || next === null) return next;
-  if (Array.isArray(next)) {
-    const before = Array.isArray(previous) ? (previous as readonly unknown[]) : undefined;
-    let same = before !== undefined && before.length === next.length;
-    const out: unknown[] = new Array(next.length);
-    for (let i = 0; i < next.length; i++) {
-      const item = share(before?.[i], next[i]);
+  return Array.isArray(next)
+    ? shareArray(previous, next, own)
+    : shareObject(previous, next as Readonly<Record<string, unknown>>, own);
+}
+
+function shareArray(previous: unknown, next: readonly unknown[], own: boolean): unknown {
+  const before = Array.isArray(previous) ? (previous as readonly unknown[]) : undefined;
+  const length = next.length;
+  let asBefore = before !== undefined && before.length === length;
+  let asNext = own;
+  let out: unknown[] | undefined;
+  for (let i = 0; i < length; i++) {
+    const item = share(before !== undefined && i < before.length ? before[i] : undefined, next[i], own);
+    if (out !== undefined) {
       out[i] = item;
-      if (same && item !== before?.[i]) same = false;
+      continue;
     }
-    return same ? before : Object.freeze(out);
+    const fitsBefore = asBefore && item === before?.[i];
+    const fitsNext = asNext && item === next[i];
+    if (fitsBefore || fitsNext) {
+      asBefore = fitsBefore;
+      asNext = fitsNext;
+      continue;
+    }
+    // A packed copy of the right length; the items so far are those of the candidate still standing.
+    out = next.slice();
+    if (asBefore) for (let j = 0; j < i; j++) out[j] = (before as readonly unknown[])[j];
+    out[i] = item;
   }
+  if (out === undefined) {
+    if (asBefore) return before;
+    if (asNext) return next;
+    out = [];
+  }
+  return Object.freeze(out);
+}
+
+function shareObject(previous: unknown, next: Readonly<Record<string, unknown>>, own: boolean): unknown {
   const before =
     typeof previous === 'object' && previous !== null && !Array.isArray(previous)
       ? (previous as Readonly<Record<string, unknown>>)
       : undefined;
   const keys = Object.keys(next);
-  let same = before !== undefined && Object.keys(before).length === keys.length;
-  const out: Record<string, unknown> = {};
-  for (const key of keys) {
+  let asBefore = before !== undefined && Object.keys(before).length === keys.length;
+  let asNext = own;
+  let out: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     const had = before !== undefined && hasOwn.call(before, key);
-    const item = share(had ? before[key] : undefined, (next as Record<string, unknown>)[key]);
-    // JSON keys only: no prototype setters to fear, but keep `__proto__` an own data property.
-    Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
-    if (same && (!had || item !== before[key])) same = false;
+    const item = share(had ? before[key] : undefined, next[key], own);
+    if (out !== undefined) {
+      put(out, key, item);
+      continue;
+    }
+    const fitsBefore = asBefore && had && item === before[key];
+    const fitsNext = asNext && item === next[key];
+    if (fitsBefore || fitsNext) {
+      asBefore = fitsBefore;
+      asNext = fitsNext;
+      continue;
+    }
+    // A clone of `next`'s shape (every key in place, so the copy stays as compact as what JSON.parse
+    // built, instead of growing a property store key by key); the values so far are those of the
+    // candidate still standing, the rest are overwritten below.
+    out = { ...next };
+    if (asBefore) {
+      for (let j = 0; j < i; j++) {
+        const earlier = keys[j] as string;
+        put(out, earlier, (before as Readonly<Record<string, unknown>>)[earlier]);
+      }
+    }
+    put(out, key, item);
   }
-  return same ? before : Object.freeze(out);
+  if (out === undefined) {
+    if (asBefore) return before;
+    if (asNext) return next;
+    out = {};
+  }
+  return Object.freeze(out);
+}
+
+/** Sets a key of a new object; JSON keys only, but `__proto__` stays an own data property (spread made it one). */
+function put(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
 }

@@ -1,9 +1,10 @@
-import { Observable, type Subscription } from 'rxjs';
+import type { Observable, Subscription, Unsubscribable } from 'rxjs';
 import { RxQixError } from '../errors.js';
 import type { QixApi } from '../types/qix-api.js';
 import { isConnectionLoss, toRxQixError } from './classify-failure.js';
-import { listen } from './listen.js';
+import { removeListener } from './listen.js';
 import { sessionClosed, trackerOf, whenUsable } from './session-tracker.js';
+import { type Sink, type Source, toObservable } from './source.js';
 
 /** How to get (and give back) one engine handle. */
 export interface HandleSpec<A extends QixApi> {
@@ -31,97 +32,123 @@ export interface HandleSpec<A extends QixApi> {
  * it in `shareByKey`.
  */
 export function handleStream<A extends QixApi>(doc: QixApi, spec: HandleSpec<A>): Observable<A> {
-  return new Observable<A>((subscriber) => {
+  return toObservable(handleSource(doc, spec));
+}
+
+/** {@link handleStream} for rx's internal stages. */
+export function handleSource<A extends QixApi>(doc: QixApi, spec: HandleSpec<A>): Source<A> {
+  return { subscribe: (sink) => new HandleSubscription(doc, spec, sink).start() };
+}
+
+/** One subscription of {@link handleStream}, as an object with methods (one per live handle). */
+class HandleSubscription<A extends QixApi> implements Unsubscribable {
+  readonly #doc: QixApi;
+  readonly #spec: HandleSpec<A>;
+  readonly #subscriber: Sink<A>;
+  #active = true;
+  /** The handle held now (its `closed` listener is on). */
+  #api: A | undefined;
+  #waiting: Subscription | undefined;
+
+  constructor(doc: QixApi, spec: HandleSpec<A>, subscriber: Sink<A>) {
+    this.#doc = doc;
+    this.#spec = spec;
+    this.#subscriber = subscriber;
     // Follow the session from now on, so a later decision knows whether it is suspended or closed.
     trackerOf(doc);
-    let active = true;
-    let current: { api: A; off: () => void } | undefined;
-    let waiting: Subscription | undefined;
+  }
 
-    const fail = (error: unknown): void => {
-      if (!active) return;
-      subscriber.error(error);
-    };
-    /** The session's owner closed it: nothing more will come, and nothing went wrong. */
-    const end = (): void => {
-      if (!active) return;
-      subscriber.complete();
-    };
+  start(): Unsubscribable {
+    this.#attempt();
+    return this;
+  }
 
-    const attempt = (): void => {
-      waiting = undefined;
-      let pending: PromiseLike<A>;
-      try {
-        pending = spec.acquire(doc);
-      } catch (error) {
-        fail(error);
-        return;
-      }
-      pending.then(
-        (api) => {
-          if (!active) {
-            if (api) release(doc, spec, api);
-            return;
-          }
-          if (!api || typeof api.on !== 'function') {
-            fail(
-              new RxQixError('ERR_OBJECT_NOT_FOUND', `${spec.method} (${spec.objectId}): no such object`, {
-                method: spec.method,
-                objectId: spec.objectId,
-              }),
-            );
-            return;
-          }
-          current = { api, off: listen(api, 'closed', () => onClosed(api)) };
-          subscriber.next(api);
-        },
-        (error: unknown) => {
-          if (!active) return;
-          if (isConnectionLoss(error)) {
-            waiting = whenUsable(doc).subscribe({
-              next: (usable) => (usable ? attempt() : end()),
-              error: fail,
-            });
-            return;
-          }
-          fail(toRxQixError(error, { method: spec.method, objectId: spec.objectId }));
-        },
-      );
-    };
+  unsubscribe(): void {
+    this.#active = false;
+    this.#waiting?.unsubscribe();
+    const api = this.#api;
+    if (api) {
+      this.#api = undefined;
+      removeListener(api, 'closed', this.#onClosed);
+      release(this.#doc, this.#spec, api);
+    }
+  }
 
-    const onClosed = (api: A): void => {
-      if (current?.api !== api) return;
-      current.off();
-      current = undefined;
-      // Decide after the session's own `closed` listeners ran: enigma.js closes every API object
-      // first when the whole session closes.
-      queueMicrotask(() => {
-        if (!active) return;
-        const tracker = trackerOf(doc);
-        if (tracker?.closedByOwner) end();
-        else if (tracker?.state === 'closed') fail(sessionClosed());
-        else if (spec.reacquire) attempt();
-        else {
-          fail(
-            new RxQixError('ERR_HANDLE_CLOSED', `the engine closed the handle of ${spec.objectId}`, {
-              objectId: spec.objectId,
-            }),
-          );
+  #fail(error: unknown): void {
+    if (!this.#active) return;
+    this.#active = false;
+    this.#subscriber.error(error);
+  }
+
+  /** The session's owner closed it: nothing more will come, and nothing went wrong. */
+  #end(): void {
+    if (!this.#active) return;
+    this.#active = false;
+    this.#subscriber.complete();
+  }
+
+  #attempt(): void {
+    this.#waiting = undefined;
+    const { method, objectId } = this.#spec;
+    let pending: PromiseLike<A>;
+    try {
+      pending = this.#spec.acquire(this.#doc);
+    } catch (error) {
+      this.#fail(error);
+      return;
+    }
+    pending.then(
+      (api) => {
+        if (!this.#active) {
+          if (api) release(this.#doc, this.#spec, api);
+          return;
         }
-      });
-    };
+        if (!api || typeof api.on !== 'function') {
+          this.#fail(
+            new RxQixError('ERR_OBJECT_NOT_FOUND', `${method} (${objectId}): no such object`, { method, objectId }),
+          );
+          return;
+        }
+        this.#api = api;
+        api.on('closed', this.#onClosed);
+        this.#subscriber.next(api);
+      },
+      (error: unknown) => {
+        if (!this.#active) return;
+        if (isConnectionLoss(error)) {
+          this.#waiting = whenUsable(this.#doc).subscribe({
+            next: (usable) => (usable ? this.#attempt() : this.#end()),
+            error: (e: unknown) => this.#fail(e),
+          });
+          return;
+        }
+        this.#fail(toRxQixError(error, { method, objectId }));
+      },
+    );
+  }
 
-    attempt();
-    return () => {
-      active = false;
-      waiting?.unsubscribe();
-      if (current) {
-        current.off();
-        release(doc, spec, current.api);
-        current = undefined;
+  readonly #onClosed = (): void => {
+    const api = this.#api;
+    if (!api) return;
+    removeListener(api, 'closed', this.#onClosed);
+    this.#api = undefined;
+    // Decide after the session's own `closed` listeners ran: enigma.js closes every API object
+    // first when the whole session closes.
+    queueMicrotask(() => {
+      if (!this.#active) return;
+      const tracker = trackerOf(this.#doc);
+      if (tracker?.closedByOwner) this.#end();
+      else if (tracker?.state === 'closed') this.#fail(sessionClosed());
+      else if (this.#spec.reacquire) this.#attempt();
+      else {
+        this.#fail(
+          new RxQixError('ERR_HANDLE_CLOSED', `the engine closed the handle of ${this.#spec.objectId}`, {
+            objectId: this.#spec.objectId,
+          }),
+        );
       }
-    };
-  });
+    });
+  };
 }
 
 /** Releases a handle; when the session is suspended, once it has resumed (it survives a re-attach). */

@@ -11,7 +11,12 @@ export function listen(source: QixEventSource, event: string, listener: QixListe
   return () => {
     if (removed) return;
     removed = true;
-    if (typeof source.removeListener === 'function') source.removeListener(event, listener);
-    else if (typeof source.off === 'function') source.off(event, listener);
+    removeListener(source, event, listener);
   };
+}
+
+/** Removes a listener added with `source.on` (`removeListener`, or `off` on emitters that only have that). */
+export function removeListener(source: QixEventSource, event: string, listener: QixListener): void {
+  if (typeof source.removeListener === 'function') source.removeListener(event, listener);
+  else if (typeof source.off === 'function') source.off(event, listener);
 }

@@ -1,7 +1,5 @@
 import { type MonoTypeOperatorFunction, Observable } from 'rxjs';
-import { freezeShared } from '../internal/freeze-shared.js';
-
-const NOTHING: unique symbol = Symbol('nothing');
+import { Freezer } from '../internal/source.js';
 
 /**
  * Deep-freezes every value and shares structure with the previous one: subtrees equal to what
@@ -17,18 +15,5 @@ const NOTHING: unique symbol = Symbol('nothing');
  * ```
  */
 export function immutable<T>(): MonoTypeOperatorFunction<T> {
-  return (source) =>
-    new Observable<T>((subscriber) => {
-      let previous: T | typeof NOTHING = NOTHING;
-      return source.subscribe({
-        next: (value) => {
-          const frozen = freezeShared(previous === NOTHING ? undefined : previous, value);
-          if (previous !== NOTHING && frozen === previous) return;
-          previous = frozen;
-          subscriber.next(frozen);
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-    });
+  return (source) => new Observable<T>((subscriber) => source.subscribe(new Freezer(subscriber)));
 }

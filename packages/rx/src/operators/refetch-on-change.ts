@@ -1,18 +1,19 @@
 import {
   asapScheduler,
   from,
-  Observable,
+  type Observable,
   type ObservableInput,
   type SchedulerLike,
-  type Subscriber,
   type Subscription,
+  type Unsubscribable,
 } from 'rxjs';
-import { activityOf } from '../internal/activity.js';
+import { type Activity, activityOf } from '../internal/activity.js';
 import { assertApi, requestIdOf } from '../internal/call.js';
 import { cancelOnEngine, globalOf } from '../internal/cancel-requests.js';
 import { classifyFailure, toRxQixError } from '../internal/classify-failure.js';
-import { listen } from '../internal/listen.js';
+import { removeListener } from '../internal/listen.js';
 import { trackerOf } from '../internal/session-tracker.js';
+import { type Sink, type Source, toObservable } from '../internal/source.js';
 import type { QixApi } from '../types/qix-api.js';
 
 /** What a fetch function receives besides the API object. */
@@ -45,16 +46,6 @@ export interface RefetchOptions {
   abortedRetries?: number;
   /** Engine method named in errors (e.g. `GetLayout`). */
   method?: string;
-}
-
-interface Flight {
-  /** Request ids of this fetch's engine calls that have not been answered yet. */
-  readonly pending: Set<number>;
-  readonly controller: AbortController;
-  /** A promise result can be neither stopped nor unsubscribed: rx waits for it to settle. */
-  readonly settlesLater: boolean;
-  superseded: boolean;
-  subscription: Subscription | undefined;
 }
 
 /**
@@ -105,179 +96,280 @@ export function refetchOnChange<A extends QixApi, T>(
   if (!Number.isInteger(abortedRetries) || abortedRetries < 0) {
     throw new TypeError(`refetchOnChange: abortedRetries must be a whole number ≥ 0, got ${String(abortedRetries)}`);
   }
-  return new Observable<T>((subscriber) => run(api, fetch, options, abortedRetries, subscriber));
+  return toObservable(refetchSource(api, fetch, options, abortedRetries));
 }
 
-function run<A extends QixApi, T>(
+/** {@link refetchOnChange} for rx's internal stages (arguments already checked). */
+export function refetchSource<A extends QixApi, T>(
   api: A,
   fetch: (api: A, context: FetchContext) => ObservableInput<T>,
   options: RefetchOptions,
-  abortedRetries: number,
-  subscriber: Subscriber<T>,
-): () => void {
-  const scheduler = options.scheduler ?? asapScheduler;
-  const activity = activityOf(api);
-  trackerOf(api);
-  let global: QixApi | undefined | null = null;
-  const globalApi = (): QixApi | undefined => {
-    if (global === null) global = options.global === false ? undefined : (options.global ?? globalOf(api));
-    return global;
-  };
-  let busy = false;
-  let scheduled: Subscription | undefined;
-  let flight: Flight | undefined;
-  let abortedInRow = 0;
-  let done = false;
+  abortedRetries = options.abortedRetries ?? 3,
+): Source<T> {
+  return { subscribe: (sink) => new RefetchLoop(api, fetch, options, abortedRetries, sink).start() };
+}
 
-  const setBusy = (value: boolean): void => {
-    if (busy === value) return;
-    busy = value;
-    if (value) activity.enter();
-    else activity.leave();
-  };
+const resolved = Promise.resolve();
 
-  const schedule = (): void => {
-    if (done || scheduled) return;
-    setBusy(true);
-    scheduled = scheduler.schedule(() => {
-      scheduled = undefined;
-      start();
-    });
-  };
+/**
+ * What one fetch knows about itself. It is the fetch's {@link FetchContext} too: the
+ * AbortController and the set of tracked calls exist only once a fetch asks for them (a plain
+ * `getLayout()` never does), and `track` is bound on first use so that it can be destructured.
+ */
+class Flight implements FetchContext {
+  /** The request id of the fetch's own promise, until it is answered. */
+  requestId: number | undefined;
+  /** Ids of calls registered with `track` that have not been answered yet. */
+  tracked: Set<number> | undefined;
+  /** A promise result can be neither stopped nor unsubscribed: rx waits for it to settle. */
+  settlesLater = false;
+  superseded = false;
+  subscription: Subscription | undefined;
+  #controller: AbortController | undefined;
+  #track: (<P>(call: P) => P) | undefined;
 
-  const start = (): void => {
-    if (done) return;
-    setBusy(true);
-    const controller = new AbortController();
-    const pending = new Set<number>();
-    const context: FetchContext = {
-      signal: controller.signal,
-      track: (p) => {
-        trackRequest(pending, p);
-        return p;
-      },
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController();
+    return this.#controller.signal;
+  }
+
+  get track(): <P>(call: P) => P {
+    this.#track ??= <P>(call: P): P => {
+      const id = requestIdOf(call);
+      if (id !== undefined && id !== this.requestId && !this.tracked?.has(id)) {
+        this.tracked ??= new Set();
+        this.tracked.add(id);
+        const answered = (): void => {
+          this.tracked?.delete(id);
+        };
+        (call as PromiseLike<unknown>).then(answered, answered);
+      }
+      return call;
     };
+    return this.#track;
+  }
+
+  /** Request ids still waiting for an answer (what a cancel must name). */
+  pending(): number[] {
+    const ids = this.tracked ? [...this.tracked] : [];
+    if (this.requestId !== undefined && !this.tracked?.has(this.requestId)) ids.push(this.requestId);
+    return ids;
+  }
+
+  abort(): void {
+    this.#controller?.abort();
+  }
+}
+
+/**
+ * One subscription of {@link refetchOnChange}: a small state machine with methods rather than a
+ * closure per step, since rx keeps one per live layout (thousands in a big UI).
+ */
+class RefetchLoop<A extends QixApi, T> {
+  readonly #api: A;
+  readonly #fetch: (api: A, context: FetchContext) => ObservableInput<T>;
+  readonly #options: RefetchOptions;
+  readonly #abortedRetries: number;
+  readonly #subscriber: Sink<T>;
+  readonly #activity: Activity;
+  #global: QixApi | undefined | null = null;
+  #busy = false;
+  #scheduled: Subscription | true | undefined;
+  #flight: Flight | undefined;
+  #abortedInRow = 0;
+  #done = false;
+  #listening = false;
+
+  constructor(
+    api: A,
+    fetch: (api: A, context: FetchContext) => ObservableInput<T>,
+    options: RefetchOptions,
+    abortedRetries: number,
+    subscriber: Sink<T>,
+  ) {
+    this.#api = api;
+    this.#fetch = fetch;
+    this.#options = options;
+    this.#abortedRetries = abortedRetries;
+    this.#subscriber = subscriber;
+    this.#activity = activityOf(api);
+    trackerOf(api);
+  }
+
+  start(): Unsubscribable {
+    this.#api.on('changed', this.#onChanged);
+    this.#api.on('closed', this.#onClosed);
+    this.#listening = true;
+    this.#run();
+    return this;
+  }
+
+  /** Teardown by the subscriber: cancel an in-flight request on the engine. */
+  unsubscribe(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#cleanup(true);
+  }
+
+  readonly #onChanged = (): void => {
+    if (this.#done) return;
+    if (this.#flight) this.#supersede(this.#flight);
+    else this.#schedule();
+  };
+
+  readonly #onClosed = (): void => {
+    if (this.#done) return;
+    this.#done = true;
+    this.#cleanup(false);
+    this.#subscriber.complete();
+  };
+
+  #globalApi(): QixApi | undefined {
+    if (this.#global === null) {
+      const { global } = this.#options;
+      this.#global = global === false ? undefined : (global ?? globalOf(this.#api));
+    }
+    return this.#global;
+  }
+
+  #setBusy(value: boolean): void {
+    if (this.#busy === value) return;
+    this.#busy = value;
+    if (value) this.#activity.enter();
+    else this.#activity.leave();
+  }
+
+  #schedule(): void {
+    if (this.#done || this.#scheduled) return;
+    this.#setBusy(true);
+    const scheduler = this.#options.scheduler;
+    if (scheduler === undefined || scheduler === asapScheduler) {
+      // The default window, one microtask, without an action object per invalidation.
+      this.#scheduled = true;
+      resolved.then(this.#onScheduled);
+    } else {
+      this.#scheduled = scheduler.schedule(this.#onScheduled);
+    }
+  }
+
+  readonly #onScheduled = (): void => {
+    if (this.#scheduled === undefined) return; // cancelled by the teardown meanwhile
+    this.#scheduled = undefined;
+    this.#run();
+  };
+
+  #run(): void {
+    if (this.#done) return;
+    this.#setBusy(true);
+    const flight = new Flight();
     let input: ObservableInput<T>;
     try {
-      input = fetch(api, context);
+      input = this.#fetch(this.#api, flight);
     } catch (error) {
-      fail(error);
+      this.#fail(error);
       return;
     }
-    // Registered before `from(input)` subscribes: by the time the value is delivered (and a
-    // subscriber may leave), the request is known to be answered and is not cancelled.
-    trackRequest(pending, input);
-    const current: Flight = {
-      pending,
-      controller,
-      settlesLater: typeof (input as PromiseLike<T>)?.then === 'function',
-      superseded: false,
-      subscription: undefined,
-    };
-    flight = current;
+    // Known before anything can be delivered (and a subscriber leave): an answered request is
+    // never cancelled.
+    flight.requestId = requestIdOf(input);
+    this.#flight = flight;
+    if (typeof (input as PromiseLike<T> | null)?.then === 'function') {
+      // A promise (what enigma.js returns): one `then`, no Observable around it.
+      flight.settlesLater = true;
+      (input as PromiseLike<T>).then(
+        (value) => {
+          flight.requestId = undefined;
+          if (this.#deliver(flight, value)) this.#settle(flight, undefined, false);
+        },
+        (error: unknown) => {
+          flight.requestId = undefined;
+          this.#settle(flight, error, true);
+        },
+      );
+      return;
+    }
     const subscription = from(input).subscribe({
       next: (value) => {
-        if (current.superseded || done) return;
-        abortedInRow = 0;
-        subscriber.next(value);
+        this.#deliver(flight, value);
       },
-      error: (error: unknown) => settle(current, error, true),
-      complete: () => settle(current, undefined, false),
+      error: (error: unknown) => this.#settle(flight, error, true),
+      complete: () => this.#settle(flight, undefined, false),
     });
-    if (flight === current) current.subscription = subscription;
-  };
+    if (this.#flight === flight) flight.subscription = subscription;
+  }
 
-  const settle = (current: Flight, error: unknown, failed: boolean): void => {
-    if (flight !== current || done) return;
-    flight = undefined;
-    if (current.superseded) {
-      schedule();
+  /** Hands a value to the subscriber unless the fetch was superseded; false when it must not settle. */
+  #deliver(flight: Flight, value: T): boolean {
+    if (flight.superseded || this.#done) return true;
+    this.#abortedInRow = 0;
+    this.#subscriber.next(value);
+    // The subscriber may have left (or the loop ended) while taking the value.
+    return !this.#done;
+  }
+
+  #settle(flight: Flight, error: unknown, failed: boolean): void {
+    if (this.#flight !== flight || this.#done) return;
+    this.#flight = undefined;
+    if (flight.superseded) {
+      this.#schedule();
       return;
     }
     if (!failed) {
-      setBusy(false);
+      this.#setBusy(false);
       return;
     }
     const kind = classifyFailure(error);
     if (kind === 'suspended' || kind === 'lost') {
       // Idle until enigma.js restores the handle (`changed`) or gives it up (`closed`).
-      setBusy(false);
+      this.#setBusy(false);
       return;
     }
-    if (kind === 'aborted' && abortedInRow < abortedRetries) {
-      abortedInRow++;
-      schedule();
+    if (kind === 'aborted' && this.#abortedInRow < this.#abortedRetries) {
+      this.#abortedInRow++;
+      this.#schedule();
       return;
     }
-    fail(error);
-  };
+    this.#fail(error);
+  }
 
-  const supersede = (current: Flight): void => {
-    if (current.superseded) return;
-    current.superseded = true;
-    current.controller.abort();
-    cancelOnEngine(globalApi(), [...current.pending]);
-    if (!current.settlesLater) {
-      current.subscription?.unsubscribe();
-      flight = undefined;
-      schedule();
+  #supersede(flight: Flight): void {
+    if (flight.superseded) return;
+    flight.superseded = true;
+    flight.abort();
+    cancelOnEngine(this.#globalApi(), flight.pending());
+    if (!flight.settlesLater) {
+      flight.subscription?.unsubscribe();
+      this.#flight = undefined;
+      this.#schedule();
     }
-  };
+  }
 
-  const cleanup = (cancel: boolean): void => {
-    offChanged();
-    offClosed();
-    scheduled?.unsubscribe();
-    scheduled = undefined;
-    const current = flight;
-    flight = undefined;
-    if (current) {
-      current.controller.abort();
-      if (cancel && !current.superseded) cancelOnEngine(globalApi(), [...current.pending]);
-      current.subscription?.unsubscribe();
+  #cleanup(cancel: boolean): void {
+    if (this.#listening) {
+      this.#listening = false;
+      removeListener(this.#api, 'changed', this.#onChanged);
+      removeListener(this.#api, 'closed', this.#onClosed);
     }
-    setBusy(false);
-  };
+    const scheduled = this.#scheduled;
+    this.#scheduled = undefined;
+    if (scheduled !== undefined && scheduled !== true) scheduled.unsubscribe();
+    const flight = this.#flight;
+    this.#flight = undefined;
+    if (flight) {
+      flight.abort();
+      if (cancel && !flight.superseded) cancelOnEngine(this.#globalApi(), flight.pending());
+      flight.subscription?.unsubscribe();
+    }
+    this.#setBusy(false);
+  }
 
-  const fail = (error: unknown): void => {
-    if (done) return;
-    done = true;
-    cleanup(false);
-    subscriber.error(
-      toRxQixError(error, {
-        ...(options.method === undefined ? {} : { method: options.method }),
-        objectId: api.id,
-      }),
+  #fail(error: unknown): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#cleanup(false);
+    const { method } = this.#options;
+    this.#subscriber.error(
+      toRxQixError(error, method === undefined ? { objectId: this.#api.id } : { method, objectId: this.#api.id }),
     );
-  };
-
-  const offChanged = listen(api, 'changed', () => {
-    if (done) return;
-    if (flight) supersede(flight);
-    else schedule();
-  });
-  const offClosed = listen(api, 'closed', () => {
-    if (done) return;
-    done = true;
-    cleanup(false);
-    subscriber.complete();
-  });
-
-  start();
-  return () => {
-    if (done) return;
-    done = true;
-    cleanup(true);
-  };
-}
-
-/** Adds an enigma.js call's request id to `pending` until the call is answered. */
-function trackRequest(pending: Set<number>, call: unknown): void {
-  const id = requestIdOf(call);
-  if (id === undefined || pending.has(id)) return;
-  pending.add(id);
-  const done = (): void => {
-    pending.delete(id);
-  };
-  (call as PromiseLike<unknown>).then(done, done);
+  }
 }

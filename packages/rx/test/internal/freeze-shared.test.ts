@@ -35,6 +35,32 @@ describe('freezeShared', () => {
     expect(freezeShared(first, 'text')).toBe('text');
   });
 
+  it("adopts rx's own frozen values instead of copying them (stacked immutable() streams)", () => {
+    const first = freezeShared(undefined, { x: { y: 1 }, w: [1, 2] });
+    expect(freezeShared(undefined, first)).toBe(first);
+    // An inner stream's next value, already shared with the same previous value: taken as it is.
+    const second = freezeShared(first, { x: { y: 1 }, w: [1, 3] });
+    expect(freezeShared(first, second)).toBe(second);
+    // A fresh inner value (e.g. after a handle was re-acquired): equal parts come from the outer
+    // previous value, changed parts are the inner value's own, only the mixed node is new.
+    const fresh = freezeShared(undefined, { x: { y: 1 }, w: [1, 4] });
+    const mixed = freezeShared(second, fresh);
+    expect(mixed).not.toBe(second);
+    expect(mixed).not.toBe(fresh);
+    expect(mixed.x).toBe(second.x);
+    expect(mixed.w).toBe(fresh.w);
+    expect(Object.isFrozen(mixed)).toBe(true);
+    expect(freezeShared(second, freezeShared(undefined, { x: { y: 1 }, w: [1, 3] }))).toBe(second);
+  });
+
+  it('copies a frozen value it did not build', () => {
+    const foreign = Object.freeze({ a: Object.freeze([1]) });
+    const out = freezeShared(undefined, foreign);
+    expect(out).toEqual(foreign);
+    expect(out).not.toBe(foreign);
+    expect(out.a).not.toBe(foreign.a);
+  });
+
   it('keeps a JSON "__proto__" key as data', () => {
     const out = freezeShared(undefined, JSON.parse('{"__proto__":{"polluted":true}}')) as Record<string, unknown>;
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);

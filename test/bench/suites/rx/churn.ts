@@ -23,7 +23,12 @@ export interface ChurnRun {
 
 const LANES = 50;
 
-export async function churnRun(context: RunContext, contender: Contender, live: number, cycles: number): Promise<ChurnRun> {
+export async function churnRun(
+  context: RunContext,
+  contender: Contender,
+  live: number,
+  cycles: number,
+): Promise<ChurnRun> {
   const client = await context.open(contender, LIGHT_APP);
   try {
     const baseline = await context.stats();
@@ -66,11 +71,7 @@ export async function churnRun(context: RunContext, contender: Contender, live: 
         teardown();
       }
     };
-    await within(
-      Promise.all(Array.from({ length: LANES }, lane)),
-      300_000,
-      `${contender.name}: ${cycles} cycles`,
-    );
+    await within(Promise.all(Array.from({ length: LANES }, lane)), 300_000, `${contender.name}: ${cycles} cycles`);
     const ms = performance.now() - start;
     const after = await backToBaseline(context, baseline.handles);
     const heapLeftBehind = (await liveHeap()) - heapBeforeChurn;

@@ -4,7 +4,6 @@
  * properties, or a persistent object by id), select a field value, close. Each contender opens its
  * own engine session (a fresh `/identity`: its own selection state) per run.
  */
-import { objectLayout, sessionObjectLayout } from '@qixflow/rx';
 import enigma from 'enigma.js';
 import schema from 'enigma.js/schemas/12.2027.0.json' with { type: 'json' };
 import { firstValueFrom, type Observable, ReplaySubject, type Subscription, share } from 'rxjs';
@@ -80,10 +79,14 @@ function fieldSelector(doc: EnigmaDoc): (field: string, values: readonly number[
   };
 }
 
+/** The part of `@qixflow/rx` the contender uses (the bench passes the compiled package). */
+export type RxModule = Pick<typeof import('@qixflow/rx'), 'objectLayout' | 'sessionObjectLayout'>;
+
 /** `@qixflow/rx` on a plain enigma.js session: `sessionObjectLayout` / `objectLayout`. */
-export const rxContender: Contender = {
+export const rxContender = (rx: RxModule): Contender => ({
   name: '@qixflow/rx',
   async open(engineUrl, app, identity) {
+    const { objectLayout, sessionObjectLayout } = rx;
     const { session, doc } = await openEnigma(engineUrl, app, identity);
     return {
       subscribe(target, onLayout) {
@@ -100,7 +103,7 @@ export const rxContender: Contender = {
       },
     };
   },
-};
+});
 
 /**
  * The loop people write with plain enigma.js: acquire the object, `on('changed', refetch)`,
@@ -131,17 +134,19 @@ export function plainContender(shared: boolean): Contender {
             () => undefined,
           );
         };
-        const acquired =
-          target.kind === 'session' ? doc.createSessionObject(target.props) : doc.getObject(target.id);
-        acquired.then((o) => {
-          if (closed) {
-            if (target.kind === 'session') void doc.destroySessionObject(o.id).catch(() => undefined);
-            return;
-          }
-          obj = o;
-          o.on('changed', refresh);
-          refresh();
-        }, () => undefined);
+        const acquired = target.kind === 'session' ? doc.createSessionObject(target.props) : doc.getObject(target.id);
+        acquired.then(
+          (o) => {
+            if (closed) {
+              if (target.kind === 'session') void doc.destroySessionObject(o.id).catch(() => undefined);
+              return;
+            }
+            obj = o;
+            o.on('changed', refresh);
+            refresh();
+          },
+          () => undefined,
+        );
         return () => {
           closed = true;
           if (!obj) return;

@@ -5,7 +5,7 @@
  * holds the final layout, the engine's completed and aborted `GetLayout` calls, and the layouts
  * that reached a subscriber already out of date.
  */
-import { allBut, cubeProps, HEAVY_APP, heavyTotal, LIGHT_APP, lightTotal, totalOf } from './apps.js';
+import { allBut, cubeProps, HEAVY_APP, heavyTotal, type LIGHT_APP, lightTotal, totalOf } from './apps.js';
 import { Board } from './board.js';
 import type { Contender, Target } from './contenders.js';
 import { delta, type RunContext, settle, sleep, within } from './run-context.js';
@@ -20,6 +20,8 @@ export interface SelectionRun {
   requests: number;
   stale: number;
   staleAfterFinal: number;
+  /** Engine time spent in GetLayout and the selections during the run (a floor for `ms`). */
+  engineMs: number;
 }
 
 export interface SelectionPlan {
@@ -30,7 +32,11 @@ export interface SelectionPlan {
   intervalMs: number;
 }
 
-export async function selectionRun(context: RunContext, contender: Contender, plan: SelectionPlan): Promise<SelectionRun> {
+export async function selectionRun(
+  context: RunContext,
+  contender: Contender,
+  plan: SelectionPlan,
+): Promise<SelectionRun> {
   const heavy = plan.app === HEAVY_APP;
   const total = heavy ? heavyTotal : lightTotal;
   const valuesOf = (s: number): number[] => (heavy ? allBut(s) : [s % 50]);
@@ -71,7 +77,7 @@ export async function selectionRun(context: RunContext, contender: Contender, pl
       );
     }
     await Promise.all(sent);
-    const doneAt = await within(final, Number(process.env.FINAL_MS ?? 120_000), `${contender.name}: final layouts`);
+    const doneAt = await within(final, 120_000, `${contender.name}: final layouts`);
     await settle(context, () => board.deliveries);
     const after = await context.stats();
     return {
@@ -82,6 +88,7 @@ export async function selectionRun(context: RunContext, contender: Contender, pl
       requests: after.requests - before.requests,
       stale: board.stale,
       staleAfterFinal: board.staleAfterFinal,
+      engineMs: delta(before.busyMs, after.busyMs, 'GetLayout') + delta(before.busyMs, after.busyMs, 'SelectValues'),
     };
   } finally {
     for (const teardown of teardowns) teardown();

@@ -245,7 +245,7 @@ export class Connection {
       // list the handle, or the client keeps the layout of the state before it, unnotified.
       if (validating) validating.valid = true;
       const started = performance.now();
-      const result = await handler(
+      const answer = handler(
         {
           connection: this,
           session: this.session,
@@ -256,9 +256,11 @@ export class Connection {
         },
         normalized.args,
       );
+      // The synchronous part only: awaiting would add the work of every frame read in the same chunk.
       const spent = performance.now() - started;
       const { busyMs } = this.#deps.counters;
       busyMs[method] = (busyMs[method] ?? 0) + spent;
+      const result = await answer;
       // Queued: the turn lasts as long again, answering other requests meanwhile — the time a real
       // engine's calculation thread keeps working while its socket thread answers a selection (which
       // lists this handle: the answer will be stale) or a CancelRequest (which ends the turn).
