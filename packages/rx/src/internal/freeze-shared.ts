@@ -43,21 +43,32 @@ function shareArray(previous: unknown, next: readonly unknown[], own: boolean): 
   let asNext = own;
   let out: unknown[] | undefined;
   for (let i = 0; i < length; i++) {
-    const item = share(before !== undefined && i < before.length ? before[i] : undefined, next[i], own);
+    const value = next[i];
+    // Primitives need no recursion (most leaves of a layout are).
+    const item =
+      typeof value !== 'object' || value === null
+        ? value
+        : share(before !== undefined && i < before.length ? before[i] : undefined, value, own);
     if (out !== undefined) {
-      out[i] = item;
+      if (item !== value) out[i] = item;
       continue;
     }
-    const fitsBefore = asBefore && item === before?.[i];
-    const fitsNext = asNext && item === next[i];
+    const fitsBefore = asBefore && item === (before as readonly unknown[])[i];
+    const fitsNext = asNext && item === value;
     if (fitsBefore || fitsNext) {
       asBefore = fitsBefore;
       asNext = fitsNext;
       continue;
     }
-    // A packed copy of the right length; the items so far are those of the candidate still standing.
+    // A packed copy of the right length: only items that differ from `next`'s are written. The
+    // items so far are those of the candidate still standing.
     out = next.slice();
-    if (asBefore) for (let j = 0; j < i; j++) out[j] = (before as readonly unknown[])[j];
+    if (asBefore) {
+      for (let j = 0; j < i; j++) {
+        const kept = (before as readonly unknown[])[j];
+        if (kept !== next[j]) out[j] = kept;
+      }
+    }
     out[i] = item;
   }
   if (out === undefined) {
@@ -79,27 +90,32 @@ function shareObject(previous: unknown, next: Readonly<Record<string, unknown>>,
   let out: Record<string, unknown> | undefined;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
+    const value = next[key];
     const had = before !== undefined && hasOwn.call(before, key);
-    const item = share(had ? before[key] : undefined, next[key], own);
+    const item =
+      typeof value !== 'object' || value === null
+        ? value
+        : share(had ? (before as Readonly<Record<string, unknown>>)[key] : undefined, value, own);
     if (out !== undefined) {
-      put(out, key, item);
+      if (item !== value) put(out, key, item);
       continue;
     }
-    const fitsBefore = asBefore && had && item === before[key];
-    const fitsNext = asNext && item === next[key];
+    const fitsBefore = asBefore && had && item === (before as Readonly<Record<string, unknown>>)[key];
+    const fitsNext = asNext && item === value;
     if (fitsBefore || fitsNext) {
       asBefore = fitsBefore;
       asNext = fitsNext;
       continue;
     }
     // A clone of `next`'s shape (every key in place, so the copy stays as compact as what JSON.parse
-    // built, instead of growing a property store key by key); the values so far are those of the
-    // candidate still standing, the rest are overwritten below.
+    // built, instead of growing a property store key by key); only values that differ from
+    // `next`'s are written — the ones so far from the candidate still standing, the rest below.
     out = { ...next };
     if (asBefore) {
       for (let j = 0; j < i; j++) {
         const earlier = keys[j] as string;
-        put(out, earlier, (before as Readonly<Record<string, unknown>>)[earlier]);
+        const kept = (before as Readonly<Record<string, unknown>>)[earlier];
+        if (kept !== next[earlier]) put(out, earlier, kept);
       }
     }
     put(out, key, item);
