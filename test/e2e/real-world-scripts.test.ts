@@ -163,7 +163,7 @@ describe('real-world scripts reload in the simulator', () => {
     expect(await tables(doc)).toEqual({ Sales: 7, CustomerTotals: 3 });
     // Line amounts: 4: 3×40=120, 5: 1×120=120, 6: 2×15=30, 7: 5×2=10, 1: 2×120=240, 2: 1×40=40, 3: 10×15=150.
     expect(await value(doc, 'Sum(LineAmount)')).toBe('710');
-    expect(await value(doc, "Only({<OrderID={4}>} Text(OrderDate))")).toBe('2025-03-10');
+    expect(await value(doc, 'Only({<OrderID={4}>} Text(OrderDate))')).toBe('2025-03-10');
     // Categories by ApplyMap with default: Hardware P1, P3 = 120+30+240+150; Software P2 = 120+40; P9 unmapped.
     expect(await cube(doc, ['Category'], ['Sum(LineAmount)'])).toEqual([
       ['Software', '160'],

@@ -55,7 +55,7 @@ describe('LOAD prefixes in a full reload (help.qlik.com script prefixes)', () =>
 describe('Count(*) in a GROUP BY', () => {
   it('counts every record of the group, NULLs included', async () => {
     const model = await run(
-      'T: LOAD * INLINE [\nK, V\na, 1\na,\nb, 2\n];\nSET NullInterpret = \'\';\nU: NOCONCATENATE LOAD * INLINE [\nK, V\na, 1\na,\nb, 2\n];\nC: LOAD K AS G, Count(*) AS N, Count(V) AS NV RESIDENT U GROUP BY K;\nDROP TABLES T, U;',
+      "T: LOAD * INLINE [\nK, V\na, 1\na,\nb, 2\n];\nSET NullInterpret = '';\nU: NOCONCATENATE LOAD * INLINE [\nK, V\na, 1\na,\nb, 2\n];\nC: LOAD K AS G, Count(*) AS N, Count(V) AS NV RESIDENT U GROUP BY K;\nDROP TABLES T, U;",
     );
     // a: two records, one V NULL (NullInterpret ''); b: one record.
     expect(tables(model)).toEqual({ C: ['a|2|1', 'b|1|1'] });
