@@ -169,6 +169,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       reloadOnStart: config.reloadOnStart,
       reloadBudgets: siteReloadBudgets(site.reloadBudgets, config),
       calculations: config.calculations,
+      sessionAppGraceSeconds: config.sessionAppGraceSeconds,
     });
     const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayload });
     const qrs = new QrsRouter(site, audit);

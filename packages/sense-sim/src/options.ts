@@ -115,9 +115,17 @@ export interface ResolvedOptions {
   /** The budgets the caller set itself (they win over a site fixture's `reloadBudgets`). */
   reloadBudgetOverrides: Readonly<Partial<ReloadBudgets>>;
   calculations: 'inline' | 'queued';
+  sessionAppGraceSeconds: number;
 }
 
 const MINUTE = 60_000;
+
+/**
+ * Default grace of a session on a `/app/SessionApp_<id>` URL after its last socket: a minute, long
+ * enough for enigma.js's suspend/resume or a network blip. Real engines keep such sessions for a
+ * deployment-specific time; this default is the simulator's choice (`sessionAppGraceSeconds`).
+ */
+export const DEFAULT_SESSION_APP_GRACE_SECONDS = 60;
 
 /**
  * Default largest websocket message: 16 MiB. A real client's biggest frames are a `SetScript` of a
@@ -193,6 +201,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     reloadBudgets: resolveReloadBudgets(reloadBudgets),
     reloadBudgetOverrides: Object.freeze({ ...reloadBudgets }),
     calculations: calculations ?? 'inline',
+    sessionAppGraceSeconds: json.sessionAppGraceSeconds ?? DEFAULT_SESSION_APP_GRACE_SECONDS,
   };
 }
 

@@ -6,10 +6,12 @@ import { sessionObjectLayout } from './session-object-layout.js';
 
 /** Options of {@link variables}. */
 export interface VariablesOptions {
-  /** Include the engine's reserved variables (default false). */
+  /** Include reserved variables (`ThousandSep`, `DateFormat`, `ScriptError` …; default false). */
   showReserved?: boolean;
-  /** Include configuration variables (ThousandSep …; default false). */
+  /** Include the engine's system variables (`QvPath` …; default false). */
   showConfig?: boolean;
+  /** Include session variables (`CreateSessionVariable`; default true). */
+  showSession?: boolean;
   /** `qData` paths (default `{ tags: '/tags' }`). */
   data?: Readonly<Record<string, string>>;
 }
@@ -33,6 +35,7 @@ export function variables(doc: QixApi, options: VariablesOptions = {}): Observab
       qType: 'variable',
       qShowReserved: options.showReserved === true,
       qShowConfig: options.showConfig === true,
+      qShowSession: options.showSession !== false,
       qData: options.data ?? { tags: '/tags' },
     },
   }).pipe(

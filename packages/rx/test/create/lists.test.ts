@@ -115,7 +115,19 @@ describe('object lists', () => {
     const seen: (readonly { qName?: string }[])[] = [];
     const sub = variables(doc).subscribe((v) => seen.push(v));
     await eventually(() => seen.length === 1);
-    expect(seen[0]!.map((v) => v.qName)).toEqual(['vCurrentYear', 'vPreviousYear', 'vTopN']);
+    // The app's own variables, then those its script sets (not the reserved ThousandSep …).
+    expect(seen[0]!.map((v) => v.qName)).toEqual([
+      'vCurrentYear',
+      'vPreviousYear',
+      'vTopN',
+      'vModelPath',
+      'vCalStart',
+      'vCalEnd',
+    ]);
+    expect(seen[0]!.find((v) => v.qName === 'vCalStart')).toMatchObject({
+      qDefinition: '45292',
+      qIsScriptCreated: true,
+    });
     await doc.createSessionVariable({ qInfo: { qType: 'variable' }, qName: 'vSession', qDefinition: '1' });
     await eventually(() => seen.length === 2);
     expect(seen[1]!.map((v) => v.qName)).toContain('vSession');

@@ -41,6 +41,10 @@ export interface SimulatorConfig {
    */
   engineVersion?: string;
   /**
+   * Seconds an engine session on a /app/SessionApp_<id> URL (without /ttl) outlives its last websocket, so a client that suspends and resumes (enigma.js suspend()/resume(), a dropped network) re-attaches and finds the session app as it left it, unsaved changes included. 0 ends it with its last socket. Default 60.
+   */
+  sessionAppGraceSeconds?: number;
+  /**
    * Also accept unauthenticated engine websockets (ws://host:directEnginePort/app/…, like a Qlik Core engine) for plain enigma.js scripts. Default true.
    */
   directEngine?: boolean;
@@ -259,6 +263,12 @@ export const simConfigSchema = {
     "engineVersion": {
       "description": "What EngineVersion reports. Default '12.2027.0'.",
       "type": "string"
+    },
+    "sessionAppGraceSeconds": {
+      "description": "Seconds an engine session on a /app/SessionApp_<id> URL (without /ttl) outlives its last websocket, so a client that suspends and resumes (enigma.js suspend()/resume(), a dropped network) re-attaches and finds the session app as it left it, unsaved changes included. 0 ends it with its last socket. Default 60.",
+      "type": "integer",
+      "minimum": 0,
+      "maximum": 86400
     },
     "directEngine": {
       "description": "Also accept unauthenticated engine websockets (ws://host:directEnginePort/app/…, like a Qlik Core engine) for plain enigma.js scripts. Default true.",

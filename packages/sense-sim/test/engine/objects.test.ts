@@ -169,7 +169,15 @@ describe('generic objects through plain enigma.js', () => {
       qInfo: { qType: 'vl' },
       qVariableListDef: { qType: 'variable' },
     })) as Qix;
-    expect((await vars.getLayout()).qVariableList.qItems.length).toBe(3);
+    // The fixture's three variables and the three its script sets (SET vModelPath, LET vCalStart/vCalEnd).
+    expect((await vars.getLayout()).qVariableList.qItems.map((v: { qName: string }) => v.qName)).toEqual([
+      'vCurrentYear',
+      'vPreviousYear',
+      'vTopN',
+      'vModelPath',
+      'vCalStart',
+      'vCalEnd',
+    ]);
     await session.close();
   });
 

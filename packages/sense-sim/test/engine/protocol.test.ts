@@ -33,7 +33,7 @@ describe('QIX JSON-RPC protocol (raw frames on the direct engine listener)', () 
     const app = await raw.call('CreateSessionApp');
     expect(app.result).toEqual({
       qSessionAppId: expect.stringMatching(/^SessionApp_[0-9a-f]+$/),
-      qReturn: { qType: 'Doc', qHandle: 1, qGenericType: '', qGenericId: expect.stringMatching(/^SessionApp_/) },
+      qReturn: { qType: 'Doc', qHandle: 1, qGenericId: expect.stringMatching(/^SessionApp_/) },
     });
     expect(app.change).toEqual([1]);
     const created = await raw.call('CreateObject', [{ qInfo: { qType: 'chart' } }], { handle: 1 });

@@ -13,11 +13,11 @@ describe('engine sessions and apps', () => {
   });
   afterAll(() => sim.close());
 
-  it('OpenDoc opens a fixture app by id or name; a second OpenDoc in the session is 1002', async () => {
+  it('OpenDoc opens a fixture app by id or name; OpenDoc of another app in the session is 1002', async () => {
     const raw = await openRaw(sim);
     const opened = await raw.call('OpenDoc', [SALES_DASHBOARD]);
     expect(opened.result).toEqual({
-      qReturn: { qType: 'Doc', qHandle: 1, qGenericType: '', qGenericId: SALES_DASHBOARD },
+      qReturn: { qType: 'Doc', qHandle: 1, qGenericId: SALES_DASHBOARD },
     });
     expect(opened.change).toEqual([1]);
     expect((await raw.call('OpenDoc', [FINANCE])).error).toEqual({

@@ -80,6 +80,8 @@ export interface FieldSelector {
   clear(): boolean;
   lock(): boolean;
   unlock(): boolean;
+  /** Whether the field's selection is locked in this state. */
+  isLocked(): boolean;
   getCardinal(): number;
 }
 
@@ -182,6 +184,7 @@ export class DataEngine {
       clear: () => state.clearField(f),
       lock: () => state.lock(f),
       unlock: () => state.unlock(f),
+      isLocked: () => state.isLocked(f),
       getCardinal: () => field.cardinal,
     };
   }

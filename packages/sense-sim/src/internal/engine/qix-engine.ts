@@ -28,6 +28,8 @@ export interface QixEngineOptions {
   reloadBudgets?: Readonly<ReloadBudgets>;
   /** How calculations are scheduled (see `SimulatorOptions.calculations`); default `inline`. */
   calculations?: 'inline' | 'queued';
+  /** Seconds a session on a `/app/SessionApp_<id>` URL outlives its last socket (default 0). */
+  sessionAppGraceSeconds?: number;
 }
 
 /** Counters the simulator exposes for leak checks. */
@@ -63,7 +65,11 @@ export class QixEngine implements Engine {
   private constructor(options: QixEngineOptions) {
     this.options = options;
     this.apps = new AppStore(options.site, options.workDir);
-    this.sessions = new SessionRegistry((session) => this.#sessionCreated(session));
+    this.sessions = new SessionRegistry((session) => this.#sessionCreated(session), {
+      ...(options.sessionAppGraceSeconds !== undefined
+        ? { sessionAppGraceSeconds: options.sessionAppGraceSeconds }
+        : {}),
+    });
     const tables = handlerTables(this);
     this.#deps = {
       handlers: (qType) => tables[qType],

@@ -1,5 +1,6 @@
 import type { PropertyTree, SimAppFixture } from '../../../generated/schemas.js';
 import type { LoadedModel } from '../../data/loaded-model.js';
+import { syncScriptVariables, type VariableFlags } from './script-variables.js';
 
 /** A generic object as the app stores it: properties and the ids of its children, in order. */
 export interface StoredObject {
@@ -11,6 +12,8 @@ export interface StoredObject {
 /** A library item (master dimension/measure, variable, bookmark) as the app stores it. */
 export interface StoredItem {
   properties: Record<string, unknown>;
+  /** Variables: how the engine marks it (script-created, reserved, system); a user's own when absent. */
+  flags?: VariableFlags;
 }
 
 export type LibraryKind = 'dimension' | 'measure' | 'variable' | 'bookmark';
@@ -77,7 +80,8 @@ export class AppDoc {
   setData(model: LoadedModel, reloadTime: string): void {
     this.data = model;
     this.lastReloadTime = reloadTime;
-    this.changed('data:*', 'app');
+    const variablesChanged = syncScriptVariables(this.library.variable, model.variables);
+    this.changed('data:*', 'app', ...(variablesChanged ? ['library:variable'] : []));
   }
 
   /** Listens to changes; returns the function that stops listening. */

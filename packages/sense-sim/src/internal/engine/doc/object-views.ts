@@ -12,6 +12,7 @@ import type { JsonRecord } from '../layout/json-record.js';
 import { EngineError } from '../rpc/engine-error.js';
 import type { EngineSession } from '../session/engine-session.js';
 import { dep } from './dependency-keys.js';
+import { localeInfo } from './locale-info.js';
 import { type FoundItem, type FoundObject, infoOf, type OpenDoc } from './open-doc.js';
 
 const PRIVILEGES = ['read', 'update', 'delete', 'exportdata'];
@@ -78,6 +79,7 @@ export function itemLayout(session: EngineSession, doc: OpenDoc, kind: LibraryKi
   const evaluator = expressions(doc.data(), '$');
   const layout = computeLibraryLayout(kind, itemProperties(kind, found), {
     ...(meta ? { meta } : {}),
+    ...(found.stored.flags?.scriptCreated ? { isScriptCreated: true } : {}),
     ...evaluator,
   });
   session.recordDependencies(dep.libraryItem(kind, found.id), deps);
@@ -96,7 +98,7 @@ export function appLayout(doc: OpenDoc): JsonRecord {
     qHasScript: app.script.trim() !== '',
     qStateNames: [...app.stateNames],
     qMeta: app.isSessionApp ? {} : { privileges: [...PRIVILEGES, 'reload'] },
-    qLocaleInfo: {},
+    qLocaleInfo: localeInfo(app),
     qHasData: (app.data?.tables.length ?? 0) > 0 && !doc.noData,
     qReadOnly: false,
     qIsOpenedWithoutData: doc.noData,
@@ -246,19 +248,26 @@ function layoutContext(doc: OpenDoc, found: FoundObject, props: JsonRecord, deps
     variableList: (def) => {
       deps.add(dep.library('variable'));
       return {
-        qItems: doc.allItems('variable').map((item) => {
-          deps.add(dep.libraryItem('variable', item.id));
-          const p = item.stored.properties;
-          const meta = metaOf(item.persistence);
-          return {
-            qName: String(p.qName ?? ''),
-            qDefinition: String(p.qDefinition ?? ''),
-            ...(typeof p.qComment === 'string' && p.qComment !== '' ? { qDescription: p.qComment } : {}),
-            ...(meta ? { qMeta: meta } : {}),
-            qInfo: infoOf(p),
-            qData: resolveData(p, dataPaths(def)),
-          };
-        }),
+        qItems: doc
+          .allItems('variable')
+          .filter((item) => listsVariable(def, item))
+          .map((item) => {
+            deps.add(dep.libraryItem('variable', item.id));
+            const p = item.stored.properties;
+            const meta = metaOf(item.persistence);
+            const flags = item.stored.flags;
+            return {
+              qName: String(p.qName ?? ''),
+              qDefinition: String(p.qDefinition ?? ''),
+              ...(typeof p.qComment === 'string' && p.qComment !== '' ? { qDescription: p.qComment } : {}),
+              ...(flags?.config ? { qIsConfig: true } : {}),
+              ...(flags?.reserved ? { qIsReserved: true } : {}),
+              ...(meta ? { qMeta: meta } : {}),
+              qInfo: infoOf(p),
+              qData: resolveData(p, dataPaths(def)),
+              ...(flags?.scriptCreated ? { qIsScriptCreated: true } : {}),
+            };
+          }),
       };
     },
     fieldList: (def) => {
@@ -372,4 +381,17 @@ function emptyDataEngine(): DataEngine {
     lineage: [],
   });
   return empty;
+}
+
+/**
+ * Whether a `qVariableListDef` lists a variable: reserved ones only with `qShowReserved`, system
+ * ones only with `qShowConfig`, session variables only with `qShowSession` (as the flags' names say;
+ * a variable both script-created and reserved, such as `ThousandSep`, counts as reserved).
+ */
+function listsVariable(def: Readonly<JsonRecord>, item: FoundItem): boolean {
+  const flags = item.stored.flags;
+  if (flags?.reserved && def.qShowReserved !== true) return false;
+  if (flags?.config && def.qShowConfig !== true) return false;
+  if (item.persistence === 'session' && def.qShowSession !== true) return false;
+  return true;
 }

@@ -186,38 +186,52 @@ export function fieldHandlers(): HandlerTable {
     if (!selector) throw EngineError.of('LOCERR_GENERIC_NOT_FOUND', entity.field);
     return { selector, state: entity.state };
   };
+  type Selector = NonNullable<ReturnType<DataEngine['fieldSelector']>>;
   const mutation =
-    (run: (selector: NonNullable<ReturnType<DataEngine['fieldSelector']>>, args: unknown[]) => boolean): Handler =>
+    (run: (selector: Selector, args: unknown[]) => boolean): Handler =>
     (call, args) => {
       const { selector, state } = field(call);
       const changed = guarded(() => run(selector, args));
       if (changed) selectionsChanged(call, state);
       return { qReturn: true };
     };
+  /**
+   * A selection in the field: `false` when the field is locked (and the call does not soft-lock
+   * past it), as real engines answer; `softLockAt` is the position of the call's qSoftLock.
+   */
+  const selection =
+    (softLockAt: number | undefined, run: (selector: Selector, args: unknown[]) => boolean): Handler =>
+    (call, args) => {
+      const { selector, state } = field(call);
+      if (selector.isLocked() && (softLockAt === undefined || args[softLockAt] !== true)) return { qReturn: false };
+      const changed = guarded(() => run(selector, args));
+      if (changed) selectionsChanged(call, state);
+      return { qReturn: true };
+    };
   const soft = (value: unknown): boolean => value === true;
   return {
-    Select: mutation((s, [match, softLock, excluded]) =>
+    Select: selection(1, (s, [match, softLock, excluded]) =>
       s.select(String(match), soft(softLock), Number(excluded ?? 0)),
     ),
-    ToggleSelect: mutation((s, [match, softLock, excluded]) =>
+    ToggleSelect: selection(1, (s, [match, softLock, excluded]) =>
       s.toggleSelect(String(match), soft(softLock), Number(excluded ?? 0)),
     ),
-    SelectValues: mutation((s, [values, toggle, softLock]) =>
+    SelectValues: selection(2, (s, [values, toggle, softLock]) =>
       s.selectValues(
         (Array.isArray(values) ? values : []) as Parameters<typeof s.selectValues>[0],
         toggle === true,
         soft(softLock),
       ),
     ),
-    LowLevelSelect: mutation((s, [values, toggle, softLock]) =>
+    LowLevelSelect: selection(2, (s, [values, toggle, softLock]) =>
       s.lowLevelSelect((Array.isArray(values) ? values : []).map(Number), toggle === true, soft(softLock)),
     ),
-    SelectAll: mutation((s, [softLock]) => s.selectAll(soft(softLock))),
-    SelectPossible: mutation((s, [softLock]) => s.selectPossible(soft(softLock))),
-    SelectExcluded: mutation((s, [softLock]) => s.selectExcluded(soft(softLock))),
-    SelectAlternative: mutation((s, [softLock]) => s.selectAlternative(soft(softLock))),
+    SelectAll: selection(0, (s, [softLock]) => s.selectAll(soft(softLock))),
+    SelectPossible: selection(0, (s, [softLock]) => s.selectPossible(soft(softLock))),
+    SelectExcluded: selection(0, (s, [softLock]) => s.selectExcluded(soft(softLock))),
+    SelectAlternative: selection(0, (s, [softLock]) => s.selectAlternative(soft(softLock))),
     ClearAllButThis: mutation((s, [softLock]) => s.clearAllButThis(soft(softLock))),
-    Clear: mutation((s) => s.clear()),
+    Clear: selection(undefined, (s) => s.clear()),
     Lock: mutation((s) => s.lock()),
     Unlock: mutation((s) => s.unlock()),
     GetCardinal: (call) => ({ qReturn: field(call).selector.getCardinal() }),

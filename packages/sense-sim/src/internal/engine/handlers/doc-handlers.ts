@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { formatSettings } from '../../data/format-settings.js';
 import type { LibraryKind } from '../app/app-doc.js';
+import { localeInfo } from '../doc/locale-info.js';
 import { appLayout, appProperties, infoList, itemLayoutData, objectEntries } from '../doc/object-views.js';
 import { OpenDoc } from '../doc/open-doc.js';
 import { NOT_FOUND_INTERFACE } from '../model/engine-object.js';
@@ -84,39 +84,7 @@ export function docHandlers(engine: QixEngine): HandlerTable {
       await engine.apps.save(doc.app);
       return {};
     },
-    // The locale the app's script set (SET DateFormat=… in its last reload), else the engine defaults.
-    GetLocaleInfo: (call) => {
-      const variables = docOf(call).app.data?.variables;
-      const settings = formatSettings((name) => variables?.get(name));
-      return {
-        qReturn: {
-          qDecimalSep: settings.decimalSep,
-          qThousandSep: settings.thousandSep,
-          qListSep: ',',
-          qMoneyDecimalSep: settings.decimalSep,
-          qMoneyThousandSep: settings.thousandSep,
-          qCurrentYear: new Date().getUTCFullYear(),
-          qMoneyFmt: settings.moneyFormat,
-          qTimeFmt: settings.timeFormat,
-          qDateFmt: settings.dateFormat,
-          qTimestampFmt: settings.timestampFormat,
-          qCalendarStrings: {
-            qDayNames: [...settings.dayNames],
-            qMonthNames: [...settings.monthNames],
-            qLongDayNames: [...settings.longDayNames],
-            qLongMonthNames: [...settings.longMonthNames],
-          },
-          qFirstWeekDay: settings.firstWeekDay,
-          qBrokenWeeks: settings.brokenWeeks,
-          qReferenceDay: settings.referenceDay,
-          qFirstMonthOfYear: Number(variables?.get('FirstMonthOfYear') ?? 1),
-          qCollation: variables?.get('CollationLocale') ?? 'en-US',
-          qNumericalAbbreviation:
-            variables?.get('NumericalAbbreviation') ??
-            '3:k;6:M;9:G;12:T;15:P;18:E;21:Z;24:Y;-3:m;-6:μ;-9:n;-12:p;-15:f;-18:a;-21:z;-24:y',
-        },
-      };
-    },
+    GetLocaleInfo: (call) => ({ qReturn: localeInfo(docOf(call).app) }),
 
     // generic objects
     GetObject: (call, [id]) => {

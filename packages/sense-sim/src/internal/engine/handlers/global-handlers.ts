@@ -97,7 +97,16 @@ export function globalHandlers(engine: QixEngine): HandlerTable {
     OpenDoc: (call, [name, , , , noData]) => {
       const { session, connection } = call;
       const docName = String(name);
-      if (session.doc) throw EngineError.of('LOCERR_APP_ALREADY_OPEN', docName);
+      const open = session.doc;
+      if (open) {
+        // As real engines: the open app again (another socket of the session, a client that
+        // re-attached) gets the open Doc; in another mode it is 1009; another app is 1002.
+        if (docName !== open.app.id && engine.apps.get(docName) !== open.app)
+          throw EngineError.of('LOCERR_APP_ALREADY_OPEN', docName);
+        if (open.noData !== (noData === true))
+          throw EngineError.of('LOCERR_APP_ALREADY_OPEN_IN_DIFFERENT_MODE', docName);
+        return { qReturn: connection.bind(open.entity) };
+      }
       const app = engine.apps.get(docName);
       if (!app) throw EngineError.of('LOCERR_APP_NOT_FOUND', docName);
       const doc = engine.openDoc(session, app, noData === true);

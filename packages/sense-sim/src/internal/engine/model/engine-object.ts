@@ -34,8 +34,12 @@ export interface EngineObject {
   destroyed: boolean;
 }
 
-/** The ObjectInterface of an object on a handle. */
+/**
+ * The ObjectInterface of an object on a handle. A Doc carries no `qGenericType` (as the recorded
+ * engine answers OpenDoc: `{qType: 'Doc', qHandle, qGenericId}`).
+ */
 export function objectInterface(object: EngineObject, handle: number): ObjectInterface {
+  if (object.qType === 'Doc') return { qType: object.qType, qHandle: handle, qGenericId: object.genericId };
   return { qType: object.qType, qHandle: handle, qGenericType: object.genericType, qGenericId: object.genericId };
 }
 

@@ -13,6 +13,8 @@ export interface EngineUser {
 export interface OpenDocLike {
   readonly app: AppDoc;
   readonly entity: EngineObject;
+  /** Opened without data (`OpenDoc`'s `qNoData`). */
+  readonly noData: boolean;
   /** Stops listening to the app and forgets session state. */
   close(): void;
 }
@@ -34,6 +36,11 @@ export class EngineSession {
   /** Objects of this session by key (one instance per object, shared by connections). */
   readonly objects = new Map<string, EngineObject>();
   ttlSeconds: number;
+  /**
+   * Seconds a session on a `/app/SessionApp_<id>` URL outlives its last socket when the URL has no
+   * `/ttl` (so enigma.js's suspend/resume finds the session app as it left it).
+   */
+  readonly sessionAppGraceSeconds: number;
   doc: OpenDocLike | undefined;
   lastActivity = Date.now();
   /** Set when the session is gone for good. */
@@ -48,7 +55,13 @@ export class EngineSession {
 
   constructor(
     key: string,
-    init: { user: EngineUser; identity: string | undefined; urlAppId: string | undefined; ttlSeconds: number },
+    init: {
+      user: EngineUser;
+      identity: string | undefined;
+      urlAppId: string | undefined;
+      ttlSeconds: number;
+      sessionAppGraceSeconds?: number;
+    },
     onEmpty: (session: EngineSession) => void,
   ) {
     this.key = key;
@@ -56,6 +69,7 @@ export class EngineSession {
     this.identity = init.identity;
     this.urlAppId = init.urlAppId;
     this.ttlSeconds = init.ttlSeconds;
+    this.sessionAppGraceSeconds = init.sessionAppGraceSeconds ?? 0;
     this.#onEmpty = onEmpty;
   }
 
@@ -78,12 +92,23 @@ export class EngineSession {
   detach(connection: Connection): void {
     this.connections.delete(connection);
     if (this.connections.size > 0 || this.ended) return;
-    if (this.ttlSeconds > 0) {
-      this.#ttlTimer = setTimeout(() => this.#onEmpty(this), this.ttlSeconds * 1000);
+    const linger = this.lingerSeconds;
+    if (linger > 0) {
+      this.#ttlTimer = setTimeout(() => this.#onEmpty(this), linger * 1000);
       this.#ttlTimer.unref();
     } else {
       this.#onEmpty(this);
     }
+  }
+
+  /**
+   * Seconds the session outlives its last socket: the URL's `/ttl`, else the session-app grace
+   * when the URL names a session app that is still this session's doc, else 0.
+   */
+  get lingerSeconds(): number {
+    if (this.ttlSeconds > 0) return this.ttlSeconds;
+    const onSessionApp = this.urlAppId?.startsWith('SessionApp_') === true && this.doc?.app.id === this.urlAppId;
+    return onSessionApp ? this.sessionAppGraceSeconds : 0;
   }
 
   /** Ends the session: closes its doc and forgets everything. */

@@ -11,9 +11,11 @@ export interface SessionJoin {
 export class SessionRegistry {
   readonly #sessions = new Map<string, EngineSession>();
   readonly #onCreated: (session: EngineSession) => void;
+  readonly #sessionAppGraceSeconds: number;
 
-  constructor(onCreated: (session: EngineSession) => void) {
+  constructor(onCreated: (session: EngineSession) => void, options: { sessionAppGraceSeconds?: number } = {}) {
     this.#onCreated = onCreated;
+    this.#sessionAppGraceSeconds = options.sessionAppGraceSeconds ?? 0;
   }
 
   /** Finds the session a new socket belongs to, or creates it. */
@@ -32,7 +34,13 @@ export class SessionRegistry {
     }
     const session = new EngineSession(
       key,
-      { user, identity: context.identity, urlAppId: context.appId, ttlSeconds: context.ttlSeconds ?? 0 },
+      {
+        user,
+        identity: context.identity,
+        urlAppId: context.appId,
+        ttlSeconds: context.ttlSeconds ?? 0,
+        sessionAppGraceSeconds: this.#sessionAppGraceSeconds,
+      },
       (s) => this.end(s),
     );
     this.#sessions.set(key, session);
