@@ -562,6 +562,7 @@ function executionResultFull(site: Site, task: SiteReloadTask): Record<string, u
  * executionResultId(task) === qrsEntities(site, 'reloadtask', 'full')[0].operational.lastExecutionResult.id;
  */
 export function executionResultId(task: SiteReloadTask): string {
+  // The same id record-reload.ts announces in change notifications.
   return stableGuid('executionresult', task.id);
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppDoc } from '../engine/app/app-doc.js';
 import type { ReloadRecord, ReloadTrigger } from '../site/reload-history.js';
 import type { Site } from '../site/site.js';
+import { stableGuid } from '../site/stable-guid.js';
 import type { ReloadOutcome } from './reload-app.js';
 
 /**
@@ -51,5 +52,31 @@ export function recordReload(
     entity.lastReloadTime = app.lastReloadTime;
     if (!how.replay) entity.modifiedDate = app.modifiedDate;
   }
+  announceReload(site, record, entity !== undefined && outcome.ok && !how.replay);
   return record;
+}
+
+/**
+ * Tells change subscribers what a reload changed in the repository: the task's execution result
+ * (when a task ran it) and, for a successful reload, the app's `lastReloadTime` and `modifiedDate`.
+ */
+function announceReload(site: Site, record: ReloadRecord, appChanged: boolean): void {
+  if (record.taskId !== undefined) {
+    site.changes.emit({
+      objectType: 'ExecutionResult',
+      objectId: stableGuid('executionresult', record.taskId),
+      changeType: 'Update',
+      changedProperties: ['status', 'startTime', 'stopTime', 'duration', 'fileReferenceID', 'details'],
+      at: record.stopTime,
+    });
+  }
+  if (appChanged) {
+    site.changes.emit({
+      objectType: 'App',
+      objectId: record.appId,
+      changeType: 'Update',
+      changedProperties: ['lastReloadTime', 'modifiedDate'],
+      at: record.stopTime,
+    });
+  }
 }

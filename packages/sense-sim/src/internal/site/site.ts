@@ -5,6 +5,7 @@ import type { SimAppFixture, SimSiteFixture, UserRef } from '../../generated/sch
 import { type DataFolderMapping, folderMappingProblem } from '../reload/folder-mappings.js';
 import { schemaProblems } from '../validate-schema.js';
 import { ReloadHistory } from './reload-history.js';
+import { SiteChanges } from './site-changes.js';
 import { stableGuid } from './stable-guid.js';
 
 /** A user known to the site (repository user). */
@@ -77,6 +78,8 @@ export class Site {
   readonly reloadTasks = new Map<string, SiteReloadTask>();
   /** Every reload since the site started, successful or not (QRS lastReloadTime, task execution results). */
   readonly reloads = new ReloadHistory();
+  /** Every repository change since start, for change subscriptions. */
+  readonly changes = new SiteChanges();
   /** Where folder connections point (a private copy of the fixture's data folder), if any. */
   readonly dataDir: string | undefined;
   /** The fixture's own reload budgets, if it sets any (the simulator's options override them). */

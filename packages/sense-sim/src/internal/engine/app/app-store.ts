@@ -51,8 +51,62 @@ export class AppStore {
     const app = new AppDoc(fixture);
     this.#apps.set(app.id, app);
     this.#site.addApp(fixture);
-    await this.save(app);
+    await this.#write(app);
+    this.#site.changes.emit({ objectType: 'App', objectId: app.id, changeType: 'Add', changedProperties: [] });
     return app;
+  }
+
+  /**
+   * QRS `POST /qrs/app/{id}/copy?name=`: a new app with the source's saved state (script, objects,
+   * master items, variables and data), unpublished, owned like the source.
+   */
+  async copy(id: string, name: string | undefined): Promise<AppDoc | undefined> {
+    const source = this.#apps.get(id);
+    if (!source) return undefined;
+    const now = new Date().toISOString();
+    const { stream: _stream, publishTime: _published, lastReloadTime: _reloaded, ...rest } = source.toFixture();
+    const fixture: SimAppFixture = {
+      ...rest,
+      id: randomUUID(),
+      name: name ?? source.title,
+      createdDate: now,
+      modifiedDate: now,
+    };
+    const app = new AppDoc(fixture);
+    if (source.data) app.data = source.data;
+    this.#apps.set(app.id, app);
+    this.#site.addApp(fixture);
+    await this.#write(app);
+    this.#site.changes.emit({ objectType: 'App', objectId: app.id, changeType: 'Add', changedProperties: [] });
+    return app;
+  }
+
+  /**
+   * QRS `PUT /qrs/app/{id}/publish?stream=&name=`: the app moves into a stream (renamed when a name
+   * is given). Answers the error text QRS would give, or undefined when published.
+   */
+  async publish(
+    id: string,
+    streamId: string,
+    name: string | undefined,
+  ): Promise<'app' | 'stream' | 'published' | undefined> {
+    const app = this.#apps.get(id);
+    const entity = this.#site.apps.get(id);
+    if (!app || !entity) return 'app';
+    const stream =
+      this.#site.streams.get(streamId.toLowerCase()) ??
+      [...this.#site.streams.values()].find((s) => s.id.toLowerCase() === streamId.toLowerCase());
+    if (!stream) return 'stream';
+    if (entity.stream) return 'published';
+    const now = new Date().toISOString();
+    if (name !== undefined) app.title = name;
+    app.fixture.stream = stream.name;
+    app.fixture.publishTime = now;
+    app.modifiedDate = now;
+    await this.#write(app);
+    const changed = ['published', 'publishTime', 'stream', 'modifiedDate', ...(name !== undefined ? ['name'] : [])];
+    this.#site.changes.emit({ objectType: 'App', objectId: id, changeType: 'Update', changedProperties: changed });
+    return undefined;
   }
 
   async delete(id: string): Promise<boolean> {
@@ -62,12 +116,26 @@ export class AppStore {
     this.#site.apps.delete(id);
     this.#site.reloads.forget(id);
     await rm(join(this.#dir, `${safeName(id)}.json`), { force: true });
+    this.#site.changes.emit({ objectType: 'App', objectId: id, changeType: 'Delete', changedProperties: [] });
     return true;
   }
 
-  /** DoSave: writes the app's current state; it survives an engine restart. */
+  /** DoSave: writes the app's current state; it survives an engine restart, and QRS shows it modified. */
   async save(app: AppDoc): Promise<void> {
     if (app.isSessionApp) return;
+    app.modifiedDate = new Date().toISOString();
+    await this.#write(app);
+    this.#site.changes.emit({
+      objectType: 'App',
+      objectId: app.id,
+      changeType: 'Update',
+      changedProperties: ['modifiedDate', 'fileSize'],
+      at: app.modifiedDate,
+    });
+  }
+
+  /** Writes an app's state to the work folder and the repository. */
+  async #write(app: AppDoc): Promise<void> {
     const fixture = app.toFixture();
     await writeFile(join(this.#dir, `${safeName(app.id)}.json`), `${JSON.stringify(fixture, null, 2)}\n`);
     this.#site.addApp(fixture);
