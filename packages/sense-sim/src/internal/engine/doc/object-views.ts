@@ -1,3 +1,4 @@
+import { bookmarkLayoutParts } from '../../data/bookmark-state.js';
 import { DataEngine } from '../../data/data-engine.js';
 import type { LibraryKind } from '../app/app-doc.js';
 import { computeLayout, computeLibraryLayout, type LayoutContext } from '../layout/compute-layout.js';
@@ -79,6 +80,7 @@ export function itemLayout(session: EngineSession, doc: OpenDoc, kind: LibraryKi
   const layout = computeLibraryLayout(kind, itemProperties(kind, found), {
     ...(meta ? { meta } : {}),
     ...evaluator,
+    ...(kind === 'bookmark' ? bookmarkLayoutParts(found.stored.bookmark) : {}),
   });
   session.recordDependencies(dep.libraryItem(kind, found.id), deps);
   return layout;
