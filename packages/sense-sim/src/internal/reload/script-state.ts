@@ -59,6 +59,10 @@ export class ScriptState {
   };
   connection: ReloadConnection | undefined;
   lastTable: WorkTable | undefined;
+  /** The section the script is in (`Section Access;` / `Section Application;`). */
+  section: 'access' | 'application' = 'application';
+  /** Tables loaded in the access section: section access data, kept out of the data model. */
+  readonly accessTables = new Set<WorkTable>();
   /** Statements begun so far, comments and tab markers left out: BINARY must be the first. */
   statementsRun = 0;
   /** The LOAD statement running now, and the stage of it producing rows (Peek, Previous, Exists, RowNo read them). */
@@ -142,6 +146,7 @@ export class ScriptState {
     }
     this.tables.push(table);
     this.lastTable = table;
+    if (this.section === 'access') this.accessTables.add(table);
   }
 
   /** Rows and cells the script's tables hold, leaving out `except` (a table about to be replaced). */

@@ -125,7 +125,7 @@ export function appProperties(doc: OpenDoc): JsonRecord {
     qMigrationHash: '',
     qSavedInProductVersion: '12.2027.0',
     qThumbnail: { qUrl: '' },
-    qHasSectionAccess: false,
+    qHasSectionAccess: app.data?.sectionAccess !== undefined,
     qUsage: 'ANALYTICS',
     ...structuredClone(app.appProperties),
   };
