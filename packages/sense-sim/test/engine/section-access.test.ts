@@ -209,4 +209,14 @@ describe('section access on the engine-only listener: identity from the X-Qlik-U
     await alice.session.close();
     await root.session.close();
   });
+
+  it('BINARY carries the section access along: a session app cannot read around it', async () => {
+    const alice = await asUser('UserDirectory=CORP; UserId=alice');
+    const copy = (await alice.global.createSessionApp()) as Qix;
+    await copy.setScript(`Binary ${APP};`);
+    expect(await copy.doReload()).toBe(true);
+    expect(await copy.evaluate('Sum(AMOUNT)')).toBe('60');
+    expect(await copy.getAppProperties()).toMatchObject({ qHasSectionAccess: true });
+    await alice.session.close();
+  });
 });

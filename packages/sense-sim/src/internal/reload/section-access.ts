@@ -6,7 +6,8 @@ import type { ScriptState } from './script-state.js';
  * table loaded in the access section and still held when the script ends, as one list of rows.
  * Qlik keeps section access in upper case — field names and values alike — so they are upper-cased
  * here; the data fields they reduce must be written in upper case to match. Nothing when the
- * script loaded no table in the access section.
+ * script loaded no table in the access section. A BINARY load's section access is kept, before
+ * the script's own rows.
  *
  * @example
  * // Section Access; LOAD * INLINE [ACCESS, USERID, REGION
@@ -16,9 +17,10 @@ import type { ScriptState } from './script-state.js';
  */
 export function sectionAccessOf(state: ScriptState): { sectionAccess?: SectionAccessData } {
   const tables = state.tables.filter((t) => state.accessTables.has(t));
-  if (tables.length === 0) return {};
-  const fields: string[] = [];
-  const rows: Record<string, string>[] = [];
+  const inherited = state.binaryAccess;
+  if (tables.length === 0 && !inherited) return {};
+  const fields: string[] = [...(inherited?.fields ?? [])];
+  const rows: Record<string, string>[] = (inherited?.rows ?? []).map((row) => ({ ...row }));
   for (const table of tables) {
     const names = table.fields.map((f) => f.trim().toUpperCase());
     for (const name of names) if (!fields.includes(name)) fields.push(name);
