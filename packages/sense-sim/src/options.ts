@@ -70,6 +70,8 @@ export interface ResolvedVirtualProxy {
     certificate: string | undefined;
     userIdAttribute: string;
     userDirectoryAttribute: string;
+    /** Claim whose values become the session attribute `group` (section access GROUP). */
+    groupAttribute: string;
     attributeMap: { jwtAttribute: string; senseAttribute: string }[];
     algorithms: ('RS256' | 'RS384' | 'RS512')[];
     audience: string | undefined;
@@ -260,6 +262,7 @@ function resolveProxy(vp: VirtualProxy, hostname: string): ResolvedVirtualProxy 
       certificate: jwt.certificate,
       userIdAttribute: jwt.userIdAttribute ?? 'userId',
       userDirectoryAttribute: jwt.userDirectoryAttribute ?? 'userDirectory',
+      groupAttribute: jwt.groupAttribute ?? 'groups',
       attributeMap: jwt.attributeMap ?? [],
       algorithms: jwt.algorithms ?? ['RS256', 'RS384', 'RS512'],
       audience: jwt.audience,

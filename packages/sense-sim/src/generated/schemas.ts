@@ -159,6 +159,10 @@ export interface VirtualProxy {
      */
     userDirectoryAttribute?: string;
     /**
+     * Claim holding the user's groups (a string or an array of strings), kept as the session attribute 'group' that section access matches GROUP against. Default 'groups'.
+     */
+    groupAttribute?: string;
+    /**
      * Extra claims mapped to session attributes.
      */
     attributeMap?: {
@@ -450,6 +454,11 @@ export const simConfigSchema = {
             },
             "userDirectoryAttribute": {
               "description": "Claim holding the user directory. Default 'userDirectory'.",
+              "type": "string",
+              "minLength": 1
+            },
+            "groupAttribute": {
+              "description": "Claim holding the user's groups (a string or an array of strings), kept as the session attribute 'group' that section access matches GROUP against. Default 'groups'.",
               "type": "string",
               "minLength": 1
             },

@@ -80,6 +80,17 @@ export interface LoadedModel {
   readonly lineage: readonly LineageRow[];
   /** DERIVE's fields, by data field and definition (none when the script derived nothing). */
   readonly derivedFields?: readonly DerivedFieldSet[];
+  /** The tables the script loaded in `Section Access` (none without one): who sees what, not data. */
+  readonly sectionAccess?: SectionAccessData;
+}
+
+/**
+ * Section access as the reload leaves it: the access section's tables as one list of rows, field
+ * names and values in upper case as Qlik keeps them (NULL as ''); a row lacks the fields its table lacks.
+ */
+export interface SectionAccessData {
+  readonly fields: readonly string[];
+  readonly rows: readonly Readonly<Record<string, string>>[];
 }
 
 /** A dual for a number, with `text` as Qlik would show it when no format applies. */

@@ -213,6 +213,20 @@ export class SelectionState {
     return this.commit(this.selections, new Set());
   }
 
+  /**
+   * Replaces the whole selection and the locks at once (a bookmark being applied): no field's
+   * selection clears another's, as {@link setSelection} would for values excluded by the others.
+   */
+  replaceAll(selections: ReadonlyMap<number, Iterable<number>>, locked: Iterable<number> = []): boolean {
+    const next = new Map<number, Int32Array>();
+    for (const [fieldIndex, elems] of selections) {
+      const field = this.model.fields[fieldIndex];
+      const sorted = field ? normalize(elems, field.cardinal) : undefined;
+      if (sorted && sorted.length > 0) next.set(fieldIndex, sorted);
+    }
+    return this.commit(next, new Set(locked));
+  }
+
   /** Steps back to the previous selections. */
   stepBack(): boolean {
     const previous = this.back.pop();

@@ -9,6 +9,7 @@ import type { Site } from '../site/site.js';
 import { AppDoc } from './app/app-doc.js';
 import { AppStore } from './app/app-store.js';
 import { OpenDoc } from './doc/open-doc.js';
+import { assertAppAccess } from './doc/section-access-gate.js';
 import type { Engine, EngineConnectionContext } from './engine.js';
 import { EngineFaults } from './engine-faults.js';
 import { handlerTables } from './handlers/handler-tables.js';
@@ -150,6 +151,7 @@ export class QixEngine implements Engine {
 
   /** Opens an app in a session (OpenDoc, session apps). */
   openDoc(session: EngineSession, app: AppDoc, noData: boolean): OpenDoc {
+    assertAppAccess(app, session.user);
     const doc = new OpenDoc(session, app, noData);
     session.doc = doc;
     return doc;

@@ -54,6 +54,12 @@ export async function verifyProxyJwt(
     if (value === undefined) continue;
     attributes[senseAttribute] = (Array.isArray(value) ? value : [value]).map(String);
   }
+  // The groups claim, as the session attribute section access matches GROUP against.
+  const groups = payload[vp.jwt.groupAttribute];
+  if (typeof groups === 'string' || Array.isArray(groups)) {
+    const listed = (Array.isArray(groups) ? groups : [groups]).map(String);
+    attributes.group = [...new Set([...(attributes.group ?? []), ...listed])];
+  }
   return {
     ok: true,
     user: { userId: userId as string, userDirectory: userDirectory as string, attributes },

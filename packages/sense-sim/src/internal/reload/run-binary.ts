@@ -83,6 +83,8 @@ async function startFrom(state: ScriptState, model: LoadedModel): Promise<void> 
     // The other app's columns are copied (its model stays as it is); a copy is typed arrays.
     state.addTable(new WorkTable(table.name, await ColumnTable.fromData(table, guard)));
   }
+  // Section access comes along: BINARY must not be a way around it.
+  state.binaryAccess = model.sectionAccess;
   for (const [field, comment] of model.fieldComments) state.fieldComments.set(field, comment);
   for (const [field, tags] of model.fieldTags) state.fieldTags.set(field, [...tags]);
 }

@@ -67,7 +67,7 @@ export async function runLeafStatement(
     case 'Directory':
       return;
     case 'Section':
-      if (node.section === 'access') throw new ExecutionError('Section Access is not supported by the simulator');
+      state.section = node.section;
       return;
     default:
       throw new ExecutionError(

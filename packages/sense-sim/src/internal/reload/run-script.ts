@@ -24,6 +24,7 @@ import { ExecutionError, ScriptError } from './script-error.js';
 import { ScriptState } from './script-state.js';
 import { type ScriptUnit, WrittenUnit } from './script-unit.js';
 import { equalCells, toNumber, truthy } from './script-values.js';
+import { sectionAccessOf } from './section-access.js';
 import { StatementReader } from './statement-reader.js';
 
 export type { EvaluateRow, ReloadConnection, ReloadEnvironment, RowScope } from './reload-environment.js';
@@ -104,7 +105,8 @@ class ScriptRun {
     }
     const state = this.#state;
     return {
-      tables: state.tables.map((t): DataTable => t.toData(t.name)),
+      tables: state.tables.filter((t) => !state.accessTables.has(t)).map((t): DataTable => t.toData(t.name)),
+      ...sectionAccessOf(state),
       fieldComments: state.fieldComments,
       fieldTags: state.fieldTags,
       variables: state.variables,

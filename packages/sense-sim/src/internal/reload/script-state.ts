@@ -1,7 +1,7 @@
 import { type Expression, expand, type LoadStatement, parseExpression } from '@qixflow/script';
 import { formatSettings } from '../data/format-settings.js';
 import { TextInterpreter } from '../data/interpret-text.js';
-import type { Cell, LineageRow } from '../data/loaded-model.js';
+import type { Cell, LineageRow, SectionAccessData } from '../data/loaded-model.js';
 import { MAX_TEXT_LENGTH } from '../data/text-limit.js';
 import { ColumnTable } from './column-table.js';
 import { DataFolder } from './data-folder.js';
@@ -59,6 +59,12 @@ export class ScriptState {
   };
   connection: ReloadConnection | undefined;
   lastTable: WorkTable | undefined;
+  /** The section the script is in (`Section Access;` / `Section Application;`). */
+  section: 'access' | 'application' = 'application';
+  /** Tables loaded in the access section: section access data, kept out of the data model. */
+  readonly accessTables = new Set<WorkTable>();
+  /** The section access of the app a BINARY loaded, if it had one. */
+  binaryAccess: SectionAccessData | undefined;
   /** Statements begun so far, comments and tab markers left out: BINARY must be the first. */
   statementsRun = 0;
   /** The LOAD statement running now, and the stage of it producing rows (Peek, Previous, Exists, RowNo read them). */
@@ -142,6 +148,7 @@ export class ScriptState {
     }
     this.tables.push(table);
     this.lastTable = table;
+    if (this.section === 'access') this.accessTables.add(table);
   }
 
   /** Rows and cells the script's tables hold, leaving out `except` (a table about to be replaced). */

@@ -14,6 +14,8 @@ export interface StoredItem {
   properties: Record<string, unknown>;
   /** Variables: how the engine marks it (script-created, reserved, system); a user's own when absent. */
   flags?: VariableFlags;
+  /** Bookmarks: what the bookmark holds (NxBookmark: selections, variables), apart from its properties. */
+  bookmark?: Record<string, unknown>;
 }
 
 export type LibraryKind = 'dimension' | 'measure' | 'variable' | 'bookmark';
@@ -71,7 +73,12 @@ export class AppDoc {
     for (const [kind, list] of items) {
       for (const properties of list ?? []) {
         const id = (properties.qInfo as { qId: string }).qId;
-        this.library[kind].set(id, { properties: structuredClone(properties) });
+        // A saved bookmark keeps what it holds as `qBookmark` next to its properties.
+        const copy = structuredClone(properties);
+        const { qBookmark, ...rest } = copy;
+        if (kind === 'bookmark' && isRecord(qBookmark))
+          this.library[kind].set(id, { properties: rest, bookmark: qBookmark });
+        else this.library[kind].set(id, { properties: copy });
       }
     }
   }
@@ -104,7 +111,10 @@ export class AppDoc {
   /** The app as a fixture again (what DoSave writes). */
   toFixture(): SimAppFixture {
     const trees = [...this.objects.entries()].filter(([, o]) => o.parent === undefined).map(([id]) => this.tree(id));
-    const list = (kind: LibraryKind) => [...this.library[kind].values()].map((i) => structuredClone(i.properties));
+    const list = (kind: LibraryKind) =>
+      [...this.library[kind].values()].map((i) =>
+        structuredClone(i.bookmark ? { ...i.properties, qBookmark: i.bookmark } : i.properties),
+      );
     const fixture: SimAppFixture = {
       ...this.fixture,
       name: this.title,
@@ -141,4 +151,8 @@ export class AppDoc {
     });
     for (const child of children) this.#addTree(child, id);
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

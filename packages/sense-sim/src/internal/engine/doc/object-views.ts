@@ -1,3 +1,4 @@
+import { bookmarkLayoutParts } from '../../data/bookmark-state.js';
 import { DataEngine } from '../../data/data-engine.js';
 import type { LibraryKind } from '../app/app-doc.js';
 import { computeLayout, computeLibraryLayout, type LayoutContext } from '../layout/compute-layout.js';
@@ -81,6 +82,7 @@ export function itemLayout(session: EngineSession, doc: OpenDoc, kind: LibraryKi
     ...(meta ? { meta } : {}),
     ...(found.stored.flags?.scriptCreated ? { isScriptCreated: true } : {}),
     ...evaluator,
+    ...(kind === 'bookmark' ? bookmarkLayoutParts(found.stored.bookmark) : {}),
   });
   session.recordDependencies(dep.libraryItem(kind, found.id), deps);
   return layout;
@@ -125,7 +127,7 @@ export function appProperties(doc: OpenDoc): JsonRecord {
     qMigrationHash: '',
     qSavedInProductVersion: '12.2027.0',
     qThumbnail: { qUrl: '' },
-    qHasSectionAccess: false,
+    qHasSectionAccess: app.data?.sectionAccess !== undefined,
     qUsage: 'ANALYTICS',
     ...structuredClone(app.appProperties),
   };

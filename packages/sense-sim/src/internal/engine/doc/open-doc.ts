@@ -14,6 +14,7 @@ import {
   type LibraryEntity,
   libraryEntity,
 } from './entities.js';
+import { userData } from './section-access-gate.js';
 
 /** Where an object lives: in the app (persistent, shared by sessions) or in this session only. */
 export type Persistence = 'persistent' | 'session';
@@ -85,7 +86,7 @@ export class OpenDoc implements OpenDocLike {
    * and rebuilt after a reload; undefined when the app has no data or was opened without data.
    */
   data(): DataEngine | undefined {
-    const loaded = this.app.data;
+    const loaded = userData(this.app.data, this.session.user);
     if (this.noData || !loaded) return undefined;
     if (!this.#data || this.#dataFor !== loaded) {
       const engine = new DataEngine(loaded, { variable: (name) => this.#variableDefinition(name) });

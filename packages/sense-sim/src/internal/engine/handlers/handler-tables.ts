@@ -1,4 +1,5 @@
 import type { QixEngine } from '../qix-engine.js';
+import { bookmarkDocHandlers, bookmarkHandlers } from './bookmark-handlers.js';
 import { dataDocHandlers, fieldHandlers, objectSelectionHandlers } from './data-handlers.js';
 import { docHandlers } from './doc-handlers.js';
 import { genericObjectHandlers } from './generic-object-handlers.js';
@@ -8,11 +9,13 @@ import { libraryHandlers } from './library-handlers.js';
 
 /** Every implemented method, by interface type. Methods of the schema missing here answer "Not implemented". */
 export function handlerTables(engine: QixEngine): Readonly<Record<string, HandlerTable>> {
+  const library = libraryHandlers();
   return {
     Global: globalHandlers(engine),
-    Doc: { ...docHandlers(engine), ...dataDocHandlers(engine) },
+    Doc: { ...docHandlers(engine), ...dataDocHandlers(engine), ...bookmarkDocHandlers() },
     GenericObject: { ...genericObjectHandlers(), ...objectSelectionHandlers() },
     Field: fieldHandlers(),
-    ...libraryHandlers(),
+    ...library,
+    GenericBookmark: { ...library.GenericBookmark, ...bookmarkHandlers() },
   };
 }

@@ -1,0 +1,94 @@
+import {
+  applySelections,
+  type BookmarkData,
+  type BookmarkVariableItem,
+  bookmarkDataOf,
+  captureSelections,
+  qlikTimestamp,
+} from '../../data/bookmark-state.js';
+import { dep } from '../doc/dependency-keys.js';
+import type { LibraryEntity } from '../doc/entities.js';
+import type { FoundItem, OpenDoc } from '../doc/open-doc.js';
+import { EngineError } from '../rpc/engine-error.js';
+import { docOf } from './doc-handlers.js';
+import type { Call, HandlerTable } from './handler.js';
+import { objectParam } from './object-param.js';
+
+/**
+ * Doc methods of bookmarks that hold selections: CreateBookmark / CreateBookmarkEx store the
+ * selections of every state (and the variables with `qIncludeVariables`), ApplyBookmark restores
+ * them in the caller's session. Get/Destroy/GetBookmarks are the library's (doc-handlers).
+ */
+export function bookmarkDocHandlers(): HandlerTable {
+  const create = (call: Call, prop: unknown): Record<string, unknown> => {
+    const doc = docOf(call);
+    const found = doc.createItem('bookmark', objectParam(prop, 'qProp'), 'persistent');
+    found.stored.bookmark = { ...captureBookmark(doc, found.stored.properties.qIncludeVariables === true) };
+    return { qInfo: found.stored.properties.qInfo, qReturn: call.connection.bind(doc.itemEntity('bookmark', found)) };
+  };
+  return {
+    CreateBookmark: (call, [prop]) => create(call, prop),
+    CreateBookmarkEx: (call, [prop]) => create(call, prop),
+    ApplyBookmark: (call, [id]) => {
+      const doc = docOf(call);
+      const found = doc.findItem('bookmark', String(id));
+      if (!found) throw EngineError.of('LOCERR_GENERIC_NOT_FOUND', String(id));
+      return { qSuccess: applyBookmark(call, doc, found) };
+    },
+  };
+}
+
+/** GenericBookmark methods beyond the library's: Apply. */
+export function bookmarkHandlers(): HandlerTable {
+  return {
+    Apply: (call) => {
+      const doc = call.session.doc as OpenDoc | undefined;
+      const entity = call.target as LibraryEntity;
+      const found = doc?.findItem('bookmark', entity.id);
+      if (!doc || !found || entity.destroyed) throw EngineError.of('LOCERR_GENERIC_NOT_FOUND', entity.id);
+      return { qSuccess: applyBookmark(call, doc, found) };
+    },
+  };
+}
+
+/** The selections (and variables) of the doc's session now, as a bookmark holds them. */
+function captureBookmark(doc: OpenDoc, includeVariables: boolean): BookmarkData {
+  return {
+    qStateData: captureSelections(doc.data(), doc.app.stateNames),
+    qUtcModifyTime: qlikTimestamp(Date.now()),
+    qVariableItems: includeVariables ? captureVariables(doc) : [],
+  };
+}
+
+function captureVariables(doc: OpenDoc): BookmarkVariableItem[] {
+  const data = doc.data();
+  return doc.allItems('variable').map((item) => {
+    const qName = String(item.stored.properties.qName ?? '');
+    const qDefinition = String(item.stored.properties.qDefinition ?? '');
+    const value = /^\s*=/.test(qDefinition) && data ? data.evaluate(qDefinition) : literalValue(qDefinition);
+    return { qName, qValue: value, qDefinition };
+  });
+}
+
+function literalValue(text: string): BookmarkVariableItem['qValue'] {
+  const num = text.trim() === '' ? Number.NaN : Number(text);
+  return Number.isNaN(num) ? { qText: text, qIsNumeric: false } : { qText: text, qIsNumeric: true, qNumber: num };
+}
+
+/** Restores a bookmark in the caller's session; objects showing a changed state are invalidated. */
+function applyBookmark(call: Call, doc: OpenDoc, found: FoundItem): boolean {
+  const held = bookmarkDataOf(found.stored.bookmark);
+  const data = doc.data();
+  if (data) for (const state of applySelections(data, held.qStateData)) call.session.changed(dep.data(state));
+  for (const item of held.qVariableItems) {
+    const variable = doc.findVariableByName(item.qName);
+    if (!variable || variable.stored.properties.qDefinition === item.qDefinition) continue;
+    doc.setItemProperties(
+      'variable',
+      variable,
+      { ...variable.stored.properties, qDefinition: item.qDefinition },
+      call.connection,
+    );
+  }
+  return true;
+}
