@@ -1,4 +1,5 @@
 import type { QixEngine } from '../qix-engine.js';
+import { cubeModeHandlers } from './cube-mode-handlers.js';
 import { dataDocHandlers, fieldHandlers, objectSelectionHandlers } from './data-handlers.js';
 import { docHandlers } from './doc-handlers.js';
 import { genericObjectHandlers } from './generic-object-handlers.js';
@@ -11,7 +12,7 @@ export function handlerTables(engine: QixEngine): Readonly<Record<string, Handle
   return {
     Global: globalHandlers(engine),
     Doc: { ...docHandlers(engine), ...dataDocHandlers(engine) },
-    GenericObject: { ...genericObjectHandlers(), ...objectSelectionHandlers() },
+    GenericObject: { ...genericObjectHandlers(), ...objectSelectionHandlers(), ...cubeModeHandlers() },
     Field: fieldHandlers(),
     ...libraryHandlers(),
   };
