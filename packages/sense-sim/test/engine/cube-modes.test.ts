@@ -195,6 +195,83 @@ describe('pivot, stacked and tree cubes through enigma.js', () => {
     await expect(pivot.expandLeft('/qHyperCubeDef', 0, 0, true)).rejects.toMatchObject({ code: 6002 });
   });
 
+  it('top dimensions start collapsed; ExpandTop opens a year into its products', async () => {
+    const PRODUCT = { qDef: { qFieldDefs: ['Product'], qSortCriterias: [{ qSortByAscii: 1 }] } };
+    const pivot: Qix = await doc.createSessionObject({
+      qInfo: { qType: 'pivot' },
+      qHyperCubeDef: {
+        qDimensions: [{ qDef: REGION.qDef }, { qDef: YEAR.qDef }, PRODUCT],
+        qMeasures: [AMOUNT],
+        qMode: 'P',
+        qNoOfLeftDims: 1,
+        qInitialDataFetch: [{ qLeft: 0, qTop: 0, qWidth: 5, qHeight: 5 }],
+      },
+    });
+    // Left East, West (the last left level: nothing to expand); top 2023, 2024 collapsed.
+    let page = (await pivot.getLayout()).qHyperCube.qPivotDataPages[0];
+    expect(page.qTop).toEqual([dim('2023', 0, 2023, { qCanExpand: true }), dim('2024', 1, 2024, { qCanExpand: true })]);
+    expect(page.qLeft).toEqual([dim('East', 0, 'NaN'), dim('West', 1, 'NaN')]);
+    expect(page.qData).toEqual([
+      [v(30), v(30)],
+      [v(40), v(110)],
+    ]);
+    // ExpandTop(qRow = top dimension 0, qCol = data column 1): 2024 sold A (East, 30) and B (West, 50 + 60).
+    await pivot.expandTop('/qHyperCubeDef', 0, 1, false);
+    expect((await pivot.getProperties()).qHyperCubeDef.qExpansionState).toEqual([
+      { qPos: { qDimName: 'Year', qElemNo: [1], qElemValues: [] } },
+    ]);
+    const cube = (await pivot.getLayout()).qHyperCube;
+    expect(cube.qSize).toEqual({ qcx: 3, qcy: 2 });
+    page = cube.qPivotDataPages[0];
+    expect(page.qTop).toEqual([
+      dim('2023', 0, 2023, { qCanExpand: true }),
+      dim('2024', 1, 2024, { qCanCollapse: true, qSubNodes: [dim('A', 0, 'NaN'), dim('B', 1, 'NaN')] }),
+    ]);
+    const empty = { qText: '-', qNum: 'NaN', qType: 'E' };
+    expect(page.qData).toEqual([
+      [v(30), v(30), empty],
+      [v(40), empty, v(110)],
+    ]);
+    await pivot.collapseTop('/qHyperCubeDef', 0, 1, false);
+    expect((await pivot.getProperties()).qHyperCubeDef.qExpansionState).toEqual([]);
+    expect((await pivot.getLayout()).qHyperCube.qSize).toEqual({ qcx: 2, qcy: 2 });
+  });
+
+  it('the pseudo dimension placed on the left by qInterColumnSortOrder; the grand total splits by measure', async () => {
+    const pivot: Qix = await doc.createSessionObject({
+      qInfo: { qType: 'pivot' },
+      qHyperCubeDef: {
+        qDimensions: [REGION, YEAR],
+        qMeasures: [AMOUNT, QTY],
+        qMode: 'P',
+        qInterColumnSortOrder: [0, -1, 1],
+        qNoOfLeftDims: 2,
+        qAlwaysFullyExpanded: true,
+        qInitialDataFetch: [{ qLeft: 0, qTop: 0, qWidth: 3, qHeight: 6 }],
+      },
+    });
+    const cube = (await pivot.getLayout()).qHyperCube;
+    expect(cube.qEffectiveInterColumnSortOrder).toEqual([0, -1, 1]);
+    expect(cube.qNoOfLeftDims).toBe(2);
+    expect(cube.qSize).toEqual({ qcx: 3, qcy: 6 });
+    const measures = [dim('Sum(Amount)', 0, 'NaN', { qType: 'P' }), dim('Sum(Qty)', 1, 'NaN', { qType: 'P' })];
+    const [page] = cube.qPivotDataPages;
+    expect(page.qLeft).toEqual([
+      dim('East', 0, 'NaN', { qSubNodes: measures }),
+      dim('West', 1, 'NaN', { qSubNodes: measures }),
+      total({ qSubNodes: measures }),
+    ]);
+    expect(page.qTop).toEqual([dim('2023', 0, 2023), dim('2024', 1, 2024), total()]);
+    expect(page.qData).toEqual([
+      [v(30), v(30), t(60)],
+      [v(3), v(3), t(6)],
+      [v(40), v(110), t(150)],
+      [v(4), v(11), t(15)],
+      [t(70), t(140), t(210)],
+      [t(7), t(14), t(21)],
+    ]);
+  });
+
   it('two measures: the pseudo dimension goes on top, -1 in qEffectiveInterColumnSortOrder', async () => {
     const pivot: Qix = await doc.createSessionObject({
       qInfo: { qType: 'pivot' },
