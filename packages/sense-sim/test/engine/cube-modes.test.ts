@@ -477,4 +477,45 @@ describe('pivot, stacked and tree cubes through enigma.js', () => {
     // 7 nodes (root, 2 regions, 4 years) are more than 3: none.
     expect(await tree.getHyperCubeTreeData('/qTreeDataDef', { qMaxNbrOfNodes: 3 })).toEqual([]);
   });
+
+  it('a hypercube in tree mode: qTreeNodesOnDim, and its measures on every level of GetHyperCubeTreeData', async () => {
+    const cube: Qix = await doc.createSessionObject({
+      qInfo: { qType: 'treemap' },
+      qHyperCubeDef: { qDimensions: [{ qDef: REGION.qDef }, { qDef: YEAR.qDef }], qMeasures: [AMOUNT], qMode: 'T' },
+    });
+    const layout = (await cube.getLayout()).qHyperCube;
+    expect(layout.qMode).toBe('T');
+    expect(layout.qTreeNodesOnDim).toEqual([2, 4]);
+    const [root] = await cube.getHyperCubeTreeData('/qHyperCubeDef');
+    type Node = { qText: string; qValues: { qValue: number }[]; qNodes: Node[] };
+    const sums = (n: Node): unknown => [n.qText, n.qValues.map((x) => x.qValue), n.qNodes.map(sums)];
+    expect(sums(root)).toEqual([
+      '',
+      [210],
+      [
+        [
+          'East',
+          [60],
+          [
+            ['2023', [30], []],
+            ['2024', [30], []],
+          ],
+        ],
+        [
+          'West',
+          [150],
+          [
+            ['2023', [40], []],
+            ['2024', [110], []],
+          ],
+        ],
+      ],
+    ]);
+    // A straight hypercube has no tree (error 6002).
+    const straight: Qix = await doc.createSessionObject({
+      qInfo: { qType: 'table' },
+      qHyperCubeDef: { qDimensions: [{ qDef: REGION.qDef }], qMeasures: [AMOUNT] },
+    });
+    await expect(straight.getHyperCubeTreeData('/qHyperCubeDef')).rejects.toMatchObject({ code: 6002 });
+  });
 });

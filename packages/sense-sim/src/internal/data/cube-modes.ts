@@ -8,8 +8,9 @@ import { TreeCube } from './tree-cube.js';
 
 /**
  * The `qHyperCube` of a layout in the definition's mode: pivot (`P`) and stacked (`K`) cubes get
- * their own size and pages (qPivotDataPages / qStackedDataPages), every other mode the straight
- * cube. Without data, the empty straight shape with the mode's short title.
+ * their own size and pages (qPivotDataPages / qStackedDataPages), tree mode (`T`) the straight
+ * cube with `qTreeNodesOnDim`, every other mode the straight cube. Without data, the empty straight
+ * shape with the mode's short title.
  *
  * @example
  * hyperCubeLayout({ ...def, qMode: 'P' }, data, library, '$').qPivotDataPages; // NxPivotPage[]
@@ -23,8 +24,9 @@ export function hyperCubeLayout(
   const mode = cubeMode(def);
   if (data && mode === 'P') return new PivotCube(def, data.context(state), library).layout();
   if (data && mode === 'K') return new StackCube(def, data.context(state), library).layout();
-  const layout = buildHyperCubeLayout(def, data ? data.hyperCube(def, library, state) : noDataView, library);
-  layout.qMode = mode;
+  const straight = { ...def, qMode: mode };
+  const layout = buildHyperCubeLayout(straight, data ? data.hyperCube(straight, library, state) : noDataView, library);
+  if (data && mode === 'T') layout.qTreeNodesOnDim = new TreeCube(def, data.context(state), library).nodesOnDim();
   return layout;
 }
 

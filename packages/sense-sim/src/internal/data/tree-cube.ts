@@ -27,7 +27,9 @@ interface TreeLevel {
  * state. The dimensions, in qInterColumnSortOrder order, are the levels of the tree; each node is a
  * value of its level's dimension under its parent's values, carrying the level dimension's
  * `qValueExprs` computed over its group, and the root (qType R) carries the TreeDataDef's own
- * `qValueExprs` over everything. Values are sorted by each dimension's own sort criteria.
+ * `qValueExprs` over everything. Values are sorted by each dimension's own sort criteria. A
+ * hypercube in tree mode (`qMode: "T"`) is read the same way, its measures standing for the value
+ * expressions of every level and of the root.
  *
  * Paging (NxTreeDataOption): `qTreeLevels` keeps levels `qLeft…qLeft+qDepth-1` (all with qDepth ≤ 0;
  * the children of left-out upper levels hang from the root); `qTreeNodes[level].qArea` keeps the
@@ -61,7 +63,10 @@ export class TreeCube {
       qInitialDataFetch: [],
       qMode: 'S',
     });
-    const rootMeasures = asRecords(def.qValueExprs);
+    // A hypercube in tree mode (qMode T) has no value expressions: its measures are computed on every level.
+    const shared = asRecords(def.qMeasures);
+    const own = (measures: readonly JsonRecord[]): readonly JsonRecord[] => (measures.length > 0 ? measures : shared);
+    const rootMeasures = own(asRecords(def.qValueExprs));
     const rootDef = cubeDef([], rootMeasures);
     const rootData = new HyperCubeData(rootDef, ctx, library);
     this.rootLayout = buildHyperCubeLayout(rootDef, rootData, library);
@@ -70,7 +75,7 @@ export class TreeCube {
     for (let k = 0; k < this.order.length; k++) {
       const dims = this.order.slice(0, k + 1);
       const dim = dims[k] as number;
-      const measures = asRecords(dimensionDefs[dim]?.qValueExprs);
+      const measures = own(asRecords(dimensionDefs[dim]?.qValueExprs));
       const levelDef = cubeDef(dims, measures);
       const data = new HyperCubeData(levelDef, ctx, library);
       const nodes: TreeNode[] = [];
@@ -99,12 +104,17 @@ export class TreeCube {
     }
   }
 
+  /** The number of nodes on each level (`qNodesOnDim`, and `qTreeNodesOnDim` of a hypercube in tree mode). */
+  nodesOnDim(): number[] {
+    return this.levels.map((level) => level.nodes.length);
+  }
+
   /** The `qTreeData` of the layout (TreeData), with qTreeDataPages from qInitialDataFetch. */
   layout(): JsonRecord {
     const out: JsonRecord = {};
     const stateName = this.def.qStateName;
     if (typeof stateName === 'string' && stateName !== '') out.qStateName = stateName;
-    out.qNodesOnDim = this.levels.map((level) => level.nodes.length);
+    out.qNodesOnDim = this.nodesOnDim();
     out.qDimensionInfo = asRecords(this.def.qDimensions).map((_, d) => this.dimensionInfo(d));
     out.qEffectiveInterColumnSortOrder = [...this.order];
     out.qTreeDataPages = asRecords(this.def.qInitialDataFetch).flatMap((option) => this.nodes(option));

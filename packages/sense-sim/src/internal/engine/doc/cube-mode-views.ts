@@ -64,7 +64,7 @@ export function stackPages(
   return new StackCube(def, data.context(state), libraryItems(doc)).pages(requested, limit);
 }
 
-/** GetHyperCubeTreeData on a TreeDataDef: the root node with the tree the options keep (all of it without options). */
+/** GetHyperCubeTreeData on a TreeDataDef or a tree-mode hypercube: the root node with the tree the options keep (all of it without options). */
 export function treeNodes(
   session: EngineSession,
   doc: OpenDoc,
@@ -73,6 +73,9 @@ export function treeNodes(
   options: unknown,
 ): JsonRecord[] {
   const { def, data, state } = cubeAt(session, doc, found, path, 'qTreeDataDef');
+  // A hypercube answers only in tree mode (engine schema: "a treedata object or a hypercube in DATA_MODE_TREE").
+  if (Array.isArray(def.qMeasures) && cubeMode(def) !== 'T')
+    throw EngineError.of('LOCERR_HC_INVALID_OBJECT_STATE', path);
   if (!data) return [];
   return new TreeCube(def, data.context(state), libraryItems(doc)).nodes(asRecord(options));
 }
