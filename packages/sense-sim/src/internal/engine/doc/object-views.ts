@@ -1,4 +1,5 @@
 import { bookmarkLayoutParts } from '../../data/bookmark-state.js';
+import { hyperCubeLayout, treeDataLayout } from '../../data/cube-modes.js';
 import { DataEngine } from '../../data/data-engine.js';
 import type { LibraryKind } from '../app/app-doc.js';
 import { computeLayout, computeLibraryLayout, type LayoutContext } from '../layout/compute-layout.js';
@@ -216,7 +217,11 @@ function layoutContext(doc: OpenDoc, found: FoundObject, props: JsonRecord, deps
     },
     hyperCube: (def) => {
       deps.add(dep.data(state(def)));
-      return buildHyperCubeLayout(def, data ? data.hyperCube(def, library, state(def)) : noDataView, library);
+      return hyperCubeLayout(def, data, library, state(def));
+    },
+    treeData: (def) => {
+      deps.add(dep.data(state(def)));
+      return treeDataLayout(def, data, library, state(def));
     },
     listObject: (def) => {
       deps.add(dep.data(state(def)));
@@ -286,7 +291,8 @@ function layoutContext(doc: OpenDoc, found: FoundObject, props: JsonRecord, deps
   };
 }
 
-function libraryItems(doc: OpenDoc, deps?: Set<string>): LibraryItems {
+/** Master dimensions and measures of the doc, as a cube reads them (recording what it read in `deps`). */
+export function libraryItems(doc: OpenDoc, deps?: Set<string>): LibraryItems {
   const read = (kind: 'dimension' | 'measure', id: string, key: 'qDim' | 'qMeasure'): JsonRecord | undefined => {
     deps?.add(dep.libraryItem(kind, id));
     const item = doc.findItem(kind, id);
@@ -331,7 +337,8 @@ function resolveData(properties: JsonRecord, qData: Record<string, string> | und
   return out;
 }
 
-function definitionAt(props: JsonRecord, path: string, key: string): JsonRecord {
+/** The definition (`key`, e.g. qHyperCubeDef) at JSON pointer `path` of the properties; error 6000 when none. */
+export function definitionAt(props: JsonRecord, path: string, key: string): JsonRecord {
   let value: unknown = props;
   for (const part of path.split('/').slice(1)) {
     if (part === '') continue;
@@ -347,7 +354,8 @@ function definitionAt(props: JsonRecord, path: string, key: string): JsonRecord 
   throw EngineError.of('LOCERR_HC_INVALID_OBJECT', path);
 }
 
-function checkPages(pages: unknown): JsonRecord[] {
+/** The requested pages; error 7009 when they ask for more than 10 000 cells together. */
+export function checkPages(pages: unknown): JsonRecord[] {
   if (!Array.isArray(pages)) throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', 'qPages');
   let cells = 0;
   for (const page of pages as JsonRecord[]) cells += Number(page?.qWidth ?? 0) * Number(page?.qHeight ?? 0);
@@ -355,7 +363,8 @@ function checkPages(pages: unknown): JsonRecord[] {
   return pages as JsonRecord[];
 }
 
-function stateOf(def: Readonly<JsonRecord>, props: Readonly<JsonRecord>): string {
+/** The selection state of a definition: its own qStateName, else the object's, else `$`. */
+export function stateOf(def: Readonly<JsonRecord>, props: Readonly<JsonRecord>): string {
   const own = def.qStateName;
   if (typeof own === 'string' && own !== '') return own;
   const inherited = props.qStateName;

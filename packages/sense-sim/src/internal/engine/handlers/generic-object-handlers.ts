@@ -14,7 +14,7 @@ import type { Call, HandlerTable } from './handler.js';
 import { objectParam } from './object-param.js';
 
 /** The doc and the stored object behind a GenericObject handle. */
-function objectOf(call: Call): { doc: OpenDoc; found: FoundObject } {
+export function objectOf(call: Call): { doc: OpenDoc; found: FoundObject } {
   const doc = call.session.doc as OpenDoc | undefined;
   const entity = call.target as GenericObjectEntity;
   const found = doc?.findObject(entity.qId);

@@ -1,5 +1,6 @@
 import type { QixEngine } from '../qix-engine.js';
 import { bookmarkDocHandlers, bookmarkHandlers } from './bookmark-handlers.js';
+import { cubeModeHandlers } from './cube-mode-handlers.js';
 import { dataDocHandlers, fieldHandlers, objectSelectionHandlers } from './data-handlers.js';
 import { docHandlers } from './doc-handlers.js';
 import { genericObjectHandlers } from './generic-object-handlers.js';
@@ -13,7 +14,7 @@ export function handlerTables(engine: QixEngine): Readonly<Record<string, Handle
   return {
     Global: globalHandlers(engine),
     Doc: { ...docHandlers(engine), ...dataDocHandlers(engine), ...bookmarkDocHandlers() },
-    GenericObject: { ...genericObjectHandlers(), ...objectSelectionHandlers() },
+    GenericObject: { ...genericObjectHandlers(), ...objectSelectionHandlers(), ...cubeModeHandlers() },
     Field: fieldHandlers(),
     ...library,
     GenericBookmark: { ...library.GenericBookmark, ...bookmarkHandlers() },

@@ -186,7 +186,7 @@ export function buildHyperCubeLayout(
   out.qEffectiveInterColumnSortOrder = effectiveSortOrder(integers(def.qInterColumnSortOrder), qcx);
   out.qGrandTotalRow = measures.map((_, i) => view.grandTotal(i));
   const mode = asText(def.qMode) || 'S';
-  // Pivot, stacked and tree modes fetch into other page kinds, not built yet: better none than straight ones.
+  // Pivot and stacked modes fetch into their own page kinds (data/cube-modes.ts), tree mode into none.
   const initialPages = mode === 'S' ? asRecords(def.qInitialDataFetch) : [];
   out.qDataPages = initialPages.map((page) => {
     const area = clip(page, qcx, qcy);
