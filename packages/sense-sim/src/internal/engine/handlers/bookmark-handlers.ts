@@ -62,12 +62,16 @@ function captureBookmark(doc: OpenDoc, includeVariables: boolean): BookmarkData 
 
 function captureVariables(doc: OpenDoc): BookmarkVariableItem[] {
   const data = doc.data();
-  return doc.allItems('variable').map((item) => {
-    const qName = String(item.stored.properties.qName ?? '');
-    const qDefinition = String(item.stored.properties.qDefinition ?? '');
-    const value = /^\s*=/.test(qDefinition) && data ? data.evaluate(qDefinition) : literalValue(qDefinition);
-    return { qName, qValue: value, qDefinition };
-  });
+  // A user's variables: those the script set, reserved and system variables are the reload's.
+  return doc
+    .allItems('variable')
+    .filter((item) => item.stored.flags === undefined)
+    .map((item) => {
+      const qName = String(item.stored.properties.qName ?? '');
+      const qDefinition = String(item.stored.properties.qDefinition ?? '');
+      const value = /^\s*=/.test(qDefinition) && data ? data.evaluate(qDefinition) : literalValue(qDefinition);
+      return { qName, qValue: value, qDefinition };
+    });
 }
 
 function literalValue(text: string): BookmarkVariableItem['qValue'] {
