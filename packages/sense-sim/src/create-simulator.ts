@@ -16,6 +16,7 @@ import { QixEngine } from './internal/engine/qix-engine.js';
 import { originHost, refuseUpgrade, sendText } from './internal/http/respond.js';
 import { ProxyFaults } from './internal/proxy/proxy-faults.js';
 import { VirtualProxy } from './internal/proxy/virtual-proxy.js';
+import { QrsNotifications } from './internal/qrs/qrs-notifications.js';
 import { QrsRouter } from './internal/qrs/qrs-router.js';
 import { LicencePool } from './internal/session/licence-pool.js';
 import { ProxySessionStore } from './internal/session/proxy-session-store.js';
@@ -84,6 +85,8 @@ export interface SimulatorStats {
     busyMs: Record<string, number>;
   };
   proxy: { sessions: number; sockets: number };
+  /** QRS change subscriptions: live ones, callbacks delivered (2xx) and given up on after retries. */
+  qrs: { subscriptions: number; callbacksDelivered: number; callbacksFailed: number };
 }
 
 /**
@@ -93,7 +96,7 @@ export interface SimulatorStats {
 export interface SimulatorReloadInfo {
   readonly appId: string;
   readonly appName: string;
-  readonly trigger: 'start-up' | 'engine';
+  readonly trigger: 'start-up' | 'engine' | 'task';
   readonly status: 'succeeded' | 'failed' | 'aborted';
   /** ISO times; a start-up reload that replays the fixture's `lastReloadTime` ends at that time. */
   readonly startTime: string;
@@ -172,7 +175,23 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       sessionAppGraceSeconds: config.sessionAppGraceSeconds,
     });
     const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayload });
-    const qrs = new QrsRouter(site, audit);
+    const notifications = new QrsNotifications(site);
+    const qrs = new QrsRouter(site, audit, {
+      writes: {
+        notifications,
+        actions: {
+          startTask: (idOrName) => {
+            const task = engine.tasks.find(idOrName);
+            if (!task) return false;
+            void engine.tasks.start(task.id);
+            return true;
+          },
+          deleteApp: (id) => engine.apps.delete(id),
+          copyApp: async (id, name) => (await engine.apps.copy(id, name))?.id,
+          publishApp: (id, stream, name) => engine.apps.publish(id, stream, name),
+        },
+      },
+    });
     const defaultKey = createPublicKey(keys.publicKey);
 
     const proxies = config.virtualProxies.map(
@@ -242,6 +261,11 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
         proxy: {
           sessions: sessions.live().length,
           sockets: sessions.live().reduce((n, s) => n + s.sockets.size, 0),
+        },
+        qrs: {
+          subscriptions: notifications.list().length,
+          callbacksDelivered: notifications.delivered,
+          callbacksFailed: notifications.failed,
         },
       };
     };
@@ -389,6 +413,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       close: () => {
         closed ??= (async () => {
           clearInterval(sweeper);
+          notifications.close();
           await engine.close();
           for (const client of wss.clients) client.terminate();
           wss.close();

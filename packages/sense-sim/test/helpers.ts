@@ -17,6 +17,7 @@ export function http(
   method: string,
   path: string,
   headers: Record<string, string> = {},
+  body?: string,
 ): Promise<HttpAnswer> {
   const url = new URL(path, sim.url);
   const send = sim.https ? httpsRequest : httpRequest;
@@ -30,7 +31,7 @@ export function http(
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 

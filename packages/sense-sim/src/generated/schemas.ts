@@ -642,6 +642,14 @@ export interface SimSiteFixture {
      * Free text, e.g. 'daily 02:00'.
      */
     schedule?: string;
+    /**
+     * Task chain (a QMC task event trigger): run this task when the task with this name or id finishes successfully.
+     */
+    after?: string;
+    /**
+     * Schedule trigger the simulator runs: start the task every this many seconds (by the wall clock) while the simulator runs.
+     */
+    everySeconds?: number;
   }[];
   apps: (string | SimAppFixture)[];
 }
@@ -894,6 +902,16 @@ export const simSiteSchema = {
           "schedule": {
             "description": "Free text, e.g. 'daily 02:00'.",
             "type": "string"
+          },
+          "after": {
+            "description": "Task chain (a QMC task event trigger): run this task when the task with this name or id finishes successfully.",
+            "type": "string",
+            "minLength": 1
+          },
+          "everySeconds": {
+            "description": "Schedule trigger the simulator runs: start the task every this many seconds (by the wall clock) while the simulator runs.",
+            "type": "integer",
+            "minimum": 1
           }
         }
       }

@@ -13,6 +13,7 @@ import { assertAppAccess } from './doc/section-access-gate.js';
 import type { Engine, EngineConnectionContext } from './engine.js';
 import { EngineFaults } from './engine-faults.js';
 import { handlerTables } from './handlers/handler-tables.js';
+import { ReloadTaskRunner } from './reload-task-runner.js';
 import { CalculationSlot } from './rpc/calculation-slot.js';
 import { Connection, type ConnectionDeps } from './rpc/connection.js';
 import type { EngineSession } from './session/engine-session.js';
@@ -54,6 +55,8 @@ export class QixEngine implements Engine {
   readonly apps: AppStore;
   readonly sessions: SessionRegistry;
   readonly faults = new EngineFaults();
+  /** The site's reload tasks: started through QRS, by schedule or by chain. */
+  readonly tasks: ReloadTaskRunner;
   readonly counters: EngineCounters = {
     requests: 0,
     openConnections: 0,
@@ -66,6 +69,12 @@ export class QixEngine implements Engine {
   private constructor(options: QixEngineOptions) {
     this.options = options;
     this.apps = new AppStore(options.site, options.workDir);
+    this.tasks = new ReloadTaskRunner({
+      site: options.site,
+      apps: this.apps,
+      dataDir: () => this.dataDir,
+      budgets: options.reloadBudgets,
+    });
     this.sessions = new SessionRegistry((session) => this.#sessionCreated(session), {
       ...(options.sessionAppGraceSeconds !== undefined
         ? { sessionAppGraceSeconds: options.sessionAppGraceSeconds }
@@ -84,6 +93,7 @@ export class QixEngine implements Engine {
     const engine = new QixEngine(options);
     await engine.apps.load();
     if (options.reloadOnStart) await engine.reloadAll();
+    engine.tasks.startSchedules();
     return engine;
   }
 
@@ -141,6 +151,7 @@ export class QixEngine implements Engine {
   }
 
   async close(): Promise<void> {
+    this.tasks.close();
     this.sessions.endAll();
   }
 

@@ -30,6 +30,8 @@ const AVAILABLE = 1;
 // TaskExecutionStatus: 0 NeverStarted, 1 Triggered, 2 Started, 3 Queued, 4 AbortInitiated, 5 Aborting,
 // 6 Aborted, 7 FinishedSuccess, 8 FinishedFail, 9 Skipped, 10 Retry, 11 Error, 12 Reset.
 const NEVER_STARTED = 0;
+/** TaskExecutionStatus Started: a run in progress. */
+const STARTED = 2;
 const FINISHED_SUCCESS = 7;
 const TASK_EXECUTION_STATUS: Record<ReloadStatus, number> = { Aborted: 6, FinishedSuccess: 7, FinishedFail: 8 };
 // ExecutionResultDetail.detailsType: 0 Error, 1 Warning, 2 Information.
@@ -502,6 +504,23 @@ function reloadTaskOperational(site: Site, task: SiteReloadTask): Record<string,
  * it has one, otherwise never started.
  */
 function executionResultCondensed(site: Site, task: SiteReloadTask): Record<string, unknown> {
+  const since = site.reloads.runningSince(task.id);
+  if (since !== undefined) {
+    return {
+      id: executionResultId(task),
+      executingNodeName: NODE_NAME,
+      status: STARTED,
+      startTime: since,
+      stopTime: NEVER,
+      duration: 0,
+      fileReferenceID: EMPTY_GUID,
+      scriptLogAvailable: false,
+      details: [],
+      scriptLogLocation: '',
+      scriptLogSize: 0,
+      privileges: null,
+    };
+  }
   const run = site.reloads.lastOfTask(task.id);
   if (run) {
     const log = scriptLogText(run);

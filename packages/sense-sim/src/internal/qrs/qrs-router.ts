@@ -4,7 +4,9 @@ import { sendJson, sendText } from '../http/respond.js';
 import type { ProxySession } from '../session/proxy-session-store.js';
 import type { Site } from '../site/site.js';
 import { type QrsEntityType, qrsAbout, qrsEntities } from './qrs-entities.js';
+import type { QrsNotifications } from './qrs-notifications.js';
 import { QrsQueryError, queryEntities } from './qrs-query.js';
+import { handleQrsWrite, type QrsWriteActions } from './qrs-writes.js';
 import { scriptLogRequest } from './script-log-request.js';
 
 /** Who is calling QRS, as the proxy established it. */
@@ -36,11 +38,17 @@ export class QrsRouter {
   readonly #site: Site;
   readonly #audit: AuditLog;
   readonly #buildVersion: string;
+  readonly #writes: { actions: QrsWriteActions; notifications: QrsNotifications } | undefined;
 
-  constructor(site: Site, audit: AuditLog, buildVersion = '34.12.1') {
+  constructor(
+    site: Site,
+    audit: AuditLog,
+    options: { buildVersion?: string; writes?: { actions: QrsWriteActions; notifications: QrsNotifications } } = {},
+  ) {
     this.#site = site;
     this.#audit = audit;
-    this.#buildVersion = buildVersion;
+    this.#buildVersion = options.buildVersion ?? '34.12.1';
+    this.#writes = options.writes;
   }
 
   async handle(
@@ -56,11 +64,21 @@ export class QrsRouter {
       sendText(res, 403, 'XSRF prevention check failed. Possible XSRF discovered.', caller.headers);
       return;
     }
+    const path = segments.filter((s) => s !== '').map((s) => s.toLowerCase());
     if (req.method !== 'GET') {
-      sendText(res, 405, 'Method not allowed: the simulator serves QRS read-only', caller.headers);
+      const writes = this.#writes;
+      const done =
+        writes !== undefined &&
+        (await handleQrsWrite(req, res, path, url, { site: this.#site, ...writes, headers: caller.headers }));
+      if (!done)
+        sendText(
+          res,
+          405,
+          'Method not allowed: the simulator serves QRS reads, task start, notifications and app delete/copy/publish only',
+          caller.headers,
+        );
       return;
     }
-    const path = segments.filter((s) => s !== '').map((s) => s.toLowerCase());
     if (path.length === 1 && path[0] === 'about') {
       sendJson(res, 200, qrsAbout(this.#buildVersion), caller.headers);
       return;

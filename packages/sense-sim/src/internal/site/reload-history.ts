@@ -7,9 +7,10 @@ export type ReloadStatus = 'FinishedSuccess' | 'FinishedFail' | 'Aborted';
 /**
  * What ran a reload: `start-up` is the reload the simulator runs when it starts (or restarts), in
  * place of the reload the site's task (if the app has one) last ran; `engine` is a client's
- * `DoReload`/`DoReloadEx`.
+ * `DoReload`/`DoReloadEx`; `task` is a run of a reload task started through QRS, by its schedule or
+ * by the task before it in a chain.
  */
-export type ReloadTrigger = 'start-up' | 'engine';
+export type ReloadTrigger = 'start-up' | 'engine' | 'task';
 
 /** The script error a failed reload stopped at: the line as written (0 after the last statement). */
 export interface ReloadRecordError {
@@ -47,12 +48,24 @@ export interface ReloadRecord {
 export class ReloadHistory {
   readonly #byApp = new Map<string, ReloadRecord>();
   readonly #byTask = new Map<string, ReloadRecord>();
+  readonly #running = new Map<string, string>();
+
+  /** A task run started (QRS shows the task Started until its record arrives). */
+  started(taskId: string, at: string): void {
+    this.#running.set(taskId, at);
+  }
+
+  /** When the task's current run started, while it runs. */
+  runningSince(taskId: string): string | undefined {
+    return this.#running.get(taskId);
+  }
 
   record(record: ReloadRecord): void {
     // Re-inserted so that iteration order is the order of the last reloads.
     this.#byApp.delete(record.appId);
     this.#byApp.set(record.appId, record);
     if (record.taskId !== undefined) {
+      this.#running.delete(record.taskId);
       this.#byTask.delete(record.taskId);
       this.#byTask.set(record.taskId, record);
     }

@@ -52,6 +52,10 @@ export interface SiteReloadTask {
   app: SiteApp;
   enabled: boolean;
   schedule: string | undefined;
+  /** Task chain: the name or id of the task whose successful run starts this one. */
+  after: string | undefined;
+  /** Schedule the simulator runs: every this many seconds. */
+  everySeconds: number | undefined;
 }
 
 /** Thrown when a site or app fixture does not match its schema. */
@@ -169,6 +173,8 @@ export class Site {
         app,
         enabled: t.enabled ?? true,
         schedule: t.schedule,
+        after: t.after,
+        everySeconds: t.everySeconds,
       };
       result.reloadTasks.set(task.id, task);
     }

@@ -120,11 +120,16 @@ export class AppStore {
     return true;
   }
 
-  /** DoSave: writes the app's current state; it survives an engine restart, and QRS shows it modified. */
-  async save(app: AppDoc): Promise<void> {
+  /**
+   * DoSave: writes the app's current state; it survives an engine restart, and QRS shows it
+   * modified (announced unless `announce: false`).
+   */
+  async save(app: AppDoc, options: { announce?: boolean } = {}): Promise<void> {
     if (app.isSessionApp) return;
     app.modifiedDate = new Date().toISOString();
     await this.#write(app);
+    // A reload task's save is announced with its reload (one App update, not two).
+    if (options.announce === false) return;
     this.#site.changes.emit({
       objectType: 'App',
       objectId: app.id,
