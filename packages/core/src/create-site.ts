@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Doc, Global } from '@qixflow/qix';
+import { SiteChangeFeed, type SiteChangesOptions } from './changes/site-change-feed.js';
 import {
   AppConnection,
   type ConnectionApi,
@@ -67,6 +68,12 @@ export interface Site extends EventEmitter<SiteEvents> {
   whoAmI(): Promise<Record<string, unknown>>;
   stats(): SiteStats;
   /**
+   * The site's changes as they happen — apps created, updated, published, deleted, reloaded;
+   * reloads failed; tasks started — by QRS polling over this site's proxy session (see
+   * {@link SiteChangeFeed}). Pass `cursor` (from `feed.cursor()`) to go on where a feed left off.
+   */
+  changes(options?: SiteChangesOptions): SiteChangeFeed;
+  /**
    * What is known of the site's proxy session without contacting the server: whether the session
    * store holds one (and since when) and how much of the session budget is used — no secret.
    */
@@ -117,6 +124,7 @@ class QixSite extends EventEmitter<SiteEvents> implements Site {
   readonly #site: ResolvedSite;
   readonly #http: HttpClient;
   readonly #ownsHttp: boolean;
+  readonly #feeds = new Set<SiteChangeFeed>();
   readonly #cookies = new SiteCookies();
   readonly #proxy: ProxySession;
   /** Socket figures; the proxy session counts handshakes itself. */
@@ -205,6 +213,13 @@ class QixSite extends EventEmitter<SiteEvents> implements Site {
     }
   }
 
+  changes(options: SiteChangesOptions = {}): SiteChangeFeed {
+    const feed = new SiteChangeFeed(this.qrs, options);
+    this.#feeds.add(feed);
+    feed.once('close', () => this.#feeds.delete(feed));
+    return feed;
+  }
+
   stats(): SiteStats {
     const { handshakes, proxySessionsCreated, proxySessionsReused } = this.#proxy.counters;
     const { open, opened, reconnects } = this.#sockets;
@@ -231,6 +246,7 @@ class QixSite extends EventEmitter<SiteEvents> implements Site {
   }
 
   async close(options: { logout?: boolean } = {}): Promise<void> {
+    for (const feed of [...this.#feeds]) feed.close();
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all([...this.#connections].map((c) => c.close()));

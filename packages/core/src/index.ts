@@ -1,3 +1,17 @@
+export type {
+  AppCreatedEvent,
+  AppDeletedEvent,
+  AppPublishedEvent,
+  AppReloadedEvent,
+  AppUpdatedEvent,
+  ReloadFailedEvent,
+  SiteChangeBase,
+  SiteChangeCursor,
+  SiteChangeEvent,
+  TaskStartedEvent,
+} from './changes/site-change-events.js';
+export type { SiteChangeFeedEvents, SiteChangesOptions } from './changes/site-change-feed.js';
+export { SiteChangeFeed } from './changes/site-change-feed.js';
 export type { Site, SiteEvents, SiteSessionInfo, SiteStats } from './create-site.js';
 export { createSite } from './create-site.js';
 export type {

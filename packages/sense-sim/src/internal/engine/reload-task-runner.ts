@@ -81,7 +81,8 @@ export class ReloadTaskRunner {
     const { site, apps } = this.#deps;
     const app = apps.get(task.app.id);
     if (!app) return undefined;
-    const startedAt = new Date().toISOString();
+    const startedMs = Date.now();
+    const startedAt = new Date(startedMs).toISOString();
     site.reloads.started(task.id, startedAt);
     site.changes.emit({
       objectType: 'ExecutionResult',
@@ -101,7 +102,7 @@ export class ReloadTaskRunner {
             ...(this.#deps.budgets ? { budgets: this.#deps.budgets } : {}),
           });
       if (outcome.ok) await apps.save(app, { announce: false });
-      const record = recordReload(site, app, outcome, { trigger: 'task', taskId: task.id });
+      const record = recordReload(site, app, outcome, { trigger: 'task', taskId: task.id, startedAt: startedMs });
       if (outcome.ok) this.#startChained(task);
       return record;
     } finally {

@@ -18,6 +18,12 @@ export function sendText(
   res.end(body);
 }
 
+/** Answers 204 No Content (no body, no content-length). */
+export function sendNoContent(res: ServerResponse, headers: Record<string, string> = {}): void {
+  res.writeHead(204, headers);
+  res.end();
+}
+
 /** Sends JSON. */
 export function sendJson(
   res: ServerResponse,

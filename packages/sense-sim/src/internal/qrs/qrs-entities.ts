@@ -562,7 +562,7 @@ function executionResultFull(site: Site, task: SiteReloadTask): Record<string, u
   return {
     id,
     createdDate: SITE_TIME,
-    modifiedDate: run?.stopTime ?? SITE_TIME,
+    modifiedDate: site.reloads.runningSince(task.id) ?? run?.stopTime ?? SITE_TIME,
     modifiedByUserName: SERVICE_ACCOUNT,
     taskID: task.id,
     executionID: run?.executionId ?? EMPTY_GUID,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson, sendText } from '../http/respond.js';
+import { sendJson, sendNoContent, sendText } from '../http/respond.js';
 import type { Site } from '../site/site.js';
 import { qrsEntities } from './qrs-entities.js';
 import { type QrsNotifications, QrsSubscriptionError } from './qrs-notifications.js';
@@ -50,7 +50,7 @@ export async function handleQrsWrite(
     // /start answers at once with no content; /start/synchronous once the task is started, with
     // the id of its execution session.
     if (synchronous) sendJson(res, 201, { value: randomUUID() }, headers);
-    else sendText(res, 204, '', headers);
+    else sendNoContent(res, headers);
     return true;
   }
   if (head === 'notification' && path.length === 1) return await notification(req, res, url, deps);
@@ -68,7 +68,7 @@ async function notification(
   if (req.method === 'DELETE') {
     const handle = url.searchParams.get('handle');
     if (handle === null || !notifications.unsubscribe(handle)) sendText(res, 404, 'Not Found', headers);
-    else sendText(res, 204, '', headers);
+    else sendNoContent(res, headers);
     return true;
   }
   if (req.method !== 'POST') return false;
@@ -105,7 +105,7 @@ async function appWrite(
   const appEntity = (appId: string) =>
     qrsEntities(site, 'app', 'full').find((e) => String(e.id).toLowerCase() === appId.toLowerCase());
   if (method === 'DELETE' && verb === undefined) {
-    if (await actions.deleteApp(id)) sendText(res, 204, '', headers);
+    if (await actions.deleteApp(id)) sendNoContent(res, headers);
     else sendText(res, 404, 'Not Found', headers);
     return true;
   }

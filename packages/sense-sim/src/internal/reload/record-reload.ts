@@ -25,10 +25,11 @@ export function recordReload(
   site: Site,
   app: AppDoc,
   outcome: ReloadOutcome,
-  how: { trigger: ReloadTrigger; taskId?: string; aborted?: boolean; replay?: boolean },
+  how: { trigger: ReloadTrigger; taskId?: string; aborted?: boolean; replay?: boolean; startedAt?: number },
 ): ReloadRecord | undefined {
   if (app.isSessionApp) return undefined;
-  const durationMs = Math.max(0, outcome.stoppedAt - outcome.startedAt);
+  // A task run starts when the scheduler starts it (QRS showed it Started then), a little before the reload.
+  const durationMs = Math.max(0, outcome.stoppedAt - (how.startedAt ?? outcome.startedAt));
   const replayedStop = how.replay && outcome.ok && app.lastReloadTime ? Date.parse(app.lastReloadTime) : Number.NaN;
   const stoppedAt = Number.isFinite(replayedStop) ? replayedStop : outcome.stoppedAt;
   const error = outcome.error;
