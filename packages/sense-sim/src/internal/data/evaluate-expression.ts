@@ -131,6 +131,7 @@ class RowScope extends ScopeBase {
   aggregate(call: FunctionCall): Cell {
     const rows = this.row.groupRows?.();
     if (!rows) throw new ExpressionError(`aggregation function ${call.name} is not allowed here`);
+    if (call.name.toLowerCase() === 'aggr') throw new ExpressionError('Aggr is only allowed in chart expressions');
     if (call.set !== null || call.total !== null) {
       throw new ExpressionError(`set analysis and TOTAL are only allowed in chart expressions`);
     }
@@ -394,14 +395,7 @@ export function resolveCall(call: FunctionCall): ResolvedCall {
   if (resolved === undefined) {
     const lower = call.name.toLowerCase();
     const spec = scalarFunction(lower);
-    resolved =
-      AGGREGATION_NAMES.has(lower) && lower !== 'aggr'
-        ? AGGREGATE
-        : lower === 'if'
-          ? IF
-          : spec
-            ? { kind: 'scalar', spec }
-            : OTHER;
+    resolved = AGGREGATION_NAMES.has(lower) ? AGGREGATE : lower === 'if' ? IF : spec ? { kind: 'scalar', spec } : OTHER;
     resolvedCalls.set(call, resolved);
   }
   return resolved;
