@@ -24,6 +24,7 @@ import { parseChartExpression } from './chart-expression.js';
 import { ExpressionError } from './expression-error.js';
 import { countStates, STATE, STATE_LETTERS } from './field-value-states.js';
 import { createAggregator } from './functions/aggregators.js';
+import { evaluateInterRecord, usesInterRecord } from './inter-record.js';
 import type { Cell } from './loaded-model.js';
 import type { RowMasks } from './propagate-selections.js';
 import { joinTables } from './record-join.js';
@@ -53,6 +54,8 @@ interface CubeMeasure {
   readonly aggrFunc: string;
   readonly brutalSum: boolean;
   readonly attributes: readonly (Expression | undefined)[];
+  /** Reads other rows (Above, RowNo, Rank …): computed once the rows are sorted. */
+  readonly interRecord: boolean;
 }
 
 const NULL_DIMENSION_CELL: NxCell = { qText: '-', qNum: 'NaN', qElemNumber: -2, qState: 'L', qIsNull: true };
@@ -106,7 +109,9 @@ export class HyperCubeData implements LayoutDataView {
     const evaluator = new ChartEvaluator(ctx, this.groups);
     const hasRows = valid && (this.dims.length > 0 || this.measures.length > 0);
     this.columns = this.measures.map((measure) =>
-      hasRows ? this.evaluateColumn(evaluator, measure.expression, measure.error) : EMPTY_COLUMN,
+      hasRows && !measure.interRecord
+        ? this.evaluateColumn(evaluator, measure.expression, measure.error)
+        : EMPTY_COLUMN,
     );
     this.dimAttributes = this.dims.map((dim) =>
       dim.attributes.map((attribute) => (hasRows ? this.evaluate(evaluator, attribute, undefined) : [])),
@@ -116,6 +121,7 @@ export class HyperCubeData implements LayoutDataView {
     );
     const kept = hasRows ? this.suppress(def) : [];
     this.rows = this.sort(Int32Array.from(kept), def, evaluator);
+    if (hasRows) this.evaluateInterRecord(evaluator, def);
     this.totals = this.measures.map((measure, m) => this.total(measure, m, def));
   }
 
@@ -352,6 +358,7 @@ export class HyperCubeData implements LayoutDataView {
       reverse: inline.qReverseSort === true,
       aggrFunc: asText(inline.qAggrFunc),
       brutalSum: inline.qBrutalSum === true,
+      interRecord: usesInterRecord(expression),
       attributes: asRecords(def.qAttributeExpressions).map((attribute) =>
         this.parseOptional(asText(attribute.qExpression)),
       ),
@@ -440,7 +447,8 @@ export class HyperCubeData implements LayoutDataView {
       if (this.dims.some((dim, d) => dim.nullSuppression && ((this.groups.elems[d] as Int32Array)[g] as number) < 0))
         continue;
       if (this.measures.length > 0 && (suppressZero || suppressMissing)) {
-        const allEmpty = this.columns.every((column) => {
+        const allEmpty = this.columns.every((column, m) => {
+          if (this.measures[m]?.interRecord === true) return true;
           const isNull = column.cells ? (column.cells[g] ?? null) === null : Number.isNaN(column.nums[g] as number);
           return isNull || (suppressZero && column.nums[g] === 0);
         });
@@ -451,14 +459,44 @@ export class HyperCubeData implements LayoutDataView {
     return kept;
   }
 
-  /** Sorts rows by the columns in qInterColumnSortOrder (the rest after), each by its own criteria. */
-  private sort(rows: Int32Array, def: Readonly<JsonRecord>, evaluator: ChartEvaluator): Int32Array {
+  /** The columns in sort order: qInterColumnSortOrder, then the others. */
+  private sortOrder(def: Readonly<JsonRecord>): number[] {
     const width = this.dims.length + this.measures.length;
     const requested = (Array.isArray(def.qInterColumnSortOrder) ? def.qInterColumnSortOrder : []).filter(
       (column): column is number => Number.isInteger(column) && column >= 0 && column < width,
     );
     const order = [...new Set(requested)];
     for (let column = 0; column < width; column++) if (!order.includes(column)) order.push(column);
+    return order;
+  }
+
+  /**
+   * Measures with inter-record functions, over the sorted rows: a row's column segment is the rows
+   * sharing its values of every dimension but the last one in the sort order.
+   */
+  private evaluateInterRecord(evaluator: ChartEvaluator, def: Readonly<JsonRecord>): void {
+    const dimOrder = this.sortOrder(def).filter((column) => column < this.dims.length);
+    const segmentDims = dimOrder.slice(0, -1);
+    this.measures.forEach((measure, m) => {
+      if (!measure.interRecord) return;
+      if (!measure.expression) {
+        this.columns[m] = this.evaluateColumn(evaluator, undefined, measure.error);
+        return;
+      }
+      try {
+        const cells = evaluateInterRecord(evaluator, measure.expression, this.rows, segmentDims);
+        this.columns[m] = { nums: Float64Array.from(cells, (cell) => toNumber(cell)), cells };
+      } catch (caught) {
+        if (!(caught instanceof ExpressionError)) throw caught;
+        this.errors.push(caught.message);
+        this.columns[m] = errorColumn(caught.message, this.groups.count);
+      }
+    });
+  }
+
+  /** Sorts rows by the columns in qInterColumnSortOrder (the rest after), each by its own criteria. */
+  private sort(rows: Int32Array, def: Readonly<JsonRecord>, evaluator: ChartEvaluator): Int32Array {
+    const order = this.sortOrder(def);
     const steps: SortStep[] = [];
     for (const column of order) {
       const step =
@@ -503,6 +541,8 @@ export class HyperCubeData implements LayoutDataView {
   }
 
   private measureSort(m: number, evaluator: ChartEvaluator): SortStep | undefined {
+    // Values that depend on the row order cannot order the rows.
+    if (this.measures[m]?.interRecord === true) return undefined;
     const compare = this.measureComparator(m, evaluator);
     return compare ? { compare } : undefined;
   }
@@ -554,7 +594,8 @@ export class HyperCubeData implements LayoutDataView {
         return totalCell(null, measure.format, this.ctx);
       }
     }
-    if (!measure.expression) return totalCell(null, measure.format, this.ctx);
+    // Inter-record functions are NULL in the total row (help.qlik.com, Rank examples).
+    if (!measure.expression || measure.interRecord) return totalCell(null, measure.format, this.ctx);
     try {
       const value = new ChartEvaluator(this.ctx, singleGroup()).evaluate(measure.expression)[0] ?? null;
       return totalCell(value, measure.format, this.ctx);
