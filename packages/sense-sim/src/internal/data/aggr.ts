@@ -10,6 +10,7 @@ import { elementsOf, nestedAggregation, recordDeduper } from './chart-records.js
 import { evaluateNode, ScopeBase } from './evaluate-expression.js';
 import { ExpressionError } from './expression-error.js';
 import { AGGREGATION_NAMES, createAggregator } from './functions/aggregators.js';
+import { evaluateInterRecord, usesInterRecord } from './inter-record.js';
 import type { Cell } from './loaded-model.js';
 import type { RowMasks } from './propagate-selections.js';
 import { type JoinedRecords, joinTables } from './record-join.js';
@@ -98,7 +99,16 @@ function computeAggrTable(evaluator: ChartEvaluator, call: FunctionCall): AggrTa
   const join = joinTables(ctx.model, [...new Set(dims.map((dim) => dim.table))], masks);
   const groups = groupsOfJoin(dims, join, masks);
   const inside = evaluator.nested(groups);
-  return { fields, groups, values: inside.evaluate(inner), nodistinct: call.distinct === 'nodistinct' };
+  // Rank, Above … inside Aggr run over its rows in their order, one segment per value of all but the last dimension.
+  const values = usesInterRecord(inner)
+    ? evaluateInterRecord(
+        inside,
+        inner,
+        Int32Array.from({ length: groups.count }, (_, g) => g),
+        dims.map((_, d) => d).slice(0, -1),
+      )
+    : inside.evaluate(inner);
+  return { fields, groups, values, nodistinct: call.distinct === 'nodistinct' };
 }
 
 /** A key field is read from a table another dimension uses, so the join stays small. */

@@ -8,7 +8,7 @@ import type {
   NxCell,
   Rect,
 } from '../engine/layout/hypercube-shape.js';
-import { asRecord, asRecords, asStrings, asText, type JsonRecord, nxNumber } from '../engine/layout/json-record.js';
+import { asRecord, asRecords, asText, type JsonRecord, nxNumber } from '../engine/layout/json-record.js';
 import { applyNumFormat, fieldNumberFormat, isFixedFormat } from './apply-num-format.js';
 import type { ModelField } from './associative-model.js';
 import {
@@ -21,6 +21,7 @@ import {
   singleGroup,
 } from './chart-evaluator.js';
 import { parseChartExpression } from './chart-expression.js';
+import { type CubeDimension, resolveDimension } from './cube-dimension.js';
 import { ExpressionError } from './expression-error.js';
 import { countStates, STATE, STATE_LETTERS } from './field-value-states.js';
 import { createAggregator } from './functions/aggregators.js';
@@ -31,17 +32,6 @@ import { joinTables } from './record-join.js';
 import type { Expression } from './script-bridge.js';
 import { elementComparator, elementRanks, type SortInputs } from './sort-values.js';
 import { compareText, numberCell, toNumber } from './value-ops.js';
-
-/** A dimension of the cube, resolved from its definition (or master item). */
-interface CubeDimension {
-  readonly field: ModelField;
-  readonly table: number;
-  readonly criteria: Readonly<JsonRecord> | undefined;
-  readonly reverse: boolean;
-  readonly nullSuppression: boolean;
-  readonly presentation: Readonly<JsonRecord> | undefined;
-  readonly attributes: readonly (Expression | undefined)[];
-}
 
 /** A measure of the cube, resolved from its definition (or master item). */
 interface CubeMeasure {
@@ -98,7 +88,7 @@ export class HyperCubeData implements LayoutDataView {
     const measureDefs = asRecords(def.qMeasures);
     let valid = true;
     for (const dimensionDef of dimensionDefs) {
-      const dim = this.resolveDimension(dimensionDef, library);
+      const dim = resolveDimension(dimensionDef, this.ctx, library, this.errors, (text) => this.parseOptional(text));
       if (!dim) valid = false;
       this.dimensionFields.push(dim?.field.name);
       if (dim) this.dims.push(dim);
@@ -152,7 +142,8 @@ export class HyperCubeData implements LayoutDataView {
       // NULL (from unmatched combinations) is no value of the field.
       if (elem >= 0) seen.add(elem);
     }
-    return dimensionFacts(dim.field, this.ctx, seen.size);
+    const facts = dimensionFacts(dim.field, this.ctx, seen.size, dim.calculated ? this.states(dim) : undefined);
+    return { ...facts, groupPos: dim.groupPos };
   }
 
   measure(index: number): MeasureFacts {
@@ -233,7 +224,7 @@ export class HyperCubeData implements LayoutDataView {
     const elem = (this.groups.elems[d] as Int32Array)[g] as number;
     const value = dim.field.value(elem);
     if (value === null) return { ...NULL_DIMENSION_CELL };
-    const states = this.ctx.base.fieldStates(dim.field.index);
+    const states = this.states(dim);
     const text = dim.presentation
       ? (applyNumFormat(value.num, dim.presentation, this.ctx.model.settings) ?? value.text)
       : value.text;
@@ -273,63 +264,14 @@ export class HyperCubeData implements LayoutDataView {
     return cell;
   }
 
+  /** The state of each value of a dimension's field; a calculated dimension's values are all optional. */
+  private states(dim: CubeDimension): Uint8Array {
+    return dim.calculated
+      ? new Uint8Array(dim.field.cardinal).fill(STATE.O)
+      : this.ctx.base.fieldStates(dim.field.index);
+  }
+
   // ── Building ───────────────────────────────────────────────────────────────────────────────
-
-  private resolveDimension(def: Readonly<JsonRecord>, library: LibraryItems | undefined): CubeDimension | undefined {
-    const inline = asRecord(def.qDef);
-    const libraryId = asText(def.qLibraryId);
-    const master = libraryId === '' ? undefined : library?.dimension(libraryId);
-    if (libraryId !== '' && !master) {
-      this.errors.push(`master dimension ${libraryId} not found`);
-      return undefined;
-    }
-    const source = master ?? inline;
-    const fieldDefs = asStrings(source.qFieldDefs);
-    const grouping = asText(source.qGrouping) || 'N';
-    const active = this.activeField(fieldDefs, grouping, inline);
-    const fieldDef = fieldDefs[active] ?? '';
-    if (fieldDef.trim().startsWith('=')) {
-      this.errors.push(`calculated dimension ${fieldDef} is not supported`);
-      return undefined;
-    }
-    const field = this.ctx.model.field(fieldDef.trim().replace(/^\[(.*)\]$/, '$1'));
-    if (!field) {
-      this.errors.push(`field ${fieldDef} not found`);
-      return undefined;
-    }
-    const presentation = asRecords(inline.qNumberPresentations)[active];
-    return {
-      field,
-      table: field.tables[0] ?? 0,
-      criteria: asRecords(inline.qSortCriterias)[active] ?? asRecords(inline.qSortCriterias)[0],
-      reverse: inline.qReverseSort === true,
-      nullSuppression: def.qNullSuppression === true,
-      presentation: isFixedFormat(presentation) ? presentation : undefined,
-      attributes: asRecords(def.qAttributeExpressions).map((attribute) =>
-        this.parseOptional(asText(attribute.qExpression)),
-      ),
-    };
-  }
-
-  /** Cyclic groups use qActiveField; drill-down groups the first field with more than one possible value. */
-  private activeField(fieldDefs: readonly string[], grouping: string, inline: Readonly<JsonRecord>): number {
-    if (grouping === 'C') {
-      const active = typeof inline.qActiveField === 'number' ? inline.qActiveField : 0;
-      return Math.min(Math.max(active, 0), Math.max(fieldDefs.length - 1, 0));
-    }
-    if (grouping === 'H') {
-      for (let i = 0; i < fieldDefs.length - 1; i++) {
-        const field = this.ctx.model.field(fieldDefs[i] ?? '');
-        if (!field) return i;
-        const states = this.ctx.base.fieldStates(field.index);
-        let possible = 0;
-        for (const state of states) if (state === STATE.O || state === STATE.S || state === STATE.L) possible++;
-        if (possible !== 1) return i;
-      }
-      return Math.max(fieldDefs.length - 1, 0);
-    }
-    return 0;
-  }
 
   private resolveMeasure(def: Readonly<JsonRecord>, library: LibraryItems | undefined): CubeMeasure {
     const inline = asRecord(def.qDef);
@@ -411,7 +353,7 @@ export class HyperCubeData implements LayoutDataView {
   private buildGroups(): Groups {
     if (this.dims.length === 0) return singleGroup();
     const state = this.ctx.base;
-    if (this.dims.length === 1) {
+    if (this.dims.length === 1 && !this.dims[0]?.calculated) {
       const dim = this.dims[0] as CubeDimension;
       const states = state.fieldStates(dim.field.index);
       const elems: number[] = [];
@@ -522,7 +464,7 @@ export class HyperCubeData implements LayoutDataView {
 
   private sortInputs(dim: CubeDimension): SortInputs {
     return {
-      states: this.ctx.base.fieldStates(dim.field.index),
+      states: this.states(dim),
       frequency: () => frequencies(dim.field, dim.table, this.ctx.base.rowMasks()),
       expression: (criteria) => {
         const text = asText(asRecord(criteria.qExpression).qv);
@@ -727,7 +669,13 @@ export function frequencies(field: ModelField, table: number, masks: RowMasks): 
 }
 
 /** DimensionFacts of a field in the context's state (shared with list objects). */
-export function dimensionFacts(field: ModelField, ctx: ChartContext, hypercubeCardinal?: number): DimensionFacts {
+export function dimensionFacts(
+  field: ModelField,
+  ctx: ChartContext,
+  hypercubeCardinal?: number,
+  /** The values' states when they are not the field's own (a calculated dimension). */
+  states?: Uint8Array,
+): DimensionFacts {
   let min = Number.NaN;
   let max = Number.NaN;
   for (const num of field.nums) {
@@ -744,8 +692,8 @@ export function dimensionFacts(field: ModelField, ctx: ChartContext, hypercubeCa
     numFormat: fieldNumberFormat(field, ctx.model.settings),
     min,
     max,
-    stateCounts: ctx.base.stateCounts(field.index),
-    ...(ctx.base.isLocked(field.index) ? { locked: true } : {}),
+    stateCounts: states ? countStates(states) : ctx.base.stateCounts(field.index),
+    ...(!states && ctx.base.isLocked(field.index) ? { locked: true } : {}),
   };
   return facts;
 }
