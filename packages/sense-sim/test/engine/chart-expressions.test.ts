@@ -112,6 +112,22 @@ describe('chart expressions through plain enigma.js', () => {
     ]);
   });
 
+  it('Aggr sorts its rows by the sort written with a dimension (running totals inside Aggr)', async () => {
+    // Month 1: 100 + 200 + 120 = 420; month 2: 50 + 30 + 120 = 200. Ascending: 420, then 420 + 200;
+    // descending: month 2 first (200), then month 1 (200 + 420).
+    const { rows } = await cube(
+      [{ qDef: { qFieldDefs: ['Month'], qSortCriterias: [{ qSortByNumeric: 1 }] } }],
+      [
+        'Aggr(RangeSum(Above(Sum(Amount), 0, RowNo())), (Month, (NUMERIC, ASCENDING)))',
+        'Aggr(RangeSum(Above(Sum(Amount), 0, RowNo())), (Month, (NUMERIC, DESCENDING)))',
+      ],
+    );
+    expect(texts(rows)).toEqual([
+      ['1', '420', '620'],
+      ['2', '620', '200'],
+    ]);
+  });
+
   it('an aggregation inside another one without Aggr is an error', async () => {
     const { rows } = await cube(['Region'], ['Sum(Sum(Amount))']);
     expect(rows[0]?.[1]?.qText).toBe('Error in expression: Nested aggregation not allowed');

@@ -15,6 +15,7 @@ import type { Cell } from './loaded-model.js';
 import type { RowMasks } from './propagate-selections.js';
 import { type JoinedRecords, joinTables } from './record-join.js';
 import type { Expression, FunctionCall } from './script-bridge.js';
+import { compareText } from './value-ops.js';
 
 /**
  * The virtual table of one `Aggr(expr, D1, D2…)` call: a row per combination of its dimensions'
@@ -99,16 +100,48 @@ function computeAggrTable(evaluator: ChartEvaluator, call: FunctionCall): AggrTa
   const join = joinTables(ctx.model, [...new Set(dims.map((dim) => dim.table))], masks);
   const groups = groupsOfJoin(dims, join, masks);
   const inside = evaluator.nested(groups);
-  // Rank, Above … inside Aggr run over its rows in their order, one segment per value of all but the last dimension.
+  // Rank, Above … inside Aggr run over its rows in their sort order, one segment per value of all but the last dimension.
   const values = usesInterRecord(inner)
-    ? evaluateInterRecord(
-        inside,
-        inner,
-        Int32Array.from({ length: groups.count }, (_, g) => g),
-        dims.map((_, d) => d).slice(0, -1),
-      )
+    ? evaluateInterRecord(inside, inner, aggrRowOrder(groups, fields, call), dims.map((_, d) => d).slice(0, -1))
     : inside.evaluate(inner);
   return { fields, groups, values, nodistinct: call.distinct === 'nodistinct' };
+}
+
+/**
+ * The rows of an Aggr table in the order of its dimensions' sorts (`(Month, (NUMERIC, DESCENDING))`):
+ * NUMERIC by number, TEXT by text, anything else by load order; DESCENDING, REVERSE and Z2A turn
+ * it round. A dimension without a sort keeps load order. NULL sorts last.
+ */
+export function aggrRowOrder(groups: Groups, fields: readonly ModelField[], call: FunctionCall): Int32Array {
+  const steps = fields.map((field, d) => {
+    const sort = call.argSorts?.[d + 1];
+    const elems = groups.elems[d] as Int32Array;
+    const sign = sort && ['DESCENDING', 'REVERSE', 'Z2A'].includes(sort.ordering) ? -1 : 1;
+    const compareElems = (x: number, y: number): number => {
+      if (sort?.sortType === 'NUMERIC') {
+        const a = field.nums[x] as number;
+        const b = field.nums[y] as number;
+        if (!Number.isNaN(a) || !Number.isNaN(b)) return Number.isNaN(a) ? 1 : Number.isNaN(b) ? -1 : a - b;
+      }
+      if (sort?.sortType === 'TEXT') return compareText(field.values[x]?.text ?? '', field.values[y]?.text ?? '');
+      return x - y;
+    };
+    return (a: number, b: number): number => {
+      const x = elems[a] as number;
+      const y = elems[b] as number;
+      if (x < 0 || y < 0) return x === y ? 0 : x < 0 ? 1 : -1;
+      return sign * compareElems(x, y);
+    };
+  });
+  const rows = Array.from({ length: groups.count }, (_, g) => g);
+  rows.sort((a, b) => {
+    for (const step of steps) {
+      const result = step(a, b);
+      if (result !== 0) return result;
+    }
+    return a - b;
+  });
+  return Int32Array.from(rows);
 }
 
 /** A key field is read from a table another dimension uses, so the join stays small. */
