@@ -22,6 +22,7 @@ South, Dan, 2, 120
 interface Cell {
   qText: string;
   qNum: number | 'NaN';
+  qElemNumber: number;
 }
 
 type Dimension = string | Record<string, unknown>;
@@ -269,12 +270,15 @@ describe('chart expressions through plain enigma.js', () => {
       ['Bob', '200'],
     ]);
     expect(drilled.qHyperCube.qDimensionInfo[0]).toMatchObject({ qFallbackTitle: 'Customer', qGroupPos: 1 });
-    // An inline drill-down group follows the same selection.
+    // Selecting in the drilled cube selects in its active field, Customer (Ann is element 0 of Customer).
+    const annElem = drilled.qHyperCube.qDataPages[0]?.qMatrix[0]?.[0]?.qElemNumber;
+    expect(await object.selectHyperCubeValues('/qHyperCubeDef', 0, [annElem], false)).toBe(true);
+    expect(await app.evaluate("Only(Customer) & '/' & Sum(Amount)")).toBe('Ann/150');
+    const selected: CubeLayout = await object.getLayout();
+    expect(texts(selected.qHyperCube.qDataPages[0]?.qMatrix ?? [])).toEqual([['Ann', '150']]);
+    // An inline drill-down group follows the same selections (North, Ann): the last field shows.
     const inline = await cube([{ qDef: { qGrouping: 'H', qFieldDefs: ['Region', 'Customer'] } }], ['Sum(Amount)']);
-    expect(texts(inline.rows)).toEqual([
-      ['Ann', '150'],
-      ['Bob', '200'],
-    ]);
+    expect(texts(inline.rows)).toEqual([['Ann', '150']]);
     await app.clearAll();
     const back: CubeLayout = await object.getLayout();
     expect(back.qHyperCube.qDimensionInfo[0]).toMatchObject({ qFallbackTitle: 'Region', qGroupPos: 0 });
