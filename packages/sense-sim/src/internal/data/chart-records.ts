@@ -25,11 +25,13 @@ export function elementsOf(join: JoinedRecords, field: ModelField, table: number
   return out;
 }
 
+/** The span of nodes the engine makes itself (the `Only(field)` of a bare field). */
 export const SYNTHETIC_SPAN = {
   start: { line: 1, column: 1, offset: 0 },
   end: { line: 1, column: 1, offset: 0 },
 };
 
+/** How a field is read per joined tuple: the tuple's row of the field's table, and the field's column there. */
 export interface FieldAccessor {
   readonly field: ModelField;
   readonly rows: Int32Array;

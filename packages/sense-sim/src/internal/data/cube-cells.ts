@@ -17,9 +17,10 @@ export interface MeasureColumn {
   readonly cells: Cell[] | undefined;
 }
 
+/** The column of a measure not computed (no rows, or computed later). */
 export const EMPTY_COLUMN: MeasureColumn = { nums: new Float64Array(0), cells: undefined };
 
-// Rows whose text the glyph count looks at, besides the extremes and the total.
+/** Rows whose text the glyph count looks at, besides the extremes and the total. */
 export const GLYPH_SAMPLE = 200;
 
 /** A column showing an error message in every cell, as the engine does for a measure it cannot compute. */
@@ -71,6 +72,7 @@ export function sortRows(rows: Int32Array, steps: readonly SortStep[]): Int32Arr
   return Int32Array.from(list);
 }
 
+/** Orders two sort keys (numbers before texts, NULL last) in direction `dir` (1 or -1). */
 export function compareSortCells(a: Cell, b: Cell, dir: number): number {
   if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
   const x = toNumber(a);
@@ -81,16 +83,19 @@ export function compareSortCells(a: Cell, b: Cell, dir: number): number {
   return compareText(a.text, b.text) * dir;
 }
 
+/** An attribute expression's value as the engine sends it in `qAttrExps.qValues`. */
 export function attributeValue(value: Cell): { qText: string; qNum: number | 'NaN' } {
   return value === null ? { qText: '', qNum: 'NaN' } : { qText: value.text, qNum: nxNumber(toNumber(value)) };
 }
 
+/** A measure value's text: `-` for NULL, else formatted by the measure's fixed format when it has one. */
 export function cellText(value: Cell, format: Readonly<JsonRecord> | undefined, ctx: ChartContext): string {
   if (value === null) return '-';
   if (!format) return value.text;
   return applyNumFormat(toNumber(value), format, ctx.model.settings) ?? value.text;
 }
 
+/** A grand-total cell (`qElemNumber -1`, `qState X`, `qIsTotalCell`). */
 export function totalCell(value: Cell, format: Readonly<JsonRecord> | undefined, ctx: ChartContext): NxCell {
   if (value === null)
     return { qText: '-', qNum: 'NaN', qElemNumber: -1, qState: 'X', qIsTotalCell: true, qIsNull: true };

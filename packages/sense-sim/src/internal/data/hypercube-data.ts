@@ -404,7 +404,8 @@ export class HyperCubeData implements LayoutDataView {
     for (let g = 0; g < this.groups.count; g++) {
       if (this.dims.some((dim, d) => dim.nullSuppression && ((this.groups.elems[d] as Int32Array)[g] as number) < 0))
         continue;
-      if (this.measures.length > 0 && (suppressZero || suppressMissing)) {
+      // Inter-record measures are computed after the rows are chosen: they keep no row out.
+      if (this.measures.some((measure) => !measure.interRecord) && (suppressZero || suppressMissing)) {
         const allEmpty = this.columns.every((column, m) => {
           if (this.measures[m]?.interRecord === true) return true;
           const isNull = column.cells ? (column.cells[g] ?? null) === null : Number.isNaN(column.nums[g] as number);
