@@ -53,6 +53,22 @@ describe('Aggr', () => {
     expect(data.evaluateText('Max(Aggr(Max(Aggr(Sum(Amount), Customer)), Region))')).toBe('200');
   });
 
+  it('groups the outer aggregation by TOTAL <dims> like any aggregation', () => {
+    // Avg over all customers 155 on every row; Max per region: North 200, South 150.
+    expect(
+      rows(
+        engine(),
+        ['Region', 'Customer'],
+        ['Avg(TOTAL Aggr(Sum(Amount), Customer))', 'Max(TOTAL <Region> Aggr(Sum(Amount), Customer))'],
+      ),
+    ).toEqual([
+      ['North', 'Ann', '155', '200'],
+      ['North', 'Bob', '155', '200'],
+      ['South', 'Cid', '155', '150'],
+      ['South', 'Dan', '155', '150'],
+    ]);
+  });
+
   it('rejects Aggr dimensions that are not fields', () => {
     const data = engine();
     expect(data.evaluateText('Sum(Aggr(Sum(Amount), Customer & Region))')).toBe(
