@@ -101,6 +101,21 @@ describe('inter-record functions', () => {
     ]);
   });
 
+  it('RangeFractile interpolates between the closest ranks, also over an Above range', () => {
+    const data = engine();
+    // help.qlik.com examples: 1.72, 3, 3.5.
+    expect(data.evaluateText('RangeFractile(0.24, 1, 2, 4, 6)')).toBe('1.72');
+    expect(data.evaluateText('RangeFractile(0.5, 1, 2, 3, 4, 6)')).toBe('3');
+    expect(data.evaluateText('RangeFractile(0.5, 1, 2, 5, 6)')).toBe('3.5');
+    // Sums 150, 200, 150, 120: the median of the row and the two above it.
+    expect(rows(data, ['Customer'], ['RangeFractile(0.5, Above(Sum(Amount), 0, 3))'])).toEqual([
+      ['Ann', '150'],
+      ['Bob', '175'],
+      ['Cid', '150'],
+      ['Dan', '150'],
+    ]);
+  });
+
   it('are NULL in the grand total, and neither order nor suppress the rows', () => {
     const data = engine();
     const cube = data.hyperCube({
