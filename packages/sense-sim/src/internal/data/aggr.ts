@@ -181,10 +181,9 @@ function aggrPairs(
 
 /**
  * An aggregation whose argument holds Aggr (`Avg(Aggr(Sum(Sales), Customer))`), or a bare Aggr
- * used as a measure. Each cube row aggregates the Aggr rows its records reach: once per row and
- * combination (DISTINCT, the default), or once per record (NODISTINCT). A bare Aggr shows a row's
- * value when the Aggr rows it reaches agree (Only); with DISTINCT an Aggr row shows on one cube
- * row only, the first (lowest group) its records reach.
+ * used as a measure (as Only: a row's value when the Aggr rows it gets agree). Each cube row
+ * aggregates the Aggr rows its records reach: with DISTINCT (the default) an Aggr row counts in one
+ * cube row only, with NODISTINCT once per record in every row it reaches (see feedPairs).
  */
 export function aggrAggregation(evaluator: ChartEvaluator, call: FunctionCall): AggregationResult {
   if (call.name.toLowerCase() === 'aggr') return bareAggr(evaluator, call);
@@ -206,22 +205,16 @@ function bareAggr(evaluator: ChartEvaluator, call: FunctionCall): AggregationRes
   const table = aggrTable(evaluator, call);
   const pairs = aggrPairs(evaluator, table, evaluator.defaultMasks(), evaluator.dimSlots(call));
   const only = createAggregator('only', pairs.count, { distinct: false, params: [] });
-  if (table.nodistinct || evaluator.groups.dims.length === 0) {
-    feedPairs(pairs, table, evaluator, (g, a) => only.add(g, table.values[a] ?? null));
-  } else {
-    const owner = new Int32Array(table.groups.count).fill(-1);
-    feedPairs(pairs, table, evaluator, (g, a) => {
-      const current = owner[a] as number;
-      if (current < 0 || g < current) owner[a] = g;
-    });
-    owner.forEach((g, a) => {
-      if (g >= 0) only.add(g, table.values[a] ?? null);
-    });
-  }
+  feedPairs(pairs, table, evaluator, (g, a) => only.add(g, table.values[a] ?? null));
   return evaluator.resultOf(only, pairs.count, pairs.toCubeGroups);
 }
 
-/** Calls `add(g, a)` once per cube group and Aggr row (DISTINCT) or once per record of them (NODISTINCT). */
+/**
+ * Calls `add(g, a)` for the Aggr rows each (aggregation) group gets. DISTINCT: an Aggr row goes to
+ * one group only, the first (lowest) its records reach — Qlik's "grain mismatch": Aggr over
+ * Customer in a chart by Month counts a customer in one month only. NODISTINCT: once per record
+ * of every group it reaches.
+ */
 function feedPairs(
   pairs: AggrPairs,
   table: AggrTable,
@@ -238,17 +231,17 @@ function feedPairs(
     }
     return;
   }
-  const width = table.groups.count;
-  const seen = new Set<number>();
+  const owner = new Int32Array(table.groups.count).fill(-1);
   for (let i = 0; i < join.length; i++) {
     const g = tupleGroups[i] as number;
     const a = aggrRows[i] as number;
     if (g < 0 || a < 0) continue;
-    const key = g * width + a;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    add(g, a);
+    const current = owner[a] as number;
+    if (current < 0 || g < current) owner[a] = g;
   }
+  owner.forEach((g, a) => {
+    if (g >= 0) add(g, a);
+  });
 }
 
 /** The values of another Aggr over the same dimensions, by the rows of `first`. */

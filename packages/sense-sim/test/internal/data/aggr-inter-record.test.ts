@@ -69,6 +69,26 @@ describe('Aggr', () => {
     ]);
   });
 
+  it('DISTINCT counts an Aggr row in one chart row only (grain mismatch); NODISTINCT in every row, per record', () => {
+    // Month 1 holds Ann, Bob, Cid; month 2 Ann, Cid, Dan. DISTINCT gives Ann, Bob and Cid to month 1
+    // (their first), Dan to month 2: 150 + 200 + 150 = 500 and 120. NODISTINCT, per record:
+    // month 1 150 + 200 + 150 = 500, month 2 150 + 150 + 120 = 420.
+    expect(
+      rows(
+        engine(),
+        ['Month'],
+        [
+          'Sum(Aggr(Sum(Amount), Customer))',
+          'Count(Aggr(Sum(Amount), Customer))',
+          'Sum(Aggr(NODISTINCT Sum(Amount), Customer))',
+        ],
+      ),
+    ).toEqual([
+      ['1', '500', '3', '500'],
+      ['2', '120', '1', '420'],
+    ]);
+  });
+
   it('rejects Aggr dimensions that are not fields', () => {
     const data = engine();
     expect(data.evaluateText('Sum(Aggr(Sum(Amount), Customer & Region))')).toBe(
