@@ -142,6 +142,17 @@ export interface FunctionCall extends BaseNode {
   /** The `TOTAL [<fields>]` qualifier. */
   readonly total: TotalQualifier | null;
   readonly args: readonly Expression[];
+  /**
+   * Aggr only: the sort written with a dimension, by argument index —
+   * `Aggr(Sum(Sales), (Month, (NUMERIC, DESCENDING)))` has `[undefined, {…}]`. Absent when none is written.
+   */
+  readonly argSorts?: readonly (AggrSort | undefined)[];
+}
+
+/** The sort of an Aggr dimension: `(Month, (NUMERIC, DESCENDING))` (the ordering defaults to ASCENDING). */
+export interface AggrSort {
+  readonly sortType: 'NUMERIC' | 'TEXT' | 'FREQUENCY' | 'LOAD_ORDER';
+  readonly ordering: 'ASCENDING' | 'DESCENDING' | 'REVERSE' | 'A2Z' | 'Z2A' | 'ORIGINAL';
 }
 
 /** `TOTAL` or `TOTAL <Field1, Field2>`; `fields` is empty for a plain `TOTAL`. */

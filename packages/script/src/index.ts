@@ -1,5 +1,6 @@
 export type {
   AddPrefix,
+  AggrSort,
   AliasStatement,
   AutogenerateSource,
   BaseNode,

@@ -50,7 +50,10 @@ function print(e: Expression): string {
       if (e.distinct) parts.push(e.distinct.toUpperCase());
       if (e.all) parts.push('ALL');
       if (e.total) parts.push(printTotal(e.total));
-      const args = e.args.map(print);
+      const args = e.args.map((arg, i) => {
+        const sort = e.argSorts?.[i];
+        return sort ? `(${print(arg)}, (${sort.sortType}, ${sort.ordering}))` : print(arg);
+      });
       // `Sum(DISTINCT -x)` would read DISTINCT as a field minus x.
       const first = args[0];
       if (parts.length > 0 && first !== undefined && /^[-+]/.test(first)) args[0] = `(${first})`;

@@ -259,3 +259,33 @@ describe('parseExpression: errors', () => {
     );
   });
 });
+
+describe('parseExpression: Aggr dimensions with a sort', () => {
+  it('reads (Field, (SortType, Ordering)) as the field, with its sort by argument index', () => {
+    const { ast, diagnostics } = parseExpression(
+      'Aggr(Sum(Sales), Region, (Month, (NUMERIC, DESCENDING)), (Day, (TEXT)))',
+    );
+    expect(diagnostics).toEqual([]);
+    const call = ast as FunctionCall;
+    expect(call.args.map((arg) => (arg.kind === 'FieldRef' ? arg.name : arg.kind))).toEqual([
+      'FunctionCall',
+      'Region',
+      'Month',
+      'Day',
+    ]);
+    expect(call.argSorts).toEqual([
+      undefined,
+      undefined,
+      { sortType: 'NUMERIC', ordering: 'DESCENDING' },
+      { sortType: 'TEXT', ordering: 'ASCENDING' },
+    ]);
+    expect(printExpression(call)).toBe(
+      'Aggr(Sum(Sales), Region, (Month, (NUMERIC, DESCENDING)), (Day, (TEXT, ASCENDING)))',
+    );
+    // Other calls keep reading a parenthesised argument as an expression; a plain Aggr has no argSorts.
+    expect((parseExpression('Aggr(Sum(Sales), Region)').ast as FunctionCall).argSorts).toBeUndefined();
+    expect(parseExpression('Aggr(Sum(x), (Dim, (SIDEWAYS)))').diagnostics[0]?.message).toMatch(
+      /Expected NUMERIC, TEXT, FREQUENCY or LOAD_ORDER/,
+    );
+  });
+});

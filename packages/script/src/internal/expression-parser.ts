@@ -1,8 +1,10 @@
 import type {
+  AggrSort,
   BinaryOperator,
   DollarExpansion,
   ElementSet,
   Expression,
+  FieldRef,
   FunctionCall,
   Position,
   SetAssignmentOperator,
@@ -74,6 +76,9 @@ export function binaryPrecedence(op: BinaryOperator): number {
 }
 
 const MAX_DEPTH = 200;
+
+const AGGR_SORT_TYPES: ReadonlySet<string> = new Set(['NUMERIC', 'TEXT', 'FREQUENCY', 'LOAD_ORDER']);
+const AGGR_ORDERINGS: ReadonlySet<string> = new Set(['ASCENDING', 'DESCENDING', 'REVERSE', 'A2Z', 'Z2A', 'ORIGINAL']);
 
 /** Token kinds that hold a name. */
 export function isNameToken(t: LexToken): boolean {
@@ -330,14 +335,20 @@ export class ExpressionParser {
         break;
       }
       const args: Expression[] = [];
+      const argSorts: (AggrSort | undefined)[] = [];
       const star = this.s.peek();
       if (nameTok.value.toLowerCase() === 'count' && isOp(star, '*') && isOp(this.s.peek(1), ')')) {
         // `Count(*)`: every record of the group (a field reference named `*`).
         this.s.next();
         args.push({ kind: 'FieldRef', name: '*', span: star.span });
       } else if (!isOp(this.s.peek(), ')')) {
+        const isAggr = nameTok.value.toLowerCase() === 'aggr';
         for (;;) {
-          args.push(this.parseBinary(PRECEDENCE.or));
+          if (isAggr && args.length > 0 && this.atAggrSort()) {
+            const [dimension, sort] = this.parseAggrDimension();
+            argSorts[args.length] = sort;
+            args.push(dimension);
+          } else args.push(this.parseBinary(PRECEDENCE.or));
           if (!isOp(this.s.peek(), ',')) break;
           this.s.next();
         }
@@ -351,9 +362,42 @@ export class ExpressionParser {
         all,
         total,
         args,
+        ...(argSorts.length > 0 ? { argSorts: Array.from(argSorts) } : {}),
         span: this.span(nameTok.span.start),
       };
     });
+  }
+
+  /** At `(Field, (` — an Aggr dimension with its sort. */
+  private atAggrSort(): boolean {
+    return isOp(this.s.peek(), '(') && isNameToken(this.s.peek(1)) && isOp(this.s.peek(2), ',');
+  }
+
+  /** `(Field, (SortType[, Ordering]))`: the dimension of an Aggr with its sort (help.qlik.com, Aggr). */
+  private parseAggrDimension(): [FieldRef, AggrSort] {
+    this.expectOp('(');
+    const f = this.s.next();
+    const dimension: FieldRef = { kind: 'FieldRef', name: nameOf(f), span: f.span };
+    this.expectOp(',');
+    this.expectOp('(');
+    const typeTok = this.s.peek();
+    if (typeTok.kind !== 'identifier' || !AGGR_SORT_TYPES.has(typeTok.upper)) {
+      this.fail('Expected NUMERIC, TEXT, FREQUENCY or LOAD_ORDER', typeTok);
+    }
+    this.s.next();
+    let ordering: AggrSort['ordering'] = 'ASCENDING';
+    if (isOp(this.s.peek(), ',')) {
+      this.s.next();
+      const orderTok = this.s.peek();
+      if (orderTok.kind !== 'identifier' || !AGGR_ORDERINGS.has(orderTok.upper)) {
+        this.fail('Expected ASCENDING, DESCENDING, REVERSE, A2Z, Z2A or ORIGINAL', orderTok);
+      }
+      this.s.next();
+      ordering = orderTok.upper as AggrSort['ordering'];
+    }
+    this.expectOp(')', '"," or ")"');
+    this.expectOp(')');
+    return [dimension, { sortType: typeTok.upper as AggrSort['sortType'], ordering }];
   }
 
   private parseTotal(totalTok: LexToken): TotalQualifier {

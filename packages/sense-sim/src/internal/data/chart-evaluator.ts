@@ -1,12 +1,17 @@
+import { aggrAggregation, containsAggr } from './aggr.js';
 import type { ModelField } from './associative-model.js';
-import { ComboIndex } from './combo-index.js';
 import {
-  type EvaluationEnvironment,
-  type EvaluationScope,
-  evaluateNode,
-  parseCached,
-  ScopeBase,
-} from './evaluate-expression.js';
+  argumentFields,
+  ConstantScope,
+  compileNumeric,
+  elementsOf,
+  type FieldAccessor,
+  recordDeduper,
+  SYNTHETIC_SPAN,
+  TupleScope,
+} from './chart-records.js';
+import { ComboIndex } from './combo-index.js';
+import { type EvaluationEnvironment, type EvaluationScope, evaluateNode, ScopeBase } from './evaluate-expression.js';
 import { ExpressionError } from './expression-error.js';
 import {
   AGGREGATION_NAMES,
@@ -82,22 +87,6 @@ export function groupsOfJoin(dims: readonly GroupDimension[], join: JoinedRecord
   };
 }
 
-/** Per tuple, the element number of `field` read from `table` (-1 for NULL or no row). */
-function elementsOf(join: JoinedRecords, field: ModelField, table: number): Int32Array {
-  const slot = join.tables.indexOf(table);
-  const column = field.columns.get(table);
-  // Every row of the field's own table, in order: the column is the answer (callers never write to it).
-  if (join.identity === true && slot === 0 && column) return column;
-  const out = new Int32Array(join.length).fill(-1);
-  const rows = join.rows[slot];
-  if (slot < 0 || !column || !rows) return out;
-  for (let i = 0; i < join.length; i++) {
-    const row = rows[i] as number;
-    if (row >= 0) out[i] = column[row] as number;
-  }
-  return out;
-}
-
 /**
  * Computes chart expressions for every group at once: each aggregation is computed in one pass over
  * the records joined for it (grouped by the dimensions, under the state's or its set's row masks),
@@ -131,6 +120,11 @@ export class ChartEvaluator {
     if (this.groups.dims.length === 0 && !this.baseMasks) return this.scope;
     if (!this.global) this.global = new ChartEvaluator(this.ctx, singleGroup());
     return this.global.scope;
+  }
+
+  /** An evaluator over other groups under the same selections (the rows of an Aggr table). */
+  nested(groups: Groups): ChartEvaluator {
+    return new ChartEvaluator(this.ctx, groups, this.baseMasks);
   }
 
   /** The value of `expression` in every group. */
@@ -202,16 +196,14 @@ export class ChartEvaluator {
   }
 
   private computeAggregation(call: FunctionCall): AggregationResult {
-    const [argument, ...rest] = call.args;
+    const [argument] = call.args;
     if (!argument) throw new ExpressionError(`${call.name} takes at least one argument`);
     assertSupportedAggregation(call.name);
-    const params = rest.map((arg) => evaluateNode(arg, new ConstantScope(this.ctx.env, call.name)));
-    const masks = call.set ? this.masksOfSet(call.set) : (this.baseMasks ?? this.ctx.base.rowMasks());
-    // TOTAL <F…> keeps only those dimensions; a plain TOTAL keeps none.
-    const keep = call.total === null ? null : new Set(call.total.fields);
-    const dimSlots = this.groups.dims
-      .map((_, d) => d)
-      .filter((d) => keep === null || keep.has(this.groups.dims[d]?.field.name ?? ''));
+    // Aggr, bare or inside an aggregation: the virtual table's values, one per combination (aggr.ts).
+    if (call.name.toLowerCase() === 'aggr' || containsAggr(argument)) return aggrAggregation(this, call);
+    const params = this.constantParams(call);
+    const masks = this.masksOf(call);
+    const dimSlots = this.dimSlots(call);
     const fields = argumentFields(argument, this.ctx);
     const { fieldTables, dimTables } = this.chooseTables(fields, dimSlots);
     const join = this.join(masks, [...dimTables, ...fieldTables.values()]);
@@ -221,6 +213,34 @@ export class ChartEvaluator {
     const argTables = [...new Set(fieldTables.values())];
     const dedupe = recordDeduper(join, argTables, (table) => this.ctx.model.tables[table]?.rowCount ?? 0);
     this.accumulate(argument, join, tupleGroups, fieldTables, aggregator, dedupe);
+    return this.resultOf(aggregator, count, toCubeGroups);
+  }
+
+  /** The extra arguments of an aggregation (Concat's delimiter, a rank), evaluated once. */
+  constantParams(call: FunctionCall): Cell[] {
+    return call.args.slice(1).map((arg) => evaluateNode(arg, new ConstantScope(this.ctx.env, call.name)));
+  }
+
+  /** The records an aggregation runs over: its set's, else the evaluator's base masks. */
+  masksOf(call: FunctionCall): RowMasks {
+    return call.set ? this.masksOfSet(call.set) : this.defaultMasks();
+  }
+
+  /** The row masks of the current selections this evaluator computes under. */
+  defaultMasks(): RowMasks {
+    return this.baseMasks ?? this.ctx.base.rowMasks();
+  }
+
+  /** The dimensions an aggregation groups by: all of them; those named by TOTAL <F…>; none for a plain TOTAL. */
+  dimSlots(call: FunctionCall): number[] {
+    const keep = call.total === null ? null : new Set(call.total.fields);
+    return this.groups.dims
+      .map((_, d) => d)
+      .filter((d) => keep === null || keep.has(this.groups.dims[d]?.field.name ?? ''));
+  }
+
+  /** An aggregator's results for every cube group (`toCubeGroups` maps a cube group to its aggregation group). */
+  resultOf(aggregator: GroupAggregator, count: number, toCubeGroups: Int32Array | undefined): AggregationResult {
     const cubeGroups = this.groups.count;
     const resultNumber = aggregator.resultNumber?.bind(aggregator);
     if (resultNumber) {
@@ -237,10 +257,11 @@ export class ChartEvaluator {
   }
 
   /**
+   * @internal (also for aggr.ts)
    * Which table each field of the argument (and each kept dimension) is read from: a field in one
    * table from it; a key field from a table already in use, else one holding a dimension.
    */
-  private chooseTables(
+  chooseTables(
     fields: readonly ModelField[],
     dimSlots: readonly number[],
   ): { fieldTables: Map<ModelField, number>; dimTables: number[] } {
@@ -269,7 +290,8 @@ export class ChartEvaluator {
     return { fieldTables, dimTables };
   }
 
-  private tupleGroups(
+  /** @internal Each tuple's aggregation group (also for aggr.ts). */
+  tupleGroups(
     join: JoinedRecords,
     dimSlots: readonly number[],
     dimTables: readonly number[],
@@ -391,7 +413,8 @@ export class ChartEvaluator {
     return masks;
   }
 
-  private join(masks: RowMasks, tables: readonly number[]): JoinedRecords {
+  /** @internal The records of `tables` joined under `masks`, cached (also for aggr.ts). */
+  join(masks: RowMasks, tables: readonly number[]): JoinedRecords {
     let id = this.maskIds.get(masks);
     if (id === undefined) {
       id = nextMaskId++;
@@ -414,24 +437,13 @@ export class ChartEvaluator {
 let nextMaskId = 0;
 
 /** An aggregation computed for every group: numbers (NaN for NULL) or, when not all numeric, cells. */
-interface AggregationResult {
+export interface AggregationResult {
   readonly nums: Float64Array | undefined;
   cells: Cell[] | undefined;
 }
 
 function isAggregation(expression: Expression): expression is FunctionCall {
   return expression.kind === 'FunctionCall' && AGGREGATION_NAMES.has(expression.name.toLowerCase());
-}
-
-const SYNTHETIC_SPAN = {
-  start: { line: 1, column: 1, offset: 0 },
-  end: { line: 1, column: 1, offset: 0 },
-};
-
-interface FieldAccessor {
-  readonly field: ModelField;
-  readonly rows: Int32Array;
-  readonly column: Int32Array;
 }
 
 /** The scope of one group: aggregations come precomputed, fields are the group's own or Only(). */
@@ -451,182 +463,5 @@ class GroupScope extends ScopeBase {
   }
   global(): EvaluationScope {
     return this.owner.globalScope();
-  }
-}
-
-/** The scope of one joined record inside an aggregation. */
-class TupleScope extends ScopeBase {
-  i = 0;
-  constructor(
-    private readonly chart: ChartContext,
-    private readonly accessors: ReadonlyMap<string, FieldAccessor>,
-    private readonly globalOf: () => EvaluationScope,
-  ) {
-    super(chart.env);
-  }
-  global(): EvaluationScope {
-    return this.globalOf();
-  }
-  field(name: string): Cell | undefined {
-    const accessor = this.accessors.get(name);
-    if (!accessor) {
-      if (this.chart.model.field(name)) throw new ExpressionError(`field ${name} cannot be used here`);
-      return undefined;
-    }
-    const row = accessor.rows[this.i] as number;
-    return row < 0 ? null : accessor.field.value(accessor.column[row] as number);
-  }
-  aggregate(call: FunctionCall): Cell {
-    throw new ExpressionError(`nested aggregation ${call.name} is not supported (Aggr is not supported)`);
-  }
-}
-
-/** For the non-aggregated arguments of an aggregation (Concat's delimiter, a rank). */
-class ConstantScope extends ScopeBase {
-  constructor(
-    env: EvaluationEnvironment,
-    private readonly owner: string,
-  ) {
-    super(env);
-  }
-  field(name: string): Cell | undefined {
-    if (this.env.variable(name) !== undefined) return undefined;
-    throw new ExpressionError(`the extra arguments of ${this.owner} must be constants, found field ${name}`);
-  }
-  aggregate(call: FunctionCall): Cell {
-    throw new ExpressionError(`nested aggregation ${call.name} is not supported`);
-  }
-}
-
-/** The model fields an aggregation argument reads, following variables; nested aggregations are errors. */
-function argumentFields(expression: Expression, ctx: ChartContext): ModelField[] {
-  const out = new Set<ModelField>();
-  const walk = (node: Expression, depth: number): void => {
-    if (depth > 32) return;
-    switch (node.kind) {
-      case 'FieldRef': {
-        const field = ctx.model.field(node.name);
-        if (field) out.add(field);
-        else walkText(ctx.env.variable(node.name), depth);
-        return;
-      }
-      case 'DollarExpansion':
-        if (node.form === 'expression') walkText(node.args[0], depth);
-        else if (node.name !== null) walkText(ctx.env.variable(node.name), depth);
-        return;
-      case 'UnaryExpression':
-        walk(node.operand, depth);
-        return;
-      case 'BinaryExpression':
-        walk(node.left, depth);
-        walk(node.right, depth);
-        return;
-      case 'FunctionCall':
-        if (AGGREGATION_NAMES.has(node.name.toLowerCase())) {
-          throw new ExpressionError(`nested aggregation ${node.name} is not supported (Aggr is not supported)`);
-        }
-        for (const arg of node.args) walk(arg, depth);
-        return;
-      default:
-        return;
-    }
-  };
-  const walkText = (text: string | undefined, depth: number): void => {
-    if (text === undefined) return;
-    try {
-      walk(parseCached(text.trim().replace(/^=/, '')), depth + 1);
-    } catch (error) {
-      if (!(error instanceof ExpressionError)) throw error;
-    }
-  };
-  walk(expression, 0);
-  return [...out];
-}
-
-/**
- * A filter letting each record of the argument's tables count once per group: the join may repeat
- * a record (an order joined to several rows of another table), and Qlik aggregates records, not tuples.
- */
-function recordDeduper(
-  join: JoinedRecords,
-  argTables: readonly number[],
-  tableRows: (table: number) => number,
-): (g: number, i: number) => boolean {
-  const always = (): boolean => true;
-  if (join.tables.length <= 1 || argTables.length === 0) return always;
-  const slots = argTables.map((table) => join.tables.indexOf(table));
-  if (slots.length === 1) {
-    const rows = join.rows[slots[0] as number] as Int32Array;
-    const seen = new Uint8Array(tableRows(argTables[0] as number));
-    let repeated = false;
-    for (let i = 0; i < join.length && !repeated; i++) {
-      const row = rows[i] as number;
-      if (row < 0) continue;
-      if (seen[row] === 1) repeated = true;
-      else seen[row] = 1;
-    }
-    if (!repeated) return always;
-    const taken = new Set<number>();
-    const width = seen.length + 1;
-    return (g, i) => {
-      const key = g * width + ((rows[i] as number) + 1);
-      if (taken.has(key)) return false;
-      taken.add(key);
-      return true;
-    };
-  }
-  const taken = new Set<string>();
-  return (g, i) => {
-    const key = `${g}:${slots.map((slot) => (join.rows[slot] as Int32Array)[i]).join(',')}`;
-    if (taken.has(key)) return false;
-    taken.add(key);
-    return true;
-  };
-}
-
-/** Compiles arithmetic over fields and numbers to a closure over tuple indexes; undefined for anything else. */
-function compileNumeric(
-  expression: Expression,
-  accessors: ReadonlyMap<string, FieldAccessor>,
-): ((i: number) => number) | undefined {
-  switch (expression.kind) {
-    case 'NumberLiteral': {
-      const value = expression.value;
-      return () => value;
-    }
-    case 'FieldRef': {
-      const accessor = accessors.get(expression.name);
-      if (!accessor) return undefined;
-      const { rows, column } = accessor;
-      const nums = accessor.field.nums;
-      return (i) => {
-        const row = rows[i] as number;
-        if (row < 0) return Number.NaN;
-        const elem = column[row] as number;
-        return elem < 0 ? Number.NaN : (nums[elem] as number);
-      };
-    }
-    case 'UnaryExpression': {
-      if (expression.operator !== '-' && expression.operator !== '+') return undefined;
-      const operand = compileNumeric(expression.operand, accessors);
-      if (!operand) return undefined;
-      return expression.operator === '-' ? (i) => -operand(i) : operand;
-    }
-    case 'BinaryExpression': {
-      const op = expression.operator;
-      if (op !== '+' && op !== '-' && op !== '*' && op !== '/') return undefined;
-      const left = compileNumeric(expression.left, accessors);
-      const right = compileNumeric(expression.right, accessors);
-      if (!left || !right) return undefined;
-      if (op === '+') return (i) => left(i) + right(i);
-      if (op === '-') return (i) => left(i) - right(i);
-      if (op === '*') return (i) => left(i) * right(i);
-      return (i) => {
-        const divisor = right(i);
-        return divisor === 0 ? Number.NaN : left(i) / divisor;
-      };
-    }
-    default:
-      return undefined;
   }
 }

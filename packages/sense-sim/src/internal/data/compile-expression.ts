@@ -124,7 +124,9 @@ function compileBinary(node: BinaryExpression): Compiled {
 function compileCall(call: FunctionCall): Compiled {
   const fallback: Compiled = (scope) => evaluateNode(call, scope);
   if (call.set !== null || call.total !== null || call.distinct !== null) return fallback;
-  const resolved = resolveCall(call);
+  const found = resolveCall(call);
+  // Compiled expressions run in the load script, where chart functions are what they fall back to.
+  const resolved = found.kind === 'chart' ? found.fallback : found;
   if (resolved.kind === 'if') {
     if (call.args.length < 2 || call.args.length > 3) return fallback;
     const condition = compile(call.args[0] as Expression);

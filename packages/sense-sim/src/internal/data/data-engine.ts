@@ -8,6 +8,7 @@ import {
 } from './associative-model.js';
 import type { ChartContext } from './chart-evaluator.js';
 import { evaluateChartScalar, parseChartExpression, valuesWhere } from './chart-expression.js';
+import { activeField } from './cube-dimension.js';
 import type { EvaluationEnvironment } from './evaluate-expression.js';
 import { ExpressionError } from './expression-error.js';
 import {
@@ -199,6 +200,14 @@ export class DataEngine {
   /** Hypercube data (a LayoutDataView) for a defaulted HyperCubeDef; the state is the def's qStateName. */
   hyperCube(def: Readonly<JsonRecord>, library?: LibraryItems, stateName?: string): HyperCubeData {
     return new HyperCubeData(def, this.context(stateName ?? stateOf(def)), library);
+  }
+
+  /**
+   * The field in use of a dimension group (`qGroupPos`): a cyclic group's qActiveField, a drill-down
+   * group's first field with more than one possible value in the state.
+   */
+  groupPosition(fieldDefs: readonly string[], grouping: string, inline: Readonly<JsonRecord>, stateName = '$'): number {
+    return activeField(fieldDefs, grouping, inline, this.context(stateName));
   }
 
   /** List object data (a LayoutDataView) for a defaulted ListObjectDef. */

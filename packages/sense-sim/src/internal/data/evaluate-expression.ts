@@ -49,6 +49,11 @@ export interface EvaluationScope extends FunctionContext {
    * row (the engine computes such a variable once). Left out: this scope.
    */
   global?(): EvaluationScope;
+  /**
+   * Chart functions that read other rows of the chart (Above, RowNo, Rank …) and range functions
+   * over them: the value of `call` here, or undefined to evaluate it as usual.
+   */
+  chartFunction?(call: FunctionCall): Cell | undefined;
 }
 
 /**
@@ -131,6 +136,7 @@ class RowScope extends ScopeBase {
   aggregate(call: FunctionCall): Cell {
     const rows = this.row.groupRows?.();
     if (!rows) throw new ExpressionError(`aggregation function ${call.name} is not allowed here`);
+    if (call.name.toLowerCase() === 'aggr') throw new ExpressionError('Aggr is only allowed in chart expressions');
     if (call.set !== null || call.total !== null) {
       throw new ExpressionError(`set analysis and TOTAL are only allowed in chart expressions`);
     }
@@ -377,15 +383,18 @@ function evaluateBinary(node: BinaryExpression, scope: EvaluationScope): Cell {
 }
 
 /** What a call node is, resolved once per node: calls in LOAD expressions run millions of times. */
-export type ResolvedCall =
+export type ResolvedCall = PlainCall | { readonly kind: 'chart'; readonly fallback: PlainCall };
+
+/** A call that is not a chart function (see {@link CHART_FUNCTION_NAMES}). */
+export type PlainCall =
   | { readonly kind: 'aggregate' }
   | { readonly kind: 'if' }
   | { readonly kind: 'scalar'; readonly spec: FunctionSpec }
   | { readonly kind: 'other' };
 
-const AGGREGATE: ResolvedCall = { kind: 'aggregate' };
-const IF: ResolvedCall = { kind: 'if' };
-const OTHER: ResolvedCall = { kind: 'other' };
+const AGGREGATE: PlainCall = { kind: 'aggregate' };
+const IF: PlainCall = { kind: 'if' };
+const OTHER: PlainCall = { kind: 'other' };
 const resolvedCalls = new WeakMap<FunctionCall, ResolvedCall>();
 
 /** How a call node evaluates (resolved once per node and remembered). */
@@ -394,21 +403,63 @@ export function resolveCall(call: FunctionCall): ResolvedCall {
   if (resolved === undefined) {
     const lower = call.name.toLowerCase();
     const spec = scalarFunction(lower);
-    resolved =
-      AGGREGATION_NAMES.has(lower) && lower !== 'aggr'
-        ? AGGREGATE
-        : lower === 'if'
-          ? IF
-          : spec
-            ? { kind: 'scalar', spec }
-            : OTHER;
+    const plain: PlainCall = AGGREGATION_NAMES.has(lower)
+      ? AGGREGATE
+      : lower === 'if'
+        ? IF
+        : spec
+          ? { kind: 'scalar', spec }
+          : OTHER;
+    // Chart scopes see these first (see EvaluationScope.chartFunction); elsewhere they are what they were.
+    resolved = CHART_FUNCTION_NAMES.has(lower) ? { kind: 'chart', fallback: plain } : plain;
     resolvedCalls.set(call, resolved);
   }
   return resolved;
 }
 
+/**
+ * Functions a chart computes from other rows of its column (help.qlik.com "Chart inter-record
+ * functions", "Rank"), and the range functions, whose arguments may be ranges of such rows.
+ */
+export const CHART_FUNCTION_NAMES: ReadonlySet<string> = new Set([
+  'above',
+  'below',
+  'before',
+  'after',
+  'top',
+  'bottom',
+  'first',
+  'last',
+  'rowno',
+  'noofrows',
+  'columnno',
+  'noofcolumns',
+  'rank',
+  'hrank',
+  'rangesum',
+  'rangeavg',
+  'rangemin',
+  'rangemax',
+  'rangecount',
+  'rangenumericcount',
+  'rangenullcount',
+  'rangetextcount',
+  'rangemissingcount',
+  'rangeonly',
+  'rangemode',
+  'rangestdev',
+  'rangefractile',
+  'rangeminstring',
+  'rangemaxstring',
+]);
+
 function evaluateCall(call: FunctionCall, scope: EvaluationScope): Cell {
-  const resolved = resolveCall(call);
+  let resolved = resolveCall(call);
+  if (resolved.kind === 'chart') {
+    const value = scope.chartFunction?.(call);
+    if (value !== undefined) return value;
+    resolved = resolved.fallback;
+  }
   if (resolved.kind === 'aggregate') return scope.aggregate(call);
   if (call.set !== null || call.total !== null || call.distinct !== null) {
     throw new ExpressionError(`${call.name} is not an aggregation function`);

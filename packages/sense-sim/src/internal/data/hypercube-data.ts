@@ -8,9 +8,8 @@ import type {
   NxCell,
   Rect,
 } from '../engine/layout/hypercube-shape.js';
-import { asRecord, asRecords, asStrings, asText, type JsonRecord, nxNumber } from '../engine/layout/json-record.js';
-import { applyNumFormat, fieldNumberFormat, isFixedFormat } from './apply-num-format.js';
-import type { ModelField } from './associative-model.js';
+import { asRecord, asRecords, asText, type JsonRecord, nxNumber } from '../engine/layout/json-record.js';
+import { applyNumFormat, isFixedFormat } from './apply-num-format.js';
 import {
   type ChartContext,
   ChartEvaluator,
@@ -21,9 +20,26 @@ import {
   singleGroup,
 } from './chart-evaluator.js';
 import { parseChartExpression } from './chart-expression.js';
+import {
+  attributeValue,
+  autoFormat,
+  cellText,
+  compareSortCells,
+  dimensionFacts,
+  EMPTY_COLUMN,
+  errorColumn,
+  frequencies,
+  GLYPH_SAMPLE,
+  type MeasureColumn,
+  type SortStep,
+  sortRows,
+  totalCell,
+} from './cube-cells.js';
+import { type CubeDimension, resolveDimension } from './cube-dimension.js';
 import { ExpressionError } from './expression-error.js';
 import { countStates, STATE, STATE_LETTERS } from './field-value-states.js';
 import { createAggregator } from './functions/aggregators.js';
+import { evaluateInterRecord, usesInterRecord } from './inter-record.js';
 import type { Cell } from './loaded-model.js';
 import type { RowMasks } from './propagate-selections.js';
 import { joinTables } from './record-join.js';
@@ -31,16 +47,7 @@ import type { Expression } from './script-bridge.js';
 import { elementComparator, elementRanks, type SortInputs } from './sort-values.js';
 import { compareText, numberCell, toNumber } from './value-ops.js';
 
-/** A dimension of the cube, resolved from its definition (or master item). */
-interface CubeDimension {
-  readonly field: ModelField;
-  readonly table: number;
-  readonly criteria: Readonly<JsonRecord> | undefined;
-  readonly reverse: boolean;
-  readonly nullSuppression: boolean;
-  readonly presentation: Readonly<JsonRecord> | undefined;
-  readonly attributes: readonly (Expression | undefined)[];
-}
+export { dimensionFacts, frequencies } from './cube-cells.js';
 
 /** A measure of the cube, resolved from its definition (or master item). */
 interface CubeMeasure {
@@ -53,6 +60,8 @@ interface CubeMeasure {
   readonly aggrFunc: string;
   readonly brutalSum: boolean;
   readonly attributes: readonly (Expression | undefined)[];
+  /** Reads other rows (Above, RowNo, Rank …): computed once the rows are sorted. */
+  readonly interRecord: boolean;
 }
 
 const NULL_DIMENSION_CELL: NxCell = { qText: '-', qNum: 'NaN', qElemNumber: -2, qState: 'L', qIsNull: true };
@@ -95,7 +104,7 @@ export class HyperCubeData implements LayoutDataView {
     const measureDefs = asRecords(def.qMeasures);
     let valid = true;
     for (const dimensionDef of dimensionDefs) {
-      const dim = this.resolveDimension(dimensionDef, library);
+      const dim = resolveDimension(dimensionDef, this.ctx, library, this.errors, (text) => this.parseOptional(text));
       if (!dim) valid = false;
       this.dimensionFields.push(dim?.field.name);
       if (dim) this.dims.push(dim);
@@ -106,7 +115,9 @@ export class HyperCubeData implements LayoutDataView {
     const evaluator = new ChartEvaluator(ctx, this.groups);
     const hasRows = valid && (this.dims.length > 0 || this.measures.length > 0);
     this.columns = this.measures.map((measure) =>
-      hasRows ? this.evaluateColumn(evaluator, measure.expression, measure.error) : EMPTY_COLUMN,
+      hasRows && !measure.interRecord
+        ? this.evaluateColumn(evaluator, measure.expression, measure.error)
+        : EMPTY_COLUMN,
     );
     this.dimAttributes = this.dims.map((dim) =>
       dim.attributes.map((attribute) => (hasRows ? this.evaluate(evaluator, attribute, undefined) : [])),
@@ -116,6 +127,7 @@ export class HyperCubeData implements LayoutDataView {
     );
     const kept = hasRows ? this.suppress(def) : [];
     this.rows = this.sort(Int32Array.from(kept), def, evaluator);
+    if (hasRows) this.evaluateInterRecord(evaluator, def);
     this.totals = this.measures.map((measure, m) => this.total(measure, m, def));
   }
 
@@ -146,7 +158,8 @@ export class HyperCubeData implements LayoutDataView {
       // NULL (from unmatched combinations) is no value of the field.
       if (elem >= 0) seen.add(elem);
     }
-    return dimensionFacts(dim.field, this.ctx, seen.size);
+    const facts = dimensionFacts(dim.field, this.ctx, seen.size, dim.calculated ? this.states(dim) : undefined);
+    return { ...facts, groupPos: dim.groupPos };
   }
 
   measure(index: number): MeasureFacts {
@@ -227,7 +240,7 @@ export class HyperCubeData implements LayoutDataView {
     const elem = (this.groups.elems[d] as Int32Array)[g] as number;
     const value = dim.field.value(elem);
     if (value === null) return { ...NULL_DIMENSION_CELL };
-    const states = this.ctx.base.fieldStates(dim.field.index);
+    const states = this.states(dim);
     const text = dim.presentation
       ? (applyNumFormat(value.num, dim.presentation, this.ctx.model.settings) ?? value.text)
       : value.text;
@@ -267,63 +280,14 @@ export class HyperCubeData implements LayoutDataView {
     return cell;
   }
 
+  /** The state of each value of a dimension's field; a calculated dimension's values are all optional. */
+  private states(dim: CubeDimension): Uint8Array {
+    return dim.calculated
+      ? new Uint8Array(dim.field.cardinal).fill(STATE.O)
+      : this.ctx.base.fieldStates(dim.field.index);
+  }
+
   // ── Building ───────────────────────────────────────────────────────────────────────────────
-
-  private resolveDimension(def: Readonly<JsonRecord>, library: LibraryItems | undefined): CubeDimension | undefined {
-    const inline = asRecord(def.qDef);
-    const libraryId = asText(def.qLibraryId);
-    const master = libraryId === '' ? undefined : library?.dimension(libraryId);
-    if (libraryId !== '' && !master) {
-      this.errors.push(`master dimension ${libraryId} not found`);
-      return undefined;
-    }
-    const source = master ?? inline;
-    const fieldDefs = asStrings(source.qFieldDefs);
-    const grouping = asText(source.qGrouping) || 'N';
-    const active = this.activeField(fieldDefs, grouping, inline);
-    const fieldDef = fieldDefs[active] ?? '';
-    if (fieldDef.trim().startsWith('=')) {
-      this.errors.push(`calculated dimension ${fieldDef} is not supported`);
-      return undefined;
-    }
-    const field = this.ctx.model.field(fieldDef.trim().replace(/^\[(.*)\]$/, '$1'));
-    if (!field) {
-      this.errors.push(`field ${fieldDef} not found`);
-      return undefined;
-    }
-    const presentation = asRecords(inline.qNumberPresentations)[active];
-    return {
-      field,
-      table: field.tables[0] ?? 0,
-      criteria: asRecords(inline.qSortCriterias)[active] ?? asRecords(inline.qSortCriterias)[0],
-      reverse: inline.qReverseSort === true,
-      nullSuppression: def.qNullSuppression === true,
-      presentation: isFixedFormat(presentation) ? presentation : undefined,
-      attributes: asRecords(def.qAttributeExpressions).map((attribute) =>
-        this.parseOptional(asText(attribute.qExpression)),
-      ),
-    };
-  }
-
-  /** Cyclic groups use qActiveField; drill-down groups the first field with more than one possible value. */
-  private activeField(fieldDefs: readonly string[], grouping: string, inline: Readonly<JsonRecord>): number {
-    if (grouping === 'C') {
-      const active = typeof inline.qActiveField === 'number' ? inline.qActiveField : 0;
-      return Math.min(Math.max(active, 0), Math.max(fieldDefs.length - 1, 0));
-    }
-    if (grouping === 'H') {
-      for (let i = 0; i < fieldDefs.length - 1; i++) {
-        const field = this.ctx.model.field(fieldDefs[i] ?? '');
-        if (!field) return i;
-        const states = this.ctx.base.fieldStates(field.index);
-        let possible = 0;
-        for (const state of states) if (state === STATE.O || state === STATE.S || state === STATE.L) possible++;
-        if (possible !== 1) return i;
-      }
-      return Math.max(fieldDefs.length - 1, 0);
-    }
-    return 0;
-  }
 
   private resolveMeasure(def: Readonly<JsonRecord>, library: LibraryItems | undefined): CubeMeasure {
     const inline = asRecord(def.qDef);
@@ -352,6 +316,7 @@ export class HyperCubeData implements LayoutDataView {
       reverse: inline.qReverseSort === true,
       aggrFunc: asText(inline.qAggrFunc),
       brutalSum: inline.qBrutalSum === true,
+      interRecord: usesInterRecord(expression),
       attributes: asRecords(def.qAttributeExpressions).map((attribute) =>
         this.parseOptional(asText(attribute.qExpression)),
       ),
@@ -404,7 +369,7 @@ export class HyperCubeData implements LayoutDataView {
   private buildGroups(): Groups {
     if (this.dims.length === 0) return singleGroup();
     const state = this.ctx.base;
-    if (this.dims.length === 1) {
+    if (this.dims.length === 1 && !this.dims[0]?.calculated) {
       const dim = this.dims[0] as CubeDimension;
       const states = state.fieldStates(dim.field.index);
       const elems: number[] = [];
@@ -439,8 +404,10 @@ export class HyperCubeData implements LayoutDataView {
     for (let g = 0; g < this.groups.count; g++) {
       if (this.dims.some((dim, d) => dim.nullSuppression && ((this.groups.elems[d] as Int32Array)[g] as number) < 0))
         continue;
-      if (this.measures.length > 0 && (suppressZero || suppressMissing)) {
-        const allEmpty = this.columns.every((column) => {
+      // Inter-record measures are computed after the rows are chosen: they keep no row out.
+      if (this.measures.some((measure) => !measure.interRecord) && (suppressZero || suppressMissing)) {
+        const allEmpty = this.columns.every((column, m) => {
+          if (this.measures[m]?.interRecord === true) return true;
           const isNull = column.cells ? (column.cells[g] ?? null) === null : Number.isNaN(column.nums[g] as number);
           return isNull || (suppressZero && column.nums[g] === 0);
         });
@@ -451,14 +418,44 @@ export class HyperCubeData implements LayoutDataView {
     return kept;
   }
 
-  /** Sorts rows by the columns in qInterColumnSortOrder (the rest after), each by its own criteria. */
-  private sort(rows: Int32Array, def: Readonly<JsonRecord>, evaluator: ChartEvaluator): Int32Array {
+  /** The columns in sort order: qInterColumnSortOrder, then the others. */
+  private sortOrder(def: Readonly<JsonRecord>): number[] {
     const width = this.dims.length + this.measures.length;
     const requested = (Array.isArray(def.qInterColumnSortOrder) ? def.qInterColumnSortOrder : []).filter(
       (column): column is number => Number.isInteger(column) && column >= 0 && column < width,
     );
     const order = [...new Set(requested)];
     for (let column = 0; column < width; column++) if (!order.includes(column)) order.push(column);
+    return order;
+  }
+
+  /**
+   * Measures with inter-record functions, over the sorted rows: a row's column segment is the rows
+   * sharing its values of every dimension but the last one in the sort order.
+   */
+  private evaluateInterRecord(evaluator: ChartEvaluator, def: Readonly<JsonRecord>): void {
+    const dimOrder = this.sortOrder(def).filter((column) => column < this.dims.length);
+    const segmentDims = dimOrder.slice(0, -1);
+    this.measures.forEach((measure, m) => {
+      if (!measure.interRecord) return;
+      if (!measure.expression) {
+        this.columns[m] = this.evaluateColumn(evaluator, undefined, measure.error);
+        return;
+      }
+      try {
+        const cells = evaluateInterRecord(evaluator, measure.expression, this.rows, segmentDims);
+        this.columns[m] = { nums: Float64Array.from(cells, (cell) => toNumber(cell)), cells };
+      } catch (caught) {
+        if (!(caught instanceof ExpressionError)) throw caught;
+        this.errors.push(caught.message);
+        this.columns[m] = errorColumn(caught.message, this.groups.count);
+      }
+    });
+  }
+
+  /** Sorts rows by the columns in qInterColumnSortOrder (the rest after), each by its own criteria. */
+  private sort(rows: Int32Array, def: Readonly<JsonRecord>, evaluator: ChartEvaluator): Int32Array {
+    const order = this.sortOrder(def);
     const steps: SortStep[] = [];
     for (const column of order) {
       const step =
@@ -484,7 +481,7 @@ export class HyperCubeData implements LayoutDataView {
 
   private sortInputs(dim: CubeDimension): SortInputs {
     return {
-      states: this.ctx.base.fieldStates(dim.field.index),
+      states: this.states(dim),
       frequency: () => frequencies(dim.field, dim.table, this.ctx.base.rowMasks()),
       expression: (criteria) => {
         const text = asText(asRecord(criteria.qExpression).qv);
@@ -503,6 +500,8 @@ export class HyperCubeData implements LayoutDataView {
   }
 
   private measureSort(m: number, evaluator: ChartEvaluator): SortStep | undefined {
+    // Values that depend on the row order cannot order the rows.
+    if (this.measures[m]?.interRecord === true) return undefined;
     const compare = this.measureComparator(m, evaluator);
     return compare ? { compare } : undefined;
   }
@@ -554,7 +553,8 @@ export class HyperCubeData implements LayoutDataView {
         return totalCell(null, measure.format, this.ctx);
       }
     }
-    if (!measure.expression) return totalCell(null, measure.format, this.ctx);
+    // Inter-record functions are NULL in the total row (help.qlik.com, Rank examples).
+    if (!measure.expression || measure.interRecord) return totalCell(null, measure.format, this.ctx);
     try {
       const value = new ChartEvaluator(this.ctx, singleGroup()).evaluate(measure.expression)[0] ?? null;
       return totalCell(value, measure.format, this.ctx);
@@ -563,148 +563,4 @@ export class HyperCubeData implements LayoutDataView {
       return totalCell({ text: caught.message, num: Number.NaN }, undefined, this.ctx);
     }
   }
-}
-
-/** A measure's values: numbers for every group (NaN for NULL and text), cells when not all numeric. */
-interface MeasureColumn {
-  readonly nums: Float64Array;
-  readonly cells: Cell[] | undefined;
-}
-
-const EMPTY_COLUMN: MeasureColumn = { nums: new Float64Array(0), cells: undefined };
-
-// Rows whose text the glyph count looks at, besides the extremes and the total.
-const GLYPH_SAMPLE = 200;
-
-/** A column showing an error message in every cell, as the engine does for a measure it cannot compute. */
-function errorColumn(message: string, count: number): MeasureColumn {
-  return {
-    nums: new Float64Array(count).fill(Number.NaN),
-    cells: new Array<Cell>(count).fill({ text: message, num: Number.NaN }),
-  };
-}
-
-/** One column's part of the row order; dimensions also give an integer key for the fast path. */
-interface SortStep {
-  readonly compare: (a: number, b: number) => number;
-  readonly key?: (g: number) => number;
-  readonly radix?: number;
-}
-
-/**
- * Sorts groups by the steps, ties by group index. When every step has an integer key and the
- * combined keys fit a double exactly, the rows sort as one Float64Array of `key × n + position`
- * (native numeric sort, no comparator calls) — the common all-dimension case on large cubes.
- */
-function sortRows(rows: Int32Array, steps: readonly SortStep[]): Int32Array {
-  const n = rows.length;
-  let span = 1;
-  for (const step of steps) span *= step.radix ?? Number.POSITIVE_INFINITY;
-  if (steps.every((step) => step.key) && span * Math.max(n, 1) < Number.MAX_SAFE_INTEGER) {
-    const keys = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const g = rows[i] as number;
-      let key = 0;
-      for (const step of steps) key = key * (step.radix as number) + (step.key as (g: number) => number)(g);
-      // Rows arrive in group order, so the position breaks ties as the group index would.
-      keys[i] = key * n + i;
-    }
-    keys.sort();
-    const out = new Int32Array(n);
-    for (let i = 0; i < n; i++) out[i] = rows[(keys[i] as number) % n] as number;
-    return out;
-  }
-  const list = Array.from(rows);
-  list.sort((a, b) => {
-    for (const step of steps) {
-      const result = step.compare(a, b);
-      if (result !== 0) return result;
-    }
-    return a - b;
-  });
-  return Int32Array.from(list);
-}
-
-function compareSortCells(a: Cell, b: Cell, dir: number): number {
-  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
-  const x = toNumber(a);
-  const y = toNumber(b);
-  if (!Number.isNaN(x) && !Number.isNaN(y)) return (x - y) * dir;
-  if (!Number.isNaN(x)) return -1;
-  if (!Number.isNaN(y)) return 1;
-  return compareText(a.text, b.text) * dir;
-}
-
-function attributeValue(value: Cell): { qText: string; qNum: number | 'NaN' } {
-  return value === null ? { qText: '', qNum: 'NaN' } : { qText: value.text, qNum: nxNumber(toNumber(value)) };
-}
-
-function cellText(value: Cell, format: Readonly<JsonRecord> | undefined, ctx: ChartContext): string {
-  if (value === null) return '-';
-  if (!format) return value.text;
-  return applyNumFormat(toNumber(value), format, ctx.model.settings) ?? value.text;
-}
-
-function totalCell(value: Cell, format: Readonly<JsonRecord> | undefined, ctx: ChartContext): NxCell {
-  if (value === null)
-    return { qText: '-', qNum: 'NaN', qElemNumber: -1, qState: 'X', qIsTotalCell: true, qIsNull: true };
-  return {
-    qText: cellText(value, format, ctx),
-    qNum: nxNumber(toNumber(value)),
-    qElemNumber: -1,
-    qState: 'X',
-    qIsTotalCell: true,
-  };
-}
-
-/**
- * The format the engine picks for a measure it formats automatically: counts are integers shown
- * `###0` (CTL golden: `count(numbers)` → `{qType:'I', qFmt:'###0', qUseThou:1, qDec:'.'}`); other
- * measures are unknown (halyard golden: `Sum(country_sort)` → `U`).
- */
-function autoFormat(expression: Expression, ctx: ChartContext): NumberFormat {
-  if (
-    expression.kind === 'FunctionCall' &&
-    /^(count|numericcount|textcount|nullcount|missingcount)$/i.test(expression.name)
-  ) {
-    return { qType: 'I', qnDec: 0, qUseThou: 1, qFmt: '###0', qDec: ctx.model.settings.decimalSep };
-  }
-  return { qType: 'U', qnDec: 0, qUseThou: 0 };
-}
-
-/** How many possible records of `table` hold each value of `field` (frequency sort, qFrequencyMode). */
-export function frequencies(field: ModelField, table: number, masks: RowMasks): Uint32Array {
-  const counts = new Uint32Array(field.cardinal);
-  const column = field.columns.get(table);
-  if (!column) return counts;
-  const mask = masks[table] ?? null;
-  for (let r = 0; r < column.length; r++) {
-    const elem = column[r] as number;
-    if (elem >= 0 && (mask === null || mask[r] === 1)) counts[elem] = (counts[elem] as number) + 1;
-  }
-  return counts;
-}
-
-/** DimensionFacts of a field in the context's state (shared with list objects). */
-export function dimensionFacts(field: ModelField, ctx: ChartContext, hypercubeCardinal?: number): DimensionFacts {
-  let min = Number.NaN;
-  let max = Number.NaN;
-  for (const num of field.nums) {
-    if (Number.isNaN(num)) continue;
-    if (Number.isNaN(min) || num < min) min = num;
-    if (Number.isNaN(max) || num > max) max = num;
-  }
-  const facts: DimensionFacts = {
-    cardinal: field.cardinal,
-    ...(hypercubeCardinal === undefined ? {} : { hypercubeCardinal }),
-    apprMaxGlyphCount: field.maxGlyphCount(),
-    tags: field.tags,
-    dimensionType: field.kind.hasNumbers ? 'N' : 'D',
-    numFormat: fieldNumberFormat(field, ctx.model.settings),
-    min,
-    max,
-    stateCounts: ctx.base.stateCounts(field.index),
-    ...(ctx.base.isLocked(field.index) ? { locked: true } : {}),
-  };
-  return facts;
 }

@@ -274,12 +274,18 @@ describe('hypercube data', () => {
 
   it('reports what it cannot compute instead of guessing', () => {
     const engine = new DataEngine(salesModel());
-    const calculated = engine.hyperCube(cube([{ qDef: { qFieldDefs: ['=Year(Now())'] } }], ['Sum(Quantity)']));
-    expect(calculated.rowCount()).toBe(0);
-    expect(calculated.errors).toEqual(['calculated dimension =Year(Now()) is not supported']);
-    const broken = engine.hyperCube(cube(['Customer'], ['Aggr(Sum(Quantity), Customer)']));
+    const calculated = engine.hyperCube(cube([{ qDef: { qFieldDefs: ['=Country & Customer'] } }], ['Sum(Quantity)']));
+    expect(calculated.rowCount()).toBe(4);
+    const acrossTables = engine.hyperCube(
+      cube([{ qDef: { qFieldDefs: ['=Customer & Quantity'] } }], ['Sum(Quantity)']),
+    );
+    expect(acrossTables.rowCount()).toBe(0);
+    expect(acrossTables.errors).toEqual([
+      'Error in expression: calculated dimension =Customer & Quantity reads fields of several tables (not supported)',
+    ]);
+    const broken = engine.hyperCube(cube(['Customer'], ['Sum(Count(Quantity))']));
     expect(texts(broken.page({ qLeft: 1, qTop: 0, qWidth: 1, qHeight: 1 }))).toEqual([
-      ['Error in expression: function Aggr is not supported'],
+      ['Error in expression: Nested aggregation not allowed'],
     ]);
     expect(() => engine.hyperCube(cube(['Customer'], []), undefined).pivotPage()).toThrow(
       'pivot and stacked hypercubes',

@@ -5,7 +5,7 @@ import { compareText, numberCell, sameValue, textCell, toNumber, valueKey } from
 
 /**
  * Aggregation function names (lower case). A call to one of these in a chart is computed over the
- * records of each dimension value; nested inside another one it is an error (no Aggr support).
+ * records of each dimension value; nested inside another one (without Aggr between) it is an error.
  */
 export const AGGREGATION_NAMES: ReadonlySet<string> = new Set([
   'sum',
@@ -29,7 +29,6 @@ export const AGGREGATION_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 const UNSUPPORTED_AGGREGATIONS: Readonly<Record<string, string>> = {
-  aggr: 'Aggr',
   firstsortedvalue: 'FirstSortedValue',
 };
 

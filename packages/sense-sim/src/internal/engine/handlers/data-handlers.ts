@@ -265,15 +265,20 @@ export function objectSelectionHandlers(): HandlerTable {
           : '$';
     return { doc, def: resolved, state };
   };
-  const fieldOfDimension = (doc: OpenDoc, dimension: Record<string, unknown> | undefined): string => {
+  /** The field a dimension selects in: a cyclic or drill-down group's active one, else its first field. */
+  const fieldOfDimension = (doc: OpenDoc, dimension: Record<string, unknown> | undefined, state: string): string => {
     const libraryId = dimension?.qLibraryId;
-    if (typeof libraryId === 'string' && libraryId !== '') {
-      const item = doc.findItem('dimension', libraryId);
-      const defs = (item?.stored.properties.qDim as { qFieldDefs?: string[] } | undefined)?.qFieldDefs;
-      return String(defs?.[0] ?? '');
-    }
-    const defs = (dimension?.qDef as { qFieldDefs?: string[] } | undefined)?.qFieldDefs;
-    return String(defs?.[0] ?? '').replace(/^=/, '');
+    const inline = (dimension?.qDef ?? {}) as Record<string, unknown>;
+    const source =
+      typeof libraryId === 'string' && libraryId !== ''
+        ? ((doc.findItem('dimension', libraryId)?.stored.properties.qDim ?? {}) as Record<string, unknown>)
+        : inline;
+    const defs = Array.isArray(source.qFieldDefs) ? source.qFieldDefs.map(String) : [];
+    const grouping = typeof source.qGrouping === 'string' ? source.qGrouping : 'N';
+    const active = grouping === 'N' ? 0 : dataOf(doc).groupPosition(defs, grouping, inline, state);
+    return String(defs[active] ?? '')
+      .replace(/^=/, '')
+      .replace(/^\[(.*)\]$/, '$1');
   };
   const selectIn = (
     call: Call,
@@ -295,11 +300,15 @@ export function objectSelectionHandlers(): HandlerTable {
       const dims = (def.qDimensions ?? []) as Record<string, unknown>[];
       const dimension = dims[Number(dimNo)];
       if (!dimension) throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', `qDimNo ${String(dimNo)}`);
-      return selectIn(call, doc, fieldOfDimension(doc, dimension), state, values, toggle);
+      return selectIn(call, doc, fieldOfDimension(doc, dimension, state), state, values, toggle);
     },
     SelectListObjectValues: (call, [path, values, toggle]) => {
       const { doc, def, state } = target(call, path, 'qListObjectDef');
-      const fieldName = fieldOfDimension(doc, def.qLibraryId ? { qLibraryId: def.qLibraryId } : { qDef: def.qDef });
+      const fieldName = fieldOfDimension(
+        doc,
+        def.qLibraryId ? { qLibraryId: def.qLibraryId } : { qDef: def.qDef },
+        state,
+      );
       return selectIn(call, doc, fieldName, state, values, toggle);
     },
     ClearSelections: (call, [path]) => {
@@ -311,6 +320,7 @@ export function objectSelectionHandlers(): HandlerTable {
         const name = fieldOfDimension(
           doc,
           isList ? { qDef: dimension.qDef, qLibraryId: dimension.qLibraryId } : dimension,
+          state,
         );
         changed = (dataOf(doc).fieldSelector(name, state)?.clear() ?? false) || changed;
       }

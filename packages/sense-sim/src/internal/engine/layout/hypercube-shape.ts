@@ -78,6 +78,8 @@ export interface DimensionFacts {
   readonly stateCounts: StateCounts;
   readonly continuousAxes?: boolean;
   readonly locked?: boolean;
+  /** The field of a cyclic or drill-down group in use (`qGroupPos`); the definition's qActiveField when left out. */
+  readonly groupPos?: number;
 }
 
 /** What only the data can say about a measure column. */
@@ -245,7 +247,8 @@ function dimensionInfo(
   const labels = asStrings(source.qFieldLabels);
   const grouping = asText(source.qGrouping) || 'N';
   const titles = fieldDefs.map((field, i) => labels[i] || field);
-  const active = grouping === 'C' ? Math.min(integer(inline.qActiveField, 0), Math.max(titles.length - 1, 0)) : 0;
+  const defined = grouping === 'C' ? Math.min(integer(inline.qActiveField, 0), Math.max(titles.length - 1, 0)) : 0;
+  const active = grouping === 'N' ? 0 : (facts.groupPos ?? defined);
   const reverse = inline.qReverseSort === true;
   const criteria = asRecords(inline.qSortCriterias);
   const out: JsonRecord = {
