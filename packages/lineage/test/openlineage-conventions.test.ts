@@ -186,14 +186,19 @@ describe('OpenLineage by its conventions, from the simulator', () => {
     expect(totals.fields.RegionKey?.inputFields).toEqual([
       expect.objectContaining({ field: 'Region', transformations: [direct('TRANSFORMATION', true)] }),
     ]);
+    // Totals is grouped by Region, from Orders filtered on Status and joined with Customers on CustomerID.
     expect(totals.dataset).toEqual([
+      expect.objectContaining({ name: 'Data/Customers.csv', field: 'CustomerID', transformations: [indirect('JOIN')] }),
       expect.objectContaining({ name: 'Data/Customers.csv', field: 'Region', transformations: [indirect('GROUP_BY')] }),
+      expect.objectContaining({ name: 'Data/Orders.csv', field: 'CustomerID', transformations: [indirect('JOIN')] }),
       expect.objectContaining({ name: 'Data/Orders.csv', field: 'Status', transformations: [indirect('FILTER')] }),
     ]);
     const orders = lineageOf(output(sales, `app/${SALES}/Orders`));
-    expect(orders.dataset).toContainEqual(
+    expect(orders.dataset).toEqual([
       expect.objectContaining({ name: 'Data/Customers.csv', field: 'CustomerID', transformations: [indirect('JOIN')] }),
-    );
+      expect.objectContaining({ name: 'Data/Orders.csv', field: 'CustomerID', transformations: [indirect('JOIN')] }),
+      expect.objectContaining({ name: 'Data/Orders.csv', field: 'Status', transformations: [indirect('FILTER')] }),
+    ]);
     expect(orders.fields.CustomerID?.inputFields).toContainEqual(
       expect.objectContaining({
         name: 'Data/Customers.csv',

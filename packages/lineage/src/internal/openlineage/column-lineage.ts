@@ -125,11 +125,12 @@ function transformations(kinds: ReadonlySet<Kind>, masking: boolean): Transforma
 const byName = (a: InputField, b: InputField) =>
   `${a.namespace}|${a.name}|${a.field}`.localeCompare(`${b.namespace}|${b.name}|${b.field}`);
 
-/** What a trace found: the input fields, and the statements and join keys on the way. */
+/** What a trace found: the input fields, and the statements and JOIN key fields on the way. */
 export interface Traced {
   readonly inputFields: InputField[];
   readonly statements: ReadonlySet<string>;
-  readonly joinKeys: readonly InputField[];
+  /** Script fields a JOIN matched on (the targets of `join-key` derivations). */
+  readonly joinKeys: ReadonlySet<string>;
 }
 
 /** Input dataset fields a field derives from, with the transformations and statements on the way. */
@@ -137,6 +138,7 @@ export function trace(view: AppView, start: string, accept: (e: LineageEdge) => 
   const { nodes, incoming, readIds } = view;
   const found = new Map<string, { dataset: ExternalDatasetNode; field: string; kinds: Set<Kind>; masking: boolean }>();
   const statements = new Set<string>();
+  const joinKeys = new Set<string>();
   const seen = new Set<string>();
   const walk = (id: string, kinds: Set<Kind>, masking: boolean, depth: number) => {
     if (depth > 64) return;
@@ -150,6 +152,7 @@ export function trace(view: AppView, start: string, accept: (e: LineageEdge) => 
       if (e.kind === 'DERIVES') {
         next.add(e.attributes.transformation);
         if (e.attributes.statement) statements.add(e.attributes.statement);
+        if (e.attributes.transformation === 'join-key') joinKeys.add(e.to);
         if (e.attributes.expression && MASKING.test(e.attributes.expression)) masked = true;
       }
       const from = nodes.get(e.from);
@@ -174,7 +177,6 @@ export function trace(view: AppView, start: string, accept: (e: LineageEdge) => 
       return { namespace, name, field: f.field, transformations: transformations(f.kinds, f.masking) };
     })
     .sort(byName);
-  const joinKeys = inputFields.filter((f) => f.transformations.some((t) => t.subtype === 'JOIN'));
   return { inputFields, statements, joinKeys };
 }
 
@@ -201,7 +203,8 @@ function sourceFields(view: AppView, statement: string, field: string): InputFie
 
 /**
  * The dataset-wide (INDIRECT) lineage of an output: the WHERE/WHILE fields (FILTER), GROUP BY fields
- * (GROUP_BY) of the statements its fields went through, and the join keys (JOIN) on the way.
+ * (GROUP_BY) of the statements its fields went through, and the inputs of the JOIN keys on the way
+ * (JOIN, both sides).
  */
 export function datasetLineage(view: AppView, traced: readonly Traced[]): InputField[] {
   const merged = new Map<string, { field: InputField; subtypes: Set<string> }>();
@@ -212,10 +215,21 @@ export function datasetLineage(view: AppView, traced: readonly Traced[]): InputF
     merged.set(k, entry);
   };
   const statements = new Set<string>();
+  const joinKeys = new Set<string>();
   for (const t of traced) {
     for (const s of t.statements) statements.add(s);
-    for (const k of t.joinKeys) add(k, 'JOIN');
+    for (const k of t.joinKeys) joinKeys.add(k);
   }
+  // The keys of every JOIN the output's fields went through (not only when a key is one of them).
+  for (const e of view.edges)
+    if (
+      e.kind === 'DERIVES' &&
+      e.attributes.transformation === 'join-key' &&
+      statements.has(e.attributes.statement ?? '')
+    )
+      joinKeys.add(e.to);
+  // A JOIN key: the inputs of the key field on both sides (the table joined onto and the one joined).
+  for (const key of [...joinKeys].sort()) for (const i of trace(view, key, () => true).inputFields) add(i, 'JOIN');
   for (const id of [...statements].sort()) {
     const s = view.nodes.get(id);
     if (s?.kind !== 'ScriptStatement') continue;
