@@ -147,8 +147,13 @@ describe('qixflow lineage', () => {
         '--openlineage-source-code',
         'none',
       ];
-      const run = await runQixflow([...args, '--out', join(dir, 'ol-env'), ...t.flags()], { env, timeoutMs: 50_000 });
-      expect(run.code).toBe(0);
+      // Another user: the demo user's parallel sessions (5) are taken by the runs above.
+      const user = { userId: 'openlineage', userDirectory: 'DEMO' };
+      const run = await runQixflow([...args, '--out', join(dir, 'ol-env'), ...t.flags(user)], {
+        env,
+        timeoutMs: 50_000,
+      });
+      expect(run.code, run.stderr).toBe(0);
       expect(run.stdout + run.stderr).not.toContain('cli-k3y');
       type Job = { namespace: string; name: string; facets: Record<string, unknown> };
       const events = received.map((r) => r.body as { eventType: string; job: Job });
