@@ -132,7 +132,11 @@ describe('dataset naming (OpenLineage naming conventions)', () => {
       name: './Data/In.csv',
     });
     expect(
-      olDatasetName('sense', dataset({ path: 'lib://Data/sales_$(vMonth).csv', pattern: true }), undefined).name,
+      olDatasetName(
+        'sense',
+        dataset({ path: "lib://Data/sales_$(=Date(Today(), 'YYYYMM')).csv", pattern: true }),
+        undefined,
+      ).name,
     ).toBe('Data/sales_*.csv');
     const binary = dataset({ datasetType: 'app', identity: 'app:lib://apps/sales.qvf', path: 'lib://Apps/Sales.qvf' });
     expect(olDatasetName('sense', binary, undefined, 'app-1').name).toBe('app/app-1');

@@ -1,4 +1,5 @@
 import type { ConnectionNode, ExternalDatasetNode } from '../../generated/lineage-graph.js';
+import { expansionsToWildcards, unquotePath } from '../datasets/dataset-identity.js';
 
 /** OpenLineage namespace and name of a dataset. */
 export interface OlName {
@@ -68,11 +69,9 @@ function segments(path: string): string {
   return out.join('/');
 }
 
-/** A path as written, `$(…)` left unexpanded becoming `*`, `\` → `/`. */
+/** A path as written, `$(…)` left unexpanded becoming `*` (nesting handled), `\` → `/`. */
 function written(path: string): string {
-  let t = path.trim();
-  if (/^\[.*\]$|^'.*'$|^".*"$/s.test(t)) t = t.slice(1, -1).trim();
-  return t.replace(/\$\([^)]*\)/g, '*').replace(/\\/g, '/');
+  return expansionsToWildcards(unquotePath(path)).replace(/\\/g, '/');
 }
 
 /** An absolute physical path (`C:/x`, `//server/share/x`, `/x`) as an OpenLineage file dataset. */
