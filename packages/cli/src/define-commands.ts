@@ -95,7 +95,15 @@ export function defineCommands(program: Command, run: Runner): void {
       .requiredOption('-o, --out <dir>', 'output directory')
       .addOption(formatOption())
       .option('--concurrency <n>', 'apps extracted in parallel (over the same proxy session)', wholeNumber(1, 32), 4)
-      .option('--openlineage-url <url>', 'also POST every OpenLineage event there (e.g. Marquez /api/v1/lineage)')
+      .option(
+        '--openlineage-url <url>',
+        'also POST every OpenLineage event there (e.g. Marquez http://host:5000); default OPENLINEAGE_URL',
+      )
+      .addOption(
+        new Option('--openlineage-source-code <mode>', "the load script in the events' sourceCode facet")
+          .choices(['redacted', 'none'])
+          .default('redacted'),
+      )
       .option('--no-resume', 'extract every app again, even those an earlier run left in --out')
       .addOption(
         new Option('--model <when>', 'read the data model (GetTablesAndKeys): auto, always or never').choices([

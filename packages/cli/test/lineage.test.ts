@@ -112,6 +112,60 @@ describe('qixflow lineage', () => {
     }
   });
 
+  it('posts to OPENLINEAGE_URL with OPENLINEAGE_API_KEY and OPENLINEAGE_NAMESPACE; --openlineage-source-code none', {
+    timeout: 60_000,
+  }, async () => {
+    const received: { authorization?: string; body: Record<string, unknown> }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      req.on('end', () => {
+        if (req.method === 'POST' && req.url === '/ol/api/v1/lineage')
+          received.push({
+            authorization: req.headers.authorization,
+            body: JSON.parse(body) as Record<string, unknown>,
+          });
+        res.writeHead(201).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const env = {
+        OPENLINEAGE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/ol`,
+        OPENLINEAGE_API_KEY: 'cli-k3y',
+        OPENLINEAGE_NAMESPACE: 'qlik-test',
+      };
+      const args = [
+        'lineage',
+        '--app',
+        'Finance',
+        '--format',
+        'json',
+        '--no-resume',
+        '--openlineage-source-code',
+        'none',
+      ];
+      // Another user: the demo user's parallel sessions (5) are taken by the runs above.
+      const user = { userId: 'openlineage', userDirectory: 'DEMO' };
+      const run = await runQixflow([...args, '--out', join(dir, 'ol-env'), ...t.flags(user)], {
+        env,
+        timeoutMs: 50_000,
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout + run.stderr).not.toContain('cli-k3y');
+      type Job = { namespace: string; name: string; facets: Record<string, unknown> };
+      const events = received.map((r) => r.body as { eventType: string; job: Job });
+      expect(events.map((e) => e.eventType).sort()).toEqual(['COMPLETE', 'START']);
+      expect(received.every((r) => r.authorization === 'Bearer cli-k3y')).toBe(true);
+      expect(events.every((e) => e.job.namespace === 'qlik-test' && e.job.name === 'Finance.Finance')).toBe(true);
+      expect(events.every((e) => e.job.facets.sourceCode === undefined)).toBe(true);
+    } finally {
+      server.close();
+    }
+  });
+
   it('exits 2 with ERR_LINEAGE_OUTPUT and its fix when --out cannot be written', { timeout: 60_000 }, async () => {
     const file = join(dir, 'not-a-folder');
     await writeFile(file, '');

@@ -15,7 +15,8 @@ export interface OpenLineageDataset {
 
 /** An OpenLineage 2-0-2 RunEvent (the fields this package writes). */
 export interface OpenLineageRunEvent {
-  readonly eventType: 'COMPLETE';
+  /** START and COMPLETE per successful reload, START and FAIL per failed one. */
+  readonly eventType: 'START' | 'COMPLETE' | 'FAIL';
   readonly eventTime: string;
   readonly producer: string;
   readonly schemaURL: string;

@@ -32,6 +32,8 @@ export interface SiteLineageOptions {
     readonly producer?: string;
     readonly url?: string;
     readonly headers?: Readonly<Record<string, string>>;
+    /** The script in the jobs' sourceCode facet: `'redacted'` (default) or `false` (left out). */
+    readonly includeSourceCode?: 'redacted' | false;
   };
   /** Stops the crawl: apps in flight are abandoned (not recorded), finished apps stay in the state. */
   readonly signal?: AbortSignal;

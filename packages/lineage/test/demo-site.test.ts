@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Site } from '@qixflow/core';
 import type { Simulator } from '@qixflow/sense-sim';
-import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   extractSiteLineage,
@@ -16,6 +15,7 @@ import {
   validateLineageGraph,
 } from '../src/index.js';
 import { GraphQuery } from './support/graph-queries.js';
+import { openLineageValidator } from './support/openlineage-spec.js';
 import { DEMO, siteFor, startSimulator } from './support/simulator.js';
 
 /**
@@ -441,71 +441,66 @@ describe('OpenLineage', () => {
       .map((l) => JSON.parse(l) as OpenLineageRunEvent);
   });
   const eventOf = (appId: string) => {
-    const e = events.find((x) => x.job.name === `app:${appId}`);
+    const e = events.find(
+      (x) => x.eventType === 'COMPLETE' && (x.job.facets?.qlik_app as { appId?: string } | undefined)?.appId === appId,
+    );
     if (!e) throw new Error(`no event for ${appId}`);
     return e;
   };
 
-  it('writes one COMPLETE RunEvent per app with the 2-0-2 fields', () => {
-    const schema = {
-      type: 'object',
-      required: ['eventType', 'eventTime', 'producer', 'schemaURL', 'run', 'job', 'inputs', 'outputs'],
-      properties: {
-        eventType: { const: 'COMPLETE' },
-        eventTime: { type: 'string', pattern: '^\\d{4}-\\d\\d-\\d\\dT' },
-        producer: { type: 'string', pattern: '^https://' },
-        schemaURL: { const: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent' },
-        run: {
-          type: 'object',
-          required: ['runId'],
-          properties: {
-            runId: { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' },
-          },
-        },
-        job: {
-          type: 'object',
-          required: ['namespace', 'name'],
-          properties: { namespace: { const: 'qlik://sense.demo' } },
-        },
-        inputs: { type: 'array', items: { type: 'object', required: ['namespace', 'name'] } },
-        outputs: { type: 'array', items: { type: 'object', required: ['namespace', 'name'] } },
-      },
-    };
-    const validate = new Ajv({ strict: false }).compile(schema);
-    expect(events).toHaveLength(5);
-    for (const e of events) expect(validate(e), JSON.stringify(validate.errors)).toBe(true);
+  it('writes START and COMPLETE per app, valid against the official OpenLineage schemas', () => {
+    const validate = openLineageValidator();
+    expect(events).toHaveLength(10);
+    for (const e of events) expect(validate(e), `${e.eventType} ${e.job.name}`).toEqual([]);
+    expect(events.map((e) => `${e.eventType} ${e.job.namespace} ${e.job.name}`)).toEqual(
+      [
+        'Everyone.Sales Dashboard',
+        'Sales Extract',
+        'HR.HR Overview',
+        'Sales.Sales Transform',
+        'Finance.Finance',
+      ].flatMap((job) => [`START qlik://sense.demo ${job}`, `COMPLETE qlik://sense.demo ${job}`]),
+    );
     const extract = eventOf(DEMO.extract);
     expect(extract.eventTime).toBe('2026-06-29T02:01:12.000Z'); // QRS lastReloadTime
+    expect(events.find((e) => e.eventType === 'START' && e.run.runId === extract.run.runId)?.eventTime).toBe(
+      extract.eventTime,
+    );
+    expect(new Set(events.map((e) => e.run.runId)).size).toBe(5);
     expect(extract.job.facets?.jobType).toMatchObject({
       processingType: 'BATCH',
       integration: 'QLIK_SENSE',
       jobType: 'RELOAD',
     });
+    expect(extract.job.facets?.qlik_app).toMatchObject({ appId: DEMO.extract, published: false });
     expect(String(extract.job.facets?.sourceCode?.sourceCode)).toContain("LIB CONNECT TO 'SalesDB'");
   });
 
   it('maps datasets to namespaces: lib connections, the database of an OLEDB connection, app models', () => {
     const extract = eventOf(DEMO.extract);
+    // SalesDB's connection string names no server: the connection stands for it.
     expect(extract.inputs).toContainEqual(
-      expect.objectContaining({ namespace: 'qlik://sense.demo/connection/salesdb', name: 'dbo.Orders' }),
+      expect.objectContaining({ namespace: 'qlik://sense.demo', name: 'SalesDB/dbo.Orders' }),
     );
     expect(extract.outputs.map((o) => `${o.namespace} ${o.name}`)).toEqual([
-      'qlik://sense.demo/lib/qvds sales/customers.qvd',
-      'qlik://sense.demo/lib/qvds sales/orderlines.qvd',
-      'qlik://sense.demo/lib/qvds sales/orders.qvd',
-      'qlik://sense.demo/lib/qvds sales/products.qvd',
+      'qlik://sense.demo QVDs/sales/Customers.qvd',
+      'qlik://sense.demo QVDs/sales/OrderLines.qvd',
+      'qlik://sense.demo QVDs/sales/Orders.qvd',
+      'qlik://sense.demo QVDs/sales/Products.qvd',
     ]);
-    expect(eventOf(DEMO.hr).inputs).toContainEqual(
-      expect.objectContaining({ namespace: 'mssql://hrsql01.corp.local', name: 'HR.hr.Employees' }),
-    );
+    const employees = eventOf(DEMO.hr).inputs.find((i) => i.name === 'HR.hr.Employees');
+    expect(employees?.namespace).toBe('mssql://hrsql01.corp.local:1433');
+    expect(employees?.facets?.symlinks).toMatchObject({
+      identifiers: [{ namespace: 'qlik://sense.demo', name: 'HRDB/hr.Employees', type: 'QLIK_CONNECTION_TABLE' }],
+    });
     const transform = eventOf(DEMO.transform);
     expect(transform.inputs.map((i) => i.name)).toEqual(
-      expect.arrayContaining(['sales/orders.qvd', 'Regions.csv'.toLowerCase()]),
+      expect.arrayContaining(['QVDs/sales/Orders.qvd', 'DataFiles/Regions.csv']),
     );
   });
 
   it('carries column lineage through the script: SalesFact.qvd Sales ← OrderLines.qvd Quantity, UnitPrice, Discount', () => {
-    const fact = eventOf(DEMO.transform).outputs.find((o) => o.name === 'model/salesfact.qvd');
+    const fact = eventOf(DEMO.transform).outputs.find((o) => o.name === 'QVDs/model/SalesFact.qvd');
     const lineage = fact?.facets?.columnLineage as unknown as {
       fields: Record<
         string,
@@ -514,24 +509,24 @@ describe('OpenLineage', () => {
     };
     expect(lineage.fields.Sales?.inputFields).toEqual(
       ['Discount', 'Quantity', 'UnitPrice'].map((f) => ({
-        namespace: 'qlik://sense.demo/lib/qvds',
-        name: 'sales/orderlines.qvd',
+        namespace: 'qlik://sense.demo',
+        name: 'QVDs/sales/OrderLines.qvd',
         field: f,
         transformations: [{ type: 'DIRECT', subtype: 'TRANSFORMATION', masking: false }],
       })),
     );
     expect(lineage.fields.OrderDate?.inputFields).toContainEqual(
-      expect.objectContaining({ name: 'sales/orders.qvd', field: 'OrderDate' }),
+      expect.objectContaining({ name: 'QVDs/sales/Orders.qvd', field: 'OrderDate' }),
     );
-    const orders = eventOf(DEMO.extract).outputs.find((o) => o.name === 'sales/orders.qvd');
+    const orders = eventOf(DEMO.extract).outputs.find((o) => o.name === 'QVDs/sales/Orders.qvd');
     const cl = orders?.facets?.columnLineage as unknown as {
       fields: Record<string, { inputFields: { name: string; field: string }[] }>;
     };
     expect(cl.fields.OrderStatus?.inputFields).toEqual([
-      expect.objectContaining({ name: 'dbo.Orders', field: 'Status' }),
+      expect.objectContaining({ name: 'SalesDB/dbo.Orders', field: 'Status' }),
     ]);
     const model = eventOf(DEMO.dashboard).outputs.find(
-      (o) => o.namespace === `qlik://sense.demo/app/${DEMO.dashboard}` && o.name === 'Sales',
+      (o) => o.namespace === 'qlik://sense.demo' && o.name === `app/${DEMO.dashboard}/Sales`,
     );
     expect(model?.outputFacets?.outputStatistics).toMatchObject({ rowCount: 533 });
     const modelLineage = model?.facets?.columnLineage as unknown as {
@@ -542,7 +537,7 @@ describe('OpenLineage', () => {
     };
     expect(modelLineage.fields.Sales?.inputFields).toEqual([
       expect.objectContaining({
-        name: 'model/salesfact.qvd',
+        name: 'QVDs/model/SalesFact.qvd',
         field: 'Sales',
         transformations: [expect.objectContaining({ subtype: 'IDENTITY' })],
       }),
@@ -550,10 +545,12 @@ describe('OpenLineage', () => {
   });
 
   it('POSTs every event to the OpenLineage HTTP endpoint (Marquez style)', () => {
-    expect(summary.openLineage).toEqual({ events: 5, posted: 5, failures: [] });
-    expect(received.map((r) => r.url)).toEqual(Array(5).fill('/api/v1/lineage'));
+    expect(summary.openLineage).toEqual({ events: 10, posted: 10, failures: [] });
+    expect(received.map((r) => r.url)).toEqual(Array(10).fill('/api/v1/lineage'));
     expect(received.every((r) => r.headers['content-type'] === 'application/json')).toBe(true);
-    expect(received.map((r) => r.body)).toEqual(events);
+    // Runs go in parallel, the events of one run in order.
+    expect(received.map((r) => r.body)).toHaveLength(events.length);
+    expect(received.map((r) => r.body)).toEqual(expect.arrayContaining(events));
   });
 });
 

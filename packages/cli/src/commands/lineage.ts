@@ -17,6 +17,7 @@ export interface LineageFlags extends ConnectionFlags {
   format: LineageFormat[];
   concurrency: number;
   openlineageUrl?: string;
+  openlineageSourceCode?: 'redacted' | 'none';
   resume: boolean;
   model?: 'auto' | 'always' | 'never';
   appTimeout?: number;
@@ -24,7 +25,8 @@ export interface LineageFlags extends ConnectionFlags {
 
 /**
  * `qixflow lineage`: extracts the lineage of some or all apps over one proxy session, writes the
- * graph JSON, OpenLineage NDJSON and HTML into `--out`, optionally posts the OpenLineage events,
+ * graph JSON, OpenLineage NDJSON and HTML into `--out`, optionally posts the OpenLineage events
+ * (`--openlineage-url`, else `OPENLINEAGE_URL`; `OPENLINEAGE_API_KEY` as a Bearer token),
  * and prints a summary. Exit code 6 when some apps failed.
  *
  * @example
@@ -41,13 +43,18 @@ export async function lineageCommand(flags: LineageFlags, context: CliContext): 
       fix: 'give either --app … or --filter',
     });
   }
-  if (flags.openlineageUrl !== undefined && !/^https?:\/\/[^/\s]+/i.test(flags.openlineageUrl)) {
-    throw new CliError('ERR_USAGE', '--openlineage-url must be an http(s) URL', {
-      fix: 'e.g. --openlineage-url http://localhost:5000/api/v1/lineage (Marquez)',
+  // --openlineage-url, else OPENLINEAGE_URL (the OpenLineage clients' variable); the API key,
+  // namespace and endpoint come from OPENLINEAGE_API_KEY, OPENLINEAGE_NAMESPACE, OPENLINEAGE_ENDPOINT.
+  const env = context.env;
+  const openlineageUrl = flags.openlineageUrl ?? (env.OPENLINEAGE_URL || undefined);
+  if (openlineageUrl !== undefined && !/^https?:\/\/[^/\s]+/i.test(openlineageUrl)) {
+    const from = flags.openlineageUrl !== undefined ? '--openlineage-url' : 'OPENLINEAGE_URL';
+    throw new CliError('ERR_USAGE', `${from} must be an http(s) URL`, {
+      fix: 'e.g. --openlineage-url http://localhost:5000 (Marquez; /api/v1/lineage is appended)',
     });
   }
   const formats: LineageFormat[] =
-    flags.openlineageUrl !== undefined && !flags.format.includes('openlineage')
+    openlineageUrl !== undefined && !flags.format.includes('openlineage')
       ? [...flags.format, 'openlineage']
       : flags.format;
   const { site, host } = await openSite(flags, context, 'lineage');
@@ -67,7 +74,10 @@ export async function lineageCommand(flags: LineageFlags, context: CliContext): 
         ...(flags.filter === undefined ? {} : { filter: flags.filter }),
         ...(flags.model === undefined ? {} : { model: flags.model }),
         ...(flags.appTimeout === undefined ? {} : { appTimeoutMs: flags.appTimeout }),
-        ...(flags.openlineageUrl === undefined ? {} : { openLineageUrl: flags.openlineageUrl }),
+        ...(openlineageUrl === undefined ? {} : { openLineageUrl: openlineageUrl }),
+        ...(env.OPENLINEAGE_NAMESPACE ? { openLineageNamespace: env.OPENLINEAGE_NAMESPACE } : {}),
+        ...(env.OPENLINEAGE_API_KEY ? { openLineageApiKey: env.OPENLINEAGE_API_KEY } : {}),
+        ...(flags.openlineageSourceCode === undefined ? {} : { openLineageSourceCode: flags.openlineageSourceCode }),
       },
       context,
     );

@@ -26,6 +26,12 @@ export interface LineageRunOptions {
   model?: 'auto' | 'always' | 'never';
   appTimeoutMs?: number;
   openLineageUrl?: string;
+  /** Job namespace of the events (default the library's: `OPENLINEAGE_NAMESPACE`, else `qlik://<host>`). */
+  openLineageNamespace?: string;
+  /** Sent as `Authorization: Bearer …` with every posted event. */
+  openLineageApiKey?: string;
+  /** The script in the jobs' sourceCode facet: redacted (default) or left out. */
+  openLineageSourceCode?: 'redacted' | 'none';
   /** Name of the site in the graph and the OpenLineage namespaces. */
   host?: string;
   /** Title of the HTML page. */
@@ -66,7 +72,14 @@ export async function runLineage(site: Site, options: LineageRunOptions, context
       ...(options.resume === undefined ? {} : { resume: options.resume }),
       ...(options.model === undefined ? {} : { model: options.model }),
       ...(options.appTimeoutMs === undefined ? {} : { appTimeoutMs: options.appTimeoutMs }),
-      ...(options.openLineageUrl === undefined ? {} : { openLineage: { url: options.openLineageUrl } }),
+      openLineage: {
+        ...(options.openLineageUrl === undefined ? {} : { url: options.openLineageUrl }),
+        ...(options.openLineageNamespace === undefined ? {} : { namespace: options.openLineageNamespace }),
+        ...(options.openLineageApiKey === undefined
+          ? {}
+          : { headers: { authorization: `Bearer ${options.openLineageApiKey}` } }),
+        ...(options.openLineageSourceCode === 'none' ? { includeSourceCode: false as const } : {}),
+      },
       ...(options.host === undefined ? {} : { host: options.host }),
       ...(options.title === undefined ? {} : { title: options.title }),
       onProgress: (event) => tracker(event),

@@ -156,6 +156,18 @@ export interface AppAttributes {
    * Path of a BINARY statement (the app this one loads its model from).
    */
   binary?: string;
+  /**
+   * The last reload failed after the last successful one (QRS reload task execution result): when it ended, the task, and where and why it stopped when its script log told (OpenLineage FAIL event).
+   */
+  lastReloadFailure?: {
+    /**
+     * When the failed reload ended (ISO 8601).
+     */
+    at: string;
+    task?: string;
+    line?: number;
+    message?: string;
+  };
 }
 /**
  * A data connection (site-wide; shared by every app that uses it).
@@ -1435,6 +1447,30 @@ export const lineageGraphSchema = {
             "binary": {
               "type": "string",
               "description": "Path of a BINARY statement (the app this one loads its model from)."
+            },
+            "lastReloadFailure": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "at"
+              ],
+              "description": "The last reload failed after the last successful one (QRS reload task execution result): when it ended, the task, and where and why it stopped when its script log told (OpenLineage FAIL event).",
+              "properties": {
+                "at": {
+                  "type": "string",
+                  "description": "When the failed reload ended (ISO 8601)."
+                },
+                "task": {
+                  "type": "string"
+                },
+                "line": {
+                  "type": "integer",
+                  "minimum": 1
+                },
+                "message": {
+                  "type": "string"
+                }
+              }
             }
           }
         }

@@ -62,6 +62,7 @@ export function analyseApp(snapshot: AppSnapshot, options: AnalyseAppOptions): A
       ...(inv.published !== undefined ? { published: inv.published } : {}),
       ...(inv.modifiedDate !== undefined ? { modifiedDate: inv.modifiedDate } : {}),
       ...(inv.lastReloadTime !== undefined ? { lastReloadTime: inv.lastReloadTime } : {}),
+      ...(inv.lastReloadFailure !== undefined ? { lastReloadFailure: { ...inv.lastReloadFailure } } : {}),
       scriptHash,
       status: 'ok',
     },

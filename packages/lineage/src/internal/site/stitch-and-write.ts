@@ -5,6 +5,7 @@ import { postOpenLineage } from '../../post-openlineage.js';
 import { lineageHtmlChunks } from '../../render-lineage-html.js';
 import type { SiteLineageSummary } from '../../site-lineage-summary.js';
 import { toOpenLineageEvents } from '../../to-openlineage-events.js';
+import { ids } from '../graph/node-ids.js';
 import { fileError } from '../util/file-error.js';
 import { LineWriter } from '../util/line-writer.js';
 import { readLines } from '../util/read-lines.js';
@@ -119,6 +120,7 @@ async function writeSiteOpenLineage(
   file: string,
   o: ResolvedSiteOptions,
   fragments: Fragments,
+  siteEdges: readonly LineageEdge[],
 ): Promise<NonNullable<SiteOutputs['openLineage']>> {
   const out = new LineWriter(file);
   let events = 0;
@@ -126,12 +128,17 @@ async function writeSiteOpenLineage(
   const failures: NonNullable<SiteOutputs['openLineage']>['failures'][number][] = [];
   for (const h of fragments.headers) {
     const { nodes, edges, report } = await appGraph(fragments.fileOf(h.appId), h);
+    // The BINARY_FROM edges of the app (stitched across apps) name the app its BINARY loads.
+    for (const e of siteEdges) if (e.kind === 'BINARY_FROM' && e.from === ids.app(h.appId)) edges.push(e);
     const appEvents = toOpenLineageEvents(
       { schemaVersion: 'qixflow-lineage/1', site: { host: o.host }, nodes, edges, apps: [report] },
       {
         host: o.host,
         ...(o.openLineage?.namespace !== undefined ? { namespace: o.openLineage.namespace } : {}),
         ...(o.openLineage?.producer !== undefined ? { producer: o.openLineage.producer } : {}),
+        ...(o.openLineage?.includeSourceCode !== undefined
+          ? { includeSourceCode: o.openLineage.includeSourceCode }
+          : {}),
       },
     );
     for (const e of appEvents) await out.write(`${JSON.stringify(e)}\n`);
@@ -190,7 +197,7 @@ export async function stitchAndWrite(plan: CrawlPlan, o: ResolvedSiteOptions): P
   let openLineage: SiteOutputs['openLineage'];
   if (o.formats.has('openlineage')) {
     const olFile = join(o.outDir, 'openlineage.ndjson');
-    openLineage = await writeSiteOpenLineage(olFile, o, fragments);
+    openLineage = await writeSiteOpenLineage(olFile, o, fragments, stitched.edges);
     files.openLineage = olFile;
     o.onProgress({ type: 'written', format: 'openlineage', file: olFile });
   }
