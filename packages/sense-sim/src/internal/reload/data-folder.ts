@@ -95,6 +95,9 @@ export class DataFolder {
    */
   async openForWrite(written: string): Promise<FileHandle> {
     const { full } = this.resolve(written);
+    // A site without a data folder of its own starts with none: STORE makes it (the first folder
+    // that exists above a new file must be the data folder or one inside it).
+    await mkdir(this.#root, { recursive: true }).catch(() => undefined);
     await this.#containReal(await nearestExisting(dirname(full)), written);
     await mkdir(dirname(full), { recursive: true }).catch((error: unknown) => {
       throw new ExecutionError(`Cannot create the folder of '${written}' (${codeOf(error)})`);

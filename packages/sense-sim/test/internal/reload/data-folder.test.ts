@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,5 +37,20 @@ describe('FileList masks', () => {
     expect(await folder.list(`lib://Files/in/${'*a'.repeat(40)}*b.csv`)).toEqual([]);
     expect(await folder.list(`lib://Files/in/${'*a'.repeat(40)}*.csv`)).toEqual([`lib://Files/in/${longName}`]);
     expect(performance.now() - started).toBeLessThan(500);
+  });
+});
+
+describe('STORE', () => {
+  it('creates the data folder of a site that has none, then the folders of the file', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'qixflow-no-data-folder-'));
+    try {
+      const fresh = new DataFolder(join(parent, 'data'), [{ name: 'QVDs', type: 'folder', connectionString: 'qvd' }]);
+      const handle = await fresh.openForWrite('lib://QVDs/generated/chain0/layer0.qvd');
+      await handle.writeFile('{}');
+      await handle.close();
+      expect(await readFile(join(parent, 'data', 'qvd', 'generated', 'chain0', 'layer0.qvd'), 'utf8')).toBe('{}');
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
   });
 });
