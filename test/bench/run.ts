@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { printRows, type Row } from './lib/measure.js';
+import { changesSuite } from './suites/changes.js';
 import { coreSuite } from './suites/core.js';
 import { dataSuite } from './suites/data.js';
 import { engineSuite } from './suites/engine.js';
@@ -23,6 +24,7 @@ const suites: { title: string; run: (scale: number) => Promise<Row[]> }[] = [
   { title: 'Responsiveness (sense-sim) while a big reload runs, and abort latency', run: responsivenessSuite },
   { title: 'Reactive layouts: @qixflow/rx vs RxQ 2 vs plain enigma.js', run: rxSuite },
   { title: 'Lineage crawl: @qixflow/lineage vs the naive script', run: lineageSuite },
+  { title: 'Site changes: site.changes() vs a full listing each interval', run: changesSuite },
 ];
 
 console.log(`# qixflow benchmarks — node ${process.version}, ${cpus().length} cores, scale ${scale}`);
