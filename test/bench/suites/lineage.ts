@@ -7,8 +7,13 @@
  *   at the end — what hand-rolled crawlers do.
  * Figures: apps/s (as ratios to the naive script), peak heap of the client (main thread; the
  * simulator runs in a worker thread with its own heap) and proxy sessions created.
+ *
+ * Then the same crawl of the first apps with 20 ms of network latency (10 ms each way, a TCP relay
+ * in front of the site: every round trip of the handshake, QRS and engine calls pays it), where
+ * concurrency pays: the naive script against qixflow at concurrency 8; and qixflow's peak heap
+ * crawling 30 apps against the whole site (memory flat from 30 to 300 apps).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSite } from '@qixflow/core';
@@ -21,6 +26,7 @@ import {
 } from '@qixflow/lineage';
 import { generateLineageSite } from '@qixflow/lineage/testing';
 import type { SimSiteFixture } from '@qixflow/sense-sim';
+import { startLatencyProxy } from '../lib/latency-proxy.js';
 import type { Rate, Row } from '../lib/measure.js';
 import { createNaiveClient, type PlainEnigmaObject } from '../lib/naive-client.js';
 import { startServer } from '../lib/start-server.js';
@@ -65,28 +71,21 @@ export async function lineageSuite(scale: number): Promise<Row[]> {
   const origin = sim.url.replace('127.0.0.1', 'localhost');
   const apps = fixture.apps.map((a) => ({ id: a.id, name: a.name }));
   const naive = await createNaiveClient({ url: sim.url, ca, privateKey, prefix: 'jwt' });
+  const crawlerSite = (url: string, userId: string) =>
+    createSite({
+      host: url,
+      prefix: 'jwt',
+      auth: { kind: 'jwt', privateKey, userId, userDirectory: 'BENCH' },
+      tls: { ca },
+      origin,
+    });
   const out = await mkdtemp(join(tmpdir(), 'qixflow-bench-lineage-'));
   const rows: Row[] = [];
   const scenario = `crawl of a generated ${n}-app site`;
   const NAIVE = 'naive script (sequential, JWT session per app)';
   try {
     // The naive script.
-    const naiveRun = await sampled(async () => {
-      const results: AppLineage[] = [];
-      for (const app of apps) {
-        const { cookie, csrf } = await naive.login('naive-crawler');
-        const session = naive.enigmaSession(app.id, cookie, csrf, 'lineage');
-        try {
-          const global = (await session.open()) as unknown as PlainEnigmaObject;
-          const doc = (await global.openDoc?.(app.id)) as unknown as LineageDoc;
-          results.push(await extractAppLineage(doc, { appId: app.id, appName: app.name }));
-        } finally {
-          await session.close();
-        }
-      }
-      const graph = mergeLineageGraphs(results.map((r) => r.graph));
-      await writeFile(join(out, 'naive-lineage.json'), JSON.stringify(graph));
-    });
+    const naiveRun = await sampled(() => naiveCrawl(naive, apps, out));
     rows.push({
       scenario,
       subject: NAIVE,
@@ -95,13 +94,7 @@ export async function lineageSuite(scale: number): Promise<Row[]> {
     });
 
     for (const concurrency of [1, 4, 8]) {
-      const site = createSite({
-        host: sim.url,
-        prefix: 'jwt',
-        auth: { kind: 'jwt', privateKey, userId: `qixflow-crawler-${concurrency}`, userDirectory: 'BENCH' },
-        tls: { ca },
-        origin,
-      });
+      const site = crawlerSite(sim.url, `qixflow-crawler-${concurrency}`);
       const dir = join(out, `c${concurrency}`);
       let failures = 0;
       const run = await sampled(async () => {
@@ -118,10 +111,123 @@ export async function lineageSuite(scale: number): Promise<Row[]> {
         extra: `peak heap ${run.peakMb.toFixed(0)} MB (${(run.peakMb / naiveRun.peakMb).toFixed(2)}x naive), ${sessions} proxy session${sessions === 1 ? '' : 's'}${failures ? `, ${failures} failed apps` : ''}`,
       });
     }
+
+    // Flat memory: qixflow at concurrency 8 over the first 30 apps, against the whole site above.
+    const small = apps.slice(0, 30);
+    const smallSite = crawlerSite(sim.url, 'qixflow-crawler-30');
+    const smallRun = await sampled(async () => {
+      await extractSiteLineage(smallSite, {
+        outDir: join(out, 'small'),
+        concurrency: 8,
+        formats: ['json'],
+        resume: false,
+        appIds: small.map((a) => a.id),
+      });
+    });
+    await smallSite.close();
+    const whole = rows.find((r) => r.subject.endsWith('concurrency 8'));
+    rows.push({
+      scenario: `crawl of the first 30 of the ${n} apps`,
+      subject: 'qixflow extractSiteLineage, concurrency 8',
+      rate: appsRate(small.length, smallRun.ms),
+      extra: `peak heap ${smallRun.peakMb.toFixed(0)} MB (the ${n}-app crawl: ${whole?.extra?.split(' (')[0]?.replace('peak heap ', '') ?? '?'})`,
+    });
+
+    const m = Math.min(n, Math.max(30, Math.round(60 * scale)));
+    rows.push(...(await latencyScenario({ target: sim.url, ca, privateKey }, apps.slice(0, m), out)));
   } finally {
     await naive.close();
     await sim.stop();
     await rm(out, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/** The naive crawl: sequential, a new JWT session and a plain enigma.js session per app, all in memory. */
+async function naiveCrawl(
+  naive: Awaited<ReturnType<typeof createNaiveClient>>,
+  apps: readonly { id: string; name: string }[],
+  out: string,
+): Promise<void> {
+  const results: AppLineage[] = [];
+  for (const app of apps) {
+    const { cookie, csrf } = await naive.login('naive-crawler');
+    const session = naive.enigmaSession(app.id, cookie, csrf, 'lineage');
+    try {
+      const global = (await session.open()) as unknown as PlainEnigmaObject;
+      const doc = (await global.openDoc?.(app.id)) as unknown as LineageDoc;
+      results.push(await extractAppLineage(doc, { appId: app.id, appName: app.name }));
+    } finally {
+      await session.close();
+    }
+  }
+  const graph = mergeLineageGraphs(results.map((r) => r.graph));
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'naive-lineage.json'), JSON.stringify(graph));
+}
+
+/**
+ * The crawl of `apps` through a relay that adds 10 ms each way: the naive script against qixflow at
+ * concurrency 8 (and 1), both over the same relay.
+ */
+async function latencyScenario(
+  server: { target: string; ca: string; privateKey: string },
+  apps: readonly { id: string; name: string }[],
+  out: string,
+): Promise<Row[]> {
+  const relay = await startLatencyProxy(server.target, 10);
+  const scenario = `crawl of ${apps.length} apps, 20 ms round trips`;
+  const NAIVE = 'naive script (sequential, JWT session per app)';
+  const naive = await createNaiveClient({
+    url: relay.url,
+    ca: server.ca,
+    privateKey: server.privateKey,
+    prefix: 'jwt',
+  });
+  const rows: Row[] = [];
+  try {
+    const naiveRun = await sampled(() => naiveCrawl(naive, apps, join(out, 'latency-naive')));
+    rows.push({
+      scenario,
+      subject: NAIVE,
+      rate: appsRate(apps.length, naiveRun.ms),
+      extra: `${apps.length} proxy sessions`,
+    });
+    for (const concurrency of [1, 8]) {
+      const site = createSite({
+        host: relay.url,
+        prefix: 'jwt',
+        auth: {
+          kind: 'jwt',
+          privateKey: server.privateKey,
+          userId: `qixflow-far-${concurrency}`,
+          userDirectory: 'BENCH',
+        },
+        tls: { ca: server.ca },
+        origin: relay.url.replace('127.0.0.1', 'localhost'),
+      });
+      const run = await sampled(async () => {
+        await extractSiteLineage(site, {
+          outDir: join(out, `latency-c${concurrency}`),
+          concurrency,
+          formats: ['json'],
+          resume: false,
+          appIds: apps.map((a) => a.id),
+        });
+      });
+      const sessions = site.stats().proxySessionsCreated;
+      await site.close();
+      rows.push({
+        scenario,
+        subject: `qixflow extractSiteLineage, concurrency ${concurrency}`,
+        rate: appsRate(apps.length, run.ms),
+        baseline: NAIVE,
+        extra: `peak heap ${run.peakMb.toFixed(0)} MB, ${sessions} proxy session${sessions === 1 ? '' : 's'}`,
+      });
+    }
+  } finally {
+    await naive.close();
+    await relay.close();
   }
   return rows;
 }
