@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSimulator, type Simulator } from '../../src/index.js';
+import { openEnigma, type Qix } from './engine-helpers.js';
+
+// The data of cube-modes.test.ts. Element numbers follow load order: Region East 0, West 1;
+// Year 2023 0, 2024 1; Product A 0, B 1.
+//   East 2023 A 10, East 2023 B 20, East 2024 A 30
+//   West 2023 A 40, West 2024 B 50 + 60 = 110
+const SCRIPT = `Sales: LOAD * INLINE [
+Region, Year, Product, Amount, Qty
+East, 2023, A, 10, 1
+East, 2023, B, 20, 2
+East, 2024, A, 30, 3
+West, 2023, A, 40, 4
+West, 2024, B, 50, 5
+West, 2024, B, 60, 6
+];`;
+
+const field = (name: string, totals = false) => ({
+  qDef: { qFieldDefs: [name] },
+  ...(totals ? { qOtherTotalSpec: { qTotalMode: 'TOTAL_EXPR' } } : {}),
+});
+const PAGE = { qLeft: 0, qTop: 0, qWidth: 10, qHeight: 10 };
+
+/** A data cell as `text + qType`: '10V' a value, '-E' a combination without data, '70T' a total. */
+type Cell = { qText: string; qType: string };
+const cells = (page: { qData: Cell[][] }) => page.qData.map((row) => row.map((cell) => cell.qText + cell.qType));
+
+describe('chart expressions and selections in pivot, stacked and tree cubes through enigma.js', () => {
+  let sim: Simulator;
+  let doc: Qix;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    sim = await createSimulator({ site: 'demo' });
+    const opened = await openEnigma(sim);
+    close = () => opened.session.close();
+    doc = await opened.global.createSessionApp();
+    await doc.setScript(SCRIPT);
+    expect(await doc.doReload()).toBe(true);
+  });
+  afterAll(async () => {
+    await close();
+    await sim.close();
+  });
+
+  /** The data cells of a fully expanded pivot: Region on the left, the given top dimensions, one measure. */
+  async function pivotCells(measure: string, dims = [field('Region'), field('Year'), field('Product')]) {
+    const pivot: Qix = await doc.createSessionObject({
+      qInfo: { qType: 'pivot' },
+      qHyperCubeDef: {
+        qDimensions: dims,
+        qMeasures: [{ qDef: { qDef: measure } }],
+        qMode: 'P',
+        qNoOfLeftDims: 1,
+        qAlwaysFullyExpanded: true,
+        qInitialDataFetch: [PAGE],
+      },
+    });
+    const cube = (await pivot.getLayout()).qHyperCube;
+    await doc.destroySessionObject((await pivot.getInfo()).qId);
+    return cells(cube.qPivotDataPages[0]);
+  }
+
+  it('horizontal inter-record functions read the row segment of a pivot; TOTAL the whole row', async () => {
+    // Columns: 2023 A, 2023 B | 2024 A, 2024 B (a row segment per year; TOTAL: all four).
+    //   East: 10, 20, 30, no data (E)      West: 40, E, E, 110
+    expect(await pivotCells('Sum(Amount)')).toEqual([
+      ['10V', '20V', '30V', '-E'],
+      ['40V', '-E', '-E', '110V'],
+    ]);
+    // Before: the column before in the segment, NULL on its first column. West 2024 B: 2024 A has no data.
+    expect(await pivotCells('Before(Sum(Amount))')).toEqual([
+      ['-V', '10V', '-V', '-E'],
+      ['-V', '-E', '-E', '-V'],
+    ]);
+    // After: the column after. East 2023 A → 2023 B (20).
+    expect(await pivotCells('After(Sum(Amount))')).toEqual([
+      ['20V', '-V', '-V', '-E'],
+      ['-V', '-E', '-E', '-V'],
+    ]);
+    // First: the first column of the segment (West 2024 A has no data: NULL).
+    expect(await pivotCells('First(Sum(Amount))')).toEqual([
+      ['10V', '10V', '30V', '-E'],
+      ['40V', '-E', '-E', '-V'],
+    ]);
+    // Last(TOTAL): the row's last column, 2024 B: East has none, West 110.
+    expect(await pivotCells('Last(TOTAL Sum(Amount))')).toEqual([
+      ['-V', '-V', '-V', '-E'],
+      ['110V', '-E', '-E', '110V'],
+    ]);
+    // Before(TOTAL) crosses the year: East 2024 A → 2023 B (20).
+    expect(await pivotCells('Before(TOTAL Sum(Amount))')).toEqual([
+      ['-V', '10V', '20V', '-E'],
+      ['-V', '-E', '-E', '-V'],
+    ]);
+    // Offset 0, count 3 for RangeSum: East 2024 A = 30 + 20 + 10 = 60; 2023 B = 20 + 10 (nothing before 2023 A).
+    expect(await pivotCells('RangeSum(Before(TOTAL Sum(Amount), 0, 3))')).toEqual([
+      ['10V', '30V', '60V', '-E'],
+      ['40V', '-E', '-E', '110V'],
+    ]);
+    // ColumnNo: 1-based in the segment; TOTAL: in the row. NoOfColumns(TOTAL): 4.
+    expect(await pivotCells('ColumnNo()')).toEqual([
+      ['1V', '2V', '1V', '-E'],
+      ['1V', '-E', '-E', '2V'],
+    ]);
+    expect(await pivotCells("ColumnNo(TOTAL) & '/' & NoOfColumns(TOTAL)")).toEqual([
+      ['1/4V', '2/4V', '3/4V', '-E'],
+      ['1/4V', '-E', '-E', '4/4V'],
+    ]);
+    // HRank over the row: East 30 > 20 > 10 → 1, 2, 3 from the right; West 110 first, 40 second.
+    expect(await pivotCells('HRank(TOTAL Sum(Amount))')).toEqual([
+      ['3V', '2V', '1V', '-E'],
+      ['2V', '-E', '-E', '1V'],
+    ]);
+    // The vertical functions read the column: RowNo 1 for East, 2 for West; Above(West) = East.
+    expect(await pivotCells('Above(Sum(Amount))')).toEqual([
+      ['-V', '-V', '-V', '-E'],
+      ['10V', '-E', '-E', '-V'],
+    ]);
+  });
+
+  it('horizontal functions are NULL along a total column, and work along a total row', async () => {
+    // Region × Year with totals both ways: East 30 30 | 60, West 40 110 | 150, Totals 70 140 | 210.
+    // Sum − Before: first column NULL (x − NULL is NULL); 2024: East 0, West 70, Totals 140 − 70 = 70.
+    expect(await pivotCells('Sum(Amount) - Before(Sum(Amount))', [field('Region', true), field('Year', true)])).toEqual(
+      [
+        ['-V', '0V', '-T'],
+        ['-V', '70V', '-T'],
+        ['-T', '70T', '-T'],
+      ],
+    );
+  });
+
+  it('a straight table has no columns: Before and ColumnNo are NULL there', async () => {
+    const table: Qix = await doc.createSessionObject({
+      qInfo: { qType: 'table' },
+      qHyperCubeDef: {
+        qDimensions: [field('Region'), field('Year')],
+        qMeasures: [{ qDef: { qDef: 'Before(Sum(Amount))' } }, { qDef: { qDef: 'ColumnNo()' } }],
+        qInitialDataFetch: [PAGE],
+      },
+    });
+    const matrix = (await table.getLayout()).qHyperCube.qDataPages[0].qMatrix;
+    expect(matrix.map((row: Cell[]) => [row[2]?.qText, row[3]?.qText])).toEqual([
+      ['-', '-'],
+      ['-', '-'],
+      ['-', '-'],
+      ['-', '-'],
+    ]);
+  });
+
+  it('GetHyperCubeData answers 6002 on a cube that is not straight, pages on DATA_MODE_STRAIGHT', async () => {
+    const measures = [{ qDef: { qDef: 'Sum(Amount)' } }];
+    for (const qMode of ['P', 'K', 'T', 'EQ_DATA_MODE_PIVOT']) {
+      const cube: Qix = await doc.createSessionObject({
+        qInfo: { qType: 'cube' },
+        qHyperCubeDef: { qDimensions: [field('Region')], qMeasures: measures, qMode },
+      });
+      await expect(cube.getHyperCubeData('/qHyperCubeDef', [PAGE])).rejects.toMatchObject({ code: 6002 });
+    }
+    const straight: Qix = await doc.createSessionObject({
+      qInfo: { qType: 'cube' },
+      qHyperCubeDef: { qDimensions: [field('Region')], qMeasures: measures, qMode: 'DATA_MODE_STRAIGHT' },
+    });
+    const [page] = await straight.getHyperCubeData('/qHyperCubeDef', [PAGE]);
+    // East 10 + 20 + 30 = 60, West 40 + 110 = 150.
+    expect(page.qMatrix.map((row: Cell[]) => row.map((cell) => cell.qText))).toEqual([
+      ['East', '60'],
+      ['West', '150'],
+    ]);
+  });
+});
