@@ -169,4 +169,105 @@ describe('chart expressions and selections in pivot, stacked and tree cubes thro
       ['West', '150'],
     ]);
   });
+
+  it('a calculated left dimension of a pivot: values, totals and expansion', async () => {
+    // =If(Amount > 25, 'big', 'small'): 10 and 20 are small (both East 2023), the rest big.
+    //   small: 2023 10 + 20 = 30, 2024 none     big: 2023 40, 2024 30 + 50 + 60 = 140
+    // Values are numbered as they first appear (small 0, big 1); Product: A 0, B 1.
+    const BIG = "=If(Amount > 25, 'big', 'small')";
+    const pivot: Qix = await doc.createSessionObject({
+      qInfo: { qType: 'pivot' },
+      qHyperCubeDef: {
+        qDimensions: [field(BIG, true), field('Product'), field('Year')],
+        qMeasures: [{ qDef: { qDef: 'Sum(Amount)' } }],
+        qMode: 'P',
+        qNoOfLeftDims: 2,
+        qInitialDataFetch: [PAGE],
+      },
+    });
+    let page = (await pivot.getLayout()).qHyperCube.qPivotDataPages[0];
+    expect(page.qLeft.map((n: { qText: string; qElemNo: number }) => `${n.qText}#${n.qElemNo}`)).toEqual([
+      'small#0',
+      'big#1',
+      'Totals#-1',
+    ]);
+    // Totals: 2023 30 + 40 = 70, 2024 140.
+    expect(cells(page)).toEqual([
+      ['30V', '-E'],
+      ['40V', '140V'],
+      ['70T', '140T'],
+    ]);
+    // Expand big (data row 1): its products. big A: 2023 40 (West), 2024 30 (East); big B: 2024 50 + 60.
+    await pivot.expandLeft('/qHyperCubeDef', 1, 0, false);
+    expect((await pivot.getProperties()).qHyperCubeDef.qExpansionState).toEqual([
+      { qPos: { qDimName: BIG, qElemNo: [1], qElemValues: [] } },
+    ]);
+    page = (await pivot.getLayout()).qHyperCube.qPivotDataPages[0];
+    expect(page.qLeft[1].qSubNodes.map((n: { qText: string }) => n.qText)).toEqual(['A', 'B']);
+    expect(cells(page)).toEqual([
+      ['30V', '-E'],
+      ['40V', '30V'],
+      ['-E', '110V'],
+      ['70T', '140T'],
+    ]);
+  });
+
+  it('an Aggr dimension in a stacked cube, a drill-down group in a tree and a pivot', async () => {
+    // =Aggr(Sum(Amount), Region): East's records are 60, West's 150; by year 60: 30 | 30, 150: 40 | 110.
+    const stacked: Qix = await doc.createSessionObject({
+      qInfo: { qType: 'stacked' },
+      qHyperCubeDef: {
+        qDimensions: [field('=Aggr(Sum(Amount), Region)'), field('Year')],
+        qMeasures: [{ qDef: { qDef: 'Sum(Amount)' } }],
+        qMode: 'K',
+      },
+    });
+    const [stack] = await stacked.getHyperCubeStackData('/qHyperCubeDef', [PAGE]);
+    type StackNode = { qText: string; qValue: number | 'NaN'; qSubNodes: StackNode[] };
+    const outline = (n: StackNode): string =>
+      `${n.qText}(${n.qValue}):[${n.qSubNodes.map((child) => outline(child)).join(' ')}]`;
+    expect(stack.qData[0].qSubNodes.map(outline)).toEqual([
+      '60(60):[2023(2023):[30(30):[]] 2024(2024):[30(30):[]]]',
+      '150(150):[2023(2023):[40(40):[]] 2024(2024):[110(110):[]]]',
+    ]);
+
+    // Region → Product drills to Product once East is the one possible Region. East: A 10 + 30, B 20.
+    const DRILL = { qDef: { qFieldDefs: ['Region', 'Product'], qGrouping: 'H' } };
+    const tree: Qix = await doc.createSessionObject({
+      qInfo: { qType: 'tree' },
+      qHyperCubeDef: {
+        qDimensions: [DRILL, field('Year')],
+        qMeasures: [{ qDef: { qDef: 'Sum(Amount)' } }],
+        qMode: 'T',
+      },
+    });
+    const pivot: Qix = await doc.createSessionObject({
+      qInfo: { qType: 'pivot' },
+      qHyperCubeDef: {
+        qDimensions: [DRILL, field('Year')],
+        qMeasures: [{ qDef: { qDef: 'Sum(Amount)' } }],
+        qMode: 'P',
+        qNoOfLeftDims: 1,
+        qInitialDataFetch: [PAGE],
+      },
+    });
+    type TreeNode = { qText: string; qValues: { qText: string }[]; qNodes: TreeNode[] };
+    const branch = (n: TreeNode): string =>
+      `${n.qText}=${n.qValues[0]?.qText}${n.qNodes.length > 0 ? `[${n.qNodes.map(branch).join(' ')}]` : ''}`;
+    // Before: Region. East 60 (2023 30, 2024 30), West 150 (2023 40, 2024 110).
+    let [root] = await tree.getHyperCubeTreeData('/qHyperCubeDef');
+    expect(root.qNodes.map(branch)).toEqual(['East=60[2023=30 2024=30]', 'West=150[2023=40 2024=110]']);
+    await ((await doc.getField('Region')) as Qix).selectValues([{ qText: 'East' }]);
+    [root] = await tree.getHyperCubeTreeData('/qHyperCubeDef');
+    expect(root.qNodes.map(branch)).toEqual(['A=40[2023=10 2024=30]', 'B=20[2023=20]']);
+    const cube = (await pivot.getLayout()).qHyperCube;
+    expect(cube.qDimensionInfo[0].qGroupPos).toBe(1);
+    const page = cube.qPivotDataPages[0];
+    expect(page.qLeft.map((n: { qText: string }) => n.qText)).toEqual(['A', 'B']);
+    expect(cells(page)).toEqual([
+      ['10V', '30V'],
+      ['20V', '-E'],
+    ]);
+    await doc.clearAll();
+  });
 });
