@@ -270,4 +270,64 @@ describe('chart expressions and selections in pivot, stacked and tree cubes thro
     ]);
     await doc.clearAll();
   });
+
+  it('SelectPivotCells selects the values of left, top and data cells', async () => {
+    // Region (left) × Year, Product (top), fully expanded. Data columns: 2023 A, 2023 B, 2024 A, 2024 B.
+    const pivot: Qix = await doc.createSessionObject({
+      qInfo: { qType: 'pivot' },
+      qHyperCubeDef: {
+        qDimensions: [field('Region'), field('Year'), field('Product')],
+        qMeasures: [{ qDef: { qDef: 'Sum(Amount)' } }],
+        qMode: 'P',
+        qNoOfLeftDims: 1,
+        qAlwaysFullyExpanded: true,
+      },
+    });
+    /** The current selections as `field=values`, from a session selection object. */
+    const selected = async () => {
+      const list: Qix = await doc.createSessionObject({ qInfo: { qType: 'sel' }, qSelectionObjectDef: {} });
+      const { qSelections } = (await list.getLayout()).qSelectionObject;
+      await doc.destroySessionObject((await list.getInfo()).qId);
+      return qSelections.map((s: { qField: string; qSelected: string }) => `${s.qField}=${s.qSelected}`).sort();
+    };
+    // A left cell: left dimension 0 (qCol) at data row 1 (qRow) is West.
+    expect(await pivot.selectPivotCells('/qHyperCubeDef', [{ qType: 'L', qRow: 1, qCol: 0 }])).toBe(true);
+    expect(await selected()).toEqual(['Region=West']);
+    await doc.clearAll();
+    // Top cells: top dimension 1 (Product, qRow) at data column 1 (qCol) is 2023's B; top dimension 0 at column 2 is 2024.
+    await pivot.selectPivotCells('/qHyperCubeDef', [
+      { qType: 'T', qRow: 1, qCol: 1 },
+      { qType: 'T', qRow: 0, qCol: 2 },
+    ]);
+    expect(await selected()).toEqual(['Product=B', 'Year=2024']);
+    await doc.clearAll();
+    // A data cell stands for its row's and column's values: row 0, column 2 is East, 2024, A.
+    await pivot.selectPivotCells('/qHyperCubeDef', [{ qType: 'D', qRow: 0, qCol: 2 }]);
+    expect(await selected()).toEqual(['Product=A', 'Region=East', 'Year=2024']);
+    await doc.clearAll();
+    // qDeselectOnlyOneSelected: selecting the one selected value again clears the field.
+    await pivot.selectPivotCells('/qHyperCubeDef', [{ qType: 'L', qRow: 0, qCol: 0 }]);
+    expect(await selected()).toEqual(['Region=East']);
+    await pivot.selectPivotCells('/qHyperCubeDef', [{ qType: 'L', qRow: 0, qCol: 0 }], false, true);
+    expect(await selected()).toEqual([]);
+    // Not a pivot: 6002. A calculated dimension's cell: invalid parameters (not supported).
+    const straight: Qix = await doc.createSessionObject({
+      qInfo: { qType: 'table' },
+      qHyperCubeDef: { qDimensions: [field('Region')], qMeasures: [] },
+    });
+    await expect(straight.selectPivotCells('/qHyperCubeDef', [{ qType: 'D', qRow: 0, qCol: 0 }])).rejects.toMatchObject(
+      { code: 6002 },
+    );
+    const calculated: Qix = await doc.createSessionObject({
+      qInfo: { qType: 'pivot' },
+      qHyperCubeDef: {
+        qDimensions: [field("=If(Amount > 25, 'big', 'small')")],
+        qMeasures: [{ qDef: { qDef: 'Sum(Amount)' } }],
+        qMode: 'P',
+      },
+    });
+    await expect(
+      calculated.selectPivotCells('/qHyperCubeDef', [{ qType: 'L', qRow: 0, qCol: 0 }]),
+    ).rejects.toMatchObject({ code: 8, parameter: expect.stringContaining('not supported') });
+  });
 });

@@ -88,6 +88,8 @@ export class HyperCubeData implements LayoutDataView {
   private readonly measures: CubeMeasure[] = [];
   /** Field names of the dimensions, in order (undefined for unresolved ones). */
   readonly dimensionFields: (string | undefined)[] = [];
+  /** Per dimension, whether it is calculated (`=expr`): its values are no field's values. */
+  readonly dimensionCalculated: boolean[] = [];
   private readonly groups: Groups;
   /** Group index of each cube row, in display order. */
   private readonly rows: Int32Array;
@@ -109,6 +111,7 @@ export class HyperCubeData implements LayoutDataView {
       const dim = resolveDimension(dimensionDef, this.ctx, library, this.errors, (text) => this.parseOptional(text));
       if (!dim) valid = false;
       this.dimensionFields.push(dim?.field.name);
+      this.dimensionCalculated.push(dim?.calculated === true);
       if (dim) this.dims.push(dim);
     }
     for (const measureDef of measureDefs) this.measures.push(this.resolveMeasure(measureDef, library));

@@ -178,6 +178,52 @@ export class PivotCube {
     return this.expansion.write();
   }
 
+  /**
+   * SelectPivotCells: the element numbers to select per field for NxSelectionCells. A left cell
+   * (`L`) is the node on left dimension `qCol` spanning data row `qRow`, a top cell (`T`) the node
+   * on top dimension `qRow` spanning data column `qCol` (schema: NxSelectionCell); each stands for
+   * its own dimension's value. A data cell (`D`) stands for the values of every dimension its row
+   * and column fix. Pseudo and total nodes, NULL and cells outside the shown pivot select nothing.
+   * A calculated dimension's values are no field's values: selecting one throws ExpressionError.
+   */
+  selectionTargets(cells: readonly Readonly<JsonRecord>[]): Map<string, number[]> {
+    const byDim = new Map<number, Set<number>>();
+    const add = (dim: number | undefined, elem: number | undefined): void => {
+      if (dim === undefined || dim === PSEUDO || elem === undefined || elem < 0) return;
+      let elems = byDim.get(dim);
+      if (!elems) {
+        elems = new Set();
+        byDim.set(dim, elems);
+      }
+      elems.add(elem);
+    };
+    for (const cell of cells) {
+      const type = String(cell.qType ?? 'D');
+      const row = typeof cell.qRow === 'number' ? cell.qRow : -1;
+      const col = typeof cell.qCol === 'number' ? cell.qCol : -1;
+      if (type === 'L' || type === 'NX_CELL_LEFT' || type === '2') {
+        const found = findNode(this.leftRoot, col, row);
+        if (found?.kind === 'value') add(this.levels.left[col], found.cell?.qElemNumber);
+      } else if (type === 'T' || type === 'NX_CELL_TOP' || type === '1') {
+        const found = findNode(this.topRoot, row, col);
+        if (found?.kind === 'value') add(this.levels.top[row], found.cell?.qElemNumber);
+      } else {
+        const leaves = [this.rows[row], this.columns[col]];
+        if (leaves.some((leaf) => leaf === undefined)) continue;
+        for (const leaf of leaves) for (const [dim, elem] of leaf?.assignment ?? []) add(dim, elem);
+      }
+    }
+    const out = new Map<string, number[]>();
+    for (const [dim, elems] of [...byDim].sort((a, b) => a[0] - b[0])) {
+      const name = this.full.dimensionFields[dim];
+      if (name === undefined) continue;
+      if (this.full.dimensionCalculated[dim] === true)
+        throw new ExpressionError(`selecting in the calculated dimension ${name} is not supported`);
+      out.set(name, [...elems]);
+    }
+    return out;
+  }
+
   // ── Building ───────────────────────────────────────────────────────────────────────────────
 
   /** A dimension's level on its axis. */
