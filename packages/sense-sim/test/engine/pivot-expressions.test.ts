@@ -131,6 +131,28 @@ describe('chart expressions and selections in pivot, stacked and tree cubes thro
     );
   });
 
+  it('with two measures the pseudo dimension splits the columns; Before reads the same measure', async () => {
+    // Top: Year, then the measures. Columns: 2023 Sum, 2023 Before, 2024 Sum, 2024 Before.
+    // East: 30, NULL, 30, 30 (2023's sum)      West: 40, NULL, 110, 40
+    const pivot: Qix = await doc.createSessionObject({
+      qInfo: { qType: 'pivot' },
+      qHyperCubeDef: {
+        qDimensions: [field('Region'), field('Year')],
+        qMeasures: [{ qDef: { qDef: 'Sum(Amount)' } }, { qDef: { qDef: 'Before(Sum(Amount))' } }],
+        qMode: 'P',
+        qNoOfLeftDims: 1,
+        qAlwaysFullyExpanded: true,
+        qInitialDataFetch: [PAGE],
+      },
+    });
+    const cube = (await pivot.getLayout()).qHyperCube;
+    expect(cube.qEffectiveInterColumnSortOrder).toEqual([0, 1, -1]);
+    expect(cells(cube.qPivotDataPages[0])).toEqual([
+      ['30V', '-V', '30V', '30V'],
+      ['40V', '-V', '110V', '40V'],
+    ]);
+  });
+
   it('a straight table has no columns: Before and ColumnNo are NULL there', async () => {
     const table: Qix = await doc.createSessionObject({
       qInfo: { qType: 'table' },

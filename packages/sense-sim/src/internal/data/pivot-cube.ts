@@ -185,6 +185,8 @@ export class PivotCube {
    * its own dimension's value. A data cell (`D`) stands for the values of every dimension its row
    * and column fix. Pseudo and total nodes, NULL and cells outside the shown pivot select nothing.
    * A calculated dimension's values are no field's values: selecting one throws ExpressionError.
+   * That a left or top cell selects only its own value (not its parents') and that a data cell
+   * selects every value it stands for are this simulator's choices, unconfirmed against Qlik.
    */
   selectionTargets(cells: readonly Readonly<JsonRecord>[]): Map<string, number[]> {
     const byDim = new Map<number, Set<number>>();

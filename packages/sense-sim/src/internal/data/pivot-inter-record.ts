@@ -118,6 +118,12 @@ export function pivotMeasures(
  * level and the values of every dimension above the leaf's own; TOTAL reads the whole line of the
  * measure. Along a total row or column the functions are NULL; a cell with no data reads as NULL.
  *
+ * Qlik's help defines the row segment only for plain dimension columns. This simulator's choices,
+ * unconfirmed against a real engine: the pseudo dimension does not cut segments (Before on a
+ * measure's column reads the same measure's column of the previous value); collapsed nodes are
+ * leaves of their own level and segment; totals are in no segment; HRank and Rank rank like Rank in
+ * a straight table (rankSegment).
+ *
  * @example
  * const inter = new PivotInterRecord(ctx, cubes, rows, columns);
  * inter.value(parseChartExpression('Sum(Amount) - Before(Sum(Amount))', ctx), 0, 1);
