@@ -64,6 +64,7 @@ export function elemKey(elems: readonly number[]): string {
 export class SubsetCubes {
   private readonly cache = new Map<string, SubsetRow[]>();
   private readonly lookups = new Map<string, Map<string, SubsetRow>>();
+  private readonly cubes = new Map<string, HyperCubeData>();
   private readonly dimensionDefs: readonly JsonRecord[];
 
   constructor(
@@ -91,6 +92,7 @@ export class SubsetCubes {
       qInitialDataFetch: [],
     };
     const data = new HyperCubeData(cubeDef, this.ctx, this.library);
+    if (!measures && cacheTag === '') this.cubes.set(dims.join(','), data);
     const width = dims.length + measureDefs.length;
     const matrix = data.page({ qLeft: 0, qTop: 0, qWidth: width, qHeight: data.rowCount() });
     const rows = matrix.map((cells) => {
@@ -115,6 +117,13 @@ export class SubsetCubes {
       this.lookups.set(id, map);
     }
     return map;
+  }
+
+  /** The straight cube over `dims` (any order; one cube per set) with the definition's measures. */
+  data(dims: readonly number[]): HyperCubeData {
+    const sorted = [...dims].sort((a, b) => a - b);
+    this.rows(sorted);
+    return this.cubes.get(sorted.join(',')) as HyperCubeData;
   }
 
   /** The measure row for an assignment of element numbers to dimensions (undefined when the combination has no data). */

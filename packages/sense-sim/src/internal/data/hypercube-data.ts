@@ -88,6 +88,8 @@ export class HyperCubeData implements LayoutDataView {
   private readonly measures: CubeMeasure[] = [];
   /** Field names of the dimensions, in order (undefined for unresolved ones). */
   readonly dimensionFields: (string | undefined)[] = [];
+  /** Per dimension, whether it is calculated (`=expr`): its values are no field's values. */
+  readonly dimensionCalculated: boolean[] = [];
   private readonly groups: Groups;
   /** Group index of each cube row, in display order. */
   private readonly rows: Int32Array;
@@ -97,6 +99,8 @@ export class HyperCubeData implements LayoutDataView {
   private readonly dimAttributes: (readonly Cell[])[][];
   private readonly measureAttributes: (readonly Cell[])[][];
   private readonly valid: boolean;
+  /** The evaluator the measures were computed with, over the cube's groups (pivot inter-record functions reuse it). */
+  readonly evaluator: ChartEvaluator;
 
   constructor(def: Readonly<JsonRecord>, ctx: ChartContext, library?: LibraryItems) {
     this.ctx = ctx;
@@ -107,12 +111,14 @@ export class HyperCubeData implements LayoutDataView {
       const dim = resolveDimension(dimensionDef, this.ctx, library, this.errors, (text) => this.parseOptional(text));
       if (!dim) valid = false;
       this.dimensionFields.push(dim?.field.name);
+      this.dimensionCalculated.push(dim?.calculated === true);
       if (dim) this.dims.push(dim);
     }
     for (const measureDef of measureDefs) this.measures.push(this.resolveMeasure(measureDef, library));
     this.valid = valid;
     this.groups = valid ? this.buildGroups() : singleGroup();
     const evaluator = new ChartEvaluator(ctx, this.groups);
+    this.evaluator = evaluator;
     const hasRows = valid && (this.dims.length > 0 || this.measures.length > 0);
     this.columns = this.measures.map((measure) =>
       hasRows && !measure.interRecord
@@ -226,6 +232,16 @@ export class HyperCubeData implements LayoutDataView {
       if (Number.isNaN(max) || num > max) max = num;
     }
     return { min, max };
+  }
+
+  /**
+   * The group of a combination of the dimensions' element numbers, in dimension order (a cell's
+   * -2 for NULL is read as NULL); -1 when the combination is no group of the cube.
+   */
+  groupOf(elems: readonly number[]): number {
+    if (!this.valid || elems.length !== this.dims.length) return -1;
+    const columns = elems.map((elem) => Int32Array.of(elem < 0 ? -1 : elem));
+    return this.groups.index.ids(columns, 1, false)[0] ?? -1;
   }
 
   /** Pivot and stacked pages are not implemented. */

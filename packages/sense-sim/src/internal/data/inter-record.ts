@@ -242,7 +242,7 @@ class InterRecordScope extends ScopeBase {
 }
 
 /** `Above(TOTAL …)` is a qualifier; `RowNo(TOTAL)` and `NoOfRows(TOTAL)` read it as their argument. */
-function isTotalArgument(arg: Expression | undefined): boolean {
+export function isTotalArgument(arg: Expression | undefined): boolean {
   return arg?.kind === 'FieldRef' && arg.name.toUpperCase() === 'TOTAL';
 }
 

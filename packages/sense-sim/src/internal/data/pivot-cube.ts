@@ -1,11 +1,14 @@
 import { buildHyperCubeLayout, type LibraryItems, type NxCell, type Rect } from '../engine/layout/hypercube-shape.js';
-import { asRecord, asRecords, asText, type JsonRecord, type NxNumber } from '../engine/layout/json-record.js';
+import { asRecord, asRecords, asText, type JsonRecord, type NxNumber, nxNumber } from '../engine/layout/json-record.js';
 import { type ChartContext, ChartEvaluator, singleGroup } from './chart-evaluator.js';
 import { parseChartExpression } from './chart-expression.js';
+import { cellText } from './cube-cells.js';
 import { elemKey, SubsetCubes, type SubsetRow } from './cube-subsets.js';
 import { ExpressionError } from './expression-error.js';
 import { HyperCubeData } from './hypercube-data.js';
 import { PivotExpansion } from './pivot-expansion.js';
+import { PivotInterRecord, type PivotLeaf, type PivotMeasure, pivotMeasures } from './pivot-inter-record.js';
+import { toNumber } from './value-ops.js';
 
 /** The pseudo dimension's place in `qInterColumnSortOrder` and in an axis' levels. */
 export const PSEUDO = -1;
@@ -82,6 +85,9 @@ export function pivotLevels(def: Readonly<JsonRecord>, dimensions: number, measu
  * - `qSize` is the data area: `qcx` top leaves (one when there is no top level), `qcy` left leaves.
  * - Data cells are qType V, T when in a total row or column, and E (text "-") for combinations
  *   that have no data.
+ * - Measures with chart inter-record functions are computed over the pivot's cells
+ *   ({@link PivotInterRecord}): Before/After/First/Last/ColumnNo/NoOfColumns/HRank along the row
+ *   segment, Above/Below/Top/Bottom/RowNo/NoOfRows/Rank along the column segment.
  *
  * @example
  * const pivot = new PivotCube(def, ctx);
@@ -102,6 +108,9 @@ export class PivotCube {
   private readonly columns: AxisNode[];
   /** A top axis without levels shows the measure(s) as its cells (schema: NxPivotPage.qTop). */
   private readonly measureColumns: boolean;
+  /** Measures with inter-record functions, computed over the pivot's cells rather than a straight cube's rows. */
+  private readonly interMeasures: Map<number, PivotMeasure>;
+  private inter: PivotInterRecord | undefined;
 
   constructor(
     private readonly def: Readonly<JsonRecord>,
@@ -123,6 +132,7 @@ export class PivotCube {
     this.measureColumns = this.levels.top.length === 0 && !this.levels.left.includes(PSEUDO);
     this.rows = this.arrange(this.leftRoot, this.levels.left);
     this.columns = this.arrange(this.topRoot, this.levels.top);
+    this.interMeasures = pivotMeasures(def, ctx, library);
   }
 
   /** The `qHyperCube` of the layout: the straight cube's infos with pivot size, order, left dims and pages. */
@@ -166,6 +176,54 @@ export class PivotCube {
         this.expansion.set(dim, node.path, expanded);
     }
     return this.expansion.write();
+  }
+
+  /**
+   * SelectPivotCells: the element numbers to select per field for NxSelectionCells. A left cell
+   * (`L`) is the node on left dimension `qCol` spanning data row `qRow`, a top cell (`T`) the node
+   * on top dimension `qRow` spanning data column `qCol` (schema: NxSelectionCell); each stands for
+   * its own dimension's value. A data cell (`D`) stands for the values of every dimension its row
+   * and column fix. Pseudo and total nodes, NULL and cells outside the shown pivot select nothing.
+   * A calculated dimension's values are no field's values: selecting one throws ExpressionError.
+   * That a left or top cell selects only its own value (not its parents') and that a data cell
+   * selects every value it stands for are this simulator's choices, unconfirmed against Qlik.
+   */
+  selectionTargets(cells: readonly Readonly<JsonRecord>[]): Map<string, number[]> {
+    const byDim = new Map<number, Set<number>>();
+    const add = (dim: number | undefined, elem: number | undefined): void => {
+      if (dim === undefined || dim === PSEUDO || elem === undefined || elem < 0) return;
+      let elems = byDim.get(dim);
+      if (!elems) {
+        elems = new Set();
+        byDim.set(dim, elems);
+      }
+      elems.add(elem);
+    };
+    for (const cell of cells) {
+      const type = String(cell.qType ?? 'D');
+      const row = typeof cell.qRow === 'number' ? cell.qRow : -1;
+      const col = typeof cell.qCol === 'number' ? cell.qCol : -1;
+      if (type === 'L' || type === 'NX_CELL_LEFT' || type === '2') {
+        const found = findNode(this.leftRoot, col, row);
+        if (found?.kind === 'value') add(this.levels.left[col], found.cell?.qElemNumber);
+      } else if (type === 'T' || type === 'NX_CELL_TOP' || type === '1') {
+        const found = findNode(this.topRoot, row, col);
+        if (found?.kind === 'value') add(this.levels.top[row], found.cell?.qElemNumber);
+      } else {
+        const leaves = [this.rows[row], this.columns[col]];
+        if (leaves.some((leaf) => leaf === undefined)) continue;
+        for (const leaf of leaves) for (const [dim, elem] of leaf?.assignment ?? []) add(dim, elem);
+      }
+    }
+    const out = new Map<string, number[]>();
+    for (const [dim, elems] of [...byDim].sort((a, b) => a[0] - b[0])) {
+      const name = this.full.dimensionFields[dim];
+      if (name === undefined) continue;
+      if (this.full.dimensionCalculated[dim] === true)
+        throw new ExpressionError(`selecting in the calculated dimension ${name} is not supported`);
+      out.set(name, [...elems]);
+    }
+    return out;
   }
 
   // ── Building ───────────────────────────────────────────────────────────────────────────────
@@ -298,8 +356,7 @@ export class PivotCube {
     const data: JsonRecord[][] = [];
     for (let r = area.qTop; r < bottom; r++) {
       const row: JsonRecord[] = [];
-      for (let c = area.qLeft; c < right; c++)
-        row.push(this.valuePoint(this.rows[r] as AxisNode, this.columns[c] as AxisNode));
+      for (let c = area.qLeft; c < right; c++) row.push(this.valuePoint(r, c));
       data.push(row);
     }
     return { qLeft: left, qTop: top, qData: data, qArea: area };
@@ -362,14 +419,18 @@ export class PivotCube {
     return out;
   }
 
-  /** The NxPivotValuePoint of a left leaf and a top leaf. */
-  private valuePoint(row: AxisNode, column: AxisNode): JsonRecord {
+  /** The NxPivotValuePoint of the left leaf of data row `r` and the top leaf of data column `c`. */
+  private valuePoint(r: number, c: number): JsonRecord {
+    const row = this.rows[r] as AxisNode;
+    const column = this.columns[c] as AxisNode;
     const assignment = new Map(row.assignment);
     for (const [dim, elem] of column.assignment) assignment.set(dim, elem);
     const measure = row.measure ?? column.measure ?? 0;
     const found = this.measureCount > 0 ? this.cubes.find(assignment) : undefined;
-    const cell = found?.measures[measure];
-    if (!cell) return { qText: '-', qNum: 'NaN', qType: 'E' };
+    const straight = found?.measures[measure];
+    if (!straight) return { qText: '-', qNum: 'NaN', qType: 'E' };
+    const inter = this.interMeasures.get(measure);
+    const cell = inter ? { ...straight, ...this.interCell(inter, r, c) } : straight;
     const out: JsonRecord = {
       qText: cell.qText ?? '',
       qNum: cell.qNum,
@@ -377,6 +438,45 @@ export class PivotCube {
     };
     if (cell.qAttrExps) out.qAttrExps = structuredClone(cell.qAttrExps);
     return out;
+  }
+
+  /** The text and number of a measure with inter-record functions in a cell (an error shows as its message). */
+  private interCell(measure: PivotMeasure, r: number, c: number): { qText: string; qNum: NxNumber } {
+    this.inter ??= new PivotInterRecord(
+      this.ctx,
+      this.cubes,
+      this.leaves(this.rows, this.levels.left),
+      this.leaves(this.columns, this.levels.top),
+    );
+    try {
+      const value = this.inter.value(measure.expression, r, c);
+      return { qText: cellText(value, measure.format, this.ctx), qNum: nxNumber(toNumber(value)) };
+    } catch (caught) {
+      if (!(caught instanceof ExpressionError)) throw caught;
+      return { qText: caught.message, qNum: 'NaN' };
+    }
+  }
+
+  /**
+   * The leaves of an axis as inter-record functions read them: a segment is the leaves of one
+   * measure and level sharing every dimension value but their own (deepest) one; totals have none.
+   */
+  private leaves(leaves: readonly AxisNode[], levels: readonly number[]): PivotLeaf[] {
+    return leaves.map((leaf) => {
+      if (leaf.total) return { assignment: leaf.assignment, segment: undefined, line: undefined };
+      const above = [...leaf.path];
+      for (let i = above.length - 1; i >= 0; i--) {
+        if (levels[i] === PSEUDO) continue;
+        above.splice(i, 1);
+        break;
+      }
+      const measure = leaf.measure ?? '';
+      return {
+        assignment: leaf.assignment,
+        segment: `${measure}|${leaf.level}|${above.join(',')}`,
+        line: `${measure}`,
+      };
+    });
   }
 
   /** A dimension's qTotalLabel (an expression when it starts with `=`), "Totals" when empty. */

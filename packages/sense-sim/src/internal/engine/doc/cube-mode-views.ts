@@ -1,9 +1,11 @@
 import { cubeMode } from '../../data/cube-subsets.js';
 import type { DataEngine } from '../../data/data-engine.js';
+import { ExpressionError } from '../../data/expression-error.js';
+import { STATE } from '../../data/field-value-states.js';
 import { type PivotAxis, PivotCube } from '../../data/pivot-cube.js';
 import { DEFAULT_MAX_STACK_CELLS, StackCube } from '../../data/stack-cube.js';
 import { TreeCube } from '../../data/tree-cube.js';
-import { asRecord, type JsonRecord } from '../layout/json-record.js';
+import { asRecord, asRecords, type JsonRecord } from '../layout/json-record.js';
 import { EngineError } from '../rpc/engine-error.js';
 import type { EngineSession } from '../session/engine-session.js';
 import { dep } from './dependency-keys.js';
@@ -45,6 +47,41 @@ export function pivotPages(
   if (cubeMode(def) !== 'P') throw EngineError.of('LOCERR_HC_INVALID_OBJECT_STATE', path);
   if (!data) return [];
   return new PivotCube(def, data.context(state), libraryItems(doc)).pages(requested);
+}
+
+/**
+ * SelectPivotCells(qPath, qSelections, qSoftLock, qDeselectOnlyOneSelected): selects, field by field,
+ * the values the cells stand for (see PivotCube.selectionTargets), replacing the field's selection.
+ * With qDeselectOnlyOneSelected, a field whose one selected value is the one asked for is cleared
+ * instead. Returns the state and whether its selections changed; error 6002 when the cube is not a
+ * pivot, LOCERR_GENERIC_INVALID_PARAMETERS for a cell of a calculated dimension.
+ */
+export function selectPivotCells(
+  session: EngineSession,
+  doc: OpenDoc,
+  found: FoundObject,
+  request: { path: string; cells: unknown; softLock: boolean; deselectOnlyOne: boolean },
+): { state: string; changed: boolean } {
+  const { def, data, state } = cubeAt(session, doc, found, request.path, 'qHyperCubeDef');
+  if (cubeMode(def) !== 'P') throw EngineError.of('LOCERR_HC_INVALID_OBJECT_STATE', request.path);
+  if (!data) return { state, changed: false };
+  let targets: Map<string, number[]>;
+  try {
+    targets = new PivotCube(def, data.context(state), libraryItems(doc)).selectionTargets(asRecords(request.cells));
+  } catch (caught) {
+    if (caught instanceof ExpressionError) throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', caught.message);
+    throw caught;
+  }
+  let changed = false;
+  for (const [name, elems] of targets) {
+    const selector = data.fieldSelector(name, state);
+    if (!selector) continue;
+    const states = data.context(state).base.fieldStates(selector.field.index);
+    const selected = [...states.keys()].filter((elem) => states[elem] === STATE.S);
+    const only = request.deselectOnlyOne && selected.length === 1 && elems.length === 1 && selected[0] === elems[0];
+    changed = (only ? selector.clear() : selector.lowLevelSelect(elems, false, request.softLock)) || changed;
+  }
+  return { state, changed };
 }
 
 /** GetHyperCubeStackData: NxStackPage of each page, at most `maxCells` outer cells each. */

@@ -1,5 +1,6 @@
 import { bookmarkLayoutParts } from '../../data/bookmark-state.js';
 import { hyperCubeLayout, treeDataLayout } from '../../data/cube-modes.js';
+import { cubeMode } from '../../data/cube-subsets.js';
 import { DataEngine } from '../../data/data-engine.js';
 import type { LibraryKind } from '../app/app-doc.js';
 import { computeLayout, computeLibraryLayout, type LayoutContext } from '../layout/compute-layout.js';
@@ -163,7 +164,11 @@ export function itemLayoutData(properties: JsonRecord, qData: Record<string, str
 
 /**
  * GetHyperCubeData / GetListObjectData: the pages of the definition at `path`, computed like
- * `qInitialDataFetch` pages in the layout (same data view, same 10 000-cell limit).
+ * `qInitialDataFetch` pages in the layout (same data view, same 10 000-cell limit). GetHyperCubeData
+ * "works for a hypercube in DATA_MODE_STRAIGHT" (engine API reference): a cube in any other mode
+ * (pivot, stacked, tree, dynamic) answers error 6002 LOCERR_HC_INVALID_OBJECT_STATE, as
+ * GetHyperCubePivotData does on a cube that is not a pivot. The reference does not say what the
+ * other modes answer: the error is this simulator's choice.
  */
 export function dataPages(
   kind: 'hypercube' | 'listobject',
@@ -175,7 +180,9 @@ export function dataPages(
 ): JsonRecord[] {
   const props = effectiveProperties(doc, found);
   const def = definitionAt(props, path, kind === 'hypercube' ? 'qHyperCubeDef' : 'qListObjectDef');
-  const paged = { ...def, qInitialDataFetch: checkPages(pages) };
+  if (kind === 'hypercube' && cubeMode(def) !== 'S') throw EngineError.of('LOCERR_HC_INVALID_OBJECT_STATE', path);
+  // The mode's short title: the layout fills pages for `S` only (`DATA_MODE_STRAIGHT` is straight too).
+  const paged = { ...def, ...(kind === 'hypercube' ? { qMode: 'S' } : {}), qInitialDataFetch: checkPages(pages) };
   const library = libraryItems(doc);
   const data = doc.data();
   const state = stateOf(def, props);

@@ -1,5 +1,6 @@
 import type { PivotAxis } from '../../data/pivot-cube.js';
-import { expandPivot, pivotPages, stackPages, treeNodes } from '../doc/cube-mode-views.js';
+import { expandPivot, pivotPages, selectPivotCells, stackPages, treeNodes } from '../doc/cube-mode-views.js';
+import { dep } from '../doc/dependency-keys.js';
 import { objectOf } from './generic-object-handlers.js';
 import type { Handler, HandlerTable } from './handler.js';
 
@@ -34,6 +35,17 @@ export function cubeModeHandlers(): HandlerTable {
     GetHyperCubeTreeData: (call, [path, options]) => {
       const { doc, found } = objectOf(call);
       return { qNodes: treeNodes(call.session, doc, found, String(path), options) };
+    },
+    SelectPivotCells: (call, [path, cells, softLock, deselectOnlyOne]) => {
+      const { doc, found } = objectOf(call);
+      const { state, changed } = selectPivotCells(call.session, doc, found, {
+        path: String(path),
+        cells,
+        softLock: softLock === true,
+        deselectOnlyOne: deselectOnlyOne === true,
+      });
+      if (changed) call.session.changed(dep.data(state === '' ? '$' : state));
+      return { qSuccess: true };
     },
     ExpandLeft: expansion('left', true),
     CollapseLeft: expansion('left', false),
