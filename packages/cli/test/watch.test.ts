@@ -40,9 +40,10 @@ describe('qixflow watch', () => {
     await (await doc.getField('Region')).selectValues([{ qText: 'Nordics' }]);
     await watch.waitForLine(/selections +Region: Nordics$/, { afterLine: from });
     const after = await watch.waitForLine(
-      // The drill-down goes from regions to the countries of the selected one.
+      // The drill-down goes from regions to the countries of the selected one: the column is
+      // titled by the active field (qFallbackTitle is the label of the drill-down's active field).
       new RegExp(
-        `layout +${GEOGRAPHY_BAR} +barchart +"Sales by Geography" +qcy=\\d+ +Region \\| Total Sales: Sweden \\| `,
+        `layout +${GEOGRAPHY_BAR} +barchart +"Sales by Geography" +qcy=\\d+ +Country \\| Total Sales: Sweden \\| `,
       ),
       {
         afterLine: from,

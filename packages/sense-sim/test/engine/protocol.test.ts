@@ -254,10 +254,10 @@ describe("the 'queued' calculation model", () => {
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   /** A session app with enough rows that a layout takes the engine several ms. */
-  async function heavyApp(): Promise<{ raw: RawEngine; charts: number[]; field: number }> {
+  async function heavyApp(rows = 100_000): Promise<{ raw: RawEngine; charts: number[]; field: number }> {
     const raw = await openRaw(sim);
     await raw.call('CreateSessionApp');
-    const script = 'T: LOAD RecNo() as Id, Mod(RecNo(), 5) as F, Mod(RecNo(), 997) as G AUTOGENERATE 100000;';
+    const script = `T: LOAD RecNo() as Id, Mod(RecNo(), 5) as F, Mod(RecNo(), 997) as G AUTOGENERATE ${rows};`;
     await raw.call('SetScript', [script], { handle: 1 });
     await raw.call('DoReload', [], { handle: 1 });
     const charts = [
@@ -285,7 +285,9 @@ describe("the 'queued' calculation model", () => {
   });
 
   it('answers a selection during a calculation, lists its handle, and ends the turn on CancelRequest', async () => {
-    const { raw, charts, field } = await heavyApp();
+    // Enough rows that the turn (the calculation, then as long again) outlasts a busy machine's
+    // timer jitter: the selection must land inside it.
+    const { raw, charts, field } = await heavyApp(600_000);
     const chart = charts[0] as number;
     const before = sim.stats().engine;
     const layout = raw.call('GetLayout', [], { handle: chart, id: 800 });
