@@ -173,7 +173,10 @@ export class SiteChangeFeed extends EventEmitter<SiteChangeFeedEvents> implement
     if (this.#subscriptions && !this.#closed) {
       this.#started = true;
       // Changes between the first poll and the subscriptions are read by a poll right after them.
-      if (await this.#subscribe()) this.#hinted();
+      if (await this.#subscribe()) {
+        while (this.#current) await this.#current;
+        await this.#tick();
+      }
     }
     this.#resolveFirstPoll();
   }
