@@ -70,7 +70,7 @@ export class QrsChangeSubscriptions {
       }
     } catch (error) {
       await this.#remove(created);
-      throw error;
+      throw withoutSecret(error, url.slice(url.lastIndexOf('/') + 1));
     }
     const previous = this.#handles;
     this.#handles = created;
@@ -83,4 +83,12 @@ export class QrsChangeSubscriptions {
       handles.map((handle) => this.#qrs.delete('/notification', { query: { handle } }).catch(() => undefined)),
     );
   }
+}
+
+/** The error with the callback token taken out of its message and stack (a QRS answer could quote the URL). */
+function withoutSecret(error: unknown, token: string): unknown {
+  if (!(error instanceof Error) || token === '') return error;
+  error.message = error.message.replaceAll(token, '<token>');
+  if (error.stack !== undefined) error.stack = error.stack.replaceAll(token, '<token>');
+  return error;
 }

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Simulator } from '@qixflow/sense-sim';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Site, SiteChangeEvent, SiteChangeFeed, SiteChangesOptions } from '../../src/index.js';
@@ -52,10 +53,11 @@ async function collect(
   return seen();
 }
 
-/** POSTs (or another method) to a URL over plain HTTP; resolves with the status. */
-function send(url: string, body: string | Buffer, method = 'POST'): Promise<number> {
+/** POSTs (or another method) to a URL over HTTP or HTTPS (trusting `ca`); resolves with the status. */
+function send(url: string, body: string | Buffer, method = 'POST', ca?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method, headers: { 'content-type': 'application/json' } }, (res) => {
+    const request = url.startsWith('https:') ? httpsRequest : httpRequest;
+    const req = request(url, { method, headers: { 'content-type': 'application/json' }, ca }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     });
@@ -93,7 +95,8 @@ describe("site.changes({ source: 'notifications' }): QRS callbacks trigger the p
   const feedOf = async (options: SiteChangesOptions = {}): Promise<Watched> => {
     const callbacks: string[] = [];
     const handles: string[] = [];
-    const post = site.qrs.post.bind(site.qrs);
+    // The class's own method: a second feed's spy must not call the first one's.
+    const post = (Object.getPrototypeOf(site.qrs) as Site['qrs']).post.bind(site.qrs);
     vi.spyOn(site.qrs, 'post').mockImplementation(async (path, body, callOptions) => {
       if (path === '/notification' && typeof body === 'string') {
         leakGuard.secret(body.slice(body.lastIndexOf('/') + 1));
@@ -273,6 +276,32 @@ describe("site.changes({ source: 'notifications' }): QRS callbacks trigger the p
     await sleep(300);
     expect(watched.events).toEqual([]);
     await watched.feed.close();
+  });
+
+  it('HTTPS receiver with the given certificate; the public URL is what QRS is given, the token appended', async () => {
+    const { generate } = await import('selfsigned');
+    const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+    });
+    leakGuard.secret(pems.private);
+    const watched = await feedOf({ receiver: { tls: { cert: pems.cert, key: pems.private } } });
+    const url = watched.callbacks[0] ?? '';
+    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{43}$/);
+    const token = url.slice(url.lastIndexOf('/') + 1);
+    const origin = new URL(url).origin;
+    const change = JSON.stringify([{ objectType: 'App', objectID: APPS.finance, changeType: 2 }]);
+    expect(await send(`${origin}/${'y'.repeat(43)}`, change, 'POST', pems.cert)).toBe(403);
+    // Behind a reverse proxy the path may differ: the token (last segment) is what counts.
+    expect(await send(`${origin}/hooks/qixflow/${token}`, change, 'POST', pems.cert)).toBe(204);
+    await watched.feed.close();
+
+    const behindProxy = await feedOf({ receiver: { publicUrl: 'https://gw.corp.example/hooks/qixflow/' } });
+    expect(behindProxy.callbacks[0]).toMatch(/^https:\/\/gw\.corp\.example\/hooks\/qixflow\/[A-Za-z0-9_-]{43}$/);
+    await behindProxy.feed.close();
+    expect(sim.stats().qrs.subscriptions).toBe(0);
   });
 
   it('options: a receiver only with the notifications source; a bad public URL is refused', () => {
