@@ -19,6 +19,8 @@ export class QrsChangeSubscriptions {
   readonly #qrs: QrsClient;
   readonly #receiver: ChangeReceiver;
   #handles: string[] = [];
+  /** A renewal failed: the handles may be subscriptions QRS forgot (kept, to be deleted by the next renewal). */
+  #stale = false;
   #ops: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -29,12 +31,13 @@ export class QrsChangeSubscriptions {
 
   /** Whether every subscription exists (as far as this side knows). */
   get active(): boolean {
-    return this.#handles.length === WANTED.length;
+    return this.#handles.length === WANTED.length && !this.#stale;
   }
 
   /**
-   * Starts the receiver if needed and (re-)creates the subscriptions; rejects when QRS refused one
-   * (the previous subscriptions, if any, are then kept).
+   * Starts the receiver if needed and (re-)creates the subscriptions; rejects when the receiver
+   * cannot listen or QRS refused one (the previous subscriptions, if any, are then kept but no longer
+   * count as {@link active}: the feed tries again).
    */
   renew(): Promise<void> {
     return this.#queue(() => this.#renew());
@@ -59,7 +62,13 @@ export class QrsChangeSubscriptions {
 
   async #renew(): Promise<void> {
     if (this.#closed) return;
-    const url = await this.#receiver.start();
+    let url: string;
+    try {
+      url = await this.#receiver.start();
+    } catch (error) {
+      this.#stale = true;
+      throw error;
+    }
     const created: string[] = [];
     try {
       for (const wanted of WANTED) {
@@ -69,11 +78,13 @@ export class QrsChangeSubscriptions {
         created.push(handle);
       }
     } catch (error) {
+      this.#stale = true;
       await this.#remove(created);
       throw withoutSecret(error, url.slice(url.lastIndexOf('/') + 1));
     }
     const previous = this.#handles;
     this.#handles = created;
+    this.#stale = false;
     await this.#remove(previous);
   }
 

@@ -167,18 +167,23 @@ export class SiteChangeFeed extends EventEmitter<SiteChangeFeedEvents> implement
 
   /** The first poll (the starting point), then — notifications — the subscriptions and a catch-up poll. */
   async #start(): Promise<void> {
-    await this.#tick();
-    // pollNow() may have made the first poll: wait for it.
-    while (this.#current) await this.#current;
-    if (this.#subscriptions && !this.#closed) {
-      this.#started = true;
-      // Changes between the first poll and the subscriptions are read by a poll right after them.
-      if (await this.#subscribe()) {
-        while (this.#current) await this.#current;
-        await this.#tick();
+    try {
+      await this.#pollSettled();
+      if (this.#subscriptions && !this.#closed) {
+        this.#started = true;
+        // Changes between the first poll and the subscriptions are read by a poll right after them.
+        if (await this.#subscribe()) await this.#pollSettled();
       }
+    } finally {
+      this.#resolveFirstPoll();
     }
-    this.#resolveFirstPoll();
+  }
+
+  /** A poll that starts now or after the one running (pollNow(), a callback's) — and whatever runs then. */
+  async #pollSettled(): Promise<void> {
+    while (this.#current) await this.#current;
+    await this.#tick();
+    while (this.#current) await this.#current;
   }
 
   /** (Re-)creates the subscriptions; false (and an `error` event) when that failed. */

@@ -1,5 +1,6 @@
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import type { Simulator } from '@qixflow/sense-sim';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Site, SiteChangeEvent, SiteChangeFeed, SiteChangesOptions } from '../../src/index.js';
@@ -249,6 +250,26 @@ describe("site.changes({ source: 'notifications' }): QRS callbacks trigger the p
     );
     expect(seen.filter((e) => e.type === 'app.reloaded').map(short)).toEqual(['app.reloaded HR Overview']);
     await watched.feed.close();
+  });
+
+  it('a receiver that cannot listen: error, polling meanwhile (nothing lost), subscribed once it can', async () => {
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const { port } = squatter.address() as AddressInfo;
+    const watched = await feedOf({ receiver: { port }, maxIntervalMs: 500 });
+    expect(watched.errors.map((e) => (e as NodeJS.ErrnoException).code)).toContain('EADDRINUSE');
+    expect(sim.stats().qrs.subscriptions).toBe(0);
+    const copyApp = () =>
+      editor.qrs.post(`/app/${APPS.finance}/copy`, undefined, { query: { name: 'Finance polled' } });
+    expect((await collect(watched, copyApp, (s) => s.length >= 1)).map(short)).toEqual(['app.created Finance polled']);
+
+    await new Promise((resolve) => squatter.close(resolve));
+    const start = Date.now();
+    while (sim.stats().qrs.subscriptions < 2 && Date.now() - start < 5000) await sleep(50);
+    expect(sim.stats().qrs.subscriptions).toBe(2);
+    expect(watched.callbacks[0]).toBe(`http://127.0.0.1:${port}/${watched.callbacks[0]?.split('/').pop()}`);
+    await watched.feed.close();
+    expect(sim.stats().qrs.subscriptions).toBe(0);
   });
 
   it('refuses forged callbacks: wrong token, wrong method, too large or not a change list; a hint alone invents nothing', async () => {
