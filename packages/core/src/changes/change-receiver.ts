@@ -23,30 +23,23 @@ export interface ChangeReceiverOptions {
   readonly maxBodyBytes?: number;
 }
 
-/** What a callback announced (used as a hint only: the feed reads the repository itself). */
-export interface ChangeHint {
-  readonly objectType: string;
-  readonly objectId: string;
-  readonly changeType: number;
-}
-
 /**
  * A small HTTP(S) server for QRS change callbacks. QRS calls back without authentication, so the
  * callback URL carries a random 256-bit token (constant-time compared; never logged or put in an
- * error): requests with another path, method or token are refused (403/404/405), bodies are bounded
- * (413) and must be a JSON array of changes (400). A valid callback is answered 204 at once and
- * passed on as hints.
+ * error): requests with another token or method are refused (403/405), bodies are bounded (413)
+ * and must be JSON (400). A valid callback is answered 204 at once and reported (`onCallback`).
  */
 export class ChangeReceiver {
   readonly #options: ChangeReceiverOptions;
   readonly #token = randomBytes(32).toString('base64url');
-  readonly #onHints: (hints: ChangeHint[]) => void;
+  readonly #onCallback: () => void;
   #server: Server | undefined;
   #callbackUrl: string | undefined;
 
-  constructor(options: ChangeReceiverOptions, onHints: (hints: ChangeHint[]) => void) {
+  /** `onCallback` runs for each accepted callback (after its answer is sent). */
+  constructor(options: ChangeReceiverOptions, onCallback: () => void) {
     this.#options = options;
-    this.#onHints = onHints;
+    this.#onCallback = onCallback;
     if (options.publicUrl !== undefined) {
       const url = new URL(options.publicUrl);
       if (url.protocol !== 'http:' && url.protocol !== 'https:')
@@ -138,13 +131,13 @@ export class ChangeReceiver {
     req.on('data', onData);
     req.on('end', () => {
       if (res.headersSent || res.writableEnded) return;
-      const hints = parseHints(Buffer.concat(chunks).toString('utf8'));
-      if (!hints) {
+      // The body is not used beyond this: which changes it names, the poll reads from QRS itself.
+      if (!isJson(Buffer.concat(chunks).toString('utf8'))) {
         refuse(req, res, 400);
         return;
       }
       res.writeHead(204).end();
-      if (hints.length > 0) this.#onHints(hints);
+      this.#onCallback();
     });
     req.on('error', () => res.destroy());
   }
@@ -170,21 +163,12 @@ function refuse(req: IncomingMessage, res: ServerResponse, status: number): void
   res.end(status === 413 ? 'Payload Too Large' : status === 400 ? 'Bad Request' : 'Refused');
 }
 
-/** The changes of a QRS callback body (`[{objectType, objectID, changeType, …}]`); undefined if it is none. */
-function parseHints(body: string): ChangeHint[] | undefined {
-  let parsed: unknown;
+/** Whether a callback body is JSON (its content is not used: a callback only says "poll now"). */
+function isJson(body: string): boolean {
   try {
-    parsed = JSON.parse(body);
+    JSON.parse(body);
+    return true;
   } catch {
-    return undefined;
+    return false;
   }
-  if (!Array.isArray(parsed)) return undefined;
-  const hints: ChangeHint[] = [];
-  for (const item of parsed) {
-    if (typeof item !== 'object' || item === null) return undefined;
-    const { objectType, objectID, changeType } = item as Record<string, unknown>;
-    if (typeof objectType !== 'string' || typeof objectID !== 'string') return undefined;
-    hints.push({ objectType, objectId: objectID, changeType: typeof changeType === 'number' ? changeType : 0 });
-  }
-  return hints;
 }

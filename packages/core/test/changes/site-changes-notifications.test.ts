@@ -272,7 +272,7 @@ describe("site.changes({ source: 'notifications' }): QRS callbacks trigger the p
     expect(sim.stats().qrs.subscriptions).toBe(0);
   });
 
-  it('refuses forged callbacks: wrong token, wrong method, too large or not a change list; a hint alone invents nothing', async () => {
+  it('refuses forged callbacks: wrong token, wrong method, too large or not JSON; a hint alone invents nothing', async () => {
     const watched = await feedOf({ receiver: { maxBodyBytes: 1024 } });
     const url = watched.callbacks[0] ?? '';
     const base = url.slice(0, url.lastIndexOf('/') + 1);
@@ -285,7 +285,7 @@ describe("site.changes({ source: 'notifications' }): QRS callbacks trigger the p
     expect(await send(`${base}..%2F`, change)).toBe(403);
     expect(await send(url, change, 'PUT')).toBe(405);
     expect(await send(url, Buffer.alloc(4096, 0x20))).toBe(413);
-    expect(await send(url, '{"objectType":"App"}')).toBe(400);
+    expect(await send(url, '[{"objectType":"App",')).toBe(400);
     await sleep(400);
     expect(reads()).toBe(before);
 
