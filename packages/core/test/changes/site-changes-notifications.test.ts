@@ -325,6 +325,21 @@ describe("site.changes({ source: 'notifications' }): QRS callbacks trigger the p
     expect(sim.stats().qrs.subscriptions).toBe(0);
   });
 
+  it('closed at any point (at once, while subscribing, by its signal): no subscription is left behind', async () => {
+    await site.changes({ source: 'notifications' }).close();
+    const subscribing = site.changes({ source: 'notifications' });
+    while (sim.stats().qrs.subscriptions === 0) await sleep(5);
+    await subscribing.close();
+    const abort = new AbortController();
+    const aborted = site.changes({ source: 'notifications', signal: abort.signal });
+    await aborted.ready();
+    expect(sim.stats().qrs.subscriptions).toBe(2);
+    abort.abort();
+    await aborted.close();
+    expect(sim.stats().qrs.subscriptions).toBe(0);
+    expect(sim.audit.sessionsCreated('CORP\\watcher')).toBe(1);
+  });
+
   it('options: a receiver only with the notifications source; a bad public URL is refused', () => {
     expect(() => site.changes({ receiver: { port: 0 } })).toThrow(/only used with source: 'notifications'/);
     expect(() => site.changes({ source: 'notifications', receiver: { publicUrl: 'ftp://watcher.example/' } })).toThrow(
