@@ -69,8 +69,9 @@ export interface Site extends EventEmitter<SiteEvents> {
   stats(): SiteStats;
   /**
    * The site's changes as they happen — apps created, updated, published, deleted, reloaded;
-   * reloads failed; tasks started — by QRS polling over this site's proxy session (see
-   * {@link SiteChangeFeed}). Pass `cursor` (from `feed.cursor()`) to go on where a feed left off.
+   * reloads failed; tasks started — by QRS polling over this site's proxy session, or (`source:
+   * 'notifications'`) by QRS change subscriptions with a callback receiver that trigger those polls
+   * (see {@link SiteChangeFeed}). Pass `cursor` (from `feed.cursor()`) to go on where a feed left off.
    */
   changes(options?: SiteChangesOptions): SiteChangeFeed;
   /**
@@ -125,6 +126,7 @@ class QixSite extends EventEmitter<SiteEvents> implements Site {
   readonly #http: HttpClient;
   readonly #ownsHttp: boolean;
   readonly #feeds = new Set<SiteChangeFeed>();
+  readonly #feedsClosing = new Set<Promise<void>>();
   readonly #cookies = new SiteCookies();
   readonly #proxy: ProxySession;
   /** Socket figures; the proxy session counts handshakes itself. */
@@ -214,9 +216,15 @@ class QixSite extends EventEmitter<SiteEvents> implements Site {
   }
 
   changes(options: SiteChangesOptions = {}): SiteChangeFeed {
-    const feed = new SiteChangeFeed(this.qrs, options);
+    const feed = new SiteChangeFeed(this.qrs, options, this);
     this.#feeds.add(feed);
-    feed.once('close', () => this.#feeds.delete(feed));
+    feed.once('close', () => {
+      this.#feeds.delete(feed);
+      // A closing feed may still be removing its QRS subscriptions: close() waits for that.
+      const closing = feed.close();
+      this.#feedsClosing.add(closing);
+      void closing.finally(() => this.#feedsClosing.delete(closing));
+    });
     return feed;
   }
 
@@ -246,7 +254,8 @@ class QixSite extends EventEmitter<SiteEvents> implements Site {
   }
 
   async close(options: { logout?: boolean } = {}): Promise<void> {
-    for (const feed of [...this.#feeds]) feed.close();
+    await Promise.all([...this.#feeds].map((feed) => feed.close()));
+    await Promise.all([...this.#feedsClosing]);
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all([...this.#connections].map((c) => c.close()));

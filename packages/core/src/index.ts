@@ -1,3 +1,4 @@
+export type { ChangeReceiverOptions } from './changes/change-receiver.js';
 export type {
   AppCreatedEvent,
   AppDeletedEvent,
@@ -10,7 +11,7 @@ export type {
   SiteChangeEvent,
   TaskStartedEvent,
 } from './changes/site-change-events.js';
-export type { SiteChangeFeedEvents, SiteChangesOptions } from './changes/site-change-feed.js';
+export type { SiteChangeFeedEvents, SiteChangesOptions, SiteSessionEvents } from './changes/site-change-feed.js';
 export { SiteChangeFeed } from './changes/site-change-feed.js';
 export type { Site, SiteEvents, SiteSessionInfo, SiteStats } from './create-site.js';
 export { createSite } from './create-site.js';

@@ -1,15 +1,34 @@
 import { EventEmitter } from 'node:events';
 import type { QrsClient } from '../qrs/qrs-client.js';
+import { ChangeReceiver, type ChangeReceiverOptions } from './change-receiver.js';
 import { QrsChangePoller } from './qrs-change-poller.js';
+import { QrsChangeSubscriptions } from './qrs-change-subscriptions.js';
 import type { SiteChangeCursor, SiteChangeEvent } from './site-change-events.js';
 
 /** Options of `site.changes()`. */
 export interface SiteChangesOptions {
+  /**
+   * How the feed learns that something changed: `'polling'` (default) polls QRS at an adaptive
+   * interval; `'notifications'` runs a callback receiver ({@link SiteChangesOptions.receiver}),
+   * subscribes to QRS change notifications and polls when a callback comes (plus a slow safety poll).
+   * Both read the changes the same way, so they report the same events.
+   */
+  readonly source?: 'polling' | 'notifications';
+  /** Where the notifications source listens for QRS callbacks (only with `source: 'notifications'`). */
+  readonly receiver?: ChangeReceiverOptions;
+  /** Notifications source: the poll made anyway when no callback comes, ms; default 60 000. */
+  readonly safetyPollMs?: number;
   /** Where to go on from (a cursor a feed gave before); default: from now, after one listing. */
   readonly cursor?: SiteChangeCursor;
-  /** Shortest time between polls (after a poll that found changes), ms; default 2 000. */
+  /**
+   * Shortest time between polls, ms: after a poll that found changes (polling), between polls that
+   * callbacks asked for (notifications); default 2 000 (polling), 250 (notifications).
+   */
   readonly minIntervalMs?: number;
-  /** Longest time between polls (the interval grows ×1.5 while nothing changes), ms; default 30 000. */
+  /**
+   * Longest time between polls (the interval grows ×1.5 while nothing changes), ms; default 30 000.
+   * The notifications source polls so while it has no subscription (QRS refused, receiver down).
+   */
   readonly maxIntervalMs?: number;
   /** Only events of apps in these streams (names, any case); default every app. */
   readonly streams?: readonly string[];
@@ -19,20 +38,33 @@ export interface SiteChangesOptions {
   readonly signal?: AbortSignal;
 }
 
+/** What a feed needs of its site beyond QRS: to hear of new proxy sessions (re-handshakes). */
+export interface SiteSessionEvents {
+  on(event: 'session-created', listener: () => void): unknown;
+  off(event: 'session-created', listener: () => void): unknown;
+}
+
 /** Events of a {@link SiteChangeFeed}. */
 export interface SiteChangeFeedEvents {
   change: [event: SiteChangeEvent];
-  /** A poll failed (network, session); the feed retries from the same cursor — nothing is lost. */
+  /**
+   * A poll failed (network, session), or QRS refused a subscription / the receiver could not listen
+   * (notifications); the feed retries — from the same cursor, so nothing is lost.
+   */
   error: [error: Error];
   /** The feed stopped (close(), its signal). */
   close: [];
 }
 
 /**
- * Site changes as they happen, by efficient QRS polling over the site's one proxy session: an
- * EventEmitter (`change`, `error`) and an async iterable of {@link SiteChangeEvent}s. The interval
- * adapts — short after changes, growing while the site is quiet. `cursor()` tells where the feed
- * stands: persist it and pass it back to go on after a restart without losing or repeating a change.
+ * Site changes as they happen, over the site's one proxy session: an EventEmitter (`change`,
+ * `error`) and an async iterable of {@link SiteChangeEvent}s. Two sources, one way of reading:
+ * either the feed polls QRS at an adaptive interval (short after changes, growing while the site is
+ * quiet), or (`source: 'notifications'`) QRS calls a small receiver back when an app or a task run
+ * changes and the feed polls at once — a callback is only a hint, the poll with the cursor tells
+ * what changed, so a callback lost, repeated or forged changes nothing but timing. `cursor()` tells
+ * where the feed stands: persist it and pass it back to go on after a restart without losing or
+ * repeating a change.
  *
  * @example
  * ```ts
@@ -45,33 +77,53 @@ export class SiteChangeFeed extends EventEmitter<SiteChangeFeedEvents> implement
   readonly #options: SiteChangesOptions;
   readonly #abort = new AbortController();
   readonly #streams: ReadonlySet<string> | undefined;
+  /** The notifications source's subscriptions (undefined: polling). */
+  readonly #subscriptions: QrsChangeSubscriptions | undefined;
+  readonly #site: SiteSessionEvents | undefined;
+  readonly #onSession = (): void => this.#sessionCreated();
   #interval: number;
   #timer: NodeJS.Timeout | undefined;
   #running = false;
-  #closed = false;
-  #polled = false;
+  #current: Promise<SiteChangeEvent[]> | undefined;
+  #renewing: Promise<boolean> | undefined;
+  /** A callback came during a poll: poll once more after it. */
+  #again = false;
+  #lastPollAt = 0;
+  #closed: Promise<void> | undefined;
+  #started = false;
   readonly #firstPoll: Promise<void>;
   #resolveFirstPoll: () => void = () => undefined;
 
   /** @internal Use `site.changes()`. */
-  constructor(qrs: QrsClient, options: SiteChangesOptions = {}) {
+  constructor(qrs: QrsClient, options: SiteChangesOptions = {}, site?: SiteSessionEvents) {
     super();
     this.#options = options;
+    const source = options.source ?? 'polling';
+    if (source !== 'polling' && source !== 'notifications')
+      throw new TypeError(`site.changes: source must be 'polling' or 'notifications', got ${String(source)}`);
+    if (source === 'polling' && options.receiver !== undefined)
+      throw new TypeError("site.changes: a receiver is only used with source: 'notifications'");
     this.#poller = new QrsChangePoller(qrs, options.cursor, {
       ...(options.logTailLines !== undefined ? { logTailLines: options.logTailLines } : {}),
     });
+    if (source === 'notifications') {
+      const receiver = new ChangeReceiver(options.receiver ?? {}, () => this.#hinted());
+      this.#subscriptions = new QrsChangeSubscriptions(qrs, receiver);
+      this.#site = site;
+      site?.on('session-created', this.#onSession);
+    }
     this.#streams = options.streams ? new Set(options.streams.map((s) => s.toLowerCase())) : undefined;
     this.#interval = this.#min;
     this.#firstPoll = new Promise((resolve) => {
       this.#resolveFirstPoll = resolve;
     });
-    options.signal?.addEventListener('abort', () => this.close(), { once: true });
-    if (options.signal?.aborted) this.close();
-    else queueMicrotask(() => void this.#tick());
+    options.signal?.addEventListener('abort', () => void this.close(), { once: true });
+    if (options.signal?.aborted) void this.close();
+    else queueMicrotask(() => void this.#start());
   }
 
   get #min(): number {
-    return this.#options.minIntervalMs ?? 2000;
+    return this.#options.minIntervalMs ?? (this.#subscriptions ? 250 : 2000);
   }
 
   get #max(): number {
@@ -83,7 +135,10 @@ export class SiteChangeFeed extends EventEmitter<SiteChangeFeedEvents> implement
     return this.#poller.cursor();
   }
 
-  /** Resolves once the feed has made its first poll (its starting point is set). */
+  /**
+   * Resolves once the feed has made its first poll (its starting point is set) and, with the
+   * notifications source, has tried to subscribe (changes from then on are called back).
+   */
   ready(): Promise<void> {
     return this.#firstPoll;
   }
@@ -95,21 +150,110 @@ export class SiteChangeFeed extends EventEmitter<SiteChangeFeedEvents> implement
     return await this.#tick();
   }
 
-  /** Stops polling; iterators end. */
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
+  /**
+   * Stops the feed; iterators end. With the notifications source, also removes the QRS subscriptions
+   * and stops the receiver: the promise resolves when that is done (it never rejects).
+   */
+  close(): Promise<void> {
+    if (this.#closed) return this.#closed;
+    this.#closed = this.#subscriptions?.close().catch(() => undefined) ?? Promise.resolve();
     if (this.#timer) clearTimeout(this.#timer);
     this.#abort.abort();
+    this.#site?.off('session-created', this.#onSession);
     this.#resolveFirstPoll();
     this.emit('close');
+    return this.#closed;
+  }
+
+  /** The first poll (the starting point), then — notifications — the subscriptions and a catch-up poll. */
+  async #start(): Promise<void> {
+    try {
+      await this.#pollSettled();
+      if (this.#subscriptions && !this.#closed) {
+        this.#started = true;
+        // Changes between the first poll and the subscriptions are read by a poll right after them.
+        if (await this.#subscribe()) await this.#pollSettled();
+      }
+    } finally {
+      this.#resolveFirstPoll();
+    }
+  }
+
+  /** A poll that starts now or after the one running (pollNow(), a callback's) — and whatever runs then. */
+  async #pollSettled(): Promise<void> {
+    while (this.#current) await this.#current;
+    await this.#tick();
+    while (this.#current) await this.#current;
+  }
+
+  /** (Re-)creates the subscriptions; false (and an `error` event) when that failed. */
+  async #subscribe(): Promise<boolean> {
+    const renewing = (async () => {
+      try {
+        await this.#subscriptions?.renew();
+        return true;
+      } catch (error) {
+        if (!this.#closed) this.emit('error', error instanceof Error ? error : new Error(String(error)));
+        return false;
+      }
+    })();
+    this.#renewing = renewing;
+    try {
+      return await renewing;
+    } finally {
+      if (this.#renewing === renewing) this.#renewing = undefined;
+    }
+  }
+
+  /**
+   * A new proxy session: the repository may have restarted and forgotten the subscriptions — renew
+   * them (new first, old removed), then poll for what happened meanwhile.
+   */
+  #sessionCreated(): void {
+    if (!this.#started || this.#closed) return;
+    void this.#subscribe().then((ok) => {
+      if (ok) this.#hinted();
+    });
+  }
+
+  /** A callback (or a renewal) says something may have changed: poll soon, never two polls at once. */
+  #hinted(): void {
+    if (this.#closed) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#scheduleTick(Math.max(0, this.#lastPollAt + this.#min - Date.now()));
+  }
+
+  #scheduleTick(delay: number): void {
+    if (this.#closed) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#tick(), delay);
+    this.#timer.unref();
   }
 
   async #tick(): Promise<SiteChangeEvent[]> {
     if (this.#closed || this.#running) return [];
     this.#running = true;
+    const current = this.#poll();
+    this.#current = current;
+    try {
+      return await current;
+    } finally {
+      this.#current = undefined;
+    }
+  }
+
+  async #poll(): Promise<SiteChangeEvent[]> {
+    this.#again = false;
+    this.#lastPollAt = Date.now();
     let found: SiteChangeEvent[] = [];
     try {
+      // Subscriptions QRS refused before (or a receiver that could not listen): try again.
+      if (this.#started && this.#subscriptions && !this.#subscriptions.active && !this.#renewing) {
+        await this.#subscribe();
+      }
       found = (await this.#poller.poll(this.#abort.signal)).filter((e) => this.#wanted(e));
       for (const event of found) this.emit('change', event);
       this.#interval = found.length > 0 ? this.#min : Math.min(this.#max, Math.round(this.#interval * 1.5));
@@ -118,16 +262,15 @@ export class SiteChangeFeed extends EventEmitter<SiteChangeFeedEvents> implement
       this.#interval = Math.min(this.#max, Math.round(this.#interval * 2));
     } finally {
       this.#running = false;
-      if (!this.#polled) {
-        this.#polled = true;
-        this.#resolveFirstPoll();
-      }
-      if (!this.#closed) {
-        this.#timer = setTimeout(() => void this.#tick(), this.#interval);
-        this.#timer.unref();
-      }
+      this.#scheduleTick(this.#again ? this.#min : this.#nextDelay());
     }
     return found;
+  }
+
+  /** Polling: the adaptive interval; notifications: the safety poll while subscribed. */
+  #nextDelay(): number {
+    if (this.#subscriptions?.active) return this.#options.safetyPollMs ?? 60_000;
+    return this.#interval;
   }
 
   #wanted(event: SiteChangeEvent): boolean {

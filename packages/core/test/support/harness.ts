@@ -62,8 +62,11 @@ export function siteFor(sim: Simulator, overrides: Partial<SiteOptions> & { user
   const site = createSite(options);
   // The injected client belongs to the harness: close it with the site.
   const close = site.close.bind(site);
+  let closed = false;
   site.close = async (closeOptions) => {
     await close(closeOptions);
+    if (closed) return;
+    closed = true;
     await http.close();
   };
   return site;
