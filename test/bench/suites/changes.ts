@@ -2,6 +2,8 @@
  * Site changes (issue 17): a 1 000-app site, one change per second (an app copied, then published,
  * then deleted, over and over) made through QRS by another user, watched at the same time by:
  * - `site.changes()` (qixflow's QRS polling since a cursor), polling every second;
+ * - `site.changes({ source: 'notifications' })`: QRS change subscriptions calling a local receiver
+ *   back, each callback a hint to poll since the cursor (a safety poll every minute);
  * - the naive watcher: a full `/qrs/app/full` listing every second, diffed with the previous one.
  * Figures per watcher: changes detected (of those made), detection latency p50/p99 (from the end of
  * the QRS call that made the change to the event), and QRS requests and bytes received per
@@ -66,7 +68,11 @@ export async function changesSuite(scale: number): Promise<Row[]> {
     });
   const watchers: Watcher[] = [];
   try {
-    watchers.push(await pollingWatcher(siteOf, ca), await naiveWatcher(siteOf, ca));
+    watchers.push(
+      await pollingWatcher(siteOf, ca),
+      await pollingWatcher(siteOf, ca, 'notifications'),
+      await naiveWatcher(siteOf, ca),
+    );
     const made = await driveChanges(siteOf('driver'), seconds);
     await new Promise((resolve) => setTimeout(resolve, 3000)); // the last changes arrive
     for (const w of watchers) await w.stop();
@@ -77,11 +83,18 @@ export async function changesSuite(scale: number): Promise<Row[]> {
   }
 }
 
-async function pollingWatcher(siteOf: (user: string, http?: CountingHttp) => Site, ca: string): Promise<Watcher> {
+async function pollingWatcher(
+  siteOf: (user: string, http?: CountingHttp) => Site,
+  ca: string,
+  source: 'polling' | 'notifications' = 'polling',
+): Promise<Watcher> {
   const http = countingHttp(ca);
-  const site = siteOf('watcher-poll', http);
+  const site = siteOf(`watcher-${source}`, http);
   const seen = new Map<string, number>();
-  const feed = site.changes({ minIntervalMs: 1000, maxIntervalMs: 1000 });
+  const feed =
+    source === 'polling'
+      ? site.changes({ minIntervalMs: 1000, maxIntervalMs: 1000 })
+      : site.changes({ source: 'notifications', safetyPollMs: 60_000 });
   const kinds: Partial<Record<SiteChangeEvent['type'], Kind>> = {
     'app.created': 'created',
     'app.published': 'published',
@@ -94,11 +107,11 @@ async function pollingWatcher(siteOf: (user: string, http?: CountingHttp) => Sit
   feed.on('error', () => undefined);
   await feed.ready();
   return {
-    subject: 'site.changes() polling, every 1 s',
+    subject: source === 'polling' ? 'site.changes() polling, every 1 s' : "site.changes({ source: 'notifications' })",
     http,
     seen,
     stop: async () => {
-      feed.close();
+      await feed.close();
       await site.close();
     },
   };

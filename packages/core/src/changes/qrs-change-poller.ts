@@ -96,7 +96,7 @@ export class QrsChangePoller {
       lastRuns: {},
     };
     for (const app of apps) {
-      state.apps[app.id] = { name: app.name, stream: streamOf(app) };
+      state.apps[app.id] = { name: app.name, stream: streamOf(app), created: app.createdDate };
       advance(state, 'apps', app.modifiedDate, app.id);
     }
     for (const run of runs) advance(state, 'runs', run.modifiedDate, run.id);
@@ -155,7 +155,7 @@ export class QrsChangePoller {
       const known = state.apps[app.id];
       const stream = streamOf(app);
       const base = { appId: app.id, appName: app.name, stream };
-      state.apps[app.id] = { name: app.name, stream };
+      state.apps[app.id] = { name: app.name, stream, created: app.createdDate };
       const reloaded = app.lastReloadTime !== undefined && app.lastReloadTime !== NEVER && app.lastReloadTime > since;
       let told = false;
       if (!known) {
@@ -183,17 +183,66 @@ export class QrsChangePoller {
     }
   }
 
-  /** Apps gone since the cursor: read only when `/app/count` disagrees with what the cursor knows. */
+  /**
+   * Apps gone since the cursor, found without listing every app: `/app/count` first; when it says
+   * apps are gone, the known apps (ordered by `createdDate`) are halved and each half counted
+   * (`createdDate ge … and createdDate le …`) until the ranges that lost apps are found — a few
+   * tiny answers instead of the whole list. A range whose apps share one `createdDate` is listed
+   * (only those apps); apps the cursor knows without a creation date are looked up by id.
+   */
   async #deletions(state: State, events: SiteChangeEvent[], signal: AbortSignal | undefined): Promise<void> {
     const { value } = await this.#qrs.get<{ value: number }>('/app/count', opts(undefined, signal));
     if (value === Object.keys(state.apps).length) return;
-    const present = new Set((await this.#qrs.get<{ id: string }[]>('/app', opts(undefined, signal))).map((a) => a.id));
-    const now = new Date().toISOString();
+    const dated = Object.entries(state.apps)
+      .filter(([, app]) => app.created !== undefined)
+      .map(([id, app]) => ({ id, created: app.created as string }))
+      .sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : a.id < b.id ? -1 : 1));
+    const gone = await this.#goneIn(dated, signal);
     for (const [id, app] of Object.entries(state.apps)) {
-      if (present.has(id)) continue;
+      if (app.created === undefined && !(await this.#exists(id, signal))) gone.add(id);
+    }
+    const now = new Date().toISOString();
+    for (const id of gone) {
+      const app = state.apps[id];
+      if (!app) continue;
       delete state.apps[id];
       events.push({ type: 'app.deleted', appId: id, appName: app.name, stream: app.stream, at: now });
     }
+  }
+
+  /** The ids of `range` (sorted by creation date) that QRS no longer has. */
+  async #goneIn(
+    range: readonly { id: string; created: string }[],
+    signal: AbortSignal | undefined,
+  ): Promise<Set<string>> {
+    const gone = new Set<string>();
+    const first = range[0];
+    const last = range[range.length - 1];
+    if (!first || !last) return gone;
+    const filter = `createdDate ge '${first.created}' and createdDate le '${last.created}'`;
+    if (first.created === last.created) {
+      const present = await this.#qrs.get<{ id: string }[]>('/app', opts({ filter }, signal));
+      const ids = new Set(present.map((a) => a.id));
+      for (const app of range) if (!ids.has(app.id)) gone.add(app.id);
+      return gone;
+    }
+    const { value } = await this.#qrs.get<{ value: number }>('/app/count', opts({ filter }, signal));
+    if (value >= range.length) return gone;
+    // Split between two creation dates, so that no date straddles the halves.
+    let middle = Math.floor(range.length / 2);
+    while (middle < range.length && range[middle]?.created === range[middle - 1]?.created) middle++;
+    if (middle >= range.length) {
+      middle = Math.floor(range.length / 2);
+      while (middle > 0 && range[middle]?.created === range[middle - 1]?.created) middle--;
+    }
+    for (const half of [range.slice(0, middle), range.slice(middle)])
+      for (const id of await this.#goneIn(half, signal)) gone.add(id);
+    return gone;
+  }
+
+  async #exists(id: string, signal: AbortSignal | undefined): Promise<boolean> {
+    const { value } = await this.#qrs.get<{ value: number }>('/app/count', opts({ filter: `id eq ${id}` }, signal));
+    return value > 0;
   }
 
   async #taskName(state: State, taskId: string, signal: AbortSignal | undefined): Promise<string> {

@@ -81,7 +81,9 @@ export interface SiteChangeCursor {
   readonly runsSince: string;
   readonly runsAtSince: readonly string[];
   /** Every app the feed knows: id → name and stream (to tell created from updated, and to name deleted apps). */
-  readonly apps: Readonly<Record<string, { readonly name: string; readonly stream: string | undefined }>>;
+  readonly apps: Readonly<
+    Record<string, { readonly name: string; readonly stream: string | undefined; readonly created?: string }>
+  >;
   /** Reload task names by id. */
   readonly tasks: Readonly<Record<string, string>>;
   /** The last successful task run of each app (its app's reload may show in a later poll). */

@@ -96,7 +96,8 @@ export class QrsRouter {
     const rest = path.slice(type.split('/').length);
     const tail = rest[0];
     if (rest.length > 1) return this.#notFound(req, res, caller);
-    const all = qrsEntities(this.#site, type, tail === undefined || tail === 'count' ? 'condensed' : 'full');
+    // Filters and ordering read the whole entity (as QRS's do), whatever shape the answer has.
+    const all = qrsEntities(this.#site, type, 'full');
     if (tail !== undefined && tail !== 'full' && tail !== 'count') {
       // /qrs/<type>/<id>: always the full entity
       const one = qrsEntities(this.#site, type, 'full').find((e) => String(e.id).toLowerCase() === tail);
@@ -113,9 +114,18 @@ export class QrsRouter {
       const skip = Math.max(0, Number(url.searchParams.get('skip') ?? 0) || 0);
       const takeParam = url.searchParams.get('take');
       const take = takeParam === null ? undefined : Math.max(0, Number(takeParam) || 0);
-      const result = ordered.slice(skip, take === undefined ? undefined : skip + take);
-      if (tail === 'count') sendJson(res, 200, { value: result.length }, caller.headers);
-      else sendJson(res, 200, result, caller.headers);
+      const page = ordered.slice(skip, take === undefined ? undefined : skip + take);
+      if (tail === 'count') sendJson(res, 200, { value: page.length }, caller.headers);
+      else if (tail === 'full') sendJson(res, 200, page, caller.headers);
+      else {
+        const condensed = new Map(qrsEntities(this.#site, type, 'condensed').map((e) => [String(e.id), e]));
+        sendJson(
+          res,
+          200,
+          page.map((e) => condensed.get(String(e.id)) ?? e),
+          caller.headers,
+        );
+      }
     } catch (error) {
       if (error instanceof QrsQueryError) {
         sendText(res, 400, `Bad request: ${error.message}`, caller.headers);
