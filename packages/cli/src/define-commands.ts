@@ -137,9 +137,20 @@ export function defineCommands(program: Command, run: Runner): void {
         '--app-timeout <ms>',
         'give up on one app after this long (default 120000)',
         wholeNumber(1000, 86_400_000),
+      )
+      .option(
+        '--watch',
+        'after the run, keep the outputs current until Ctrl-C: each app the site reloads (or fails to) is extracted again and the outputs rewritten',
+      )
+      .option(
+        '--interval-ms <ms>',
+        'with --watch: shortest time between polls of the site (default 2000)',
+        wholeNumber(100, 3_600_000),
       ),
   ).action((flags: LineageFlags) =>
-    run(async (context) => (await import('./commands/lineage.js')).lineageCommand(flags, context)),
+    run(async (context) => (await import('./commands/lineage.js')).lineageCommand(flags, context), {
+      handlesInterrupt: flags.watch === true,
+    }),
   );
 
   defineContextCommands(program, run);
