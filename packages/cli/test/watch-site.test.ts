@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChangeFilter } from '../src/internal/change-filter.js';
 import { type RunningQixflow, runQixflow, startQixflow } from './support/run-qixflow.js';
-import { startTestSimulator, type TestSimulator } from './support/test-simulator.js';
+import { startTestSimulator, type TestSimulator, writeForeignKey } from './support/test-simulator.js';
 
 const HR = '91e4a7c2-6d3b-4a8f-b5e1-0f2c8d6a3b74';
 const FINANCE = 'd8c3f1a6-4e9b-47d2-8a1f-3c6e5b0d9f12';
@@ -128,6 +128,15 @@ describe('qixflow watch --site', () => {
     const badField = await runQixflow(['watch', '--site', '--filter', 'colour=red', ...t.flags(WATCHER)]);
     expect(badField.code).toBe(2);
     expect(badField.stderr).toContain('no event field "colour"');
+  });
+
+  it('a first poll that fails ends the watch with its error: a key the proxy refuses exits 4', async () => {
+    const flags = t.flags(WATCHER);
+    flags[flags.indexOf('--key-file') + 1] = await writeForeignKey(t.dir);
+    const result = await runQixflow(['watch', '--site', '--json', '--no-persist-session', ...flags]);
+    expect(result.code).toBe(4);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^error ERR_/m);
   });
 });
 
