@@ -64,10 +64,31 @@ export function defineCommands(program: Command, run: Runner): void {
     program
       .command('watch')
       .description(
-        'print live layouts (KPI values, first rows of tables and charts, list box values), current selections and reloads of an app until Ctrl-C',
+        'print live layouts (KPI values, first rows of tables and charts, list box values), current selections and reloads of an app until Ctrl-C; with --site, the changes of the whole site (apps created, updated, published, deleted, reloaded, reloads failed, tasks started)',
       )
-      .argument('<app>', 'app id or name')
+      .argument('[app]', 'app id or name (not with --site)')
       .argument('[object...]', 'object ids (default: every visualization on the sheets)')
+      .option(
+        '--site',
+        "watch the site's changes (QRS) instead of one app; goes on from where the last watch --site stopped",
+      )
+      .option('--stream <name...>', 'with --site: only apps published to these streams')
+      .option(
+        '--filter <expr>',
+        "with --site: only events matching, e.g. 'type=app.reloaded,reload.failed;stream=Sales' (repeatable; see the README)",
+        (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+      )
+      .option(
+        '--interval-ms <ms>',
+        'with --site: shortest time between polls (default 2000)',
+        wholeNumber(100, 3_600_000),
+      )
+      .option(
+        '--max-interval-ms <ms>',
+        'with --site: longest time between polls while nothing changes (default 30000)',
+        wholeNumber(100, 3_600_000),
+      )
+      .option('--no-resume', 'with --site: start from now instead of the stored cursor')
       .option('--state <name>', 'selection state to follow', '$')
       .option('--no-selections', 'do not print the current selections')
       .option('--no-reloads', 'do not print reloads')
@@ -77,7 +98,7 @@ export function defineCommands(program: Command, run: Runner): void {
         'keep the engine session this long after a network loss (/ttl/<s>)',
         wholeNumber(1, 86400),
       ),
-  ).action((app: string, objects: string[], flags: WatchFlags) =>
+  ).action((app: string | undefined, objects: string[], flags: WatchFlags) =>
     run(async (context) => (await import('./commands/watch.js')).watchCommand(app, objects, flags, context), {
       handlesInterrupt: true,
     }),
@@ -116,9 +137,20 @@ export function defineCommands(program: Command, run: Runner): void {
         '--app-timeout <ms>',
         'give up on one app after this long (default 120000)',
         wholeNumber(1000, 86_400_000),
+      )
+      .option(
+        '--watch',
+        'after the run, keep the outputs current until Ctrl-C: each app the site reloads (or fails to) is extracted again and the outputs rewritten',
+      )
+      .option(
+        '--interval-ms <ms>',
+        'with --watch: shortest time between polls of the site (default 2000)',
+        wholeNumber(100, 3_600_000),
       ),
   ).action((flags: LineageFlags) =>
-    run(async (context) => (await import('./commands/lineage.js')).lineageCommand(flags, context)),
+    run(async (context) => (await import('./commands/lineage.js')).lineageCommand(flags, context), {
+      handlesInterrupt: flags.watch === true,
+    }),
   );
 
   defineContextCommands(program, run);

@@ -36,9 +36,51 @@ import type { SiteLineageSummary } from './site-lineage-summary.js';
  * ```
  */
 export async function extractSiteLineage(site: Site, options: SiteLineageOptions): Promise<SiteLineageSummary> {
-  const o = resolveSiteOptions(site, options);
+  return await crawlSite(site, resolveSiteOptions(site, options), undefined);
+}
+
+/**
+ * Keeps a site's lineage in `outDir` current after some apps changed (a reload, a failed reload): the
+ * inventory is read again, **only** `appIds` are extracted again (plus apps the folder has no usable
+ * fragment of yet — after a first run, none), every other app's fragment is re-used as it is, the site
+ * is stitched again and the outputs are rewritten. Apps deleted from the site (no longer in the
+ * inventory) drop out of the outputs: `updateSiteLineage(site, [], options)` re-stitches without
+ * extracting anything. With `openLineage.url` only the events of the apps extracted are POSTed (that
+ * reload's runs); the NDJSON file holds every app's events, as after a full run. Same options, errors and
+ * summary as {@link extractSiteLineage} (`resume` is implied); the re-used apps count as `skipped`.
+ *
+ * @example
+ * ```ts
+ * import { createSite } from '@qixflow/core';
+ * import { extractSiteLineage, updateSiteLineage } from '@qixflow/lineage';
+ *
+ * const site = createSite({ host: 'https://sense.example.com', prefix: 'jwt', auth: { kind: 'jwt', privateKeyFile: 'key.pem', userId: 'svc', userDirectory: 'CORP' } });
+ * const options = { outDir: 'lineage', formats: ['json', 'html'] as const, host: 'sense.example.com' };
+ * await extractSiteLineage(site, options);
+ * for await (const event of site.changes()) {
+ *   if (event.type === 'app.reloaded' || event.type === 'reload.failed') await updateSiteLineage(site, [event.appId], options);
+ * }
+ * ```
+ */
+export async function updateSiteLineage(
+  site: Site,
+  appIds: readonly string[],
+  options: SiteLineageOptions,
+): Promise<SiteLineageSummary> {
+  if (!Array.isArray(appIds) || appIds.some((id) => typeof id !== 'string' || id === '')) {
+    throw new TypeError('updateSiteLineage: appIds must be an array of app ids');
+  }
+  return await crawlSite(site, resolveSiteOptions(site, options), new Set(appIds));
+}
+
+/** The three phases; `refresh`: an update of those apps (see {@link updateSiteLineage}). */
+async function crawlSite(
+  site: Site,
+  o: ReturnType<typeof resolveSiteOptions>,
+  refresh: ReadonlySet<string> | undefined,
+): Promise<SiteLineageSummary> {
   const started = Date.now();
-  const plan = await planCrawl(site, o);
+  const plan = await planCrawl(site, o, refresh);
   const { extracted, failures } = await crawlApps(site, plan, o);
   const base = {
     apps: { total: plan.apps.length, extracted, skipped: plan.reused.size, failed: failures.length },
@@ -56,7 +98,12 @@ export async function extractSiteLineage(site: Site, options: SiteLineageOptions
       durationMs: Date.now() - started,
     };
   }
-  const { files, nodes, edges, nodeCounts, edgeCounts, openLineage } = await stitchAndWrite(plan, o);
+  const { files, nodes, edges, nodeCounts, edgeCounts, openLineage } = await stitchAndWrite(
+    plan,
+    o,
+    // An update posts the events of the apps it extracted; a full run posts every app's.
+    refresh === undefined ? undefined : new Set(plan.toExtract.map((a) => a.id)),
+  );
   return {
     aborted: false,
     ...base,

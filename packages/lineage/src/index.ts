@@ -5,7 +5,7 @@ export type {
   ReloadFailureInfo,
 } from './extract-app-lineage.js';
 export { extractAppLineage } from './extract-app-lineage.js';
-export { extractSiteLineage } from './extract-site-lineage.js';
+export { extractSiteLineage, updateSiteLineage } from './extract-site-lineage.js';
 export type {
   AppReport,
   LineageCoverage,

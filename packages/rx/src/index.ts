@@ -32,6 +32,9 @@ export { sessionObject } from './create/session-object.js';
 export { sessionObjectLayout } from './create/session-object-layout.js';
 export type { SessionState } from './create/session-state.js';
 export { sessionState } from './create/session-state.js';
+// creation functions: site
+export type { ClosableAsyncIterable, SiteChangeEventLike, SiteChangesRxOptions } from './create/site-changes.js';
+export { siteChanges } from './create/site-changes.js';
 export type { StreamHyperCubeOptions } from './create/stream-hyper-cube.js';
 export { streamHyperCube } from './create/stream-hyper-cube.js';
 export { variableValue } from './create/variable-value.js';

@@ -5,7 +5,7 @@ import type { ConnectionFlags } from '../connection/connection-options.js';
 import { openSite } from '../connection/open-site.js';
 import type { ExitCode } from '../exit-codes.js';
 import { findApps } from '../internal/qrs-apps.js';
-import { formatLineageSummary, lineageExitCode, runLineage } from '../internal/run-lineage.js';
+import { formatLineageSummary, type LineageRunOptions, lineageExitCode, runLineage } from '../internal/run-lineage.js';
 import { escapeControl } from '../output/escape-control.js';
 
 /** Flags of `qixflow lineage`. */
@@ -21,6 +21,10 @@ export interface LineageFlags extends ConnectionFlags {
   resume: boolean;
   model?: 'auto' | 'always' | 'never';
   appTimeout?: number;
+  /** Keep the outputs current: re-extract each app the site reloads, until Ctrl-C. */
+  watch?: boolean;
+  /** With --watch: shortest time between polls of the site. */
+  intervalMs?: number;
 }
 
 /**
@@ -57,30 +61,36 @@ export async function lineageCommand(flags: LineageFlags, context: CliContext): 
     openlineageUrl !== undefined && !flags.format.includes('openlineage')
       ? [...flags.format, 'openlineage']
       : flags.format;
+  if (flags.intervalMs !== undefined && flags.watch !== true) {
+    throw new CliError('ERR_USAGE', '--interval-ms goes with --watch', {
+      fix: 'add --watch, or leave --interval-ms out',
+    });
+  }
   const { site, host } = await openSite(flags, context, 'lineage');
   try {
     const apps = flags.app === undefined ? undefined : await findApps(site, flags.app, context.interrupted);
     if (apps !== undefined) context.terminal.err(`apps: ${apps.map((a) => escapeControl(a.name)).join(', ')}`);
-    const report = await runLineage(
-      site,
-      {
-        outDir: flags.out,
-        formats,
-        host,
-        title: `qixflow lineage of ${host}`,
-        concurrency: flags.concurrency,
-        resume: flags.resume,
-        ...(apps === undefined ? {} : { appIds: apps.map((a) => a.id) }),
-        ...(flags.filter === undefined ? {} : { filter: flags.filter }),
-        ...(flags.model === undefined ? {} : { model: flags.model }),
-        ...(flags.appTimeout === undefined ? {} : { appTimeoutMs: flags.appTimeout }),
-        ...(openlineageUrl === undefined ? {} : { openLineageUrl: openlineageUrl }),
-        ...(env.OPENLINEAGE_NAMESPACE ? { openLineageNamespace: env.OPENLINEAGE_NAMESPACE } : {}),
-        ...(env.OPENLINEAGE_API_KEY ? { openLineageApiKey: env.OPENLINEAGE_API_KEY } : {}),
-        ...(flags.openlineageSourceCode === undefined ? {} : { openLineageSourceCode: flags.openlineageSourceCode }),
-      },
-      context,
-    );
+    const runOptions: LineageRunOptions = {
+      outDir: flags.out,
+      formats,
+      host,
+      title: `qixflow lineage of ${host}`,
+      concurrency: flags.concurrency,
+      resume: flags.resume,
+      ...(apps === undefined ? {} : { appIds: apps.map((a) => a.id) }),
+      ...(flags.filter === undefined ? {} : { filter: flags.filter }),
+      ...(flags.model === undefined ? {} : { model: flags.model }),
+      ...(flags.appTimeout === undefined ? {} : { appTimeoutMs: flags.appTimeout }),
+      ...(openlineageUrl === undefined ? {} : { openLineageUrl: openlineageUrl }),
+      ...(env.OPENLINEAGE_NAMESPACE ? { openLineageNamespace: env.OPENLINEAGE_NAMESPACE } : {}),
+      ...(env.OPENLINEAGE_API_KEY ? { openLineageApiKey: env.OPENLINEAGE_API_KEY } : {}),
+      ...(flags.openlineageSourceCode === undefined ? {} : { openLineageSourceCode: flags.openlineageSourceCode }),
+    };
+    if (flags.watch === true) {
+      const { watchLineage } = await import('../internal/watch-lineage.js');
+      return await watchLineage(site, runOptions, { intervalMs: flags.intervalMs ?? 2000 }, context);
+    }
+    const report = await runLineage(site, runOptions, context);
     for (const line of formatLineageSummary(report, flags.out, site.stats().proxySessionsCreated)) {
       context.terminal.out(line);
     }

@@ -12,16 +12,18 @@ import {
 import { catchError, EMPTY, filter, map, merge, type Observable, of, type Subscription, switchMap } from 'rxjs';
 import type { CliContext } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
-import type { ConnectionFlags } from '../connection/connection-options.js';
 import { openSite } from '../connection/open-site.js';
 import { describeError } from '../describe-error.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { untilAborted } from '../internal/interrupt.js';
 import { formatSummary, type LayoutSummary, missingPage, summarizeLayout } from '../internal/layout-summary.js';
 import { findApps } from '../internal/qrs-apps.js';
+import { type WatchSiteFlags, watchSiteCommand } from './watch-site.js';
 
 /** Flags of `qixflow watch`. */
-export interface WatchFlags extends ConnectionFlags {
+export interface WatchFlags extends WatchSiteFlags {
+  /** Watch the site's changes instead of one app. */
+  site?: boolean;
   state: string;
   selections: boolean;
   reloads: boolean;
@@ -60,11 +62,34 @@ const NOT_VISUAL = new Set(['sheet', 'story', 'appprops', 'LoadModel', 'dimensio
  * ```
  */
 export async function watchCommand(
-  appRef: string,
+  appRef: string | undefined,
   objectIds: readonly string[],
   flags: WatchFlags,
   context: CliContext,
 ): Promise<ExitCode> {
+  if (flags.site === true) {
+    if (appRef !== undefined) {
+      throw new CliError('ERR_USAGE', '--site watches the whole site: give no app or object', {
+        fix: "use --filter 'appName=…' or --stream to narrow it",
+      });
+    }
+    return await watchSiteCommand(flags, context);
+  }
+  if (appRef === undefined) {
+    throw new CliError('ERR_USAGE', 'watch needs an app, or --site', {
+      fix: "e.g. qixflow watch 'Sales Dashboard', or qixflow watch --site",
+    });
+  }
+  const siteOnly = (['stream', 'filter', 'intervalMs', 'maxIntervalMs'] as const).filter((k) => flags[k] !== undefined);
+  if (siteOnly.length > 0 || flags.resume === false) {
+    throw new CliError(
+      'ERR_USAGE',
+      '--stream, --filter, --interval-ms, --max-interval-ms and --no-resume go with --site',
+      {
+        fix: 'add --site to watch the changes of the whole site',
+      },
+    );
+  }
   const { terminal } = context;
   const { site } = await openSite(flags, context, 'watch');
   const subscriptions: Subscription[] = [];

@@ -6,6 +6,7 @@ import {
   type LineageFormat,
   type LineageGraph,
   type LineageProgressEvent,
+  type SiteLineageOptions,
   type SiteLineageSummary,
 } from '@qixflow/lineage';
 import type { CliContext } from '../cli-context.js';
@@ -59,31 +60,12 @@ export interface LineageReport {
 export async function runLineage(site: Site, options: LineageRunOptions, context: CliContext): Promise<LineageReport> {
   const progress = createProgress(context.terminal, 'lineage');
   const tracker = progressTracker(progress);
-  const outDir = resolve(options.outDir);
   let summary: SiteLineageSummary;
   try {
-    summary = await extractSiteLineage(site, {
-      outDir,
-      formats: options.formats,
-      concurrency: options.concurrency,
-      signal: context.interrupted,
-      ...(options.appIds === undefined ? {} : { appIds: options.appIds }),
-      ...(options.filter === undefined ? {} : { filter: options.filter }),
-      ...(options.resume === undefined ? {} : { resume: options.resume }),
-      ...(options.model === undefined ? {} : { model: options.model }),
-      ...(options.appTimeoutMs === undefined ? {} : { appTimeoutMs: options.appTimeoutMs }),
-      openLineage: {
-        ...(options.openLineageUrl === undefined ? {} : { url: options.openLineageUrl }),
-        ...(options.openLineageNamespace === undefined ? {} : { namespace: options.openLineageNamespace }),
-        ...(options.openLineageApiKey === undefined
-          ? {}
-          : { headers: { authorization: `Bearer ${options.openLineageApiKey}` } }),
-        ...(options.openLineageSourceCode === 'none' ? { includeSourceCode: false as const } : {}),
-      },
-      ...(options.host === undefined ? {} : { host: options.host }),
-      ...(options.title === undefined ? {} : { title: options.title }),
-      onProgress: (event) => tracker(event),
-    });
+    summary = await extractSiteLineage(
+      site,
+      siteLineageOptions(options, context.interrupted, (event) => tracker(event)),
+    );
   } finally {
     progress.stop();
   }
@@ -92,6 +74,43 @@ export async function runLineage(site: Site, options: LineageRunOptions, context
     tables: summary.nodeCounts.ModelTable ?? 0,
     fields: summary.nodeCounts.ModelField ?? 0,
     crossAppQvdLinks: await countCrossAppQvdLinks(summary),
+  };
+}
+
+/**
+ * The options of `extractSiteLineage` / `updateSiteLineage` for a run of the CLI.
+ *
+ * @example
+ * ```ts
+ * await updateSiteLineage(site, [appId], siteLineageOptions(options, context.interrupted));
+ * ```
+ */
+export function siteLineageOptions(
+  options: LineageRunOptions,
+  signal: AbortSignal,
+  onProgress?: (event: LineageProgressEvent) => void,
+): SiteLineageOptions {
+  return {
+    outDir: resolve(options.outDir),
+    formats: options.formats,
+    concurrency: options.concurrency,
+    signal,
+    ...(options.appIds === undefined ? {} : { appIds: options.appIds }),
+    ...(options.filter === undefined ? {} : { filter: options.filter }),
+    ...(options.resume === undefined ? {} : { resume: options.resume }),
+    ...(options.model === undefined ? {} : { model: options.model }),
+    ...(options.appTimeoutMs === undefined ? {} : { appTimeoutMs: options.appTimeoutMs }),
+    openLineage: {
+      ...(options.openLineageUrl === undefined ? {} : { url: options.openLineageUrl }),
+      ...(options.openLineageNamespace === undefined ? {} : { namespace: options.openLineageNamespace }),
+      ...(options.openLineageApiKey === undefined
+        ? {}
+        : { headers: { authorization: `Bearer ${options.openLineageApiKey}` } }),
+      ...(options.openLineageSourceCode === 'none' ? { includeSourceCode: false as const } : {}),
+    },
+    ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.title === undefined ? {} : { title: options.title }),
+    ...(onProgress === undefined ? {} : { onProgress }),
   };
 }
 

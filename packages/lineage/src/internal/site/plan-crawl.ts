@@ -24,10 +24,23 @@ export interface CrawlPlan {
   readonly optionsKey: string;
 }
 
-/** True when the fragment of the last run stands for the app as it is now. */
-async function reusable(app: InventoryApp, plan: Omit<CrawlPlan, 'reused' | 'toExtract'>): Promise<boolean> {
+/**
+ * True when the fragment of the last run stands for the app as it is now. With `refresh` (an update
+ * of some apps), every app not named there keeps its fragment as long as it is intact, whatever its
+ * dates say — the state keeps the dates it was extracted at, so a later full run still catches up.
+ */
+async function reusable(
+  app: InventoryApp,
+  plan: Omit<CrawlPlan, 'reused' | 'toExtract'>,
+  refresh: ReadonlySet<string> | undefined,
+): Promise<boolean> {
   const st = plan.state.apps[app.id];
-  if (!st || st.status === 'failed' || st.options !== plan.optionsKey) return false;
+  if (!st || st.options !== plan.optionsKey) return false;
+  if (refresh !== undefined) {
+    if (refresh.has(app.id)) return false;
+    return (await fragmentHash(join(plan.fragmentsDir, st.fragment))) === st.fragmentHash;
+  }
+  if (st.status === 'failed') return false;
   if (st.modifiedDate !== app.modifiedDate || st.lastReloadTime !== app.lastReloadTime) return false;
   // A failed reload changes neither date, but it changes what the report says.
   if ((st.lastReloadFailure ?? null) !== (app.lastReloadFailure?.at ?? null)) return false;
@@ -37,9 +50,11 @@ async function reusable(app: InventoryApp, plan: Omit<CrawlPlan, 'reused' | 'toE
 /**
  * Phase 1 of a site crawl: creates the output folder (`ERR_LINEAGE_OUTPUT` when it cannot), reads the
  * inventory from QRS (its QixflowError when it fails), loads the resume state (`state-discarded` when it
- * was there but unusable) and decides which apps are re-used; ends with the `inventory` event.
+ * was there but unusable) and decides which apps are re-used; ends with the `inventory` event. With
+ * `refresh` (an update, see `updateSiteLineage`) exactly those apps are extracted again, plus apps
+ * that have no usable fragment yet; the state is always loaded.
  */
-export async function planCrawl(site: Site, o: ResolvedSiteOptions): Promise<CrawlPlan> {
+export async function planCrawl(site: Site, o: ResolvedSiteOptions, refresh?: ReadonlySet<string>): Promise<CrawlPlan> {
   const fragmentsDir = join(o.outDir, 'fragments');
   const stateFile = join(o.outDir, 'lineage-state.json');
   try {
@@ -52,7 +67,8 @@ export async function planCrawl(site: Site, o: ResolvedSiteOptions): Promise<Cra
     ...(o.signal ? { signal: o.signal } : {}),
   });
   const apps = inventory.apps.filter((a) => !o.appIds || o.appIds.has(a.id));
-  const loaded = o.resume ? await loadCrawlState(stateFile, o.host) : undefined;
+  const resume = o.resume || refresh !== undefined;
+  const loaded = resume ? await loadCrawlState(stateFile, o.host) : undefined;
   const state = loaded?.state ?? { version: 1 as const, host: o.host, apps: {} };
   if (loaded?.discarded !== undefined) {
     o.onProgress({ type: 'state-discarded', file: stateFile, reason: loaded.discarded });
@@ -64,7 +80,7 @@ export async function planCrawl(site: Site, o: ResolvedSiteOptions): Promise<Cra
 
   const reused = new Set<string>();
   for (const app of apps) {
-    if (o.resume && (await reusable(app, base))) reused.add(app.id);
+    if (resume && (await reusable(app, base, refresh))) reused.add(app.id);
   }
   const toExtract = apps.filter((a) => !reused.has(a.id));
   o.onProgress({ type: 'inventory', total: apps.length, toExtract: toExtract.length, reused: reused.size });

@@ -121,6 +121,7 @@ async function writeSiteOpenLineage(
   o: ResolvedSiteOptions,
   fragments: Fragments,
   siteEdges: readonly LineageEdge[],
+  postOnly: ReadonlySet<string> | undefined,
 ): Promise<NonNullable<SiteOutputs['openLineage']>> {
   const out = new LineWriter(file);
   let events = 0;
@@ -142,7 +143,7 @@ async function writeSiteOpenLineage(
       },
     );
     for (const e of appEvents) await out.write(`${JSON.stringify(e)}\n`);
-    if (o.openLineage?.url && appEvents.length > 0) {
+    if (o.openLineage?.url && appEvents.length > 0 && (postOnly === undefined || postOnly.has(h.appId))) {
       const result = await postOpenLineage(o.openLineage.url, appEvents, {
         ...(o.openLineage.headers ? { headers: o.openLineage.headers } : {}),
         ...(o.signal ? { signal: o.signal } : {}),
@@ -181,9 +182,14 @@ async function writeSiteHtml(file: string, graphFile: string, o: ResolvedSiteOpt
  * headers (`stitching`), then streams every output from the fragments — the graph JSON (always
  * written: the HTML page reads it back; removed again when `json` is not asked for), the OpenLineage
  * events, the HTML page — each followed by its `written` event. Fails with `ERR_LINEAGE_OUTPUT`,
- * `ERR_LINEAGE_FRAGMENT_INVALID` or `ERR_LINEAGE_VIEWER_UNAVAILABLE`.
+ * `ERR_LINEAGE_FRAGMENT_INVALID` or `ERR_LINEAGE_VIEWER_UNAVAILABLE`. With `postOnly`, only the events
+ * of those apps are POSTed (an update posts what changed; the file still holds every app's events).
  */
-export async function stitchAndWrite(plan: CrawlPlan, o: ResolvedSiteOptions): Promise<SiteOutputs> {
+export async function stitchAndWrite(
+  plan: CrawlPlan,
+  o: ResolvedSiteOptions,
+  postOnly?: ReadonlySet<string>,
+): Promise<SiteOutputs> {
   const fragments = await readHeaders(plan);
   o.onProgress({ type: 'stitching', apps: fragments.headers.length });
   const stitched = stitch(plan, o, fragments);
@@ -197,7 +203,7 @@ export async function stitchAndWrite(plan: CrawlPlan, o: ResolvedSiteOptions): P
   let openLineage: SiteOutputs['openLineage'];
   if (o.formats.has('openlineage')) {
     const olFile = join(o.outDir, 'openlineage.ndjson');
-    openLineage = await writeSiteOpenLineage(olFile, o, fragments, stitched.edges);
+    openLineage = await writeSiteOpenLineage(olFile, o, fragments, stitched.edges, postOnly);
     files.openLineage = olFile;
     o.onProgress({ type: 'written', format: 'openlineage', file: olFile });
   }
