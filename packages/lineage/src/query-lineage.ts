@@ -36,6 +36,12 @@ export interface LineageTrace {
   readonly nodes: readonly LineageNode[];
   /** Every edge walked (each once, in walk order). */
   readonly edges: readonly LineageEdge[];
+  /**
+   * The nodes where the walk ended because there was no further step (not because of `depth`), by
+   * id: upstream, the original sources (database columns, files, INLINE …); downstream, the last
+   * consumers (sheets, unused fields).
+   */
+  readonly leaves: readonly LineageNode[];
 }
 
 /** The answer of {@link path}: the nodes from `from` to `to` and the edge before each next node. */
@@ -69,12 +75,14 @@ function walk(graph: LineageGraph, start: string, direction: TraceDirection, opt
   const nodes: LineageNode[] = [first];
   const edges: LineageEdge[] = [];
   const edgeSeen = new Set<string>();
+  const leaves: LineageNode[] = [];
   // Breadth first: each node is expanded where it is nearest the start.
   let frontier: { tree: MutableTree; depth: number }[] = [{ tree: root, depth: 0 }];
   while (frontier.length > 0) {
     const next: typeof frontier = [];
     for (const { tree, depth } of frontier) {
       const steps = index.steps(tree.node.id, direction, level);
+      if (steps.length === 0) leaves.push(tree.node);
       if (depth >= maxDepth) {
         if (steps.length > 0) tree.truncated = true;
         continue;
@@ -97,7 +105,8 @@ function walk(graph: LineageGraph, start: string, direction: TraceDirection, opt
     }
     frontier = next;
   }
-  return { direction, level, root, nodes, edges };
+  leaves.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { direction, level, root, nodes, edges, leaves };
 }
 
 /**

@@ -87,7 +87,8 @@ export class GraphIndex {
 
   #fits(edge: LineageEdge, node: LineageNode, other: LineageNode, level: TraceLevel): boolean {
     if (edge.kind === 'SAME_AS') return FIELD_KINDS.has(node.kind) === (level === 'field');
-    if (level === 'field' && edge.kind === 'REFERENCES') return other.kind !== 'ScriptStatement';
+    // A statement's $(variable) expansions say how its text was made, not where its data comes from.
+    if (edge.kind === 'REFERENCES') return node.kind !== 'ScriptStatement' && other.kind !== 'ScriptStatement';
     return true;
   }
 }
