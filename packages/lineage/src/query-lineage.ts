@@ -1,5 +1,5 @@
 import type { LineageEdge, LineageGraph, LineageNode } from './generated/lineage-graph.js';
-import { indexOf, type TraceDirection, type TraceLevel } from './internal/query/graph-index.js';
+import { indexOf, type Step, type TraceDirection, type TraceLevel } from './internal/query/graph-index.js';
 import { resolveReference } from './internal/query/resolve-reference.js';
 
 export type { TraceDirection, TraceLevel } from './internal/query/graph-index.js';
@@ -32,7 +32,7 @@ export interface LineageTrace {
   readonly direction: TraceDirection;
   readonly level: TraceLevel;
   readonly root: TraceTree;
-  /** Every node reached, the start first, then by distance (each once). */
+  /** Every node reached, the start first, then by distance (each once, in tree order). */
   readonly nodes: readonly LineageNode[];
   /** Every edge walked (each once, in walk order). */
   readonly edges: readonly LineageEdge[];
@@ -60,10 +60,11 @@ interface MutableTree {
   children: MutableTree[];
 }
 
-const order = (a: MutableTree, b: MutableTree) =>
-  (a.via?.kind ?? '').localeCompare(b.via?.kind ?? '') ||
+/** Steps in a stable order: by edge kind, then node name, then id. */
+const order = (a: Step, b: Step) =>
+  a.edge.kind.localeCompare(b.edge.kind) ||
   a.node.name.localeCompare(b.node.name) ||
-  (a.node.id < b.node.id ? -1 : a.node.id > b.node.id ? 1 : 0);
+  (a.node.id < b.node.id ? -1 : a.node.id > b.node.id ? 1 : a.edge.id < b.edge.id ? -1 : 1);
 
 function walk(graph: LineageGraph, start: string, direction: TraceDirection, options: TraceOptions): LineageTrace {
   const index = indexOf(graph);
@@ -81,7 +82,7 @@ function walk(graph: LineageGraph, start: string, direction: TraceDirection, opt
   while (frontier.length > 0) {
     const next: typeof frontier = [];
     for (const { tree, depth } of frontier) {
-      const steps = index.steps(tree.node.id, direction, level);
+      const steps = index.steps(tree.node.id, direction, level).sort(order);
       if (steps.length === 0) leaves.push(tree.node);
       if (depth >= maxDepth) {
         if (steps.length > 0) tree.truncated = true;
@@ -101,7 +102,6 @@ function walk(graph: LineageGraph, start: string, direction: TraceDirection, opt
         }
         tree.children.push(child);
       }
-      tree.children.sort(order);
     }
     frontier = next;
   }
