@@ -93,7 +93,10 @@ export function defineCommands(program: Command, run: Runner): void {
       .option('--app <id|name...>', 'apps to extract, by id or name (repeatable); default every app')
       .option('--all', 'every app the user can see (the default)')
       .option('--filter <qrs-filter>', 'only the apps matching a QRS filter, e.g. "stream.name eq \'Sales\'"')
-      .option('-o, --out <dir>', 'output directory (required)')
+      .option(
+        '-o, --out <dir>',
+        'output directory (required; for trace and impact without --graph: where to keep the extraction)',
+      )
       .addOption(formatOption())
       .option('--concurrency <n>', 'apps extracted in parallel (over the same proxy session)', wholeNumber(1, 32), 4)
       .option(
