@@ -373,6 +373,21 @@ describe('trace: which source columns feed each chart', () => {
   });
 });
 
+describe('graphs written before INDIRECT edges', () => {
+  it('stay valid and traceable; only the filter and join columns are missing from their traces', () => {
+    const old: LineageGraph = { ...graph, edges: graph.edges.filter((e) => e.kind !== 'INDIRECT') };
+    expect(validateLineageGraph(old)).toEqual({ valid: true, errors: [] });
+    const before = sources(upstream(old, 'chart:Sales Dashboard/Sales by Category').leaves).sort();
+    // WHERE fields were statement attributes (strings): Status and the join keys did not show up.
+    expect(before).toEqual([
+      'dbo.OrderLines#Discount',
+      'dbo.OrderLines#Quantity',
+      'dbo.OrderLines#UnitPrice',
+      'dbo.Products#*',
+    ]);
+  });
+});
+
 describe('impact: what depends on a source column', () => {
   it('dbo.Orders.Status: through the filter, every SalesFact field, in the dashboard and in Finance', () => {
     const impact = downstream(graph, 'dbo.Orders#Status');
