@@ -1,7 +1,15 @@
 import type { LineageEdge, LineageGraph, LineageNode, LineageTrace, TraceTree } from '@qixflow/lineage';
 import { escapeControl } from '../output/escape-control.js';
 
-/** Names nodes for people: `dataset#field`, `table.field`, with the app's name. */
+/**
+ * Names nodes for people: `dataset#field`, `table.field`, with the app's name.
+ *
+ * @example
+ * ```ts
+ * const namer = new NodeNamer(graph);
+ * namer.name(node); // 'dbo.Orders#Status'
+ * ```
+ */
 export class NodeNamer {
   readonly #nodes = new Map<string, LineageNode>();
   readonly #apps = new Map<string, string>();
@@ -26,7 +34,14 @@ export class NodeNamer {
   }
 }
 
-/** `DERIVES expression`, `INDIRECT filter`, `REFERENCES measure`, `SAME_AS` … */
+/**
+ * `DERIVES expression`, `INDIRECT filter`, `REFERENCES measure`, `SAME_AS` …
+ *
+ * @example
+ * ```ts
+ * edgeLabel(edge); // 'INDIRECT filter'
+ * ```
+ */
 export function edgeLabel(edge: LineageEdge): string {
   switch (edge.kind) {
     case 'DERIVES':
@@ -48,6 +63,11 @@ export function edgeLabel(edge: LineageEdge): string {
  * The trace as an indented tree, one node a line: the edge from its parent, the node's kind and name,
  * its app when it differs from its parent's; `(repeated)` for a node expanded elsewhere, `…` where
  * `--depth` stopped.
+ *
+ * @example
+ * ```ts
+ * for (const line of formatTraceTree(upstream(graph, 'chart:App/Chart'), new NodeNamer(graph))) console.log(line);
+ * ```
  */
 export function formatTraceTree(trace: LineageTrace, namer: NodeNamer): string[] {
   const lines: string[] = [];
@@ -66,7 +86,14 @@ export function formatTraceTree(trace: LineageTrace, namer: NodeNamer): string[]
   return lines;
 }
 
-/** `<kind> <name>  [app]` lines of some nodes, sorted. */
+/**
+ * `<kind> <name>  [app]` lines of some nodes, sorted.
+ *
+ * @example
+ * ```ts
+ * nodeList(trace.leaves, namer); // ['DatasetField dbo.Orders#Status  [Sales Extract]', …]
+ * ```
+ */
 export function nodeList(nodes: readonly LineageNode[], namer: NodeNamer): string[] {
   return nodes
     .map((n) => {
@@ -88,7 +115,14 @@ export interface TraceTreeJson {
   children: TraceTreeJson[];
 }
 
-/** The JSON form of a tree (`--json`). */
+/**
+ * The JSON form of a tree (`--json`).
+ *
+ * @example
+ * ```ts
+ * JSON.stringify(traceTreeJson(trace.root, namer));
+ * ```
+ */
 export function traceTreeJson(t: TraceTree, namer: NodeNamer): TraceTreeJson {
   const app = namer.app(t.node);
   return {
@@ -105,7 +139,14 @@ export function traceTreeJson(t: TraceTree, namer: NodeNamer): TraceTreeJson {
   };
 }
 
-/** Every edge of a trace as `from —KIND→ to` with readable names (for the JSON output). */
+/**
+ * Every edge of a trace with readable names of its ends (for the JSON output).
+ *
+ * @example
+ * ```ts
+ * edgeRows(trace.edges, graph, namer)[0]; // { kind: 'DERIVES', label: 'DERIVES expression', fromName: 'dbo.Orders#Status [Sales Extract]', … }
+ * ```
+ */
 export function edgeRows(
   edges: readonly LineageEdge[],
   graph: LineageGraph,

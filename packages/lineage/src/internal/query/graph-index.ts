@@ -101,7 +101,14 @@ function push(map: Map<string, LineageEdge[]>, key: string, edge: LineageEdge): 
 
 const cache = new WeakMap<LineageGraph, GraphIndex>();
 
-/** The index of a graph (cached per graph object: do not mutate a graph between queries). */
+/**
+ * The index of a graph (cached per graph object: do not mutate a graph between queries).
+ *
+ * @example
+ * ```ts
+ * const steps = indexOf(graph).steps(nodeId, 'upstream', 'field');
+ * ```
+ */
 export function indexOf(graph: LineageGraph): GraphIndex {
   let index = cache.get(graph);
   if (!index) {

@@ -104,6 +104,11 @@ function resolvePrefixed(index: GraphIndex, ref: string, prefix: string, rest: s
  * name, path, identity or table name, case-insensitive); `<dataset>` for the dataset. A dataset read
  * by several apps is one node per app: the reference names the writer's copy (SAME_AS leads from it
  * to the others). Throws a `LineageError` `ERR_LINEAGE_NODE_NOT_FOUND` or `ERR_LINEAGE_NODE_AMBIGUOUS`.
+ *
+ * @example
+ * ```ts
+ * resolveReference(graph, 'chart:Sales Dashboard/Sales by Category').kind; // 'Visualization'
+ * ```
  */
 export function resolveReference(graph: LineageGraph, ref: string): LineageNode {
   const index = indexOf(graph);

@@ -6,6 +6,12 @@ import { type Relation, SCRIPT, type ScriptContext, type StatementContext } from
  * GROUP BY field (`group-by`), resolved in the statement's source, → every field the statement
  * wrote; each JOIN key field (a `join-key` derivation's target) → every other field the JOIN wrote.
  * Their ids join the statement's DERIVES edges, so their confidence follows its reconciliation.
+ *
+ * @example
+ * ```ts
+ * const table = placeTable(ctx, statement, relation, stmt);
+ * addIndirectEdges(ctx, stmt, relation);
+ * ```
  */
 export function addIndirectEdges(ctx: ScriptContext, stmt: StatementContext, relation: Relation): void {
   const derived = (ctx.derivesByStatement.get(stmt.id) ?? []).map((id) => ctx.graph.getEdge(id));
