@@ -122,7 +122,7 @@ describe('INDIRECT edges: filter, join and group-by fields in the graph', () => 
   it('the LEFT JOIN keys OrderID and ProductID lead to the columns each JOIN brings into OrderLinesTmp', () => {
     // LEFT JOIN (OrderLinesTmp) LOAD OrderID, OrderDate, CustomerID, SalesRepID, OrderStatus FROM Orders.qvd
     // LEFT JOIN (OrderLinesTmp) LOAD ProductID, UnitCost FROM Products.qvd
-    const join = q.edges('INDIRECT').filter((e) => e.attributes.subtype === 'join');
+    const join = q.edges('INDIRECT').filter((e) => e.attributes.subtype === 'join' && e.appId === DEMO.transform);
     expect(rows(join)).toEqual([
       'T:OrderLinesTmp.OrderID —INDIRECT join→ T:OrderLinesTmp.CustomerID',
       'T:OrderLinesTmp.OrderID —INDIRECT join→ T:OrderLinesTmp.OrderDate',
@@ -132,15 +132,19 @@ describe('INDIRECT edges: filter, join and group-by fields in the graph', () => 
     ]);
   });
 
-  it("HR's WHERE Year(StartDate) >= 2024 on a preceding load over SQL resolves to hr.Absences.StartDate", () => {
+  it("HR's WHERE Year(StartDate) >= 2024 over SQL and LEFT KEEP (Employees) decide the rows of Absences", () => {
+    // Absences: LEFT KEEP (Employees) LOAD AbsenceID, EmployeeID, … WHERE Year(StartDate) >= 2024; SQL SELECT …
     const hr = q.edges('INDIRECT').filter((e) => e.appId === DEMO.hr);
+    const fields = ['AbsenceDate', 'AbsenceDays', 'AbsenceID', 'AbsenceMonth', 'AbsenceType', 'EmployeeID'];
     expect(rows(hr)).toEqual(
-      ['AbsenceDate', 'AbsenceDays', 'AbsenceID', 'AbsenceMonth', 'AbsenceType', 'EmployeeID'].map(
-        (f) => `H:hr.Absences#StartDate —INDIRECT filter→ H:Absences.${f}`,
-      ),
+      [
+        ...fields.map((f) => `H:hr.Absences#StartDate —INDIRECT filter→ H:Absences.${f}`),
+        // The key the KEEP matches on is EmployeeID, the field both tables have.
+        ...fields.map((f) => `H:Employees.EmployeeID —INDIRECT join→ H:Absences.${f}`),
+      ].sort(),
     );
-    // The demo has no other WHERE, JOIN or GROUP BY (GROUP BY: test/internal/indirect-edges.test.ts).
-    expect(q.edges('INDIRECT')).toHaveLength(16 + 5 + 6);
+    // The demo has no other WHERE, JOIN, KEEP or GROUP BY (GROUP BY: test/internal/indirect-edges.test.ts).
+    expect(q.edges('INDIRECT')).toHaveLength(16 + 5 + 12);
   });
 });
 
@@ -174,7 +178,8 @@ const PLAN = [
   'lib://DataFiles/HeadcountPlan.csv#2025',
   'lib://DataFiles/HeadcountPlan.csv#2026',
 ];
-const ABSENCE_DAYS = ['hr.Absences#Days', 'hr.Absences#StartDate'];
+// Absences: WHERE on StartDate, LEFT KEEP (Employees) on EmployeeID.
+const ABSENCE_DAYS = ['hr.Absences#Days', 'hr.Absences#StartDate', 'hr.Employees#EmployeeID'];
 
 /** Every chart of the demo → its source columns (Year, YearMonth, Scenario, PlanYear have none: generated or constant). */
 const CHART_SOURCES: [string, string, string[]][] = [

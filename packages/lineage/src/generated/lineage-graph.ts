@@ -786,7 +786,7 @@ export interface DerivesAttributes {
   statement?: string;
 }
 /**
- * Field → field: the source field decides which rows the derived field gets, without its value flowing into it (OpenLineage INDIRECT). filter: a WHERE/WHILE field of the statement's source → each field the statement writes; group-by: a GROUP BY field of the source → each field the statement writes; join: a key field a JOIN matched on (in the table joined onto) → each other field the JOIN writes. Graphs written before INDIRECT edges existed have none and stay valid (their statements carry filterFields/groupByFields as before).
+ * Field → field: the source field decides which rows the derived field gets, without its value flowing into it (OpenLineage INDIRECT). filter: a WHERE/WHILE field of the statement's source → each field the statement writes; group-by: a GROUP BY field of the source → each field the statement writes; join: a key field a JOIN matched on (in the table joined onto) → each other field the JOIN writes; for a KEEP, the key fields both tables share → every field of the table whose rows it reduces (LEFT: the new table, RIGHT: the other, INNER: both). Graphs written before INDIRECT edges existed have none and stay valid (their statements carry filterFields/groupByFields as before).
  */
 export interface IndirectEdge {
   /**
@@ -812,7 +812,7 @@ export interface IndirectEdge {
 }
 export interface IndirectAttributes {
   /**
-   * filter: WHERE/WHILE; join: a JOIN key; group-by: GROUP BY.
+   * filter: WHERE/WHILE; join: a JOIN or KEEP key; group-by: GROUP BY.
    */
   subtype: 'filter' | 'join' | 'group-by';
   /**
@@ -2676,7 +2676,7 @@ export const lineageGraphSchema = {
     },
     "indirectEdge": {
       "title": "IndirectEdge",
-      "description": "Field → field: the source field decides which rows the derived field gets, without its value flowing into it (OpenLineage INDIRECT). filter: a WHERE/WHILE field of the statement's source → each field the statement writes; group-by: a GROUP BY field of the source → each field the statement writes; join: a key field a JOIN matched on (in the table joined onto) → each other field the JOIN writes. Graphs written before INDIRECT edges existed have none and stay valid (their statements carry filterFields/groupByFields as before).",
+      "description": "Field → field: the source field decides which rows the derived field gets, without its value flowing into it (OpenLineage INDIRECT). filter: a WHERE/WHILE field of the statement's source → each field the statement writes; group-by: a GROUP BY field of the source → each field the statement writes; join: a key field a JOIN matched on (in the table joined onto) → each other field the JOIN writes; for a KEEP, the key fields both tables share → every field of the table whose rows it reduces (LEFT: the new table, RIGHT: the other, INNER: both). Graphs written before INDIRECT edges existed have none and stay valid (their statements carry filterFields/groupByFields as before).",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -2729,7 +2729,7 @@ export const lineageGraphSchema = {
                 "join",
                 "group-by"
               ],
-              "description": "filter: WHERE/WHILE; join: a JOIN key; group-by: GROUP BY."
+              "description": "filter: WHERE/WHILE; join: a JOIN or KEEP key; group-by: GROUP BY."
             },
             "field": {
               "type": "string",

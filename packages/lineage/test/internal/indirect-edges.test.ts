@@ -71,4 +71,17 @@ Open: NOCONCATENATE LOAD OrderID, Segment RESIDENT Orders WHERE Status <> 'CLOSE
       'Status',
     ]);
   });
+
+  it('a LEFT KEEP filters the new table by the key it shares with the other, a KEEP both ways', () => {
+    const left = analyse(`
+A: LOAD K, X FROM [lib://QVDs/a.qvd] (qvd);
+B: LEFT KEEP (A) LOAD K, Y FROM [lib://QVDs/b.qvd] (qvd);`);
+    expect(left.indirect(left.graph.edges)).toEqual(['A.K —join K→ B.K', 'A.K —join K→ B.Y']);
+    const inner = analyse(`
+A: LOAD K, X FROM [lib://QVDs/a.qvd] (qvd);
+B: INNER KEEP (A) LOAD K, Y FROM [lib://QVDs/b.qvd] (qvd);`);
+    expect(inner.indirect(inner.graph.edges)).toEqual(
+      ['A.K —join K→ B.K', 'A.K —join K→ B.Y', 'B.K —join K→ A.K', 'B.K —join K→ A.X'].sort(),
+    );
+  });
 });

@@ -1,5 +1,5 @@
 import type { IndirectAttributes } from '../../generated/lineage-graph.js';
-import { type Relation, SCRIPT, type ScriptContext, type StatementContext } from './script-context.js';
+import { type Relation, SCRIPT, type ScriptContext, type StatementContext, type TableState } from './script-context.js';
 
 /**
  * The INDIRECT edges of a LOAD once its table is placed: each WHERE/WHILE field (`filter`) and
@@ -41,4 +41,40 @@ export function addIndirectEdges(ctx: ScriptContext, stmt: StatementContext, rel
   for (const [key, name] of keys) add(key, 'join', name, keyIds);
   if (ids.length === 0) return;
   ctx.derivesByStatement.set(stmt.id, [...(ctx.derivesByStatement.get(stmt.id) ?? []), ...ids]);
+}
+
+/**
+ * The INDIRECT `join` edges of a KEEP: the fields the two tables share are its keys; LEFT KEEP keeps
+ * the rows of the new table whose keys the other has (other's key → every field of the new table),
+ * RIGHT KEEP the other way round, (INNER) KEEP both.
+ *
+ * @example
+ * ```ts
+ * addKeepEdges(ctx, stmt, absences, employees, 'left'); // Employees.EmployeeID → each Absences field
+ * ```
+ */
+export function addKeepEdges(
+  ctx: ScriptContext,
+  stmt: StatementContext,
+  table: TableState,
+  other: TableState,
+  type: 'inner' | 'left' | 'right' | null,
+): void {
+  const keys = table.fields.filter((f) => other.fieldIds.has(f));
+  const ids: string[] = [];
+  const add = (from: TableState, to: TableState) => {
+    for (const key of keys) {
+      const fromId = from.fieldIds.get(key);
+      if (fromId === undefined) continue;
+      for (const field of to.fields) {
+        const toId = to.fieldIds.get(field);
+        if (toId === undefined || toId === fromId) continue;
+        const attributes: IndirectAttributes = { subtype: 'join', field: key, statement: stmt.id };
+        ids.push(ctx.graph.edge('INDIRECT', fromId, toId, attributes, SCRIPT, `${stmt.id}|join`).id);
+      }
+    }
+  };
+  if (type !== 'right') add(other, table);
+  if (type !== 'left') add(table, other);
+  if (ids.length > 0) ctx.derivesByStatement.set(stmt.id, [...(ctx.derivesByStatement.get(stmt.id) ?? []), ...ids]);
 }
