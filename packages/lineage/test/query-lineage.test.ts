@@ -458,6 +458,24 @@ describe('impact: what depends on a source column', () => {
     expect(p?.nodes.map((n) => label(n.id)).at(-1)).toBe('F:chart Actual Revenue');
   });
 
+  it('at dataset level: the tables, QVD copies and statements the change goes through, to the same charts', () => {
+    const impact = downstream(graph, 'dbo.Orders#Status', { level: 'dataset' });
+    const edges = rows(impact.edges);
+    expect(edges).toEqual(
+      expect.arrayContaining([
+        'E:ExternalDataset dbo.Orders —CONTAINS→ E:dbo.Orders#Status',
+        'E:ScriptStatement Orders: SQL —READS→ E:ExternalDataset dbo.Orders',
+        'E:ScriptStatement Orders: STORE —WRITES→ E:ExternalDataset lib://QVDs/sales/Orders.qvd',
+        'E:ExternalDataset lib://QVDs/sales/Orders.qvd —SAME_AS→ T:ExternalDataset lib://QVDs/sales/Orders.qvd',
+        'T:ScriptStatement SalesFact: LOAD —READS→ T:ScriptTable OrderLinesTmp',
+        // Finance's model table gets rows from both SalesFact loads and the budget: each PRODUCES it.
+        'F:ScriptStatement Finance: LOAD —PRODUCES→ F:ModelTable Finance',
+        'F:ModelTable Finance —CONTAINS→ F:Amount',
+      ]),
+    );
+    expect(impact.nodes.filter((n) => n.kind === 'Visualization')).toHaveLength(24);
+  });
+
   it('Budget.csv Amount: Finance.Amount, the QVD Finance stores and every Finance chart', () => {
     const impact = downstream(graph, 'lib://DataFiles/Budget.csv#Amount');
     expect(rows(impact.edges).filter((e) => !e.includes('REFERENCES') && !e.includes('CONTAINS'))).toEqual([

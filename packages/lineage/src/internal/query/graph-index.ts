@@ -49,7 +49,7 @@ export class GraphIndex {
    * The next steps of a walk from a node. Field level: DERIVES, INDIRECT and SAME_AS between fields,
    * REFERENCES from charts, master items and variables, a container's fields (CONTAINS) and a sheet's
    * charts. Dataset level: WRITES, PRODUCES, SAME_AS between datasets, READS, USES_CONNECTION,
-   * BINARY_FROM, REFERENCES, a model field's table and a sheet's charts.
+   * BINARY_FROM, REFERENCES, a field's table and a sheet's charts.
    */
   steps(id: string, direction: TraceDirection, level: TraceLevel): Step[] {
     const node = this.nodes.get(id);
@@ -81,6 +81,13 @@ export class GraphIndex {
       if (!up && node.kind === 'Visualization' && CONSUMERS.has(parent.kind)) add(e, e.from);
       // Dataset level, upstream: a model field comes from its table.
       if (up && level === 'dataset' && node.kind === 'ModelField' && parent.kind === 'ModelTable') add(e, e.from);
+      // Dataset level: a column of a dataset or script table (a start such as dbo.Orders#Status) stands for its table.
+      if (
+        level === 'dataset' &&
+        (node.kind === 'DatasetField' || node.kind === 'ScriptField') &&
+        CONTAINERS.has(parent.kind)
+      )
+        add(e, e.from);
     }
     return out;
   }
