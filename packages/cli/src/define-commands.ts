@@ -184,7 +184,7 @@ function defineLineageQueries(lineage: Command, run: Runner): void {
     lineage
       .command(name)
       .description(
-        `${description}; from --graph, else the site is extracted first (connection flags, --app, --out and --concurrency of qixflow lineage)`,
+        `${description}; from --graph, else the site is extracted first (connection flags, --app, --filter, --model, --out and --concurrency of qixflow lineage)`,
       )
       .argument(
         '<node>',

@@ -24,6 +24,8 @@ export interface LineageQueryFlags extends ConnectionFlags {
   /** A saved graph (`lineage.json`); without it the site is extracted first. */
   graph?: string;
   app?: string[];
+  filter?: string;
+  model?: 'auto' | 'always' | 'never';
   out?: string;
   level: TraceLevel;
   depth?: number;
@@ -133,6 +135,8 @@ async function extractGraph(flags: LineageQueryFlags, context: CliContext): Prom
           host,
           concurrency: flags.concurrency,
           ...(apps === undefined ? {} : { appIds: apps.map((a) => a.id) }),
+          ...(flags.filter === undefined ? {} : { filter: flags.filter }),
+          ...(flags.model === undefined ? {} : { model: flags.model }),
         },
         context,
       );
