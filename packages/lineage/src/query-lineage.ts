@@ -122,7 +122,7 @@ function walk(graph: LineageGraph, start: string, direction: TraceDirection, opt
  * @example
  * ```ts
  * const trace = upstream(graph, 'chart:Sales Dashboard/Sales by Region', { level: 'field' });
- * const sources = trace.nodes.filter((n) => n.kind === 'DatasetField' && trace.edges.every((e) => e.to !== n.id));
+ * const sources = trace.leaves.filter((n) => n.kind === 'DatasetField'); // the source columns
  * ```
  */
 export function upstream(graph: LineageGraph, node: string, options: TraceOptions = {}): LineageTrace {
