@@ -4,6 +4,7 @@ import type { AppsFlags } from './commands/apps.js';
 import type { ContextAddFlags, ContextListFlags } from './commands/context.js';
 import type { DemoFlags } from './commands/demo.js';
 import type { LineageFlags } from './commands/lineage.js';
+import type { LineageQueryFlags } from './commands/lineage-query.js';
 import type { LoginFlags } from './commands/login.js';
 import type { LogoutFlags, StatusFlags } from './commands/session.js';
 import type { SimFlags } from './commands/sim.js';
@@ -104,16 +105,19 @@ export function defineCommands(program: Command, run: Runner): void {
     }),
   );
 
+  const lineage = program.command('lineage');
   addConnectionOptions(
-    program
-      .command('lineage')
+    lineage
       .description(
         'extract lineage (sources, scripts, tables, fields, master items, charts) of apps over one proxy session',
       )
       .option('--app <id|name...>', 'apps to extract, by id or name (repeatable); default every app')
       .option('--all', 'every app the user can see (the default)')
       .option('--filter <qrs-filter>', 'only the apps matching a QRS filter, e.g. "stream.name eq \'Sales\'"')
-      .requiredOption('-o, --out <dir>', 'output directory')
+      .option(
+        '-o, --out <dir>',
+        'output directory (required; for trace and impact without --graph: where to keep the extraction)',
+      )
       .addOption(formatOption())
       .option('--concurrency <n>', 'apps extracted in parallel (over the same proxy session)', wholeNumber(1, 32), 4)
       .option(
@@ -152,6 +156,7 @@ export function defineCommands(program: Command, run: Runner): void {
       handlesInterrupt: flags.watch === true,
     }),
   );
+  defineLineageQueries(lineage, run);
 
   defineContextCommands(program, run);
 
@@ -189,6 +194,54 @@ export function defineCommands(program: Command, run: Runner): void {
     .action((flags: DemoFlags) =>
       run(async (context) => (await import('./commands/demo.js')).demoCommand(flags, context)),
     );
+}
+
+/**
+ * `qixflow lineage trace <node>` and `qixflow lineage impact <node>`: queries over a graph. The
+ * connection flags, `--app`, `--out` and `--concurrency` are `lineage`'s own (commander lets the parent
+ * take its options anywhere on the line): the query reads them with `optsWithGlobals()`.
+ */
+function defineLineageQueries(lineage: Command, run: Runner): void {
+  const queries = [
+    [
+      'trace',
+      'where a chart, master item, field or dataset gets its data: the upstream tree across apps and the source columns',
+    ],
+    [
+      'impact',
+      'what depends on a column or dataset (e.g. dbo.Orders#Status): the downstream tree across apps and the charts',
+    ],
+  ] as const;
+  for (const [name, description] of queries) {
+    lineage
+      .command(name)
+      .description(
+        `${description}; from --graph, else the site is extracted first (connection flags, --app, --filter, --model, --out and --concurrency of qixflow lineage)`,
+      )
+      .argument(
+        '<node>',
+        'node id, chart:<app>/<title or id> (also sheet:, measure:, dimension:, variable:, field:, table:), <dataset>#<field> or <dataset>',
+      )
+      .option('--graph <file>', 'a saved graph (lineage.json); default: extract the site first')
+      .addOption(
+        new Option('--level <level>', 'field: column lineage; dataset: datasets, tables and statements')
+          .choices(['field', 'dataset'])
+          .default('field'),
+      )
+      .option('--depth <n>', 'stop this many edges from the node', wholeNumber(1, 1000))
+      .option('--json', 'print the tree, the edges and the nodes as JSON')
+      .configureHelp({ showGlobalOptions: true })
+      .action((reference: string, _flags: unknown, command: Command) =>
+        run(async (context) =>
+          (await import('./commands/lineage-query.js')).lineageQueryCommand(
+            name,
+            reference,
+            command.optsWithGlobals<LineageQueryFlags>(),
+            context,
+          ),
+        ),
+      );
+  }
 }
 
 /** `qixflow context add|use|ls|show|rm`: named sites, as qlik-cli users know them. */

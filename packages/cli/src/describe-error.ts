@@ -144,6 +144,14 @@ const LINEAGE_ERRORS: Record<LineageErrorCode, Advice> = {
     exitCode: EXIT_CODES.failure,
     fix: 'the message says what failed; report it if it looks like a bug',
   },
+  ERR_LINEAGE_NODE_NOT_FOUND: {
+    exitCode: EXIT_CODES.usage,
+    fix: 'name a node by id, chart:<app>/<title or id>, <dataset>#<field> (e.g. dbo.Orders#Status) or a dataset name or path; the message lists what there is',
+  },
+  ERR_LINEAGE_NODE_AMBIGUOUS: {
+    exitCode: EXIT_CODES.usage,
+    fix: 'give one of the node ids listed above, or add the app (chart:<app>/<title>)',
+  },
 };
 
 // Core's and lineage's codes do not overlap: lineage's own start with ERR_LINEAGE_, and it reuses core's

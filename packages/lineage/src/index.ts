@@ -26,6 +26,15 @@ export { mergeLineageGraphs } from './merge-lineage-graphs.js';
 export type { OpenLineageDataset, OpenLineageFacet, OpenLineageRunEvent } from './openlineage-types.js';
 export type { PostOpenLineageOptions, PostOpenLineageResult } from './post-openlineage.js';
 export { postOpenLineage } from './post-openlineage.js';
+export type {
+  LineagePath,
+  LineageTrace,
+  TraceDirection,
+  TraceLevel,
+  TraceOptions,
+  TraceTree,
+} from './query-lineage.js';
+export { downstream, path, resolveLineageNode, upstream } from './query-lineage.js';
 export type { LineageHtmlOptions } from './render-lineage-html.js';
 export { renderLineageHtml } from './render-lineage-html.js';
 export type { SiteLineageOptions } from './site-lineage-options.js';

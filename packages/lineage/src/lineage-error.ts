@@ -9,12 +9,16 @@ import { QixflowError, type QixflowErrorDetails } from '@qixflow/core';
  * - `ERR_LINEAGE_FRAGMENT_INVALID`: an app's fragment is missing or damaged when the outputs are stitched.
  * - `ERR_LINEAGE_VIEWER_UNAVAILABLE`: the HTML viewer bundle is missing and cannot be built.
  * - `ERR_LINEAGE_APP`: recorded (never thrown) for an app that failed with an error that has no code.
+ * - `ERR_LINEAGE_NODE_NOT_FOUND`: a trace reference (`upstream`, `downstream`, `path`) names no node.
+ * - `ERR_LINEAGE_NODE_AMBIGUOUS`: a trace reference names several nodes (give a node id).
  */
 export type LineageErrorCode =
   | 'ERR_LINEAGE_OUTPUT'
   | 'ERR_LINEAGE_FRAGMENT_INVALID'
   | 'ERR_LINEAGE_VIEWER_UNAVAILABLE'
-  | 'ERR_LINEAGE_APP';
+  | 'ERR_LINEAGE_APP'
+  | 'ERR_LINEAGE_NODE_NOT_FOUND'
+  | 'ERR_LINEAGE_NODE_AMBIGUOUS';
 
 /** Details of a {@link LineageError}: core's, plus the file involved. */
 export interface LineageErrorDetails extends QixflowErrorDetails {

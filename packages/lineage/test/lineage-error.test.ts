@@ -9,6 +9,8 @@ const CODES = {
   ERR_LINEAGE_FRAGMENT_INVALID: true,
   ERR_LINEAGE_VIEWER_UNAVAILABLE: true,
   ERR_LINEAGE_APP: true,
+  ERR_LINEAGE_NODE_NOT_FOUND: true,
+  ERR_LINEAGE_NODE_AMBIGUOUS: true,
 } as const satisfies Record<LineageErrorCode, true>;
 
 describe('LineageError', () => {

@@ -84,6 +84,7 @@ function flow(edge: GraphEdge, kinds: ReadonlyMap<string, string>): number {
     case 'WRITES':
     case 'PRODUCES':
     case 'DERIVES':
+    case 'INDIRECT':
     case 'SAME_AS':
       return 1;
     case 'READS':

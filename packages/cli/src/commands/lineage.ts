@@ -13,7 +13,8 @@ export interface LineageFlags extends ConnectionFlags {
   app?: string[];
   all?: boolean;
   filter?: string;
-  out: string;
+  /** Required (checked here: a required option of `lineage` would also be required by its subcommands). */
+  out?: string;
   format: LineageFormat[];
   concurrency: number;
   openlineageUrl?: string;
@@ -39,6 +40,12 @@ export interface LineageFlags extends ConnectionFlags {
  * ```
  */
 export async function lineageCommand(flags: LineageFlags, context: CliContext): Promise<ExitCode> {
+  const out = flags.out;
+  if (out === undefined) {
+    throw new CliError('ERR_USAGE', "required option '-o, --out <dir>' not specified", {
+      fix: 'give the output directory: qixflow lineage --out <dir> (or qixflow lineage trace|impact <node> --graph <file>)',
+    });
+  }
   if (flags.app !== undefined && flags.all === true) {
     throw new CliError('ERR_USAGE', '--app and --all cannot be combined', { fix: 'give either --app … or --all' });
   }
@@ -71,7 +78,7 @@ export async function lineageCommand(flags: LineageFlags, context: CliContext): 
     const apps = flags.app === undefined ? undefined : await findApps(site, flags.app, context.interrupted);
     if (apps !== undefined) context.terminal.err(`apps: ${apps.map((a) => escapeControl(a.name)).join(', ')}`);
     const runOptions: LineageRunOptions = {
-      outDir: flags.out,
+      outDir: out,
       formats,
       host,
       title: `qixflow lineage of ${host}`,
@@ -91,7 +98,7 @@ export async function lineageCommand(flags: LineageFlags, context: CliContext): 
       return await watchLineage(site, runOptions, { intervalMs: flags.intervalMs ?? 2000 }, context);
     }
     const report = await runLineage(site, runOptions, context);
-    for (const line of formatLineageSummary(report, flags.out, site.stats().proxySessionsCreated)) {
+    for (const line of formatLineageSummary(report, out, site.stats().proxySessionsCreated)) {
       context.terminal.out(line);
     }
     return lineageExitCode(report);

@@ -31,6 +31,7 @@ export type LineageEdge =
   | WritesEdge
   | ProducesEdge
   | DerivesEdge
+  | IndirectEdge
   | UsesConnectionEdge
   | ReferencesEdge
   | ContainsEdge
@@ -38,7 +39,7 @@ export type LineageEdge =
   | SameAsEdge;
 
 /**
- * Lineage of Qlik Sense apps and sites as a graph: sources, script statements and tables, the data model, master items, sheets and visualisations (nodes), and what reads, writes, derives, references and contains what (edges). Written by @qixflow/lineage.
+ * Lineage of Qlik Sense apps and sites as a graph: sources, script statements and tables, the data model, master items, sheets and visualisations (nodes), and what reads, writes, derives, filters/joins/groups, references and contains what (edges). Written by @qixflow/lineage.
  */
 export interface LineageGraph {
   $schema?: string;
@@ -785,6 +786,45 @@ export interface DerivesAttributes {
   statement?: string;
 }
 /**
+ * Field → field: the source field decides which rows the derived field gets, without its value flowing into it (OpenLineage INDIRECT). filter: a WHERE/WHILE field of the statement's source → each field the statement writes; group-by: a GROUP BY field of the source → each field the statement writes; join: a key field a JOIN matched on (in the table joined onto) → each other field the JOIN writes; for a KEEP, the key fields both tables share → every field of the table whose rows it reduces (LEFT: the new table, RIGHT: the other, INNER: both). Graphs written before INDIRECT edges existed have none and stay valid (their statements carry filterFields/groupByFields as before).
+ */
+export interface IndirectEdge {
+  /**
+   * Stable id, deterministic from kind, ends and qualifier.
+   */
+  id: string;
+  kind: 'INDIRECT';
+  /**
+   * Node id of the source field (DatasetField | ScriptField).
+   */
+  from: string;
+  /**
+   * Node id of the field it influences (ScriptField).
+   */
+  to: string;
+  /**
+   * The app the edge belongs to (absent for site-level edges).
+   */
+  appId?: string;
+  provenance: Provenance;
+  confidence: Confidence;
+  attributes: IndirectAttributes;
+}
+export interface IndirectAttributes {
+  /**
+   * filter: WHERE/WHILE; join: a JOIN or KEEP key; group-by: GROUP BY.
+   */
+  subtype: 'filter' | 'join' | 'group-by';
+  /**
+   * The field name as the clause names it.
+   */
+  field?: string;
+  /**
+   * Node id of the ScriptStatement.
+   */
+  statement: string;
+}
+/**
  * ScriptStatement → Connection.
  */
 export interface UsesConnectionEdge {
@@ -1009,7 +1049,7 @@ export const lineageGraphSchema = {
   "$schema": "http://json-schema.org/draft-07/schema#",
   "$id": "https://qixflow.dev/schemas/lineage-graph.schema.json",
   "title": "LineageGraph",
-  "description": "Lineage of Qlik Sense apps and sites as a graph: sources, script statements and tables, the data model, master items, sheets and visualisations (nodes), and what reads, writes, derives, references and contains what (edges). Written by @qixflow/lineage.",
+  "description": "Lineage of Qlik Sense apps and sites as a graph: sources, script statements and tables, the data model, master items, sheets and visualisations (nodes), and what reads, writes, derives, filters/joins/groups, references and contains what (edges). Written by @qixflow/lineage.",
   "type": "object",
   "additionalProperties": false,
   "required": [
@@ -2634,6 +2674,75 @@ export const lineageGraphSchema = {
         }
       }
     },
+    "indirectEdge": {
+      "title": "IndirectEdge",
+      "description": "Field → field: the source field decides which rows the derived field gets, without its value flowing into it (OpenLineage INDIRECT). filter: a WHERE/WHILE field of the statement's source → each field the statement writes; group-by: a GROUP BY field of the source → each field the statement writes; join: a key field a JOIN matched on (in the table joined onto) → each other field the JOIN writes; for a KEEP, the key fields both tables share → every field of the table whose rows it reduces (LEFT: the new table, RIGHT: the other, INNER: both). Graphs written before INDIRECT edges existed have none and stay valid (their statements carry filterFields/groupByFields as before).",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "id",
+        "kind",
+        "from",
+        "to",
+        "provenance",
+        "confidence",
+        "attributes"
+      ],
+      "properties": {
+        "id": {
+          "type": "string",
+          "description": "Stable id, deterministic from kind, ends and qualifier."
+        },
+        "kind": {
+          "const": "INDIRECT"
+        },
+        "from": {
+          "type": "string",
+          "description": "Node id of the source field (DatasetField | ScriptField)."
+        },
+        "to": {
+          "type": "string",
+          "description": "Node id of the field it influences (ScriptField)."
+        },
+        "appId": {
+          "type": "string",
+          "description": "The app the edge belongs to (absent for site-level edges)."
+        },
+        "provenance": {
+          "$ref": "#/definitions/provenance"
+        },
+        "confidence": {
+          "$ref": "#/definitions/confidence"
+        },
+        "attributes": {
+          "title": "IndirectAttributes",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "subtype",
+            "statement"
+          ],
+          "properties": {
+            "subtype": {
+              "enum": [
+                "filter",
+                "join",
+                "group-by"
+              ],
+              "description": "filter: WHERE/WHILE; join: a JOIN or KEEP key; group-by: GROUP BY."
+            },
+            "field": {
+              "type": "string",
+              "description": "The field name as the clause names it."
+            },
+            "statement": {
+              "type": "string",
+              "description": "Node id of the ScriptStatement."
+            }
+          }
+        }
+      }
+    },
     "usesConnectionEdge": {
       "title": "UsesConnectionEdge",
       "description": "ScriptStatement → Connection.",
@@ -2981,6 +3090,9 @@ export const lineageGraphSchema = {
           "$ref": "#/definitions/derivesEdge"
         },
         {
+          "$ref": "#/definitions/indirectEdge"
+        },
+        {
           "$ref": "#/definitions/usesConnectionEdge"
         },
         {
@@ -3025,6 +3137,7 @@ export const lineageGraphSchema = {
         "WRITES",
         "PRODUCES",
         "DERIVES",
+        "INDIRECT",
         "USES_CONNECTION",
         "REFERENCES",
         "CONTAINS",

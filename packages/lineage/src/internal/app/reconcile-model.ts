@@ -49,6 +49,28 @@ function finalTables(ctx: ScriptContext): TableState[] {
 
 const SCRIPT: Origin = { provenance: 'script', confidence: CONFIDENCE.script };
 
+/**
+ * Every statement that put rows into a script table (its LOAD, the CONCATENATEs and JOINs onto it):
+ * each PRODUCES the model table too, so a dataset-level walk reaches the model from each of them.
+ */
+function producersOf(ctx: ScriptContext, table: TableState): string[] {
+  let index = producerIndex.get(ctx);
+  if (!index) {
+    index = new Map();
+    for (const e of ctx.graph.edgeList()) {
+      if (e.kind !== 'PRODUCES') continue;
+      const list = index.get(e.to) ?? [];
+      if (!list.includes(e.from)) list.push(e.from);
+      index.set(e.to, list);
+    }
+    producerIndex.set(ctx, index);
+  }
+  return index.get(table.id) ?? [table.producer];
+}
+
+// Built once per analysis, when the script's statements are all placed (model tables come after).
+const producerIndex = new WeakMap<ScriptContext, Map<string, string[]>>();
+
 /** Without the model: the script's end state stands for it (provenance script), coverage `unverified`. */
 function modelFromScript(
   ctx: ScriptContext,
@@ -58,7 +80,8 @@ function modelFromScript(
   let pairs = 0;
   for (const table of predicted) {
     const tableId = modelTableNode(ctx, table.name, {}, SCRIPT);
-    ctx.graph.edge('PRODUCES', table.producer, tableId, { operation: 'model' }, SCRIPT);
+    for (const producer of producersOf(ctx, table))
+      ctx.graph.edge('PRODUCES', producer, tableId, { operation: 'model' }, SCRIPT);
     for (const f of table.fields) {
       const fieldId = modelFieldNode(ctx, tableId, table.name, f, SCRIPT);
       const from = table.fieldIds.get(f);
@@ -108,7 +131,9 @@ function checkModelTable(
   );
   const script =
     predicted.find((p) => p.name === t.qName) ?? predicted.find((p) => p.name.toLowerCase() === t.qName.toLowerCase());
-  if (script) ctx.graph.edge('PRODUCES', script.producer, tableId, { operation: 'model' }, RECONCILED);
+  if (script)
+    for (const producer of producersOf(ctx, script))
+      ctx.graph.edge('PRODUCES', producer, tableId, { operation: 'model' }, RECONCILED);
   else coverage.tablesMissingFromScript.push(t.qName);
   for (const f of t.qFields) {
     if (f.qIsSynthetic) continue;

@@ -17,6 +17,7 @@ import { sha256Hex } from '../util/hash.js';
 import { truncate } from '../util/truncate.js';
 import { evaluateConstant } from './evaluate-constant.js';
 import { evaluateQuery } from './evaluate-query.js';
+import { addIndirectEdges } from './indirect-edges.js';
 import { placeTable } from './place-table.js';
 import { SCRIPT, ScriptContext, type StatementContext } from './script-context.js';
 
@@ -398,6 +399,7 @@ class ScriptWalker {
     if (relation.filterFields.length > 0) stmt.node.attributes.filterFields = [...new Set(relation.filterFields)];
     if (relation.groupByFields.length > 0) stmt.node.attributes.groupByFields = [...new Set(relation.groupByFields)];
     const table = placeTable(this.ctx, s, relation, stmt);
+    addIndirectEdges(this.ctx, stmt, relation);
     if (s.label === null || s.prefixes.some((p) => p.kind === 'JoinPrefix' || p.kind === 'ConcatenatePrefix')) {
       const op = s.prefixes.some((p) => p.kind === 'JoinPrefix')
         ? 'JOIN '

@@ -14,6 +14,7 @@ import { CONFIDENCE } from '../graph/confidence.js';
 import {
   type Column,
   type FieldInput,
+  type IndirectUse,
   type Relation,
   SCRIPT,
   type ScriptContext,
@@ -365,6 +366,7 @@ function evaluateSql(ctx: ScriptContext, q: SqlQuery, stmt: StatementContext): R
     starInputs: [],
     filterFields: [],
     groupByFields: [],
+    indirect: [],
     defaultName,
   };
   const items = parseSqlSelectList(q.text);
@@ -423,6 +425,7 @@ export function evaluateQuery(
     starInputs: [],
     filterFields: [],
     groupByFields: [],
+    indirect: [],
     defaultName: scope.defaultName,
   };
   type Pending = {
@@ -527,11 +530,25 @@ export function evaluateQuery(
       expression: p.text,
     };
   }
-  for (const e of [query.where, query.while]) if (e) for (const f of fieldsOf(e).fields) relation.filterFields.push(f);
-  for (const e of query.groupBy) for (const f of fieldsOf(e).fields) relation.groupByFields.push(f);
+  const indirect = (subtype: IndirectUse['subtype'], field: string) => {
+    const inputs = scope.resolve(field)?.inputs ?? [];
+    if (inputs.length > 0) relation.indirect.push({ subtype, field, inputs });
+  };
+  for (const e of [query.where, query.while])
+    if (e)
+      for (const f of fieldsOf(e).fields) {
+        relation.filterFields.push(f);
+        indirect('filter', f);
+      }
+  for (const e of query.groupBy)
+    for (const f of fieldsOf(e).fields) {
+      relation.groupByFields.push(f);
+      indirect('group-by', f);
+    }
   if (scope.inner) {
     relation.filterFields.push(...scope.inner.filterFields);
     relation.groupByFields.push(...scope.inner.groupByFields);
+    relation.indirect.push(...scope.inner.indirect);
   }
   return relation;
 }

@@ -1,5 +1,6 @@
 import type { LoadPrefix, LoadStatement } from '@qixflow/script';
 import { evaluateConstant } from './evaluate-constant.js';
+import { addKeepEdges } from './indirect-edges.js';
 import {
   type Column,
   type Operation,
@@ -231,6 +232,7 @@ export function placeTable(
   produce(table, mapping ? 'mapping' : keep ? 'keep' : cross ? 'crosstable' : 'create');
   if (keep) {
     const other = keep.table !== null ? ctx.table(keep.table) : undefined;
+    if (other) addKeepEdges(ctx, stmt, table, other, keep.type);
     if (other)
       ctx.diagnose(
         'keep',

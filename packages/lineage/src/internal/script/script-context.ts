@@ -19,6 +19,13 @@ export interface FieldInput {
   readonly confidence?: number;
 }
 
+/** A WHERE/WHILE or GROUP BY field of a query, resolved in the query's source. */
+export interface IndirectUse {
+  readonly subtype: 'filter' | 'group-by';
+  readonly field: string;
+  readonly inputs: readonly FieldInput[];
+}
+
 /** One output column of a LOAD/SELECT. */
 export interface Column {
   readonly name: string;
@@ -37,6 +44,8 @@ export interface Relation {
   starInputs: FieldInput[];
   readonly filterFields: string[];
   readonly groupByFields: string[];
+  /** WHERE/WHILE and GROUP BY fields resolved in the source (the INDIRECT edges' ends). */
+  readonly indirect: IndirectUse[];
   /** The default table name Qlik would give the result. */
   defaultName: string;
 }

@@ -75,7 +75,8 @@ export async function planCrawl(site: Site, o: ResolvedSiteOptions, refresh?: Re
   }
   const writer = new CrawlStateWriter(stateFile, state);
   // v2: fragments are redacted; those of earlier versions may hold credentials and are not re-used.
-  const optionsKey = JSON.stringify({ model: o.model, includeScript: o.includeScript, v: 2 });
+  // v3: fragments have INDIRECT (filter/join/group-by) edges; earlier ones are extracted again.
+  const optionsKey = JSON.stringify({ model: o.model, includeScript: o.includeScript, v: 3 });
   const base = { fragmentsDir, stateFile, inventory, apps, state, writer, optionsKey };
 
   const reused = new Set<string>();

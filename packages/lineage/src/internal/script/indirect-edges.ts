@@ -1,0 +1,80 @@
+import type { IndirectAttributes } from '../../generated/lineage-graph.js';
+import { type Relation, SCRIPT, type ScriptContext, type StatementContext, type TableState } from './script-context.js';
+
+/**
+ * The INDIRECT edges of a LOAD once its table is placed: each WHERE/WHILE field (`filter`) and
+ * GROUP BY field (`group-by`), resolved in the statement's source, → every field the statement
+ * wrote; each JOIN key field (a `join-key` derivation's target) → every other field the JOIN wrote.
+ * Their ids join the statement's DERIVES edges, so their confidence follows its reconciliation.
+ *
+ * @example
+ * ```ts
+ * const table = placeTable(ctx, statement, relation, stmt);
+ * addIndirectEdges(ctx, stmt, relation);
+ * ```
+ */
+export function addIndirectEdges(ctx: ScriptContext, stmt: StatementContext, relation: Relation): void {
+  const derived = (ctx.derivesByStatement.get(stmt.id) ?? []).map((id) => ctx.graph.getEdge(id));
+  const written = new Set<string>();
+  const keys = new Map<string, string>();
+  for (const e of derived) {
+    if (e?.kind !== 'DERIVES') continue;
+    written.add(e.to);
+    if (e.attributes.transformation === 'join-key') {
+      const key = ctx.graph.getNode(e.to);
+      if (key) keys.set(e.to, key.name);
+    }
+  }
+  if (written.size === 0) return;
+  const ids: string[] = [];
+  const add = (from: string, subtype: IndirectAttributes['subtype'], field: string, skip: ReadonlySet<string>) => {
+    for (const to of [...written].sort()) {
+      if (to === from || skip.has(to)) continue;
+      const attributes: IndirectAttributes = { subtype, field, statement: stmt.id };
+      ids.push(ctx.graph.edge('INDIRECT', from, to, attributes, SCRIPT, `${stmt.id}|${subtype}`).id);
+    }
+  };
+  const none = new Set<string>();
+  for (const use of relation.indirect)
+    for (const input of use.inputs) if (input.node !== undefined) add(input.node, use.subtype, use.field, none);
+  const keyIds = new Set(keys.keys());
+  for (const [key, name] of keys) add(key, 'join', name, keyIds);
+  if (ids.length === 0) return;
+  ctx.derivesByStatement.set(stmt.id, [...(ctx.derivesByStatement.get(stmt.id) ?? []), ...ids]);
+}
+
+/**
+ * The INDIRECT `join` edges of a KEEP: the fields the two tables share are its keys; LEFT KEEP keeps
+ * the rows of the new table whose keys the other has (other's key → every field of the new table),
+ * RIGHT KEEP the other way round, (INNER) KEEP both.
+ *
+ * @example
+ * ```ts
+ * addKeepEdges(ctx, stmt, absences, employees, 'left'); // Employees.EmployeeID → each Absences field
+ * ```
+ */
+export function addKeepEdges(
+  ctx: ScriptContext,
+  stmt: StatementContext,
+  table: TableState,
+  other: TableState,
+  type: 'inner' | 'left' | 'right' | null,
+): void {
+  const keys = table.fields.filter((f) => other.fieldIds.has(f));
+  const ids: string[] = [];
+  const add = (from: TableState, to: TableState) => {
+    for (const key of keys) {
+      const fromId = from.fieldIds.get(key);
+      if (fromId === undefined) continue;
+      for (const field of to.fields) {
+        const toId = to.fieldIds.get(field);
+        if (toId === undefined || toId === fromId) continue;
+        const attributes: IndirectAttributes = { subtype: 'join', field: key, statement: stmt.id };
+        ids.push(ctx.graph.edge('INDIRECT', fromId, toId, attributes, SCRIPT, `${stmt.id}|join`).id);
+      }
+    }
+  };
+  if (type !== 'right') add(other, table);
+  if (type !== 'left') add(table, other);
+  if (ids.length > 0) ctx.derivesByStatement.set(stmt.id, [...(ctx.derivesByStatement.get(stmt.id) ?? []), ...ids]);
+}
