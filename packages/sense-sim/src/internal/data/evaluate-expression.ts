@@ -417,11 +417,8 @@ export function resolveCall(call: FunctionCall): ResolvedCall {
   return resolved;
 }
 
-/**
- * Functions a chart computes from other rows of its column (help.qlik.com "Chart inter-record
- * functions", "Rank"), and the range functions, whose arguments may be ranges of such rows.
- */
-export const CHART_FUNCTION_NAMES: ReadonlySet<string> = new Set([
+/** Chart functions that read other rows of the chart's column (help.qlik.com "Chart inter-record functions", Rank). */
+export const INTER_RECORD_FUNCTION_NAMES: ReadonlySet<string> = new Set([
   'above',
   'below',
   'before',
@@ -436,6 +433,14 @@ export const CHART_FUNCTION_NAMES: ReadonlySet<string> = new Set([
   'noofcolumns',
   'rank',
   'hrank',
+]);
+
+/**
+ * Functions a chart computes from other rows of its column (help.qlik.com "Chart inter-record
+ * functions", "Rank"), and the range functions, whose arguments may be ranges of such rows.
+ */
+export const CHART_FUNCTION_NAMES: ReadonlySet<string> = new Set([
+  ...INTER_RECORD_FUNCTION_NAMES,
   'rangesum',
   'rangeavg',
   'rangemin',

@@ -1,27 +1,9 @@
 import type { ChartEvaluator, Groups } from './chart-evaluator.js';
-import { type EvaluationScope, evaluateNode, ScopeBase } from './evaluate-expression.js';
+import { type EvaluationScope, evaluateNode, INTER_RECORD_FUNCTION_NAMES, ScopeBase } from './evaluate-expression.js';
 import { scalarFunction } from './functions/scalar-functions.js';
 import type { Cell } from './loaded-model.js';
 import type { Expression, FunctionCall } from './script-bridge.js';
 import { numberCell, toNumber } from './value-ops.js';
-
-/** Chart functions that read other rows of the chart's column (help.qlik.com "Chart inter-record functions", Rank). */
-const INTER_RECORD_NAMES: ReadonlySet<string> = new Set([
-  'above',
-  'below',
-  'before',
-  'after',
-  'top',
-  'bottom',
-  'first',
-  'last',
-  'rowno',
-  'noofrows',
-  'columnno',
-  'noofcolumns',
-  'rank',
-  'hrank',
-]);
 
 /** The functions returning another row's value; with a count above 1, a range for the range functions. */
 const SHIFT_NAMES: ReadonlySet<string> = new Set(['above', 'below', 'top', 'bottom']);
@@ -42,7 +24,7 @@ export function usesInterRecord(expression: Expression | undefined): boolean {
   if (!expression) return false;
   switch (expression.kind) {
     case 'FunctionCall':
-      return INTER_RECORD_NAMES.has(expression.name.toLowerCase()) || expression.args.some(usesInterRecord);
+      return INTER_RECORD_FUNCTION_NAMES.has(expression.name.toLowerCase()) || expression.args.some(usesInterRecord);
     case 'UnaryExpression':
       return usesInterRecord(expression.operand);
     case 'BinaryExpression':

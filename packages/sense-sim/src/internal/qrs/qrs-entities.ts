@@ -505,22 +505,7 @@ function reloadTaskOperational(site: Site, task: SiteReloadTask): Record<string,
  */
 function executionResultCondensed(site: Site, task: SiteReloadTask): Record<string, unknown> {
   const since = site.reloads.runningSince(task.id);
-  if (since !== undefined) {
-    return {
-      id: executionResultId(task),
-      executingNodeName: NODE_NAME,
-      status: STARTED,
-      startTime: since,
-      stopTime: NEVER,
-      duration: 0,
-      fileReferenceID: EMPTY_GUID,
-      scriptLogAvailable: false,
-      details: [],
-      scriptLogLocation: '',
-      scriptLogSize: 0,
-      privileges: null,
-    };
-  }
+  if (since !== undefined) return withoutLog(task, { node: NODE_NAME, status: STARTED, start: since, stop: NEVER });
   const run = site.reloads.lastOfTask(task.id);
   if (run) {
     const log = scriptLogText(run);
@@ -540,12 +525,22 @@ function executionResultCondensed(site: Site, task: SiteReloadTask): Record<stri
     };
   }
   const last = taskApp(site, task).lastReloadTime;
+  return last
+    ? withoutLog(task, { node: NODE_NAME, status: FINISHED_SUCCESS, start: last, stop: last })
+    : withoutLog(task, { node: '', status: NEVER_STARTED, start: NEVER, stop: NEVER });
+}
+
+/** An ExecutionResult with no script log: a run in progress, or one the fixture only dates. */
+function withoutLog(
+  task: SiteReloadTask,
+  run: { node: string; status: number; start: string; stop: string },
+): Record<string, unknown> {
   return {
     id: executionResultId(task),
-    executingNodeName: last ? NODE_NAME : '',
-    status: last ? FINISHED_SUCCESS : NEVER_STARTED,
-    startTime: last ?? NEVER,
-    stopTime: last ?? NEVER,
+    executingNodeName: run.node,
+    status: run.status,
+    startTime: run.start,
+    stopTime: run.stop,
     duration: 0,
     fileReferenceID: EMPTY_GUID,
     scriptLogAvailable: false,
