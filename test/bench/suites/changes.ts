@@ -190,7 +190,14 @@ function statsOf(w: Watcher, made: Map<string, number>) {
   }
   const detected = latencies.length;
   const perChange = (x: number) => (detected > 0 ? x / detected : Number.NaN);
-  return { latencies, detected, bytes: perChange(w.http.counts.bytes), requests: perChange(w.http.counts.requests) };
+  const missed = [...made.keys()].filter((key) => !w.seen.has(key)).map((key) => key.split(':')[1]);
+  return {
+    latencies,
+    detected,
+    missed,
+    bytes: perChange(w.http.counts.bytes),
+    requests: perChange(w.http.counts.requests),
+  };
 }
 
 function row(w: Watcher, made: Map<string, number>, seconds: number, apps: number, naive: Watcher | undefined): Row {
@@ -208,7 +215,7 @@ function row(w: Watcher, made: Map<string, number>, seconds: number, apps: numbe
     },
     ratio: w === naive || !base ? '(baseline)' : `${(base.bytes / mine.bytes).toFixed(1)}x fewer bytes/change`,
     extra:
-      `${mine.detected}/${made.size} changes detected, ` +
+      `${mine.detected}/${made.size} changes detected${mine.missed.length > 0 ? ` (missed: ${mine.missed.join(', ')})` : ''}, ` +
       `${mine.requests.toFixed(1)} requests and ${(mine.bytes / 1024).toFixed(1)} KiB per change`,
   };
 }

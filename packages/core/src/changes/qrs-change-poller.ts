@@ -161,7 +161,10 @@ export class QrsChangePoller {
       if (!known) {
         events.push({ type: 'app.created', ...base, at: app.createdDate > since ? app.createdDate : app.modifiedDate });
         told = true;
-      } else if (app.published === true && known.stream === undefined && stream !== undefined) {
+      }
+      // Published since the last poll (also an app created and published in between).
+      const newlyPublished = known ? known.stream === undefined : (app.publishTime ?? '') > since;
+      if (app.published === true && stream !== undefined && newlyPublished) {
         events.push({ type: 'app.published', ...base, at: app.publishTime ?? app.modifiedDate });
         told = true;
       }
@@ -220,14 +223,14 @@ export class QrsChangePoller {
     const last = range[range.length - 1];
     if (!first || !last) return gone;
     const filter = `createdDate ge '${first.created}' and createdDate le '${last.created}'`;
+    const { value } = await this.#qrs.get<{ value: number }>('/app/count', opts({ filter }, signal));
+    if (value >= range.length) return gone;
     if (first.created === last.created) {
       const present = await this.#qrs.get<{ id: string }[]>('/app', opts({ filter }, signal));
       const ids = new Set(present.map((a) => a.id));
       for (const app of range) if (!ids.has(app.id)) gone.add(app.id);
       return gone;
     }
-    const { value } = await this.#qrs.get<{ value: number }>('/app/count', opts({ filter }, signal));
-    if (value >= range.length) return gone;
     // Split between two creation dates, so that no date straddles the halves.
     let middle = Math.floor(range.length / 2);
     while (middle < range.length && range[middle]?.created === range[middle - 1]?.created) middle++;
