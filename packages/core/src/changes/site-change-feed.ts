@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
+import type { CloudRestClient } from '../qrs/cloud-rest-client.js';
 import type { QrsClient } from '../qrs/qrs-client.js';
 import { ChangeReceiver, type ChangeReceiverOptions } from './change-receiver.js';
+import { CloudChangePoller } from './cloud-change-poller.js';
 import { QrsChangePoller } from './qrs-change-poller.js';
 import { QrsChangeSubscriptions } from './qrs-change-subscriptions.js';
 import type { SiteChangeCursor, SiteChangeEvent } from './site-change-events.js';
@@ -73,7 +75,7 @@ export interface SiteChangeFeedEvents {
  * ```
  */
 export class SiteChangeFeed extends EventEmitter<SiteChangeFeedEvents> implements AsyncIterable<SiteChangeEvent> {
-  readonly #poller: QrsChangePoller;
+  readonly #poller: QrsChangePoller | CloudChangePoller;
   readonly #options: SiteChangesOptions;
   readonly #abort = new AbortController();
   readonly #streams: ReadonlySet<string> | undefined;
@@ -95,7 +97,7 @@ export class SiteChangeFeed extends EventEmitter<SiteChangeFeedEvents> implement
   #resolveFirstPoll: () => void = () => undefined;
 
   /** @internal Use `site.changes()`. */
-  constructor(qrs: QrsClient, options: SiteChangesOptions = {}, site?: SiteSessionEvents) {
+  constructor(qrs: QrsClient, options: SiteChangesOptions = {}, site?: SiteSessionEvents, cloud?: CloudRestClient) {
     super();
     this.#options = options;
     const source = options.source ?? 'polling';
@@ -103,9 +105,14 @@ export class SiteChangeFeed extends EventEmitter<SiteChangeFeedEvents> implement
       throw new TypeError(`site.changes: source must be 'polling' or 'notifications', got ${String(source)}`);
     if (source === 'polling' && options.receiver !== undefined)
       throw new TypeError("site.changes: a receiver is only used with source: 'notifications'");
-    this.#poller = new QrsChangePoller(qrs, options.cursor, {
-      ...(options.logTailLines !== undefined ? { logTailLines: options.logTailLines } : {}),
-    });
+    const tail = options.logTailLines !== undefined ? { logTailLines: options.logTailLines } : {};
+    if (cloud && source === 'notifications')
+      throw new TypeError("site.changes: source 'notifications' is not supported on Qlik Cloud yet; use 'polling'");
+    if (!cloud && options.cursor?.cloud !== undefined)
+      throw new TypeError('site.changes: this cursor is of a Qlik Cloud tenant, not of a QSEoW site');
+    this.#poller = cloud
+      ? new CloudChangePoller(cloud, options.cursor, tail)
+      : new QrsChangePoller(qrs, options.cursor, tail);
     if (source === 'notifications') {
       const receiver = new ChangeReceiver(options.receiver ?? {}, () => this.#hinted());
       this.#subscriptions = new QrsChangeSubscriptions(qrs, receiver);
