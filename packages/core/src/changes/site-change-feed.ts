@@ -3,6 +3,7 @@ import type { CloudRestClient } from '../qrs/cloud-rest-client.js';
 import type { QrsClient } from '../qrs/qrs-client.js';
 import { ChangeReceiver, type ChangeReceiverOptions } from './change-receiver.js';
 import { CloudChangePoller } from './cloud-change-poller.js';
+import { CloudWebhookSubscriptions } from './cloud-webhook-subscriptions.js';
 import { QrsChangePoller } from './qrs-change-poller.js';
 import { QrsChangeSubscriptions } from './qrs-change-subscriptions.js';
 import type { SiteChangeCursor, SiteChangeEvent } from './site-change-events.js';
@@ -80,7 +81,7 @@ export class SiteChangeFeed extends EventEmitter<SiteChangeFeedEvents> implement
   readonly #abort = new AbortController();
   readonly #streams: ReadonlySet<string> | undefined;
   /** The notifications source's subscriptions (undefined: polling). */
-  readonly #subscriptions: QrsChangeSubscriptions | undefined;
+  readonly #subscriptions: QrsChangeSubscriptions | CloudWebhookSubscriptions | undefined;
   readonly #site: SiteSessionEvents | undefined;
   readonly #onSession = (): void => this.#sessionCreated();
   #interval: number;
@@ -106,8 +107,6 @@ export class SiteChangeFeed extends EventEmitter<SiteChangeFeedEvents> implement
     if (source === 'polling' && options.receiver !== undefined)
       throw new TypeError("site.changes: a receiver is only used with source: 'notifications'");
     const tail = options.logTailLines !== undefined ? { logTailLines: options.logTailLines } : {};
-    if (cloud && source === 'notifications')
-      throw new TypeError("site.changes: source 'notifications' is not supported on Qlik Cloud yet; use 'polling'");
     if (!cloud && options.cursor?.cloud !== undefined)
       throw new TypeError('site.changes: this cursor is of a Qlik Cloud tenant, not of a QSEoW site');
     this.#poller = cloud
@@ -115,7 +114,9 @@ export class SiteChangeFeed extends EventEmitter<SiteChangeFeedEvents> implement
       : new QrsChangePoller(qrs, options.cursor, tail);
     if (source === 'notifications') {
       const receiver = new ChangeReceiver(options.receiver ?? {}, () => this.#hinted());
-      this.#subscriptions = new QrsChangeSubscriptions(qrs, receiver);
+      this.#subscriptions = cloud
+        ? new CloudWebhookSubscriptions(cloud, receiver)
+        : new QrsChangeSubscriptions(qrs, receiver);
       this.#site = site;
       site?.on('session-created', this.#onSession);
     }
