@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { importPKCS8, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../src/index.js';
-import { type HttpAnswer, http } from './helpers.js';
+import { type HttpAnswer, handshake, http } from './helpers.js';
 
 const FAILING = 'T:\nLOAD * INLINE [\nA\n1];\nLOAD A RESIDENT Nope;\n';
 const GOOD = 'T:\nLOAD * INLINE [\nA\n1\n2\n];\n';
@@ -58,7 +58,9 @@ describe('Qlik Cloud tenant: items, reloads and webhooks from the site', () => {
     sim = await createSimulator({
       tenant: { issuer: 'https://idp.example', keyId: 'key-1' },
       reloadOnStart: false,
+      virtualProxies: [{ prefix: 'jwt' }],
       site: {
+        streams: [{ id: 'stream-sales', name: 'Sales' }],
         apps: [
           { id: 'app-bad', name: 'Bad', script: FAILING, modifiedDate: '2026-01-01T00:00:00.000Z' },
           { id: 'app-good', name: 'Good', script: GOOD, modifiedDate: '2026-01-02T00:00:00.000Z' },
@@ -195,4 +197,38 @@ describe('Qlik Cloud tenant: items, reloads and webhooks from the site', () => {
       hook.server.close();
     }
   }, 20_000);
+
+  it('webhooks: app created, published and deleted (from the repository change feed), in order', async () => {
+    const hook = await receiver();
+    try {
+      const created = await send('POST', '/api/v1/webhooks', {
+        name: 'apps',
+        url: hook.url,
+        eventTypes: ['com.qlik.v1.app.created', 'com.qlik.v1.app.published', 'com.qlik.v1.app.deleted'],
+      });
+      expect(created.status, created.body).toBe(201);
+      const { cookie: qrsCookie } = await handshake(sim);
+      const xrf = 'abcdefghij012345';
+      const qrs = (method: string, path: string) =>
+        http(sim, method, `/jwt/qrs/${path}${path.includes('?') ? '&' : '?'}xrfkey=${xrf}`, {
+          cookie: qrsCookie,
+          'x-qlik-xrfkey': xrf,
+        });
+      const copy = JSON.parse((await qrs('POST', 'app/app-good/copy?name=Copy')).body) as { id: string };
+      expect((await qrs('PUT', `app/${copy.id}/publish?stream=stream-sales`)).status).toBe(200);
+      expect((await qrs('DELETE', `app/${copy.id}`)).status).toBe(204);
+      await until(() => (hook.got.length >= 3 ? true : undefined));
+      const events = hook.got.map((d) => JSON.parse(d.body) as { type: string; data: Record<string, unknown> });
+      expect(events.map((e) => e.type)).toEqual([
+        'com.qlik.v1.app.created',
+        'com.qlik.v1.app.published',
+        'com.qlik.v1.app.deleted',
+      ]);
+      expect(events[1]?.data).toMatchObject({ id: copy.id, name: 'Copy', spaceId: 'stream-sales' });
+      expect(hook.got.every((d) => d.signature === undefined)).toBe(true); // no secret, no signature
+      await send('DELETE', `/api/v1/webhooks/${String((JSON.parse(created.body) as { id: string }).id)}`);
+    } finally {
+      hook.server.close();
+    }
+  });
 });
