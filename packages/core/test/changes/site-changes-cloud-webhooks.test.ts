@@ -1,67 +1,14 @@
-import { createHmac, randomUUID } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { createHmac } from 'node:crypto';
 import type { Simulator } from '@qixflow/sense-sim';
-import { importPKCS8, SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Site, SiteChangeEvent, SiteChangeFeed } from '../../src/index.js';
+import { send, tenantCookies } from '../support/cloud-tenant.js';
 import { siteFor, startSim } from '../support/harness.js';
 import { leakGuard } from '../support/leak-guard.js';
 
 const HR = '91e4a7c2-6d3b-4a8f-b5e1-0f2c8d6a3b74';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const short = (e: SiteChangeEvent) => `${e.type} ${e.appName}`;
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function send(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; ca?: string }) {
-  return new Promise<Answer>((resolve, reject) => {
-    const request = url.startsWith('https:') ? httpsRequest : httpRequest;
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, ca: options.ca }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
-      );
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
-
-/** A tenant login without qixflow: the cookies, to list the webhooks as an admin would. */
-async function tenantCookies(sim: Simulator): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const jwt = await new SignJWT({
-    iss: 'https://idp.example',
-    aud: 'qlik.api/login/jwt-session',
-    sub: 'auth0|admin',
-    subType: 'user',
-    name: 'Admin',
-    email: 'admin@example.com',
-    email_verified: true,
-    jti: randomUUID(),
-    iat: now,
-    nbf: now - 5,
-    exp: now + 300,
-  })
-    .setProtectedHeader({ alg: 'RS256', kid: 'kid-1', typ: 'JWT' })
-    .sign(await importPKCS8(sim.keys.privateKey, 'RS256'));
-  leakGuard.secret(jwt);
-  const answer = await send(`${sim.url}/login/jwt-session`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${jwt}` },
-    ca: sim.ca,
-  });
-  const lines = answer.headers['set-cookie'] as string[];
-  const cookie = lines.map((l) => l.split(';')[0]).join('; ');
-  for (const part of cookie.split('; ')) leakGuard.secret(part.split('=')[1]);
-  return cookie;
-}
 
 describe("site.changes({ source: 'notifications' }) on Qlik Cloud: webhooks make the feed poll", () => {
   let sim: Simulator;

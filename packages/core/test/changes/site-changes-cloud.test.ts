@@ -1,6 +1,7 @@
 import type { Simulator } from '@qixflow/sense-sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Site, SiteChangeEvent, SiteChangeFeed } from '../../src/index.js';
+import { startCloudReload, tenantCookies } from '../support/cloud-tenant.js';
 import { APPS, failureOf, siteFor, startSim } from '../support/harness.js';
 
 const HR_TASK = 'c5d7e9f1-6a8b-4c0d-8e2f-4a5b6c7d8e49';
@@ -90,6 +91,17 @@ describe('site.changes() on a Qlik Cloud tenant: polling items and reloads', () 
     if (failed?.type !== 'reload.failed') throw new Error('expected reload.failed');
     expect(failed.logTail.join('\n')).toMatch(/no-such-file\.csv/);
     expect(failed.error).toMatch(/fail|error/i);
+    expect(await watched.feed.pollNow()).toEqual([]);
+    await watched.feed.close();
+  });
+
+  it('a reload started through /api/v1/reloads: app.reloaded with the reload id and its duration, once', async () => {
+    const watched = await feedOf();
+    const reloadId = await startCloudReload(sim, await tenantCookies(sim), HR);
+    const seen = await collect(watched, (s) => s.some((e) => e.type === 'app.reloaded'));
+    expect(seen.map(short)).toEqual(['app.reloaded HR Overview']);
+    expect(seen[0]).toMatchObject({ taskId: reloadId });
+    expect(seen[0]?.type === 'app.reloaded' && typeof seen[0].durationMs).toBe('number');
     expect(await watched.feed.pollNow()).toEqual([]);
     await watched.feed.close();
   });
