@@ -14,7 +14,10 @@ export interface SiteChangesOptions {
    * How the feed learns that something changed: `'polling'` (default) polls QRS at an adaptive
    * interval; `'notifications'` runs a callback receiver ({@link SiteChangesOptions.receiver}),
    * subscribes to QRS change notifications and polls when a callback comes (plus a slow safety poll).
-   * Both read the changes the same way, so they report the same events.
+   * Both read the changes the same way, so they report the same events. On a Qlik Cloud tenant
+   * (`auth.kind: 'cloud-jwt'`) the feed reads `/api/v1/items` and `/api/v1/reloads` instead of QRS,
+   * and the notifications source registers a webhook (signed with a random secret, checked by the
+   * receiver) instead of QRS subscriptions.
    */
   readonly source?: 'polling' | 'notifications';
   /** Where the notifications source listens for QRS callbacks (only with `source: 'notifications'`). */
