@@ -11,6 +11,7 @@ import { QixflowError } from './errors.js';
 import { SiteCookies } from './http/cookie-jar.js';
 import { createHttpClient, type HttpClient } from './http/http-client.js';
 import { type ResolvedSite, resolveSiteOptions } from './internal/resolve-site-options.js';
+import { CloudRestClient } from './qrs/cloud-rest-client.js';
 import { QrsClient } from './qrs/qrs-client.js';
 import { ProxySession } from './session/proxy-session.js';
 import type { SessionBudgetUsage } from './session/session-budget.js';
@@ -129,6 +130,8 @@ class QixSite extends EventEmitter<SiteEvents> implements Site {
   readonly #feedsClosing = new Set<Promise<void>>();
   readonly #cookies = new SiteCookies();
   readonly #proxy: ProxySession;
+  /** Qlik Cloud REST, on a cloud-jwt site. */
+  readonly #cloud: CloudRestClient | undefined;
   /** Socket figures; the proxy session counts handshakes itself. */
   readonly #sockets = { open: 0, opened: 0, reconnects: 0 };
   readonly #connections = new Set<AppConnection>();
@@ -150,6 +153,10 @@ class QixSite extends EventEmitter<SiteEvents> implements Site {
       },
     });
     this.qrs = new QrsClient(site, { http: this.#http, proxy: this.#proxy, cookies: this.#cookies });
+    this.#cloud =
+      site.auth.kind === 'cloud-jwt'
+        ? new CloudRestClient(site, { http: this.#http, proxy: this.#proxy, cookies: this.#cookies })
+        : undefined;
   }
 
   openApp(appId: string, options: OpenAppOptions = {}): AppConnection<Doc> {
@@ -216,7 +223,7 @@ class QixSite extends EventEmitter<SiteEvents> implements Site {
   }
 
   changes(options: SiteChangesOptions = {}): SiteChangeFeed {
-    const feed = new SiteChangeFeed(this.qrs, options, this);
+    const feed = new SiteChangeFeed(this.qrs, options, this, this.#cloud);
     this.#feeds.add(feed);
     feed.once('close', () => {
       this.#feeds.delete(feed);

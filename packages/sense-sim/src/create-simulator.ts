@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { AuditLog } from './audit-log.js';
+import type { CloudApiDeps } from './internal/cloud/cloud-api-routes.js';
+import { CloudListings } from './internal/cloud/cloud-listings.js';
 import { CloudTenant } from './internal/cloud/cloud-tenant.js';
+import { CloudWebhooks } from './internal/cloud/cloud-webhooks.js';
 import { CLOUD_AUDIENCE } from './internal/cloud/verify-cloud-jwt.js';
 import { handleControlRequest } from './internal/control/control-api.js';
 import { parseAppPath } from './internal/engine/engine.js';
@@ -221,6 +224,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
           wss,
           key: config.tenant.publicKey ? createPublicKey(config.tenant.publicKey) : defaultKey,
           ownHosts: [config.hostname, 'localhost', '127.0.0.1'],
+          api: cloudApi(site, engine, config.hostname),
         })
       : undefined;
     sessions.onEnded((session) => {
@@ -414,6 +418,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
         closed ??= (async () => {
           clearInterval(sweeper);
           notifications.close();
+          tenant?.close();
           await engine.close();
           for (const client of wss.clients) client.terminate();
           wss.close();
@@ -434,6 +439,13 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     if (ownsWorkDir) await rm(workDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** The tenant's REST listings and webhooks over the site's apps and reloads. */
+function cloudApi(site: Site, engine: QixEngine, hostname: string): CloudApiDeps {
+  const listings = new CloudListings(site, engine, `sim-tenant-${hostname}`);
+  const webhooks = new CloudWebhooks(site, 'com.qlik/qixflow-sim', (record) => listings.reloadIdOf(record));
+  return { listings, webhooks };
 }
 
 /** The user of a direct engine socket: `X-Qlik-User: UserDirectory=X; UserId=Y` when sent, else anonymous. */

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -35,6 +35,8 @@ export class ChangeReceiver {
   readonly #onCallback: () => void;
   #server: Server | undefined;
   #callbackUrl: string | undefined;
+  /** Webhook secrets a `qlik-signature` may be made with; empty: no signature is required. */
+  #secrets: readonly string[] = [];
 
   /** `onCallback` runs for each accepted callback (after its answer is sent). */
   constructor(options: ChangeReceiverOptions, onCallback: () => void) {
@@ -55,6 +57,15 @@ export class ChangeReceiver {
   /** The URL QRS calls back (contains the secret token: never log it). Undefined until started. */
   get callbackUrl(): string | undefined {
     return this.#callbackUrl;
+  }
+
+  /**
+   * From now on, a callback must carry `qlik-signature` = hex HMAC-SHA256 of its body made with one
+   * of these secrets (Qlik Cloud webhooks); a missing or wrong signature is refused 401. Empty: none
+   * is required (QRS callbacks).
+   */
+  acceptSignatures(secrets: readonly string[]): void {
+    this.#secrets = [...secrets];
   }
 
   /** Starts listening (once); resolves with the callback URL. */
@@ -131,8 +142,13 @@ export class ChangeReceiver {
     req.on('data', onData);
     req.on('end', () => {
       if (res.headersSent || res.writableEnded) return;
+      const body = Buffer.concat(chunks);
+      if (!this.#signed(body, req.headers['qlik-signature'])) {
+        refuse(req, res, 401);
+        return;
+      }
       // The body is not used beyond this: which changes it names, the poll reads from QRS itself.
-      if (!isJson(Buffer.concat(chunks).toString('utf8'))) {
+      if (!isJson(body.toString('utf8'))) {
         refuse(req, res, 400);
         return;
       }
@@ -140,6 +156,14 @@ export class ChangeReceiver {
       this.#onCallback();
     });
     req.on('error', () => res.destroy());
+  }
+
+  /** Whether the body is signed with an accepted secret (always, when none is required). */
+  #signed(body: Buffer, header: string | string[] | undefined): boolean {
+    if (this.#secrets.length === 0) return true;
+    if (typeof header !== 'string' || !/^[0-9a-f]{64}$/i.test(header)) return false;
+    const given = Buffer.from(header.toLowerCase(), 'hex');
+    return this.#secrets.some((secret) => timingSafeEqual(given, createHmac('sha256', secret).update(body).digest()));
   }
 
   /** Why a request is refused before its body is read; undefined when it may be a callback. */
@@ -160,7 +184,9 @@ function refuse(req: IncomingMessage, res: ServerResponse, status: number): void
   // A body too large is not read on: the connection ends once the answer is out.
   if (status === 413) res.once('finish', () => req.destroy());
   else req.resume();
-  res.end(status === 413 ? 'Payload Too Large' : status === 400 ? 'Bad Request' : 'Refused');
+  res.end(
+    status === 413 ? 'Payload Too Large' : status === 400 ? 'Bad Request' : status === 401 ? 'Unauthorized' : 'Refused',
+  );
 }
 
 /** Whether a callback body is JSON (its content is not used: a callback only says "poll now"). */

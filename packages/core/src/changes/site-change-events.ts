@@ -90,4 +90,15 @@ export interface SiteChangeCursor {
   readonly lastRuns: Readonly<
     Record<string, { readonly taskId: string; readonly durationMs: number; readonly stopTime: string }>
   >;
+  /**
+   * Set on a Qlik Cloud feed, where the fields above mean: `appsSince`/`appsAtSince` the newest item
+   * `updatedAt` seen and the apps at it, `runsSince`/`runsAtSince` the newest reload `creationTime`
+   * seen and the reloads at it, `lastRuns` each app's last successful reload (`taskId` = reload id).
+   */
+  readonly cloud?: {
+    /** Reloads seen queued or running: looked up again until they end. */
+    readonly pending: readonly string[];
+    /** Each app's `lastReloadTime` as last seen. */
+    readonly lastReloads: Readonly<Record<string, string>>;
+  };
 }

@@ -1,6 +1,9 @@
 import { EventEmitter } from 'node:events';
+import type { CloudRestClient } from '../qrs/cloud-rest-client.js';
 import type { QrsClient } from '../qrs/qrs-client.js';
 import { ChangeReceiver, type ChangeReceiverOptions } from './change-receiver.js';
+import { CloudChangePoller } from './cloud-change-poller.js';
+import { CloudWebhookSubscriptions } from './cloud-webhook-subscriptions.js';
 import { QrsChangePoller } from './qrs-change-poller.js';
 import { QrsChangeSubscriptions } from './qrs-change-subscriptions.js';
 import type { SiteChangeCursor, SiteChangeEvent } from './site-change-events.js';
@@ -11,7 +14,10 @@ export interface SiteChangesOptions {
    * How the feed learns that something changed: `'polling'` (default) polls QRS at an adaptive
    * interval; `'notifications'` runs a callback receiver ({@link SiteChangesOptions.receiver}),
    * subscribes to QRS change notifications and polls when a callback comes (plus a slow safety poll).
-   * Both read the changes the same way, so they report the same events.
+   * Both read the changes the same way, so they report the same events. On a Qlik Cloud tenant
+   * (`auth.kind: 'cloud-jwt'`) the feed reads `/api/v1/items` and `/api/v1/reloads` instead of QRS,
+   * and the notifications source registers a webhook (signed with a random secret, checked by the
+   * receiver) instead of QRS subscriptions.
    */
   readonly source?: 'polling' | 'notifications';
   /** Where the notifications source listens for QRS callbacks (only with `source: 'notifications'`). */
@@ -73,12 +79,12 @@ export interface SiteChangeFeedEvents {
  * ```
  */
 export class SiteChangeFeed extends EventEmitter<SiteChangeFeedEvents> implements AsyncIterable<SiteChangeEvent> {
-  readonly #poller: QrsChangePoller;
+  readonly #poller: QrsChangePoller | CloudChangePoller;
   readonly #options: SiteChangesOptions;
   readonly #abort = new AbortController();
   readonly #streams: ReadonlySet<string> | undefined;
   /** The notifications source's subscriptions (undefined: polling). */
-  readonly #subscriptions: QrsChangeSubscriptions | undefined;
+  readonly #subscriptions: QrsChangeSubscriptions | CloudWebhookSubscriptions | undefined;
   readonly #site: SiteSessionEvents | undefined;
   readonly #onSession = (): void => this.#sessionCreated();
   #interval: number;
@@ -95,7 +101,7 @@ export class SiteChangeFeed extends EventEmitter<SiteChangeFeedEvents> implement
   #resolveFirstPoll: () => void = () => undefined;
 
   /** @internal Use `site.changes()`. */
-  constructor(qrs: QrsClient, options: SiteChangesOptions = {}, site?: SiteSessionEvents) {
+  constructor(qrs: QrsClient, options: SiteChangesOptions = {}, site?: SiteSessionEvents, cloud?: CloudRestClient) {
     super();
     this.#options = options;
     const source = options.source ?? 'polling';
@@ -103,12 +109,17 @@ export class SiteChangeFeed extends EventEmitter<SiteChangeFeedEvents> implement
       throw new TypeError(`site.changes: source must be 'polling' or 'notifications', got ${String(source)}`);
     if (source === 'polling' && options.receiver !== undefined)
       throw new TypeError("site.changes: a receiver is only used with source: 'notifications'");
-    this.#poller = new QrsChangePoller(qrs, options.cursor, {
-      ...(options.logTailLines !== undefined ? { logTailLines: options.logTailLines } : {}),
-    });
+    const tail = options.logTailLines !== undefined ? { logTailLines: options.logTailLines } : {};
+    if (!cloud && options.cursor?.cloud !== undefined)
+      throw new TypeError('site.changes: this cursor is of a Qlik Cloud tenant, not of a QSEoW site');
+    this.#poller = cloud
+      ? new CloudChangePoller(cloud, options.cursor, tail)
+      : new QrsChangePoller(qrs, options.cursor, tail);
     if (source === 'notifications') {
       const receiver = new ChangeReceiver(options.receiver ?? {}, () => this.#hinted());
-      this.#subscriptions = new QrsChangeSubscriptions(qrs, receiver);
+      this.#subscriptions = cloud
+        ? new CloudWebhookSubscriptions(cloud, receiver)
+        : new QrsChangeSubscriptions(qrs, receiver);
       this.#site = site;
       site?.on('session-created', this.#onSession);
     }

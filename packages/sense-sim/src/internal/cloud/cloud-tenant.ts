@@ -10,6 +10,7 @@ import type { Engine } from '../engine/engine.js';
 import { parseAppPath } from '../engine/engine.js';
 import { bearerToken, originHost, refuseUpgrade, sendJson } from '../http/respond.js';
 import { type ProxySession, type ProxySessionStore, publicUser } from '../session/proxy-session-store.js';
+import { type CloudApiDeps, handleCloudApi } from './cloud-api-routes.js';
 import { verifyCloudJwt } from './verify-cloud-jwt.js';
 
 /** Collaborators of the tenant. */
@@ -23,6 +24,8 @@ export interface CloudTenantDeps {
   key: KeyObject;
   /** Host names of the tenant itself (same-origin requests). */
   ownHosts: string[];
+  /** The REST listings (items, reloads, webhooks). */
+  api: CloudApiDeps;
 }
 
 const PROXY = 'cloud';
@@ -94,7 +97,31 @@ export class CloudTenant {
       });
       return;
     }
+    if (segments[0] === 'api') return this.#api(req, res, segments, session);
     this.#error(req, res, notFound());
+  }
+
+  /** Items, reloads and webhooks; writes need the session's CSRF token in `qlik-csrf-token`. */
+  async #api(req: IncomingMessage, res: ServerResponse, segments: string[], session: ProxySession | undefined) {
+    if (!session) return this.#error(req, res, unauthorized());
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const csrf = headerValue(req, 'qlik-csrf-token');
+      if (csrf !== session.csrfToken) {
+        return this.#error(req, res, {
+          status: 403,
+          reason: csrf ? 'csrf-token-mismatch' : 'csrf-token-missing',
+          code: 'CSRF-TOKEN-2',
+          title: 'Forbidden',
+          detail: 'a valid qlik-csrf-token header is required',
+        });
+      }
+    }
+    const reject = (status: 400 | 404, detail: string): void => {
+      if (status === 404) this.#error(req, res, { ...notFound(), detail });
+      else sendJson(res, 400, { errors: [{ code: 'HTTP-400', title: 'Bad Request', detail, status: '400' }] });
+    };
+    const handled = await handleCloudApi(req, res, segments, session, this.#deps.api, reject);
+    if (!handled) this.#error(req, res, notFound());
   }
 
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, segments: string[], url: URL): Promise<void> {
@@ -118,6 +145,11 @@ export class CloudTenant {
     this.#deps.wss.handleUpgrade(req, socket, head, (ws) =>
       this.#accept(ws, session, { ...app, path: segments.join('/') }),
     );
+  }
+
+  /** Stops the webhooks (no more deliveries). */
+  close(): void {
+    this.#deps.api.webhooks.close();
   }
 
   /** Closes the sockets of an ended session the way Qlik Cloud does (4001 on idle timeout). */

@@ -25,7 +25,14 @@ export function recordReload(
   site: Site,
   app: AppDoc,
   outcome: ReloadOutcome,
-  how: { trigger: ReloadTrigger; taskId?: string; aborted?: boolean; replay?: boolean; startedAt?: number },
+  how: {
+    trigger: ReloadTrigger;
+    taskId?: string;
+    aborted?: boolean;
+    replay?: boolean;
+    startedAt?: number;
+    executionId?: string;
+  },
 ): ReloadRecord | undefined {
   if (app.isSessionApp) return undefined;
   // A task run starts when the scheduler starts it (QRS showed it Started then), a little before the reload.
@@ -39,7 +46,7 @@ export function recordReload(
     taskId: how.taskId,
     trigger: how.trigger,
     status: outcome.ok ? 'FinishedSuccess' : how.aborted ? 'Aborted' : 'FinishedFail',
-    executionId: randomUUID(),
+    executionId: how.executionId ?? randomUUID(),
     fileReferenceId: randomUUID(),
     startTime: new Date(stoppedAt - durationMs).toISOString(),
     stopTime: new Date(stoppedAt).toISOString(),

@@ -49,6 +49,9 @@ export class ReloadHistory {
   readonly #byApp = new Map<string, ReloadRecord>();
   readonly #byTask = new Map<string, ReloadRecord>();
   readonly #running = new Map<string, string>();
+  /** Every reload, oldest first (the last 10 000): what Qlik Cloud's `/api/v1/reloads` lists. */
+  readonly #all: ReloadRecord[] = [];
+  readonly #listeners = new Set<(record: ReloadRecord) => void>();
 
   /** A task run started (QRS shows the task Started until its record arrives). */
   started(taskId: string, at: string): void {
@@ -69,6 +72,20 @@ export class ReloadHistory {
       this.#byTask.delete(record.taskId);
       this.#byTask.set(record.taskId, record);
     }
+    this.#all.push(record);
+    if (this.#all.length > 10_000) this.#all.splice(0, this.#all.length - 10_000);
+    for (const listener of this.#listeners) listener(record);
+  }
+
+  /** Every reload kept (the last 10 000), oldest first. */
+  all(): readonly ReloadRecord[] {
+    return this.#all;
+  }
+
+  /** Calls `listener` with each reload recorded from now on; returns the function that stops it. */
+  listen(listener: (record: ReloadRecord) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** The last reload of an app, if it was reloaded since the site started. */

@@ -1,0 +1,114 @@
+import { QixflowError } from '../errors.js';
+import type { SiteCookies } from '../http/cookie-jar.js';
+import { type HttpClient, type HttpResponse, withoutQuery } from '../http/http-client.js';
+import type { ResolvedSite } from '../internal/resolve-site-options.js';
+import { type ProxySession, shortReason } from '../session/proxy-session.js';
+import type { QrsCallOptions, QrsQuery } from './qrs-client.js';
+
+/**
+ * Qlik Cloud REST (`/api/v1/…`) with the tenant session's cookies: the CSRF token in
+ * `qlik-csrf-token` on writes, JSON in and out, one new login if the session was rejected (401).
+ * Paths are relative to `/api/v1/` (`items`, `reloads/{id}`) or a `links.next.href` the tenant gave.
+ *
+ * @example
+ * ```ts
+ * const page = await cloud.get<{ data: unknown[] }>('items', { query: { resourceType: 'app' } });
+ * ```
+ */
+export class CloudRestClient {
+  readonly #site: ResolvedSite;
+  readonly #http: HttpClient;
+  readonly #proxy: ProxySession;
+  readonly #cookies: SiteCookies;
+
+  /** @internal */
+  constructor(site: ResolvedSite, deps: { http: HttpClient; proxy: ProxySession; cookies: SiteCookies }) {
+    this.#site = site;
+    this.#http = deps.http;
+    this.#proxy = deps.proxy;
+    this.#cookies = deps.cookies;
+  }
+
+  /** GET a JSON answer. */
+  get<T = unknown>(path: string, options?: QrsCallOptions): Promise<T> {
+    return this.#call<T>('GET', path, undefined, options);
+  }
+
+  /** POST a JSON body; the JSON answer. */
+  post<T = unknown>(path: string, body?: unknown, options?: QrsCallOptions): Promise<T> {
+    return this.#call<T>('POST', path, body, options);
+  }
+
+  /** DELETE; the JSON answer (undefined for 204). */
+  delete<T = unknown>(path: string, options?: QrsCallOptions): Promise<T> {
+    return this.#call<T>('DELETE', path, undefined, options);
+  }
+
+  /** The session generation (grows with each new login). */
+  get generation(): number {
+    return this.#proxy.generation;
+  }
+
+  async #call<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body: unknown,
+    options: QrsCallOptions = {},
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const credentials = await this.#proxy.ensure();
+      const generation = this.#proxy.generation;
+      const url = this.#url(path, options.query ?? {});
+      const headers: Record<string, string> = { accept: 'application/json' };
+      const cookie = await this.#cookies.header(url);
+      if (cookie !== '') headers.cookie = cookie;
+      if (method !== 'GET' && credentials.csrfToken !== undefined) headers['qlik-csrf-token'] = credentials.csrfToken;
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      this.#site.onTraffic?.({ kind: 'http', direction: 'sent', method, url: withoutQuery(url) });
+      const answer: HttpResponse = await this.#http.request({
+        method,
+        url,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        timeoutMs: this.#site.timeouts.requestMs,
+      });
+      const shownUrl = withoutQuery(url);
+      this.#site.onTraffic?.({ kind: 'http', direction: 'received', method, url: shownUrl, status: answer.status });
+      if (answer.status === 401 && attempt === 0) {
+        await this.#proxy.invalidate(generation);
+        continue;
+      }
+      if (answer.status >= 200 && answer.status < 300) {
+        if (answer.body === '') return undefined as T;
+        try {
+          return JSON.parse(answer.body) as T;
+        } catch {
+          throw new QixflowError(
+            'ERR_HTTP',
+            `${method} ${shownUrl} answered ${answer.status} with a body that is not JSON`,
+            {
+              status: answer.status,
+              url: shownUrl,
+            },
+          );
+        }
+      }
+      const reason = shortReason(answer);
+      throw new QixflowError(
+        answer.status === 403 ? 'ERR_FORBIDDEN' : answer.status === 401 ? 'ERR_HANDSHAKE_REJECTED' : 'ERR_HTTP',
+        `${method} ${shownUrl} answered ${answer.status}${reason ? `: ${reason}` : ''}`,
+        { status: answer.status, url: shownUrl },
+      );
+    }
+  }
+
+  #url(path: string, query: QrsQuery): string {
+    const base = this.#site.httpBase;
+    const url = path.startsWith('/') || /^https?:/.test(path) ? new URL(path, base) : new URL(`/api/v1/${path}`, base);
+    if (url.origin !== new URL(base).origin) throw new QixflowError('ERR_HTTP', `${url.origin} is not the tenant`);
+    for (const [name, value] of Object.entries(query))
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    return url.href;
+  }
+}
