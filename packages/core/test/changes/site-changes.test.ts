@@ -1,5 +1,6 @@
 import type { Simulator } from '@qixflow/sense-sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHttpClient } from '../../src/http/http-client.js';
 import type { Site, SiteChangeEvent, SiteChangeFeed } from '../../src/index.js';
 import { APPS, siteFor, startSim } from '../support/harness.js';
 
@@ -157,5 +158,46 @@ describe('site.changes(): the site changes as they happen, by QRS polling', () =
     watched.feed.close();
     await loop;
     expect(iterated).toEqual(emitted);
+  });
+
+  it('a poll whose connection drops is repeated from the same cursor: the change comes once, after', async () => {
+    // The watcher's HTTP client loses its QRS requests while `dropping` (a reset connection).
+    const inner = createHttpClient({ rejectUnauthorized: true, ...(sim.ca ? { ca: sim.ca } : {}) });
+    let dropping = false;
+    const flaky = siteFor(sim, {
+      userId: 'flaky-watcher',
+      io: {
+        http: {
+          request: (req) =>
+            dropping && req.url.includes('/qrs/')
+              ? Promise.reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+              : inner.request(req),
+          close: () => inner.close(),
+        },
+      },
+    });
+    try {
+      const feed = flaky.changes({ minIntervalMs: 60_000 });
+      const events: SiteChangeEvent[] = [];
+      const errors: Error[] = [];
+      feed.on('change', (e) => events.push(e));
+      feed.on('error', (e) => errors.push(e));
+      await feed.ready();
+      const copy = await site.qrs.post<{ id: string }>(`/app/${APPS.finance}/copy`, undefined, {
+        query: { name: 'Copied while the watcher was cut off' },
+      });
+      dropping = true;
+      expect(await feed.pollNow()).toEqual([]);
+      expect(errors).toHaveLength(1);
+      dropping = false;
+      await feed.pollNow();
+      expect(events.map(short)).toEqual(['app.created Copied while the watcher was cut off']);
+      expect(events[0]?.appId).toBe(copy.id);
+      await feed.pollNow();
+      expect(events).toHaveLength(1);
+      await feed.close();
+    } finally {
+      await flaky.close();
+    }
   });
 });
