@@ -117,10 +117,8 @@ const IDEMPOTENT =
  *   `site.openGlobal`.
  */
 export class AppConnection<T extends ConnectionApi = ConnectionApi> extends EventEmitter<AppConnectionEvents> {
-  /** The underlying enigma.js session. */
-  readonly session: EnigmaSession;
-  /** The same session with enigma.js's own typings, for what only this class calls. */
-  readonly #enigma: EnigmaJS.Session;
+  /** The same session as {@link session} with enigma.js's own typings, for what only this class calls. */
+  #enigma: EnigmaJS.Session;
   readonly target: ConnectionTarget;
   readonly #ctx: ConnectionContext;
   readonly #options: OpenAppOptions;
@@ -156,27 +154,42 @@ export class AppConnection<T extends ConnectionApi = ConnectionApi> extends Even
       identity: options.identity,
       ttlSeconds: options.ttl,
     };
-    const { site } = ctx;
     if (options.delta !== undefined && typeof options.delta !== 'boolean') {
       throw new TypeError(`openApp: options.delta must be true or false, got ${JSON.stringify(options.delta)}`);
     }
-    this.#enigma = enigma.create({
+    this.#enigma = this.#createEnigma();
+  }
+
+  /**
+   * The underlying enigma.js session. A connection whose first upgrade the proxy refused (an
+   * expired cookie) makes a new one for its retry: enigma.js keeps a failed first open.
+   */
+  get session(): EnigmaSession {
+    return this.#enigma as unknown as EnigmaSession;
+  }
+
+  /** A new enigma.js session for this connection, its events wired to the connection. */
+  #createEnigma(): EnigmaJS.Session {
+    const { site } = this.#ctx;
+    const session = enigma.create({
       schema: loadEngineSchema(site.engineSchemaVersion),
-      protocol: { delta: options.delta !== false },
+      protocol: { delta: this.#options.delta !== false },
       url: engineUrl(this.#wsBase(), this.#engineTarget, {}),
       createSocket: () => this.#createSocket() as unknown as globalThis.WebSocket,
       suspendOnClose: site.reconnect !== false,
       mixins: [this.#trackingMixin()],
       responseInterceptors: [this.#retryInterceptor()],
     });
-    this.session = this.#enigma as unknown as EnigmaSession;
-    this.#enigma.on('notification:*', (method: string, params: unknown) => this.#onNotification(method, params));
-    (this.#enigma as unknown as EventEmitter).on(
+    session.on('notification:*', (method: string, params: unknown) => {
+      if (session === this.#enigma) this.#onNotification(method, params);
+    });
+    (session as unknown as EventEmitter).on(
       'suspended',
       (info: { initiator: string; code: number; reason: string }) => {
-        if (info.initiator === 'network') void this.#onLost(info.code, info.reason);
+        if (info.initiator === 'network' && session === this.#enigma) void this.#onLost(info.code, info.reason);
       },
     );
+    return session;
   }
 
   /** Where the connection is now (see {@link ConnectionState}). */
@@ -369,6 +382,8 @@ export class AppConnection<T extends ConnectionApi = ConnectionApi> extends Even
         if (mapped.status === 401 && attempt === 0 && this.#ctx.site.auth.kind !== 'none') {
           // The cookie died (timeout, logout elsewhere): one new handshake, within the budget.
           await this.#ctx.proxy.invalidate(this.#generation);
+          // enigma.js would answer every later open() with this failed one: a fresh session retries.
+          this.#enigma = this.#createEnigma();
           continue;
         }
         throw mapped;
