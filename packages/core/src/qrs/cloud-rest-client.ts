@@ -1,9 +1,10 @@
 import { QixflowError } from '../errors.js';
 import type { SiteCookies } from '../http/cookie-jar.js';
-import { type HttpClient, type HttpResponse, withoutQuery } from '../http/http-client.js';
+import { type HttpClient, withoutQuery } from '../http/http-client.js';
 import type { ResolvedSite } from '../internal/resolve-site-options.js';
-import { type ProxySession, shortReason } from '../session/proxy-session.js';
+import type { ProxySession } from '../session/proxy-session.js';
 import type { QrsCallOptions, QrsQuery } from './qrs-client.js';
+import { sessionRequest } from './session-request.js';
 
 /**
  * Qlik Cloud REST (`/api/v1/…`) with the tenant session's cookies: the CSRF token in
@@ -49,58 +50,24 @@ export class CloudRestClient {
     return this.#proxy.generation;
   }
 
-  async #call<T>(
-    method: 'GET' | 'POST' | 'DELETE',
-    path: string,
-    body: unknown,
-    options: QrsCallOptions = {},
-  ): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const credentials = await this.#proxy.ensure();
-      const generation = this.#proxy.generation;
-      const url = this.#url(path, options.query ?? {});
-      const headers: Record<string, string> = { accept: 'application/json' };
-      const cookie = await this.#cookies.header(url);
-      if (cookie !== '') headers.cookie = cookie;
-      if (method !== 'GET' && credentials.csrfToken !== undefined) headers['qlik-csrf-token'] = credentials.csrfToken;
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      this.#site.onTraffic?.({ kind: 'http', direction: 'sent', method, url: withoutQuery(url) });
-      const answer: HttpResponse = await this.#http.request({
+  #call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body: unknown, options: QrsCallOptions = {}): Promise<T> {
+    const url = this.#url(path, options.query ?? {});
+    return sessionRequest<T>(
+      { site: this.#site, http: this.#http, proxy: this.#proxy, cookies: this.#cookies },
+      {
         method,
-        url,
-        headers,
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        describe: `${method} ${withoutQuery(url)}`,
+        // Writes carry the tenant session's CSRF token.
+        prepare: (credentials) => {
+          const headers: Record<string, string> = {};
+          if (method !== 'GET' && credentials.csrfToken !== undefined)
+            headers['qlik-csrf-token'] = credentials.csrfToken;
+          return { url, headers };
+        },
+        body,
         ...(options.signal ? { signal: options.signal } : {}),
-        timeoutMs: this.#site.timeouts.requestMs,
-      });
-      const shownUrl = withoutQuery(url);
-      this.#site.onTraffic?.({ kind: 'http', direction: 'received', method, url: shownUrl, status: answer.status });
-      if (answer.status === 401 && attempt === 0) {
-        await this.#proxy.invalidate(generation);
-        continue;
-      }
-      if (answer.status >= 200 && answer.status < 300) {
-        if (answer.body === '') return undefined as T;
-        try {
-          return JSON.parse(answer.body) as T;
-        } catch {
-          throw new QixflowError(
-            'ERR_HTTP',
-            `${method} ${shownUrl} answered ${answer.status} with a body that is not JSON`,
-            {
-              status: answer.status,
-              url: shownUrl,
-            },
-          );
-        }
-      }
-      const reason = shortReason(answer);
-      throw new QixflowError(
-        answer.status === 403 ? 'ERR_FORBIDDEN' : answer.status === 401 ? 'ERR_HANDSHAKE_REJECTED' : 'ERR_HTTP',
-        `${method} ${shownUrl} answered ${answer.status}${reason ? `: ${reason}` : ''}`,
-        { status: answer.status, url: shownUrl },
-      );
-    }
+      },
+    );
   }
 
   #url(path: string, query: QrsQuery): string {

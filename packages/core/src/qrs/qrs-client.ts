@@ -1,8 +1,9 @@
 import { QixflowError } from '../errors.js';
 import type { SiteCookies } from '../http/cookie-jar.js';
-import { type HttpClient, type HttpResponse, withoutQuery } from '../http/http-client.js';
+import type { HttpClient } from '../http/http-client.js';
 import type { ResolvedSite } from '../internal/resolve-site-options.js';
-import { type ProxySession, shortReason, xrfkey } from '../session/proxy-session.js';
+import { type ProxySession, xrfkey } from '../session/proxy-session.js';
+import { sessionRequest } from './session-request.js';
 
 /** Query parameters of a QRS call. */
 export type QrsQuery = Record<string, string | number | boolean | undefined>;
@@ -92,68 +93,28 @@ export class QrsClient {
     }
   }
 
-  async #call<T>(
+  #call<T>(
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     body: unknown,
     options: QrsCallOptions = {},
     as: 'json' | 'text' = 'json',
   ): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      await this.#proxy.ensure();
-      const generation = this.#proxy.generation;
-      const key = xrfkey();
-      const url = this.#url(path, { ...options.query, xrfkey: key });
-      const headers: Record<string, string> = {
-        'x-qlik-xrfkey': key,
-        accept: as === 'json' ? 'application/json' : 'text/plain, */*',
-      };
-      const cookie = await this.#cookies.header(url);
-      if (cookie !== '') headers.cookie = cookie;
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      this.#site.onTraffic?.({ kind: 'http', direction: 'sent', method, url: withoutQuery(url) });
-      const answer: HttpResponse = await this.#http.request({
+    return sessionRequest<T>(
+      { site: this.#site, http: this.#http, proxy: this.#proxy, cookies: this.#cookies },
+      {
         method,
-        url,
-        headers,
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        describe: `QRS ${method} ${path}`,
+        // A fresh xrfkey per attempt, in the query and the header.
+        prepare: () => {
+          const key = xrfkey();
+          return { url: this.#url(path, { ...options.query, xrfkey: key }), headers: { 'x-qlik-xrfkey': key } };
+        },
+        body,
+        as,
         ...(options.signal ? { signal: options.signal } : {}),
-        timeoutMs: this.#site.timeouts.requestMs,
-      });
-      this.#site.onTraffic?.({
-        kind: 'http',
-        direction: 'received',
-        method,
-        url: withoutQuery(url),
-        status: answer.status,
-      });
-      if (answer.status === 401 && attempt === 0 && this.#site.auth.kind !== 'none') {
-        await this.#proxy.invalidate(generation);
-        continue;
-      }
-      if (answer.status >= 200 && answer.status < 300) {
-        if (as === 'text') return answer.body as T;
-        if (answer.body === '') return undefined as T;
-        try {
-          return JSON.parse(answer.body) as T;
-        } catch {
-          throw new QixflowError(
-            'ERR_HTTP',
-            `QRS ${method} ${path} answered ${answer.status} with a body that is not JSON`,
-            {
-              status: answer.status,
-              url: withoutQuery(url),
-            },
-          );
-        }
-      }
-      const reason = shortReason(answer);
-      throw new QixflowError(
-        answer.status === 403 ? 'ERR_FORBIDDEN' : answer.status === 401 ? 'ERR_HANDSHAKE_REJECTED' : 'ERR_HTTP',
-        `QRS ${method} ${path} answered ${answer.status}${reason ? `: ${reason}` : ''}`,
-        { status: answer.status, url: withoutQuery(url) },
-      );
-    }
+      },
+    );
   }
 
   #url(path: string, query: QrsQuery): string {
