@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { AuditLog } from './audit-log.js';
 import type { CloudApiDeps } from './internal/cloud/cloud-api-routes.js';
+import { CloudAudits } from './internal/cloud/cloud-audits.js';
 import { CloudListings } from './internal/cloud/cloud-listings.js';
 import { CloudTenant } from './internal/cloud/cloud-tenant.js';
 import { CloudWebhooks } from './internal/cloud/cloud-webhooks.js';
@@ -23,6 +24,7 @@ import { QrsNotifications } from './internal/qrs/qrs-notifications.js';
 import { QrsRouter } from './internal/qrs/qrs-router.js';
 import { LicencePool } from './internal/session/licence-pool.js';
 import { ProxySessionStore } from './internal/session/proxy-session-store.js';
+import type { ReloadRecord } from './internal/site/reload-history.js';
 import { Site } from './internal/site/site.js';
 import {
   defaultSigningKeys,
@@ -224,7 +226,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
           wss,
           key: config.tenant.publicKey ? createPublicKey(config.tenant.publicKey) : defaultKey,
           ownHosts: [config.hostname, 'localhost', '127.0.0.1'],
-          api: cloudApi(site, engine, config.hostname),
+          api: cloudApi(site, engine, config.hostname, config.tenant.auditsReadable),
         })
       : undefined;
     sessions.onEnded((session) => {
@@ -441,11 +443,14 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   }
 }
 
-/** The tenant's REST listings and webhooks over the site's apps and reloads. */
-function cloudApi(site: Site, engine: QixEngine, hostname: string): CloudApiDeps {
-  const listings = new CloudListings(site, engine, `sim-tenant-${hostname}`);
-  const webhooks = new CloudWebhooks(site, 'com.qlik/qixflow-sim', (record) => listings.reloadIdOf(record));
-  return { listings, webhooks };
+/** The tenant's REST listings, webhooks and audit log over the site's apps and reloads. */
+function cloudApi(site: Site, engine: QixEngine, hostname: string, auditsReadable: boolean): CloudApiDeps {
+  const tenantId = `sim-tenant-${hostname}`;
+  const listings = new CloudListings(site, engine, tenantId);
+  const reloadIdOf = (record: ReloadRecord) => listings.reloadIdOf(record);
+  const webhooks = new CloudWebhooks(site, 'com.qlik/qixflow-sim', reloadIdOf);
+  const audits = new CloudAudits(site, tenantId, reloadIdOf);
+  return { site, listings, webhooks, audits, auditsReadable };
 }
 
 /** The user of a direct engine socket: `X-Qlik-User: UserDirectory=X; UserId=Y` when sent, else anonymous. */

@@ -88,6 +88,8 @@ export interface ResolvedTenant {
   clockToleranceSeconds: number;
   inactivityMs: number;
   webIntegrations: { id: string; origins: string[] }[];
+  /** Whether `/api/v1/audits` is readable (false: 403). */
+  auditsReadable: boolean;
 }
 
 /** @internal */
@@ -280,5 +282,6 @@ function resolveTenant(t: Tenant): ResolvedTenant {
     clockToleranceSeconds: t.clockToleranceSeconds ?? 5,
     inactivityMs: (t.sessionInactivityTimeoutMinutes ?? 60) * MINUTE,
     webIntegrations: t.webIntegrations ?? [],
+    auditsReadable: t.auditsReadable ?? true,
   };
 }

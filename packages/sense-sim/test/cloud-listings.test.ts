@@ -231,4 +231,90 @@ describe('Qlik Cloud tenant: items, reloads and webhooks from the site', () => {
       hook.server.close();
     }
   });
+
+  it('audits: app events from the repository change feed, filtered by type and eventTime, paged; types; spaces', async () => {
+    const { cookie: qrsCookie } = await handshake(sim);
+    const xrf = 'abcdefghij012345';
+    const qrs = (method: string, path: string) =>
+      http(sim, method, `/jwt/qrs/${path}${path.includes('?') ? '&' : '?'}xrfkey=${xrf}`, {
+        cookie: qrsCookie,
+        'x-qlik-xrfkey': xrf,
+      });
+    const before = new Date().toISOString();
+    const copy = JSON.parse((await qrs('POST', 'app/app-good/copy?name=Audited')).body) as { id: string };
+    expect((await qrs('PUT', `app/${copy.id}/publish?stream=stream-sales`)).status).toBe(200);
+    expect((await qrs('DELETE', `app/${copy.id}`)).status).toBe(204);
+
+    const types = await get('/api/v1/audits/types');
+    expect(types.data).toContain('com.qlik.app.deleted');
+    const mine = (page: { data: Record<string, unknown>[] }) =>
+      page.data.filter((e) => (e.data as { attributes?: { id?: string } }).attributes?.id === copy.id);
+    const all = mine(await get(`/api/v1/audits?eventTime=${before}/&sort=%2BeventTime&limit=100`));
+    expect(all.map((e) => e.eventType)).toEqual([
+      'com.qlik.app.created',
+      'com.qlik.app.published',
+      'com.qlik.app.deleted',
+    ]);
+    // The deleted app keeps its name and space in the event.
+    expect(all[2]?.data).toEqual({ attributes: { id: copy.id, name: 'Audited', spaceId: 'stream-sales' } });
+    // One type, newest first by default; an eventTime window that ends before the copy finds nothing of it.
+    const deleted = mine(await get('/api/v1/audits?eventType=com.qlik.app.deleted'));
+    expect(deleted).toHaveLength(1);
+    expect(mine(await get(`/api/v1/audits?eventTime=/${'2000-01-01T00:00:00.000Z'}`))).toEqual([]);
+    // Paged one by one through links.next.href: the same three, in order.
+    const paged: Record<string, unknown>[] = [];
+    let next: string | undefined = `/api/v1/audits?eventTime=${before}/&sort=%2BeventTime&limit=1`;
+    while (next !== undefined) {
+      const page = await get(next);
+      paged.push(...mine(page));
+      next = (page.links as { next?: { href: string } }).next?.href;
+    }
+    expect(paged.map((e) => e.id)).toEqual(all.map((e) => e.id));
+    expect((await http(sim, 'GET', '/api/v1/audits?sort=name', { cookie })).status).toBe(400);
+
+    expect(await get('/api/v1/spaces/stream-sales')).toMatchObject({
+      id: 'stream-sales',
+      name: 'Sales',
+      type: 'managed',
+    });
+    expect((await http(sim, 'GET', '/api/v1/spaces/nope', { cookie })).status).toBe(404);
+  });
+});
+
+describe('Qlik Cloud tenant whose user may not read the audit log', () => {
+  it('answers /api/v1/audits and /types 403', async () => {
+    const sim = await createSimulator({
+      tenant: { issuer: 'https://idp.example', keyId: 'key-1', auditsReadable: false },
+      reloadOnStart: false,
+      virtualProxies: [{ prefix: 'jwt' }],
+    });
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      const jwt = await new SignJWT({
+        iss: 'https://idp.example',
+        aud: 'qlik.api/login/jwt-session',
+        sub: 'auth0|watcher',
+        subType: 'user',
+        name: 'Watcher',
+        email: 'w@example.com',
+        email_verified: true,
+        jti: randomUUID(),
+        iat: now,
+        nbf: now - 5,
+        exp: now + 300,
+      })
+        .setProtectedHeader({ alg: 'RS256', kid: 'key-1', typ: 'JWT' })
+        .sign(await importPKCS8(sim.keys.privateKey, 'RS256'));
+      const login = await http(sim, 'POST', '/login/jwt-session', { authorization: `Bearer ${jwt}` });
+      const cookie = (login.headers['set-cookie'] as string[]).map((l) => l.split(';')[0]).join('; ');
+      for (const path of ['/api/v1/audits', '/api/v1/audits/types']) {
+        const answer = await http(sim, 'GET', path, { cookie });
+        expect(answer.status).toBe(403);
+        expect(JSON.parse(answer.body)).toMatchObject({ errors: [{ code: 'HTTP-403', title: 'Forbidden' }] });
+      }
+      expect((await http(sim, 'GET', '/api/v1/items', { cookie })).status).toBe(200);
+    } finally {
+      await sim.close();
+    }
+  });
 });

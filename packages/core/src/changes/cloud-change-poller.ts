@@ -1,8 +1,11 @@
+import { QixflowError } from '../errors.js';
 import type { CloudRestClient } from '../qrs/cloud-rest-client.js';
 import type { SiteChangeCursor, SiteChangeEvent } from './site-change-events.js';
 
 const NEVER = '1970-01-01T00:00:00.000Z';
 const PAGE = 100;
+/** The audit event types that say an app was deleted, in the order they are preferred. */
+const DELETED_TYPES = ['com.qlik.app.deleted', 'com.qlik.v1.app.deleted'];
 
 interface CloudItem {
   id: string;
@@ -26,34 +29,71 @@ interface CloudReload {
   log?: string;
 }
 
+interface CloudAudit {
+  id: string;
+  eventType: string;
+  eventTime: string;
+  data?: { id?: unknown; appId?: unknown; attributes?: { id?: unknown } };
+}
+
 interface Page<T> {
   data: T[];
   links?: { next?: { href?: string } };
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
-type State = Mutable<SiteChangeCursor> & { cloud: { pending: string[]; lastReloads: Record<string, string> } };
+/** The cursor's `cloud` part as the poller writes it. */
+interface CloudPart {
+  pending: string[];
+  lastReloads: Record<string, string>;
+  started?: string[];
+  spaces?: Record<string, string>;
+  audits?: { type: string; since: string } | null;
+}
+type State = Omit<Mutable<SiteChangeCursor>, 'cloud'> & { cloud: CloudPart };
+type Signal = AbortSignal | undefined;
 
 const FINISHED = new Set(['SUCCEEDED', 'FAILED', 'CANCELED', 'EXCEEDED_LIMIT']);
 
+/** Options of a {@link CloudChangePoller}. */
+export interface CloudChangePollerOptions {
+  /** Lines of log a `reload.failed` carries; default 20. */
+  readonly logTailLines?: number;
+  /**
+   * When the audit log cannot be read (403: the user lacks the permission): a full item listing to
+   * notice deleted apps every this many polls; default 10.
+   */
+  readonly deletionSweepEvery?: number;
+  /** How far back each audit query reaches before the newest deletion seen (late audit events), ms; default 300 000. */
+  readonly auditOverlapMs?: number;
+}
+
 /**
- * Polls a Qlik Cloud tenant for what changed since its cursor: the app items (`/api/v1/items`,
- * newest `updatedAt` first — read until the cursor's date; every item once more to notice deleted
- * apps) and the reloads (`/api/v1/reloads`, newest first, read until the cursor's `creationTime`;
- * reloads seen queued or running are looked up again until they end). An app unknown to the cursor
- * is `app.created`; one whose space became set with `published` is `app.published`; one whose
- * `lastReloadTime` moved is `app.reloaded` (duration and reload id from its reload); else
- * `app.updated`. A FAILED reload is `reload.failed` with the tail of its log. The cursor moves only
+ * Polls a Qlik Cloud tenant for what changed since its cursor, without a full listing after the
+ * first: the app items changed since the cursor (`/api/v1/items`, newest `updatedAt` first, read
+ * until the cursor's date), the reloads (`/api/v1/reloads`, newest first, until the cursor's
+ * `creationTime`; reloads seen queued or running are looked up again until they end) and the
+ * deletions in the tenant's audit log (`/api/v1/audits?eventType=com.qlik.app.deleted`, from the
+ * newest deletion seen). An app unknown to the cursor is `app.created`; one whose space became set
+ * with `published` is `app.published`; one whose `lastReloadTime` moved is `app.reloaded`; else
+ * `app.updated`. A reload seen running or ended for the first time is `task.started`; a FAILED one
+ * `reload.failed` with the tail of its log. `stream` is the space's name. The cursor moves only
  * when a whole poll succeeded.
  */
 export class CloudChangePoller {
   readonly #cloud: CloudRestClient;
   readonly #logTailLines: number;
+  readonly #sweepEvery: number;
+  readonly #overlapMs: number;
   #state: State | undefined;
+  /** Polls since the last full listing (audits unreadable); a restart sweeps at once. */
+  #sinceSweep = Number.POSITIVE_INFINITY;
 
-  constructor(cloud: CloudRestClient, cursor: SiteChangeCursor | undefined, options: { logTailLines?: number } = {}) {
+  constructor(cloud: CloudRestClient, cursor: SiteChangeCursor | undefined, options: CloudChangePollerOptions = {}) {
     this.#cloud = cloud;
     this.#logTailLines = options.logTailLines ?? 20;
+    this.#sweepEvery = Math.max(1, options.deletionSweepEvery ?? 10);
+    this.#overlapMs = options.auditOverlapMs ?? 300_000;
     if (cursor && cursor.cloud === undefined)
       throw new TypeError('site.changes: this cursor is of a QSEoW site, not of a Qlik Cloud tenant');
     this.#state = cursor ? (structuredClone(cursor) as State) : undefined;
@@ -72,23 +112,17 @@ export class CloudChangePoller {
     }
     const next = structuredClone(this.#state);
     const events: SiteChangeEvent[] = [];
+    if (next.cloud.audits === undefined) next.cloud.audits = await this.#auditStart(signal);
     const reloads = await this.#reloads(next, events, signal);
-    const items = await this.#list<CloudItem>('items', { resourceType: 'app', sort: '-updatedAt' }, signal);
-    this.#items(next, events, items, reloads);
-    const present = new Set(items.map((i) => i.resourceId));
-    const now = new Date().toISOString();
-    for (const [id, app] of Object.entries(next.apps)) {
-      if (present.has(id)) continue;
-      delete next.apps[id];
-      delete next.cloud.lastReloads[id];
-      events.push({ type: 'app.deleted', appId: id, appName: app.name, stream: app.stream, at: now });
-    }
+    const items = await this.#changedItems(next.appsSince, signal);
+    await this.#items(next, events, items, reloads, signal);
+    await this.#deletions(next, events, signal);
     this.#state = next;
     return events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   }
 
-  async #bootstrap(signal: AbortSignal | undefined): Promise<State> {
-    const items = await this.#list<CloudItem>('items', { resourceType: 'app', sort: '-updatedAt' }, signal);
+  async #bootstrap(signal: Signal): Promise<State> {
+    const items = await this.#changedItems(NEVER, signal);
     const first = await this.#cloud.get<Page<CloudReload>>('reloads', opts({ limit: PAGE }, signal));
     const state: State = {
       version: 1,
@@ -99,96 +133,143 @@ export class CloudChangePoller {
       apps: {},
       tasks: {},
       lastRuns: {},
-      cloud: { pending: [], lastReloads: {} },
+      cloud: { pending: [], lastReloads: {}, started: [], spaces: {}, audits: await this.#auditStart(signal) },
     };
+    this.#sinceSweep = 0;
     for (const item of items) {
-      state.apps[item.resourceId] = { name: item.name, stream: streamOf(item), created: item.createdAt };
+      const stream = await this.#streamOf(state, item, signal);
+      state.apps[item.resourceId] = { name: item.name, stream, created: item.createdAt };
       const reloaded = item.resourceAttributes?.lastReloadTime;
       if (reloaded) state.cloud.lastReloads[item.resourceId] = reloaded;
       advance(state, 'apps', item.updatedAt, item.resourceId);
     }
     for (const reload of first.data) {
       advance(state, 'runs', reload.creationTime, reload.id);
-      if (!FINISHED.has(reload.status)) state.cloud.pending.push(reload.id);
+      if (FINISHED.has(reload.status)) continue;
+      state.cloud.pending.push(reload.id);
+      if (reload.startTime) state.cloud.started?.push(reload.id);
     }
     return state;
   }
 
-  /** Reloads since the cursor and the pending ones that ended: reload.failed; successes by app. */
-  async #reloads(state: State, events: SiteChangeEvent[], signal: AbortSignal | undefined) {
-    const fresh: CloudReload[] = [];
-    let path: string | undefined = 'reloads';
-    let query: Record<string, string | number> | undefined = { limit: PAGE };
-    const since = state.runsSince;
-    scan: while (path !== undefined) {
-      const page: Page<CloudReload> = await this.#cloud.get<Page<CloudReload>>(path, opts(query, signal));
-      for (const reload of page.data) {
-        if (reload.creationTime < since) break scan;
-        if (reload.creationTime === since && state.runsAtSince.includes(reload.id)) continue;
-        fresh.push(reload);
-      }
-      path = page.links?.next?.href;
-      query = undefined;
+  /**
+   * Where deletions are read from: the audit log's deletion type and the newest deletion in it, or
+   * null when the audit log cannot be read (then a full listing every few polls tells deletions).
+   */
+  async #auditStart(signal: Signal): Promise<CloudPart['audits']> {
+    try {
+      const types = await this.#cloud.get<{ data?: unknown }>('audits/types', opts(undefined, signal));
+      const known = Array.isArray(types.data) ? types.data : [];
+      const type = DELETED_TYPES.find((t) => known.includes(t));
+      if (type === undefined) return null;
+      const newest = await this.#cloud.get<Page<CloudAudit>>(
+        'audits',
+        opts({ eventType: type, sort: '-eventTime', limit: 1 }, signal),
+      );
+      return { type, since: newest.data[0]?.eventTime ?? NEVER };
+    } catch (error) {
+      if (unreadable(error)) return null;
+      throw error;
     }
-    const ended: CloudReload[] = [];
+  }
+
+  /** Reloads since the cursor and the pending ones that ended: task.started, reload.failed; successes by app. */
+  async #reloads(state: State, events: SiteChangeEvent[], signal: Signal) {
+    const fresh = await this.#freshReloads(state.runsSince, state.runsAtSince, signal);
+    const seen: CloudReload[] = [];
     const pending: string[] = [];
     for (const id of state.cloud.pending) {
       const reload = await this.#cloud
         .get<CloudReload>(`reloads/${encodeURIComponent(id)}`, opts(undefined, signal))
         .catch(() => undefined);
       if (reload === undefined) continue; // gone (its app deleted): nothing more to tell
-      if (FINISHED.has(reload.status)) ended.push(reload);
-      else pending.push(id);
+      seen.push(reload);
     }
     for (const reload of fresh.reverse()) {
       advance(state, 'runs', reload.creationTime, reload.id);
-      if (FINISHED.has(reload.status)) ended.push(reload);
-      else pending.push(reload.id);
+      seen.push(reload);
     }
-    state.cloud.pending = pending;
+    const started = new Set(state.cloud.started ?? []);
     const successes = new Map<string, { durationMs: number; taskId: string }>();
-    for (const reload of ended) {
-      const app = state.apps[reload.appId];
+    for (const reload of seen) {
+      if (reload.startTime && !started.has(reload.id)) {
+        started.add(reload.id);
+        events.push({
+          type: 'task.started',
+          ...this.#base(state, reload.appId),
+          taskId: reload.id,
+          taskName: '',
+          at: reload.startTime,
+        });
+      }
+      if (!FINISHED.has(reload.status)) {
+        pending.push(reload.id);
+        continue;
+      }
+      started.delete(reload.id);
       if (reload.status === 'SUCCEEDED') {
         const durationMs = parseDuration(reload.duration);
         successes.set(reload.appId, { durationMs, taskId: reload.id });
         state.lastRuns[reload.appId] = { taskId: reload.id, durationMs, stopTime: reload.endTime ?? '' };
-        continue;
-      }
-      if (reload.status !== 'FAILED') continue;
-      const lines = (reload.log ?? '').split(/\r?\n/).filter((l) => l.trim() !== '');
-      const error = lines.filter((l) => /fail|error/i.test(l)).pop() ?? 'the reload failed';
-      events.push({
-        type: 'reload.failed',
-        appId: reload.appId,
-        appName: app?.name ?? '',
-        stream: app?.stream,
-        taskId: reload.id,
-        taskName: '',
-        error,
-        logTail: this.#logTailLines > 0 ? lines.slice(-this.#logTailLines) : [],
-        at: reload.endTime ?? reload.creationTime,
-      });
+      } else if (reload.status === 'FAILED') events.push(this.#failed(state, reload));
     }
+    state.cloud.pending = pending;
+    state.cloud.started = [...started];
     return successes;
   }
 
+  /** The reloads newer than the cursor (newest first). */
+  async #freshReloads(since: string, atSince: readonly string[], signal: Signal): Promise<CloudReload[]> {
+    const fresh: CloudReload[] = [];
+    let path: string | undefined = 'reloads';
+    let query: Record<string, string | number> | undefined = { limit: PAGE };
+    while (path !== undefined) {
+      const page: Page<CloudReload> = await this.#cloud.get<Page<CloudReload>>(path, opts(query, signal));
+      for (const reload of page.data) {
+        if (reload.creationTime < since) return fresh;
+        if (reload.creationTime === since && atSince.includes(reload.id)) continue;
+        fresh.push(reload);
+      }
+      path = page.links?.next?.href;
+      query = undefined;
+    }
+    return fresh;
+  }
+
+  #failed(state: State, reload: CloudReload): SiteChangeEvent {
+    const lines = (reload.log ?? '').split(/\r?\n/).filter((l) => l.trim() !== '');
+    const error = lines.filter((l) => /fail|error/i.test(l)).pop() ?? 'the reload failed';
+    return {
+      type: 'reload.failed',
+      ...this.#base(state, reload.appId),
+      taskId: reload.id,
+      taskName: '',
+      error,
+      logTail: this.#logTailLines > 0 ? lines.slice(-this.#logTailLines) : [],
+      at: reload.endTime ?? reload.creationTime,
+    };
+  }
+
+  #base(state: State, appId: string) {
+    const app = state.apps[appId];
+    return { appId, appName: app?.name ?? '', stream: app?.stream };
+  }
+
   /** Items changed since the cursor: created, published, reloaded or else updated. */
-  #items(
+  async #items(
     state: State,
     events: SiteChangeEvent[],
     items: readonly CloudItem[],
     reloads: ReadonlyMap<string, { durationMs: number; taskId: string }>,
-  ): void {
+    signal: Signal,
+  ): Promise<void> {
     const since = state.appsSince;
-    const changed = items
-      .filter((i) => i.updatedAt > since || (i.updatedAt === since && !state.appsAtSince.includes(i.resourceId)))
-      .reverse();
+    const changed = items.filter((i) => i.updatedAt > since || !state.appsAtSince.includes(i.resourceId)).reverse();
     for (const item of changed) {
       advance(state, 'apps', item.updatedAt, item.resourceId);
       const id = item.resourceId;
       const known = state.apps[id];
-      const stream = streamOf(item);
+      const stream = await this.#streamOf(state, item, signal);
       const base = { appId: id, appName: item.name, stream };
       state.apps[id] = { name: item.name, stream, created: item.createdAt };
       const reloadedAt = item.resourceAttributes?.lastReloadTime || undefined;
@@ -221,24 +302,102 @@ export class CloudChangePoller {
     }
   }
 
-  /** Every entry of a listing, following `links.next.href`. */
-  async #list<T>(path: string, query: Record<string, string>, signal: AbortSignal | undefined): Promise<T[]> {
-    const out: T[] = [];
-    let next: string | undefined = path;
-    let q: Record<string, string | number> | undefined = { ...query, limit: PAGE };
+  /** Deleted apps: from the audit log, or (audits unreadable) a full listing every few polls. */
+  async #deletions(state: State, events: SiteChangeEvent[], signal: Signal): Promise<void> {
+    const audits = state.cloud.audits;
+    if (audits) {
+      try {
+        return await this.#auditedDeletions(state, audits, events, signal);
+      } catch (error) {
+        if (!unreadable(error)) throw error;
+        state.cloud.audits = null; // the permission went away: sweep instead
+      }
+    }
+    this.#sinceSweep += 1;
+    if (this.#sinceSweep < this.#sweepEvery) return;
+    const present = new Set((await this.#changedItems(NEVER, signal)).map((i) => i.resourceId));
+    this.#sinceSweep = 0;
+    const at = new Date().toISOString();
+    for (const id of Object.keys(state.apps)) if (!present.has(id)) this.#deleted(state, events, id, at);
+  }
+
+  async #auditedDeletions(
+    state: State,
+    audits: { type: string; since: string },
+    events: SiteChangeEvent[],
+    signal: Signal,
+  ): Promise<void> {
+    const from = new Date(Math.max(0, Date.parse(audits.since) - this.#overlapMs)).toISOString();
+    let path: string | undefined = 'audits';
+    let query: Record<string, string | number> | undefined = {
+      eventType: audits.type,
+      eventTime: `${from}/`,
+      sort: '+eventTime',
+      limit: PAGE,
+    };
+    let since = audits.since;
+    while (path !== undefined) {
+      const page: Page<CloudAudit> = await this.#cloud.get<Page<CloudAudit>>(path, opts(query, signal));
+      for (const audit of page.data) {
+        const id = audit.data?.attributes?.id ?? audit.data?.id ?? audit.data?.appId;
+        if (typeof id === 'string') this.#deleted(state, events, id, audit.eventTime);
+        if (audit.eventTime > since) since = audit.eventTime;
+      }
+      path = page.links?.next?.href;
+      query = undefined;
+    }
+    state.cloud.audits = { type: audits.type, since };
+  }
+
+  /** An app the cursor knows is gone: app.deleted (an app it never knew, or already told, is nothing). */
+  #deleted(state: State, events: SiteChangeEvent[], id: string, at: string): void {
+    const app = state.apps[id];
+    if (!app) return;
+    delete state.apps[id];
+    delete state.cloud.lastReloads[id];
+    delete state.lastRuns[id];
+    events.push({ type: 'app.deleted', appId: id, appName: app.name, stream: app.stream, at });
+  }
+
+  /** The app items changed since `since` (all of them from NEVER), newest first. */
+  async #changedItems(since: string, signal: Signal): Promise<CloudItem[]> {
+    const out: CloudItem[] = [];
+    let next: string | undefined = 'items';
+    let q: Record<string, string | number> | undefined = { resourceType: 'app', sort: '-updatedAt', limit: PAGE };
     while (next !== undefined) {
-      const page: Page<T> = await this.#cloud.get<Page<T>>(next, opts(q, signal));
-      out.push(...page.data);
+      const page: Page<CloudItem> = await this.#cloud.get<Page<CloudItem>>(next, opts(q, signal));
+      for (const item of page.data) {
+        if (item.updatedAt < since) return out;
+        out.push(item);
+      }
       next = page.links?.next?.href;
       q = undefined;
     }
     return out;
   }
+
+  /** A published app's space name (looked up once per space; its id when the space cannot be read). */
+  async #streamOf(state: State, item: CloudItem, signal: Signal): Promise<string | undefined> {
+    if (item.resourceAttributes?.published !== true || !item.spaceId) return undefined;
+    state.cloud.spaces ??= {};
+    const spaces = state.cloud.spaces;
+    const known = spaces[item.spaceId];
+    if (known !== undefined) return known;
+    const space = await this.#cloud
+      .get<{ name?: unknown }>(`spaces/${encodeURIComponent(item.spaceId)}`, opts(undefined, signal))
+      .catch((error: unknown) => {
+        if (unreadable(error)) return undefined;
+        throw error;
+      });
+    const name = typeof space?.name === 'string' && space.name !== '' ? space.name : item.spaceId;
+    spaces[item.spaceId] = name;
+    return name;
+  }
 }
 
-/** A published app's space (the simulator's space id; Qlik Cloud's managed space). */
-function streamOf(item: CloudItem): string | undefined {
-  return item.resourceAttributes?.published === true && item.spaceId ? item.spaceId : undefined;
+/** The tenant refuses this user the resource (403) or does not have it (404). */
+function unreadable(error: unknown): boolean {
+  return error instanceof QixflowError && (error.status === 403 || error.status === 404);
 }
 
 /** ISO 8601 `PT1H2M3.5S` → ms (0 when absent or unreadable). */
@@ -257,6 +416,6 @@ function advance(state: State, which: 'apps' | 'runs', at: string, id: string): 
   } else if (at === state[sinceKey] && !state[atKey].includes(id)) state[atKey].push(id);
 }
 
-function opts(query: Record<string, string | number> | undefined, signal: AbortSignal | undefined) {
+function opts(query: Record<string, string | number> | undefined, signal: Signal) {
   return { ...(query ? { query } : {}), ...(signal ? { signal } : {}) };
 }

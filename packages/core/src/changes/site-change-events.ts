@@ -100,5 +100,14 @@ export interface SiteChangeCursor {
     readonly pending: readonly string[];
     /** Each app's `lastReloadTime` as last seen. */
     readonly lastReloads: Readonly<Record<string, string>>;
+    /** Pending reloads already told as `task.started`. */
+    readonly started?: readonly string[];
+    /** Space names by id (the `stream` of published apps). */
+    readonly spaces?: Readonly<Record<string, string>>;
+    /**
+     * Where deleted apps are read from: the audit log's deletion event type and the newest deletion
+     * seen in it; null when the audit log cannot be read (a full listing every few polls instead).
+     */
+    readonly audits?: { readonly type: string; readonly since: string } | null;
   };
 }

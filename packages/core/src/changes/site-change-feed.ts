@@ -40,6 +40,12 @@ export interface SiteChangesOptions {
   readonly streams?: readonly string[];
   /** Lines of script log a `reload.failed` event carries; default 20. */
   readonly logTailLines?: number;
+  /**
+   * Qlik Cloud, when the user may not read the audit log (`/api/v1/audits` answers 403): deleted
+   * apps are noticed by a full item listing every this many polls; default 10. With the audit log,
+   * deletions come from its `com.qlik.app.deleted` events and no poll lists every app.
+   */
+  readonly deletionSweepEvery?: number;
   /** Stops the feed. */
   readonly signal?: AbortSignal;
 }
@@ -113,7 +119,10 @@ export class SiteChangeFeed extends EventEmitter<SiteChangeFeedEvents> implement
     if (!cloud && options.cursor?.cloud !== undefined)
       throw new TypeError('site.changes: this cursor is of a Qlik Cloud tenant, not of a QSEoW site');
     this.#poller = cloud
-      ? new CloudChangePoller(cloud, options.cursor, tail)
+      ? new CloudChangePoller(cloud, options.cursor, {
+          ...tail,
+          ...(options.deletionSweepEvery !== undefined ? { deletionSweepEvery: options.deletionSweepEvery } : {}),
+        })
       : new QrsChangePoller(qrs, options.cursor, tail);
     if (source === 'notifications') {
       const receiver = new ChangeReceiver(options.receiver ?? {}, () => this.#hinted());

@@ -25,7 +25,7 @@ export interface SessionRequest {
 
 /**
  * A REST call with the site's session (QRS through the proxy, Qlik Cloud's `/api/v1`): the
- * session cookie, JSON in and out (or text), the traffic hook, one new handshake when the session
+ * session cookie, JSON in and out (or text), one new handshake when the session
  * was rejected (401), and typed errors (`ERR_FORBIDDEN`, `ERR_HANDSHAKE_REJECTED`, `ERR_HTTP`)
  * with the server's one-line reason, never its whole body.
  */
@@ -44,7 +44,6 @@ export async function sessionRequest<T>(deps: SessionRequestDeps, request: Sessi
     if (cookie !== '') headers.cookie = cookie;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const shownUrl = withoutQuery(url);
-    site.onTraffic?.({ kind: 'http', direction: 'sent', method, url: shownUrl });
     const answer: HttpResponse = await http.request({
       method,
       url,
@@ -53,7 +52,6 @@ export async function sessionRequest<T>(deps: SessionRequestDeps, request: Sessi
       ...(request.signal ? { signal: request.signal } : {}),
       timeoutMs: site.timeouts.requestMs,
     });
-    site.onTraffic?.({ kind: 'http', direction: 'received', method, url: shownUrl, status: answer.status });
     if (answer.status === 401 && attempt === 0 && site.auth.kind !== 'none') {
       await proxy.invalidate(generation);
       continue;

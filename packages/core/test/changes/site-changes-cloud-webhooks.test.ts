@@ -67,7 +67,7 @@ describe("site.changes({ source: 'notifications' }) on Qlik Cloud: webhooks make
       if (Date.now() - start > 10_000) throw new Error(`no app.reloaded; got ${events.map(short).join(', ')}`);
       await sleep(25);
     }
-    expect(events.map(short)).toEqual(['app.reloaded HR Overview']);
+    expect(events.map(short)).toEqual(['task.started HR Overview', 'app.reloaded HR Overview']);
 
     // Forged calls: no signature, a signature with another secret.
     const body = JSON.stringify({ specversion: '1.0', type: 'com.qlik.v1.app.created', data: {} });

@@ -76,7 +76,7 @@ describe('site.changes() on a Qlik Cloud tenant: polling items and reloads', () 
       await doc.doSave();
     });
     const first = await collect(watched, (s) => s.some((e) => e.type === 'app.reloaded'));
-    expect(first.map(short)).toEqual(['app.reloaded HR Overview']);
+    expect(first.map(short)).toEqual(['task.started HR Overview', 'app.reloaded HR Overview']);
 
     await cloud.withApp(HR, async (doc) => {
       await doc.setScript(
@@ -86,8 +86,12 @@ describe('site.changes() on a Qlik Cloud tenant: polling items and reloads', () 
     });
     await admin.qrs.post(`/task/${HR_TASK}/start`);
     const second = await collect(watched, (s) => s.some((e) => e.type === 'reload.failed'));
-    expect(second.map(short)).toEqual(['app.updated HR Overview', 'reload.failed HR Overview']);
-    const failed = second[1];
+    expect(second.map(short)).toEqual([
+      'app.updated HR Overview',
+      'task.started HR Overview',
+      'reload.failed HR Overview',
+    ]);
+    const failed = second[2];
     if (failed?.type !== 'reload.failed') throw new Error('expected reload.failed');
     expect(failed.logTail.join('\n')).toMatch(/no-such-file\.csv/);
     expect(failed.error).toMatch(/fail|error/i);
@@ -99,9 +103,11 @@ describe('site.changes() on a Qlik Cloud tenant: polling items and reloads', () 
     const watched = await feedOf();
     const reloadId = await startCloudReload(sim, await tenantCookies(sim), HR);
     const seen = await collect(watched, (s) => s.some((e) => e.type === 'app.reloaded'));
-    expect(seen.map(short)).toEqual(['app.reloaded HR Overview']);
-    expect(seen[0]).toMatchObject({ taskId: reloadId });
-    expect(seen[0]?.type === 'app.reloaded' && typeof seen[0].durationMs).toBe('number');
+    // task.started: the reload's startTime; taskId is the reload id (Qlik Cloud names no task).
+    expect(seen.map(short)).toEqual(['task.started HR Overview', 'app.reloaded HR Overview']);
+    expect(seen[0]).toMatchObject({ type: 'task.started', taskId: reloadId, taskName: '' });
+    expect(seen[1]).toMatchObject({ taskId: reloadId });
+    expect(seen[1]?.type === 'app.reloaded' && typeof seen[1].durationMs).toBe('number');
     expect(await watched.feed.pollNow()).toEqual([]);
     await watched.feed.close();
   });
@@ -125,7 +131,7 @@ describe('site.changes() on a Qlik Cloud tenant: polling items and reloads', () 
     const resumed = await feedOf({ cursor: JSON.parse(JSON.stringify(cursor)) });
     await resumed.feed.pollNow();
     expect(resumed.events.map(short)).toEqual(['app.published Finance draft']);
-    expect(resumed.events[0]?.stream).toBe(stream.id); // on Qlik Cloud: the space id
+    expect(resumed.events[0]?.stream).toBe(stream.name); // on Qlik Cloud: the (managed) space name
 
     await admin.qrs.delete(`/app/${copy.id}`);
     const deleted = await collect(resumed, (s) => s.length >= 1);

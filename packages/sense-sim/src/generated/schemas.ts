@@ -214,6 +214,10 @@ export interface Tenant {
    */
   sessionInactivityTimeoutMinutes?: number;
   /**
+   * Whether the tenant's users may read /api/v1/audits. false answers 403, as Qlik Cloud does for a user without the audit permission. Default true.
+   */
+  auditsReadable?: boolean;
+  /**
    * Web integrations: an id and the exact origins allowed to use it.
    */
   webIntegrations?: {
@@ -536,6 +540,10 @@ export const simConfigSchema = {
           "type": "number",
           "exclusiveMinimum": 0,
           "description": "Default 60."
+        },
+        "auditsReadable": {
+          "description": "Whether the tenant's users may read /api/v1/audits. false answers 403, as Qlik Cloud does for a user without the audit permission. Default true.",
+          "type": "boolean"
         },
         "webIntegrations": {
           "description": "Web integrations: an id and the exact origins allowed to use it.",

@@ -1,24 +1,31 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http/respond.js';
 import type { ProxySession } from '../session/proxy-session-store.js';
+import type { Site } from '../site/site.js';
+import type { CloudAudits } from './cloud-audits.js';
 import { type CloudListings, type CloudPage, pageLimit } from './cloud-listings.js';
 import { CloudWebhookError, CloudWebhooks } from './cloud-webhooks.js';
 
 /** What the REST routes need. */
 export interface CloudApiDeps {
+  readonly site: Site;
   readonly listings: CloudListings;
   readonly webhooks: CloudWebhooks;
+  readonly audits: CloudAudits;
+  /** false: `/api/v1/audits` answers 403 (a user without the audit permission). */
+  readonly auditsReadable: boolean;
 }
 
 /** A Qlik-style error answer the tenant sends (and audits). */
-export type CloudApiReject = (status: 400 | 404, detail: string) => void;
+export type CloudApiReject = (status: 400 | 403 | 404, detail: string) => void;
 
 const MAX_BODY = 64 * 1024;
 
 /**
  * The tenant's REST listings for a logged-in session: `GET /api/v1/items`, `GET|POST
  * /api/v1/reloads`, `GET /api/v1/reloads/{id}`, `GET|POST /api/v1/webhooks`, `GET|DELETE
- * /api/v1/webhooks/{id}`. Answers false when the path is none of them.
+ * /api/v1/webhooks/{id}`, `GET /api/v1/audits`, `GET /api/v1/audits/types`, `GET /api/v1/spaces/{id}`
+ * (the site's streams as managed spaces). Answers false when the path is none of them.
  */
 export async function handleCloudApi(
   req: IncomingMessage,
@@ -55,7 +62,61 @@ export async function handleCloudApi(
   }
   if (resource === 'reloads') return reloads(req, res, url, id, session, deps, reject);
   if (resource === 'webhooks') return webhooks(req, res, id, session, deps, reject);
+  if (resource === 'audits' && method === 'GET') return audits(res, url, id, deps, reject);
+  if (resource === 'spaces' && id !== undefined && method === 'GET') {
+    const stream = deps.site.streams.get(id);
+    if (!stream) reject(404, 'no such space');
+    else sendJson(res, 200, { id: stream.id, name: stream.name, type: 'managed', ownerId: stream.owner.id });
+    return true;
+  }
   return false;
+}
+
+/** `GET /api/v1/audits` (eventType, source, userId, eventTime=start/end, sort ±eventTime, limit, next) and `/types`. */
+function audits(
+  res: ServerResponse,
+  url: URL,
+  id: string | undefined,
+  deps: CloudApiDeps,
+  reject: CloudApiReject,
+): boolean {
+  if (!deps.auditsReadable) {
+    reject(403, 'the user may not read audit events');
+    return true;
+  }
+  if (id === 'types') {
+    sendJson(res, 200, { data: deps.audits.types(), links: {} });
+    return true;
+  }
+  if (id !== undefined) return false;
+  const q = url.searchParams;
+  const limit = pageLimit(q.get('limit'));
+  const sort = q.get('sort') ?? '-eventTime';
+  const range = q.get('eventTime');
+  const [from, to] = range === null ? [] : range.split('/');
+  if (
+    limit === undefined ||
+    !['-eventTime', '+eventTime', 'eventTime'].includes(sort) ||
+    (range !== null && to === undefined)
+  ) {
+    reject(400, 'limit must be 1 to 100, sort ±eventTime, eventTime start/end');
+    return true;
+  }
+  sendPage(
+    res,
+    url,
+    deps.audits.list({
+      eventType: q.get('eventType') ?? undefined,
+      source: q.get('source') ?? undefined,
+      userId: q.get('userId') ?? undefined,
+      from: from || undefined,
+      to: to || undefined,
+      ascending: sort !== '-eventTime',
+      limit,
+      next: q.get('next') ?? undefined,
+    }),
+  );
+  return true;
 }
 
 async function reloads(

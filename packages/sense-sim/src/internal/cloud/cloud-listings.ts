@@ -67,8 +67,7 @@ export class CloudListings {
   /** The items of the site's apps, newest `updatedAt` first (ties by id). */
   items(limit: number, cursor: string | undefined): CloudPage<Record<string, unknown>> {
     const all = [...this.#site.apps.values()].map((app) => this.#item(app));
-    all.sort((a, b) => compareDesc(a.updatedAt, a.id, b.updatedAt, b.id));
-    return page(all, limit, cursor, (i) => [i.updatedAt, i.id]);
+    return pageSorted(all, limit, cursor, (i) => [i.updatedAt, i.id]);
   }
 
   /** The reloads, newest first; only one app's with `appId`. */
@@ -79,8 +78,7 @@ export class CloudListings {
       shown.push(this.#fromRecord(record.executionId, record, 'system', record.startTime, record.trigger));
     }
     const mine = appId === undefined ? shown : shown.filter((r) => r.appId === appId);
-    mine.sort((a, b) => compareDesc(a.creationTime, a.id, b.creationTime, b.id));
-    return page(mine, limit, cursor, (r) => [r.creationTime, r.id]);
+    return pageSorted(mine, limit, cursor, (r) => [r.creationTime, r.id]);
   }
 
   /** One reload by id. */
@@ -225,19 +223,27 @@ function compareDesc(at1: string, id1: string, at2: string, id2: string): number
   return id1 < id2 ? 1 : id1 > id2 ? -1 : 0;
 }
 
-function page<T>(
-  sorted: T[],
+/**
+ * One page of `entries` in the order of their sort key (`[time, id]`; newest first, or oldest first
+ * with `ascending`), starting after the entry a cursor names: entries added meanwhile neither repeat
+ * nor shift a page.
+ */
+export function pageSorted<T>(
+  entries: T[],
   limit: number,
   cursor: string | undefined,
   key: (entry: T) => [string, string],
+  ascending = false,
 ): CloudPage<T> {
+  const order = (a: [string, string], b: [string, string]) => {
+    const desc = compareDesc(a[0], a[1], b[0], b[1]);
+    return ascending ? -desc : desc;
+  };
+  const sorted = [...entries].sort((a, b) => order(key(a), key(b)));
   let from = 0;
   if (cursor !== undefined) {
-    const [at, id] = decodeCursor(cursor);
-    from = sorted.findIndex((e) => {
-      const [a, i] = key(e);
-      return compareDesc(at, id, a, i) < 0;
-    });
+    const after = decodeCursor(cursor, ascending);
+    from = sorted.findIndex((e) => order(after, key(e)) < 0);
     if (from < 0) from = sorted.length;
   }
   const data = sorted.slice(from, from + limit);
@@ -251,7 +257,7 @@ function encodeCursor([at, id]: [string, string]): string {
 }
 
 /** The sort key a cursor stands for; an unreadable cursor starts from the top. */
-function decodeCursor(cursor: string): [string, string] {
+function decodeCursor(cursor: string, ascending: boolean): [string, string] {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string')
@@ -259,7 +265,7 @@ function decodeCursor(cursor: string): [string, string] {
   } catch {
     // fall through
   }
-  return ['\uffff', '\uffff'];
+  return ascending ? ['', ''] : ['\uffff', '\uffff'];
 }
 
 /** Milliseconds as an ISO 8601 duration (`PT1.5S`). */

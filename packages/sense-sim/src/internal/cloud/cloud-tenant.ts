@@ -116,9 +116,12 @@ export class CloudTenant {
         });
       }
     }
-    const reject = (status: 400 | 404, detail: string): void => {
+    const reject = (status: 400 | 403 | 404, detail: string): void => {
       if (status === 404) this.#error(req, res, { ...notFound(), detail });
-      else sendJson(res, 400, { errors: [{ code: 'HTTP-400', title: 'Bad Request', detail, status: '400' }] });
+      else {
+        const title = status === 403 ? 'Forbidden' : 'Bad Request';
+        sendJson(res, status, { errors: [{ code: `HTTP-${status}`, title, detail, status: String(status) }] });
+      }
     };
     const handled = await handleCloudApi(req, res, segments, session, this.#deps.api, reject);
     if (!handled) this.#error(req, res, notFound());

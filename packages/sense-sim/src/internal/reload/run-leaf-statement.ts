@@ -4,6 +4,7 @@ import { runLoad } from './load-statement.js';
 import { runBinary } from './run-binary.js';
 import { ExecutionError } from './script-error.js';
 import type { ScriptState } from './script-state.js';
+import { toNumber } from './script-values.js';
 import { runDrop, runRename, runStore, runTag } from './table-statements.js';
 
 /**
@@ -64,6 +65,7 @@ export async function runLeafStatement(
       state.env.onProgress?.(node.text);
       return;
     case 'Sleep':
+      return sleep(state, toNumber(state.scalar(node.duration, source)));
     case 'Directory':
       return;
     case 'Section':
@@ -87,5 +89,14 @@ function qualify(state: ScriptState, node: Extract<Statement, { kind: 'Qualify' 
       state.qualified.fields.delete(f);
       state.qualified.except.add(f);
     }
+  }
+}
+
+/** `SLEEP n`: waits n milliseconds (at most an hour, as Qlik caps it), in slices an abort ends at once. */
+async function sleep(state: ScriptState, ms: number | null): Promise<void> {
+  const until = performance.now() + Math.min(Math.max(0, ms ?? 0), 3_600_000);
+  for (let left = until - performance.now(); left > 0; left = until - performance.now()) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(left, 50)));
+    await state.guard.pause();
   }
 }

@@ -290,4 +290,18 @@ describe('the load-script executor, one statement kind at a time', () => {
     expect(performance.now() - started).toBeLessThan(100);
     expect(error).toMatchObject({ name: 'ScriptError', message: 'Reload aborted' });
   });
+
+  it('SLEEP waits its milliseconds (the expression after expansion), and an abort ends the wait', async () => {
+    const begin = performance.now();
+    await run('LET vMs = 100 * 2;\nSLEEP $(vMs);\nSET after = yes;');
+    expect(performance.now() - begin).toBeGreaterThanOrEqual(195);
+
+    const controller = new AbortController();
+    const sleeping = run('SLEEP 3600000;', controller.signal);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const aborted = performance.now();
+    controller.abort();
+    expect(await sleeping.catch((e: unknown) => e)).toMatchObject({ name: 'ScriptError', message: 'Reload aborted' });
+    expect(performance.now() - aborted).toBeLessThan(200);
+  });
 });
