@@ -271,6 +271,40 @@ NEXT f`);
     expect(q.one('ExternalDataset', 'lib://Files/in/*.csv', A).attributes).toMatchObject({ pattern: true });
   });
 
+  it('unrolls FOR EACH over a SET variable list like the engine: expanded, then read', () => {
+    const { q } = analyse(`
+SET vYears = 2023, '2024';
+SET vRegions = 'north', 'south';
+FOR EACH vYear IN $(vYears)
+  T: LOAD A FROM [lib://Files/sales_$(vYear).csv] (txt);
+NEXT vYear
+FOR EACH r IN $(vRegions), 'west'
+  R: LOAD B FROM [lib://Files/region_$(r).qvd] (qvd);
+NEXT r
+FOR EACH u IN $(vUnknown)
+  U: LOAD C FROM [lib://Files/u_$(u).qvd] (qvd);
+NEXT u`);
+    const names = q
+      .nodes('ExternalDataset', undefined, A)
+      .map((n) => n.name)
+      .sort();
+    expect(names).toEqual([
+      'lib://Files/region_north.qvd',
+      'lib://Files/region_south.qvd',
+      'lib://Files/region_west.qvd',
+      'lib://Files/sales_2023.csv',
+      'lib://Files/sales_2024.csv',
+      'lib://Files/u_$(u).qvd',
+    ]);
+    // Resolved values are concrete datasets; only an unknown list stays the low-confidence pattern.
+    const resolved = q.one('ExternalDataset', 'lib://Files/sales_2023.csv', A);
+    expect(resolved.attributes).toMatchObject({ pattern: false });
+    expect(resolved.confidence).toBeGreaterThan(0.5);
+    const unknown = q.one('ExternalDataset', 'lib://Files/u_$(u).qvd', A);
+    expect(unknown.attributes).toMatchObject({ pattern: true, identity: 'lib://files/u_*.qvd' });
+    expect(unknown.confidence).toBe(0.2);
+  });
+
   it('analyses included files and SUBs where they are called', () => {
     const { q } = analyse(
       `

@@ -167,7 +167,7 @@ class ScriptWalker {
   ): void {
     const list: string[] = [];
     let known = true;
-    for (const v of values) {
+    for (const v of this.#expandedValues(variable, values, text)) {
       const c = evaluateConstant(v);
       if (c !== undefined) list.push(c);
       else if (v.kind === 'FunctionCall' && /^(filelist|dirlist)$/i.test(v.name) && v.args[0]) {
@@ -188,6 +188,24 @@ class ScriptWalker {
       this.walk(body, text, inner);
     }
     this.env.delete(variable);
+  }
+
+  /**
+   * The values of a FOR EACH as the engine reads them: a clause that uses `$(…)` (`FOR EACH y IN
+   * $(vYears)` over `SET vYears = 2023, 2024`) is expanded with the variables of that moment and
+   * read again, as the simulator does; as written when a variable is unknown.
+   */
+  #expandedValues(variable: string, values: readonly Expression[], text: string): readonly Expression[] {
+    const first = values[0];
+    const last = values.at(-1);
+    if (!first || !last) return values;
+    const written = text.slice(first.span.start.offset, last.span.end.offset);
+    if (!written.includes('$(')) return values;
+    const clause = `FOR EACH ${variable} IN ${written}\nNEXT ${variable}\n`;
+    const { ast } = parseScript(clause, { variables: this.env, trackAssignments: false });
+    const loop = ast.body.find((b) => b.kind === 'ForEach');
+    if (loop?.kind !== 'ForEach' || loop.values.some((v) => v.kind === 'DollarExpansion')) return values;
+    return loop.values;
   }
 
   /** Re-parses a statement with the live variable environment, as the engine expands before parsing. */
