@@ -284,7 +284,7 @@ describe('field-level lineage', () => {
         .edges('PRODUCES', undefined, q.one('ScriptTable', 'OrderLinesTmp', DEMO.transform).id)
         .map((e) => e.attributes.operation)
         .sort(),
-    ).toEqual(['create', 'join', 'join']);
+    ).toEqual(['create', 'drop', 'join', 'join']); // the transform DROPs the temporary table at the end
   });
 
   it('Sales, Cost and Margin: expressions, then Margin from both through the preceding load', () => {

@@ -724,7 +724,11 @@ export interface ProducesEdge {
   attributes: ProducesAttributes;
 }
 export interface ProducesAttributes {
-  operation?: 'create' | 'concatenate' | 'join' | 'keep' | 'mapping' | 'crosstable' | 'rename' | 'model';
+  /**
+   * How the statement changes the table; drop: DROP TABLE removes it, DROP FIELD removes fields of it (graphs written before drop existed have no edge for DROP).
+   */
+  operation?:
+    'create' | 'concatenate' | 'join' | 'keep' | 'mapping' | 'crosstable' | 'rename' | 'drop' | 'model';
 }
 /**
  * Field → field (from = input, to = derived field): column-level lineage.
@@ -2571,8 +2575,10 @@ export const lineageGraphSchema = {
                 "mapping",
                 "crosstable",
                 "rename",
+                "drop",
                 "model"
-              ]
+              ],
+              "description": "How the statement changes the table; drop: DROP TABLE removes it, DROP FIELD removes fields of it (graphs written before drop existed have no edge for DROP)."
             }
           }
         }

@@ -305,6 +305,71 @@ NEXT u`);
     expect(unknown.confidence).toBe(0.2);
   });
 
+  it('DROP and RENAME are statement nodes that PRODUCES (drop/rename) the tables they change', () => {
+    const { q, report } = analyse(`
+T: LOAD A, B, C FROM [lib://QVDs/t.qvd] (qvd);
+U: LOAD A, D FROM [lib://QVDs/u.qvd] (qvd);
+DROP FIELD A;
+DROP FIELD B FROM T;
+RENAME TABLE U TO Users;
+DROP TABLE Users;`);
+    const statements = q
+      .nodes('ScriptStatement', undefined, A)
+      .sort((a, b) => Number(a.attributes.ordinal) - Number(b.attributes.ordinal));
+    const kinds = statements.map((n) => `${String(n.attributes.statementKind)}@${String(n.attributes.line)}`);
+    expect(kinds).toEqual(['load@2', 'load@3', 'drop@4', 'drop@5', 'rename@6', 'drop@7']);
+    const t = q.one('ScriptTable', 'T', A);
+    const users = q.one('ScriptTable', 'Users', A);
+    const dropA = statements[2];
+    const dropB = statements[3];
+    const rename = statements[4];
+    const dropU = statements[5];
+    if (!dropA || !dropB || !rename || !dropU) throw new Error('four statements expected');
+    // DROP FIELD A (no FROM) changes both tables; DROP FIELD B FROM T only T.
+    expect(q.edge('PRODUCES', dropA, t).attributes).toEqual({ operation: 'drop' });
+    expect(q.edge('PRODUCES', dropA, users).attributes).toEqual({ operation: 'drop' });
+    expect(q.has('PRODUCES', dropB, t)).toBe(true);
+    expect(q.has('PRODUCES', dropB, users)).toBe(false);
+    expect(q.edge('PRODUCES', rename, users).attributes).toEqual({ operation: 'rename' });
+    expect(q.edge('PRODUCES', dropU, users).attributes).toEqual({ operation: 'drop' });
+    const fieldsA = q.nodes('ScriptField', 'A', A);
+    expect(fieldsA).toHaveLength(2);
+    for (const field of fieldsA) expect(field.attributes).toMatchObject({ dropped: true });
+    expect(report.diagnostics.filter((d) => d.code === 'statement-cannot-run')).toEqual([]);
+  });
+
+  it('flags DROP and RENAME of what does not exist at that point: the engine stops the reload there', () => {
+    const { q, report } = analyse(`
+T: LOAD A, B FROM [lib://QVDs/t.qvd] (qvd);
+DROP FIELD Missing;
+DROP FIELD A FROM Nowhere;
+RENAME FIELD Gone TO Here;
+RENAME TABLE Ghost TO Spirit;
+DROP TABLE Ghost;
+IF 1 = 2 THEN
+  DROP FIELD AlsoMissing;
+END IF
+DROP FIELD B;
+S: LOAD * FROM [lib://Files/unknown_$(vWhat).csv] (txt);
+DROP FIELD MaybeInS;`);
+    const flagged = report.diagnostics
+      .filter((d) => d.code === 'statement-cannot-run')
+      .map((d) => `${d.severity}@${String(d.line)}: ${d.message}`);
+    expect(flagged).toEqual([
+      `warning@3: DROP FIELD Missing: no table has that field at this point of the script: the engine stops the reload here ("Field 'Missing' not found")`,
+      `warning@4: DROP FIELD … Nowhere: there is no table Nowhere at this point of the script: the engine stops the reload here ("Table 'Nowhere' not found")`,
+      `warning@4: DROP FIELD A: no table of Nowhere has that field at this point of the script: the engine stops the reload here ("Field 'A' not found")`,
+      `warning@5: RENAME FIELD Gone: no table has that field at this point of the script: the engine stops the reload here ("Field 'Gone' not found")`,
+      `warning@6: RENAME TABLE Ghost: there is no such table at this point of the script: the engine stops the reload here ("Table 'Ghost' not found")`,
+      `warning@7: DROP TABLE … Ghost: there is no table Ghost at this point of the script: the engine stops the reload here ("Table 'Ghost' not found")`,
+      `info@9: DROP FIELD AlsoMissing: no table has that field at this point of the script: if this branch runs, the engine stops the reload here ("Field 'AlsoMissing' not found")`,
+    ]);
+    // Each diagnostic names its statement node; a table with unknown fields (LOAD * of an unknown file) may hold MaybeInS.
+    const ids = new Set(q.nodes('ScriptStatement', undefined, A).map((n) => n.id));
+    for (const d of report.diagnostics.filter((x) => x.code === 'statement-cannot-run'))
+      expect(ids.has(String(d.statement))).toBe(true);
+  });
+
   it('analyses included files and SUBs where they are called', () => {
     const { q } = analyse(
       `

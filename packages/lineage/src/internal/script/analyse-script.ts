@@ -309,23 +309,7 @@ class ScriptWalker {
         this.#store(s, original, rawSlice, own, flags);
         return;
       case 'Drop':
-        if (s.target === 'table') {
-          for (const name of s.names) {
-            const table = ctx.table(name);
-            if (!table) {
-              ctx.diagnose('unresolved-table', 'warning', `DROP TABLE ${name}: no such table`);
-              continue;
-            }
-            table.dropped = true;
-            if (ctx.lastTable === table) ctx.lastTable = ctx.tables.filter((t) => !t.dropped).pop() ?? null;
-          }
-        } else {
-          const tables =
-            s.from.length > 0
-              ? s.from.map((n) => ctx.table(n)).filter((t) => t !== undefined)
-              : ctx.tables.filter((t) => !t.dropped);
-          for (const name of s.names) for (const table of tables) ctx.dropField(table, name);
-        }
+        this.#drop(s, original, rawSlice, own, flags);
         return;
       case 'Rename':
         this.#rename(s.target, s.pairs, s.using, original, rawSlice, own, flags);
@@ -488,6 +472,69 @@ class ScriptWalker {
     }
   }
 
+  /** DROP TABLE(S) / DROP FIELD(S) [FROM …]: a statement node that PRODUCES (drop) each table it changes. */
+  #drop(
+    s: Extract<Statement, { kind: 'Drop' }>,
+    original: Statement,
+    rawSlice: string,
+    own: string,
+    flags: Flags,
+  ): void {
+    const ctx = this.ctx;
+    const stmt = this.#statementNode('drop', original, rawSlice, own, flags);
+    const named = (name: string) => {
+      const table = ctx.table(name);
+      if (!table)
+        this.#cannotRun(
+          stmt,
+          flags,
+          `DROP ${s.target.toUpperCase()} … ${name}: there is no table ${name}`,
+          `Table '${name}' not found`,
+        );
+      return table;
+    };
+    if (s.target === 'table') {
+      for (const table of s.names.map(named)) {
+        if (!table) continue;
+        ctx.graph.edge('PRODUCES', stmt.id, table.id, { operation: 'drop' }, SCRIPT);
+        table.dropped = true;
+        if (ctx.lastTable === table) ctx.lastTable = ctx.tables.filter((t) => !t.dropped).pop() ?? null;
+      }
+      return;
+    }
+    const tables =
+      s.from.length > 0 ? s.from.map(named).filter((t) => t !== undefined) : ctx.tables.filter((t) => !t.dropped);
+    for (const name of s.names) {
+      const holding = tables.filter((t) => t.fieldIds.has(name));
+      // A table with fields the analysis cannot list (LOAD * of an unknown file) may hold it.
+      if (holding.length === 0 && !tables.some((t) => t.open))
+        this.#cannotRun(
+          stmt,
+          flags,
+          `DROP FIELD ${name}: no table${s.from.length > 0 ? ` of ${s.from.join(', ')}` : ''} has that field`,
+          `Field '${name}' not found`,
+        );
+      for (const table of holding) {
+        ctx.graph.edge('PRODUCES', stmt.id, table.id, { operation: 'drop' }, SCRIPT);
+        ctx.dropField(table, name);
+      }
+    }
+  }
+
+  /**
+   * A statement that cannot have run as written: the engine stops the reload there with `error`.
+   * A warning (info inside an IF/SWITCH branch, which may not have run).
+   */
+  #cannotRun(stmt: StatementContext, flags: Flags, what: string, error: string): void {
+    const when = flags.conditional ? 'if this branch runs, ' : '';
+    this.ctx.diagnose(
+      'statement-cannot-run',
+      flags.conditional ? 'info' : 'warning',
+      `${what} at this point of the script: ${when}the engine stops the reload here ("${error}")`,
+      stmt,
+    );
+  }
+
   #rename(
     target: 'table' | 'field',
     pairs0: readonly { readonly from: string; readonly to: string }[],
@@ -512,10 +559,21 @@ class ScriptWalker {
         return;
       }
     }
+    const stmt = this.#statementNode('rename', original, rawSlice, own, flags);
     if (target === 'table') {
       for (const p of pairs) {
         const table = ctx.table(p.from);
-        if (!table) continue;
+        if (!table) {
+          if (using === null)
+            this.#cannotRun(
+              stmt,
+              flags,
+              `RENAME TABLE ${p.from}: there is no such table`,
+              `Table '${p.from}' not found`,
+            );
+          continue;
+        }
+        ctx.graph.edge('PRODUCES', stmt.id, table.id, { operation: 'rename' }, SCRIPT);
         table.name = p.to;
         table.names.push(p.to);
         const node = ctx.graph.getNode(table.id);
@@ -526,9 +584,12 @@ class ScriptWalker {
       }
       return;
     }
-    const stmt = this.#statementNode('rename', original, rawSlice, own, flags);
+    const live = ctx.tables.filter((t) => !t.dropped);
     for (const p of pairs) {
-      for (const table of ctx.tables.filter((t) => !t.dropped && t.fieldIds.has(p.from))) {
+      const holding = live.filter((t) => t.fieldIds.has(p.from));
+      if (holding.length === 0 && using === null && !live.some((t) => t.open))
+        this.#cannotRun(stmt, flags, `RENAME FIELD ${p.from}: no table has that field`, `Field '${p.from}' not found`);
+      for (const table of holding) {
         const from = table.fieldIds.get(p.from);
         if (!from) continue;
         ctx.dropField(table, p.from);
