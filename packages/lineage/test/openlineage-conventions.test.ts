@@ -32,6 +32,11 @@ const SALES_SCRIPT = [
   'Totals:',
   'LOAD Region, Sum(Amount) AS Total, Hash128(Region) AS RegionKey RESIDENT Orders GROUP BY Region;',
   'STORE Totals INTO [lib://Data/Totals.qvd] (qvd);',
+  'Ranked:',
+  "LOAD CustomerID, If(Amount > 20, 'big', 'small') AS Size, Amount - Previous(Amount) AS Delta",
+  'RESIDENT Orders ORDER BY Amount;',
+  'STORE Ranked INTO [lib://Data/Ranked.qvd] (qvd);',
+  'DROP TABLE Ranked;',
   "FOR EACH f IN FileList('lib://Data/sales_*.csv')",
   "  Monthly: LOAD Month, Revenue FROM [$(f)] (txt, embedded labels, delimiter is ',');",
   'NEXT f',
@@ -172,6 +177,24 @@ describe('OpenLineage by its conventions, from the simulator', () => {
       },
     ]);
     expect(complete('Dashboard').inputs).toEqual([{ namespace: 'qlik://sense.test', name: `app/${SALES}` }]);
+  });
+
+  it('types column lineage: CONDITIONAL (an If condition) and WINDOW (Previous) per field, SORT (ORDER BY) for the dataset', () => {
+    const ranked = lineageOf(output(complete('Finance.Sales'), 'Data/Ranked.qvd'));
+    const amount = (field: string) => ranked.fields[field]?.inputFields.find((i) => i.field === 'Amount');
+    expect(amount('Size')?.transformations).toContainEqual(indirect('CONDITIONAL'));
+    expect(amount('Delta')?.transformations).toEqual([direct('TRANSFORMATION'), indirect('WINDOW')]);
+    // CustomerID is the key Orders was LEFT JOINed with Customers on: copied from Orders, matched in Customers.
+    expect(ranked.fields.CustomerID?.inputFields.map((i) => [i.name, i.transformations])).toEqual([
+      ['Data/Customers.csv', [direct('IDENTITY'), indirect('JOIN')]],
+      ['Data/Orders.csv', [direct('IDENTITY')]],
+    ]);
+    expect(ranked.dataset).toContainEqual(
+      expect.objectContaining({ name: 'Data/Orders.csv', field: 'Amount', transformations: [indirect('SORT')] }),
+    );
+    expect(ranked.dataset).toContainEqual(
+      expect.objectContaining({ name: 'Data/Orders.csv', field: 'Status', transformations: [indirect('FILTER')] }),
+    );
   });
 
   it('types column lineage: IDENTITY, AGGREGATION, masked TRANSFORMATION; FILTER, GROUP_BY and JOIN', () => {

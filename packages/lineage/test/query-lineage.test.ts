@@ -141,10 +141,23 @@ describe('INDIRECT edges: filter, join and group-by fields in the graph', () => 
         ...fields.map((f) => `H:hr.Absences#StartDate —INDIRECT filter→ H:Absences.${f}`),
         // The key the KEEP matches on is EmployeeID, the field both tables have.
         ...fields.map((f) => `H:Employees.EmployeeID —INDIRECT join→ H:Absences.${f}`),
+        // Employees: If(Len(Trim(TerminationDate)) = 0, …) as EmploymentStatus / inside TenureYears, If(Gender = 'F', …).
+        'H:EmployeesRaw.Gender —INDIRECT conditional→ H:Employees.Gender',
+        'H:EmployeesRaw.TerminationDate —INDIRECT conditional→ H:Employees.EmploymentStatus',
+        'H:EmployeesRaw.TerminationDate —INDIRECT conditional→ H:Employees.TenureYears',
       ].sort(),
     );
-    // The demo has no other WHERE, JOIN, KEEP or GROUP BY (GROUP BY: test/internal/indirect-edges.test.ts).
-    expect(q.edges('INDIRECT')).toHaveLength(16 + 5 + 12);
+    // The demo has no other WHERE, JOIN, KEEP, GROUP BY or ORDER BY (those: test/internal/indirect-edges.test.ts).
+    // The If() conditions: the three of HR above and Transform's If(Discontinued = 1, …) as ProductStatus.
+    expect(
+      rows(q.edges('INDIRECT').filter((e) => ['conditional', 'window', 'sort'].includes(e.attributes.subtype))),
+    ).toEqual([
+      'H:EmployeesRaw.Gender —INDIRECT conditional→ H:Employees.Gender',
+      'H:EmployeesRaw.TerminationDate —INDIRECT conditional→ H:Employees.EmploymentStatus',
+      'H:EmployeesRaw.TerminationDate —INDIRECT conditional→ H:Employees.TenureYears',
+      'T:lib://QVDs/sales/Products.qvd#Discontinued —INDIRECT conditional→ T:DimProduct.ProductStatus',
+    ]);
+    expect(q.edges('INDIRECT')).toHaveLength(16 + 5 + 12 + 4);
   });
 });
 

@@ -131,6 +131,8 @@ export type { ParseStatementResult } from './parse-statement.js';
 export { parseStatement } from './parse-statement.js';
 export { printExpression, printSetExpression } from './print-expression.js';
 export { printScript } from './print-script.js';
+export type { SqlClauseColumns, SqlColumnRef, SqlSelect, SqlSelectItem } from './read-sql-select.js';
+export { readSqlSelect } from './read-sql-select.js';
 export type {
   ScanNode,
   ScannedBranch,

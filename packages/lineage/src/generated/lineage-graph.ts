@@ -354,6 +354,10 @@ export interface ScriptStatementAttributes {
    * Fields used by GROUP BY.
    */
   groupByFields?: string[];
+  /**
+   * Fields used by ORDER BY (OpenLineage INDIRECT/SORT).
+   */
+  orderByFields?: string[];
 }
 /**
  * A table created by the script (resident, mapping or final).
@@ -790,7 +794,7 @@ export interface DerivesAttributes {
   statement?: string;
 }
 /**
- * Field → field: the source field decides which rows the derived field gets, without its value flowing into it (OpenLineage INDIRECT). filter: a WHERE/WHILE field of the statement's source → each field the statement writes; group-by: a GROUP BY field of the source → each field the statement writes; join: a key field a JOIN matched on (in the table joined onto) → each other field the JOIN writes; for a KEEP, the key fields both tables share → every field of the table whose rows it reduces (LEFT: the new table, RIGHT: the other, INNER: both). Graphs written before INDIRECT edges existed have none and stay valid (their statements carry filterFields/groupByFields as before).
+ * Field → field: the source field decides which rows the derived field gets, without its value flowing into it (OpenLineage INDIRECT). filter: a WHERE/WHILE field of the statement's source → each field the statement writes; group-by: a GROUP BY field of the source → each field the statement writes; join: a key field a JOIN matched on (in the table joined onto) → each other field the JOIN writes; for a KEEP, the key fields both tables share → every field of the table whose rows it reduces (LEFT: the new table, RIGHT: the other, INNER: both); sort: an ORDER BY field of the source → each field the statement writes; conditional / window: a field in an If() condition or Pick() index / inside Previous() or Peek() → the one field that expression writes. Graphs written before INDIRECT edges existed have none and stay valid (their statements carry filterFields/groupByFields as before).
  */
 export interface IndirectEdge {
   /**
@@ -816,9 +820,9 @@ export interface IndirectEdge {
 }
 export interface IndirectAttributes {
   /**
-   * filter: WHERE/WHILE; join: a JOIN or KEEP key; group-by: GROUP BY.
+   * filter: WHERE/WHILE (and a SELECT's WHERE/HAVING); join: a JOIN or KEEP key (and a SELECT's JOIN … ON columns); group-by: GROUP BY; sort: ORDER BY (decides the row order, so what Peek/Previous/FirstValue see); conditional: a field in the condition of If() or the index of Pick() → only the field that expression writes; window: a field read from another row through Previous() or Peek() → only the field that expression writes.
    */
-  subtype: 'filter' | 'join' | 'group-by';
+  subtype: 'filter' | 'join' | 'group-by' | 'sort' | 'conditional' | 'window';
   /**
    * The field name as the clause names it.
    */
@@ -1837,6 +1841,13 @@ export const lineageGraphSchema = {
                 "type": "string"
               },
               "description": "Fields used by GROUP BY."
+            },
+            "orderByFields": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              },
+              "description": "Fields used by ORDER BY (OpenLineage INDIRECT/SORT)."
             }
           }
         }
@@ -2682,7 +2693,7 @@ export const lineageGraphSchema = {
     },
     "indirectEdge": {
       "title": "IndirectEdge",
-      "description": "Field → field: the source field decides which rows the derived field gets, without its value flowing into it (OpenLineage INDIRECT). filter: a WHERE/WHILE field of the statement's source → each field the statement writes; group-by: a GROUP BY field of the source → each field the statement writes; join: a key field a JOIN matched on (in the table joined onto) → each other field the JOIN writes; for a KEEP, the key fields both tables share → every field of the table whose rows it reduces (LEFT: the new table, RIGHT: the other, INNER: both). Graphs written before INDIRECT edges existed have none and stay valid (their statements carry filterFields/groupByFields as before).",
+      "description": "Field → field: the source field decides which rows the derived field gets, without its value flowing into it (OpenLineage INDIRECT). filter: a WHERE/WHILE field of the statement's source → each field the statement writes; group-by: a GROUP BY field of the source → each field the statement writes; join: a key field a JOIN matched on (in the table joined onto) → each other field the JOIN writes; for a KEEP, the key fields both tables share → every field of the table whose rows it reduces (LEFT: the new table, RIGHT: the other, INNER: both); sort: an ORDER BY field of the source → each field the statement writes; conditional / window: a field in an If() condition or Pick() index / inside Previous() or Peek() → the one field that expression writes. Graphs written before INDIRECT edges existed have none and stay valid (their statements carry filterFields/groupByFields as before).",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -2733,9 +2744,12 @@ export const lineageGraphSchema = {
               "enum": [
                 "filter",
                 "join",
-                "group-by"
+                "group-by",
+                "sort",
+                "conditional",
+                "window"
               ],
-              "description": "filter: WHERE/WHILE; join: a JOIN or KEEP key; group-by: GROUP BY."
+              "description": "filter: WHERE/WHILE (and a SELECT's WHERE/HAVING); join: a JOIN or KEEP key (and a SELECT's JOIN … ON columns); group-by: GROUP BY; sort: ORDER BY (decides the row order, so what Peek/Previous/FirstValue see); conditional: a field in the condition of If() or the index of Pick() → only the field that expression writes; window: a field read from another row through Previous() or Peek() → only the field that expression writes."
             },
             "field": {
               "type": "string",

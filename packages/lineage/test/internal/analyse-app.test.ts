@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ScriptStatementAttributes } from '../../src/generated/lineage-graph.js';
 import { validateLineageGraph } from '../../src/index.js';
 import { analyseApp } from '../../src/internal/app/analyse-app.js';
 import { GraphBuilder } from '../../src/internal/graph/graph-builder.js';
@@ -313,10 +314,11 @@ DROP FIELD A;
 DROP FIELD B FROM T;
 RENAME TABLE U TO Users;
 DROP TABLE Users;`);
+    const attrs = (n: { attributes: unknown }) => n.attributes as ScriptStatementAttributes;
     const statements = q
       .nodes('ScriptStatement', undefined, A)
-      .sort((a, b) => Number(a.attributes.ordinal) - Number(b.attributes.ordinal));
-    const kinds = statements.map((n) => `${String(n.attributes.statementKind)}@${String(n.attributes.line)}`);
+      .sort((a, b) => Number(attrs(a).ordinal) - Number(attrs(b).ordinal));
+    const kinds = statements.map((n) => `${attrs(n).statementKind}@${String(attrs(n).line)}`);
     expect(kinds).toEqual(['load@2', 'load@3', 'drop@4', 'drop@5', 'rename@6', 'drop@7']);
     const t = q.one('ScriptTable', 'T', A);
     const users = q.one('ScriptTable', 'Users', A);

@@ -2,7 +2,6 @@ import { redact } from '@qixflow/core';
 import { describe, expect, it } from 'vitest';
 import { classifyLineageRow } from '../../src/internal/datasets/classify-discriminator.js';
 import { dbTableDataset, fileDataset, globMatches } from '../../src/internal/datasets/dataset-identity.js';
-import { parseSqlSelectList } from '../../src/internal/script/sql-select-list.js';
 
 describe('dataset identity', () => {
   it('normalises lib:// paths: case, backslashes, duplicate slashes, . and ..', () => {
@@ -129,25 +128,6 @@ describe('GetLineage discriminators', () => {
     ],
   ])('tells a BINARY row (%s) by its statement', (qDiscriminator, qStatement, path) => {
     expect(classifyLineageRow({ qDiscriminator, qStatement }).source).toEqual({ kind: 'binary', path });
-  });
-});
-
-describe('SQL select lists', () => {
-  it('names columns by alias or column, keeps their source columns, and sees aggregates and stars', () => {
-    const items =
-      parseSqlSelectList(
-        'SELECT DISTINCT TOP 5 o.OrderID, Qty * Price AS Amount, [x y] z, COUNT(*) n, t.* FROM dbo.Orders o, t',
-      ) ?? [];
-    expect(items.map((i) => i.name)).toEqual(['OrderID', 'Amount', 'z', 'n', '*']);
-    expect(items[0]).toMatchObject({ plain: true, aliased: false, columns: [{ qualifier: 'o', name: 'OrderID' }] });
-    expect(items[1]?.columns.map((c) => c.name)).toEqual(['Qty', 'Price']);
-    expect(items[3]).toMatchObject({ aggregate: true });
-    expect(items[4]).toMatchObject({ star: true, starOf: 't' });
-  });
-
-  it('does not read columns from keywords and literals', () => {
-    const [item] = parseSqlSelectList("SELECT CASE WHEN Status = 'X' THEN 1 ELSE Amount END AS Flag FROM t") ?? [];
-    expect(item?.columns.map((c) => c.name)).toEqual(['Status', 'Amount']);
   });
 });
 

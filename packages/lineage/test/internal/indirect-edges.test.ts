@@ -84,4 +84,52 @@ B: INNER KEEP (A) LOAD K, Y FROM [lib://QVDs/b.qvd] (qvd);`);
       ['A.K —join K→ B.K', 'A.K —join K→ B.Y', 'B.K —join K→ A.K', 'B.K —join K→ A.X'].sort(),
     );
   });
+
+  it('ORDER BY fields lead to every field (sort); If() conditions, Pick() indexes, Previous()/Peek() only to their own field', () => {
+    const { graph, indirect } = analyse(`
+S: LOAD Customer, If(Amount > 100, 'big', 'small') as Size, Pick(Tier, 'a', 'b') as Band,
+  Amount - Previous(Amount) as Delta, Peek('Customer') as PrevCustomer
+FROM [lib://QVDs/sales.qvd] (qvd)
+ORDER BY Customer;`);
+    const ds = 'lib://QVDs/sales.qvd';
+    expect(indirect(graph.edges)).toEqual(
+      [
+        `${ds}#Customer —sort Customer→ S.Band`,
+        `${ds}#Customer —sort Customer→ S.Customer`,
+        `${ds}#Customer —sort Customer→ S.Delta`,
+        `${ds}#Customer —sort Customer→ S.PrevCustomer`,
+        `${ds}#Customer —sort Customer→ S.Size`,
+        `${ds}#Amount —conditional Amount→ S.Size`,
+        `${ds}#Tier —conditional Tier→ S.Band`,
+        `${ds}#Amount —window Amount→ S.Delta`,
+        `${ds}#Customer —window Customer→ S.PrevCustomer`,
+      ].sort(),
+    );
+  });
+
+  it('a SQL SELECT: WHERE/HAVING (filter), GROUP BY, ORDER BY (sort) and JOIN … ON columns of its tables', () => {
+    const { graph, indirect } = analyse(`
+LIB CONNECT TO 'ERP';
+T: SQL SELECT c.Region, SUM(o.Amount) AS Total
+FROM dbo.Orders o JOIN dbo.Customers c ON c.CustomerID = o.CustomerID
+WHERE o.Status = 'OK' AND o.OrderDate >= (SELECT MIN(d) FROM dbo.Calendar WHERE Open = 1)
+GROUP BY c.Region HAVING COUNT(*) > 2 ORDER BY c.Region DESC NULLS LAST;`);
+    const orders = 'dbo.Orders';
+    const customers = 'dbo.Customers';
+    const lines = indirect(graph.edges);
+    for (const to of ['T.Region', 'T.Total'])
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          `${orders}#Status —filter Status→ ${to}`,
+          `${orders}#OrderDate —filter OrderDate→ ${to}`,
+          `${customers}#Region —group-by Region→ ${to}`,
+          `${customers}#Region —sort Region→ ${to}`,
+          `${customers}#CustomerID —join CustomerID→ ${to}`,
+          `${orders}#CustomerID —join CustomerID→ ${to}`,
+        ]),
+      );
+    // Nothing from inside the subquery (Calendar's d, Open), nor NULLS/LAST/DESC.
+    expect(lines.filter((l) => /#(d|Open|LAST|NULLS|DESC) /.test(l))).toEqual([]);
+    expect(lines).toHaveLength(12);
+  });
 });

@@ -34,6 +34,8 @@ export interface RunEventOptions {
 }
 
 const NOT_DATASETS = new Set(['inline', 'autogenerate', 'extension']);
+/** INDIRECT subtypes that concern one field (the others concern the whole dataset). */
+const PER_FIELD = new Set<string>(['conditional', 'window']);
 const MASKING = /\b(hash128|hash160|hash256|autonumberhash128|autonumberhash256)\s*\(/i;
 
 /** One app's part of the graph, indexed for building its events. */
@@ -46,7 +48,7 @@ export interface AppView {
   readonly writeIds: ReadonlySet<string>;
   /** Dataset id → its named fields. */
   readonly fieldsOfDataset: ReadonlyMap<string, string[]>;
-  /** DERIVES and SAME_AS edges by their target. */
+  /** DERIVES, SAME_AS and per-field INDIRECT (conditional, window) edges by their target. */
   readonly incoming: ReadonlyMap<string, LineageEdge[]>;
   /** READS edges by their statement. */
   readonly readsOf: ReadonlyMap<string, LineageEdge[]>;
@@ -72,7 +74,8 @@ export function appView(
   const readIds = new Set<string>();
   const writeIds = new Set<string>();
   for (const e of edges) {
-    if (e.kind === 'DERIVES' || e.kind === 'SAME_AS') push(incoming, e.to, e);
+    if (e.kind === 'DERIVES' || e.kind === 'SAME_AS' || (e.kind === 'INDIRECT' && PER_FIELD.has(e.attributes.subtype)))
+      push(incoming, e.to, e);
     if (e.kind === 'READS') push(readsOf, e.from, e);
     if (e.kind === 'BINARY_FROM') {
       const to = nodes.get(e.to);
@@ -111,15 +114,25 @@ export function appView(
 
 type Kind = DerivesAttributes['transformation'];
 
-/** The DIRECT transformation of a path, and INDIRECT/JOIN when it went through a join key. */
-function transformations(kinds: ReadonlySet<Kind>, masking: boolean): Transformation[] {
+/**
+ * The DIRECT transformation of the paths whose values flow (when any), INDIRECT/JOIN when one went
+ * through a join key, and INDIRECT/CONDITIONAL or WINDOW for the paths that only decide the value.
+ */
+function transformations(
+  kinds: ReadonlySet<Kind>,
+  direct: boolean,
+  indirect: ReadonlySet<string>,
+  masking: boolean,
+): Transformation[] {
   const subtype = kinds.has('aggregation')
     ? 'AGGREGATION'
     : kinds.has('expression') || kinds.has('mapping')
       ? 'TRANSFORMATION'
       : 'IDENTITY';
-  const direct: Transformation = { type: 'DIRECT', subtype, masking };
-  return kinds.has('join-key') ? [direct, { type: 'INDIRECT', subtype: 'JOIN', masking: false }] : [direct];
+  const out: Transformation[] = direct ? [{ type: 'DIRECT', subtype, masking }] : [];
+  if (kinds.has('join-key')) out.push({ type: 'INDIRECT', subtype: 'JOIN', masking: false });
+  for (const s of [...indirect].sort()) out.push({ type: 'INDIRECT', subtype: s.toUpperCase(), masking: false });
+  return out;
 }
 
 const byName = (a: InputField, b: InputField) =>
@@ -136,45 +149,74 @@ export interface Traced {
 /** Input dataset fields a field derives from, with the transformations and statements on the way. */
 export function trace(view: AppView, start: string, accept: (e: LineageEdge) => boolean): Traced {
   const { nodes, incoming, readIds } = view;
-  const found = new Map<string, { dataset: ExternalDatasetNode; field: string; kinds: Set<Kind>; masking: boolean }>();
+  type Found = {
+    dataset: ExternalDatasetNode;
+    field: string;
+    kinds: Set<Kind>;
+    direct: boolean;
+    indirect: Set<string>;
+    masking: boolean;
+  };
+  const found = new Map<string, Found>();
   const statements = new Set<string>();
   const joinKeys = new Set<string>();
   const seen = new Set<string>();
-  const walk = (id: string, kinds: Set<Kind>, masking: boolean, depth: number) => {
+  // `via`: the per-field INDIRECT subtype a path went through (its values do not flow), or ''.
+  const walk = (id: string, kinds: Set<Kind>, masking: boolean, via: string, depth: number) => {
     if (depth > 64) return;
     for (const e of incoming.get(id) ?? []) {
       if (depth === 0 && !accept(e)) continue;
-      const key = `${e.from}|${[...kinds].sort().join(',')}|${masking}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
       const next = new Set(kinds);
       let masked = masking;
+      let through = via;
       if (e.kind === 'DERIVES') {
         next.add(e.attributes.transformation);
         if (e.attributes.statement) statements.add(e.attributes.statement);
         if (e.attributes.transformation === 'join-key') joinKeys.add(e.to);
         if (e.attributes.expression && MASKING.test(e.attributes.expression)) masked = true;
+      } else if (e.kind === 'INDIRECT') {
+        statements.add(e.attributes.statement);
+        through ||= e.attributes.subtype;
       }
+      // Seen with the state after the edge: a field reached both directly and through an If/Previous counts twice.
+      const key = `${e.from}|${[...next].sort().join(',')}|${masked}|${through}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       const from = nodes.get(e.from);
       if (from?.kind === 'DatasetField' && readIds.has(from.attributes.dataset) && from.name !== '*') {
         const ds = nodes.get(from.attributes.dataset);
         if (ds?.kind === 'ExternalDataset') {
           const k = `${ds.id}|${from.name}`;
-          const entry = found.get(k) ?? { dataset: ds, field: from.name, kinds: new Set(), masking: false };
-          for (const t of next) entry.kinds.add(t);
+          const entry: Found = found.get(k) ?? {
+            dataset: ds,
+            field: from.name,
+            kinds: new Set(),
+            direct: false,
+            indirect: new Set(),
+            masking: false,
+          };
+          if (through === '') {
+            for (const t of next) entry.kinds.add(t);
+            entry.direct = true;
+          } else entry.indirect.add(through);
           entry.masking ||= masked;
           found.set(k, entry);
           continue;
         }
       }
-      walk(e.from, next, masked, depth + 1);
+      walk(e.from, next, masked, through, depth + 1);
     }
   };
-  walk(start, new Set(), false, 0);
+  walk(start, new Set(), false, '', 0);
   const inputFields = [...found.values()]
     .map((f) => {
       const { namespace, name } = view.nameOf(f.dataset);
-      return { namespace, name, field: f.field, transformations: transformations(f.kinds, f.masking) };
+      return {
+        namespace,
+        name,
+        field: f.field,
+        transformations: transformations(f.kinds, f.direct, f.indirect, f.masking),
+      };
     })
     .sort(byName);
   return { inputFields, statements, joinKeys };
@@ -203,7 +245,7 @@ function sourceFields(view: AppView, statement: string, field: string): InputFie
 
 /**
  * The dataset-wide (INDIRECT) lineage of an output: the WHERE/WHILE fields (FILTER), GROUP BY fields
- * (GROUP_BY) of the statements its fields went through, and the inputs of the JOIN keys on the way
+ * (GROUP_BY) and ORDER BY fields (SORT) of the statements its fields went through, and the inputs of the JOIN keys on the way
  * (JOIN, both sides).
  */
 export function datasetLineage(view: AppView, traced: readonly Traced[]): InputField[] {
@@ -235,6 +277,7 @@ export function datasetLineage(view: AppView, traced: readonly Traced[]): InputF
     if (s?.kind !== 'ScriptStatement') continue;
     for (const f of s.attributes.filterFields ?? []) for (const i of sourceFields(view, id, f)) add(i, 'FILTER');
     for (const f of s.attributes.groupByFields ?? []) for (const i of sourceFields(view, id, f)) add(i, 'GROUP_BY');
+    for (const f of s.attributes.orderByFields ?? []) for (const i of sourceFields(view, id, f)) add(i, 'SORT');
   }
   return [...merged.values()]
     .map(({ field, subtypes }) => ({

@@ -400,8 +400,9 @@ class ScriptWalker {
     const relation = evaluateQuery(this.ctx, s.query, { ...stmt, text }, s.label);
     if (relation.filterFields.length > 0) stmt.node.attributes.filterFields = [...new Set(relation.filterFields)];
     if (relation.groupByFields.length > 0) stmt.node.attributes.groupByFields = [...new Set(relation.groupByFields)];
+    if (relation.orderByFields.length > 0) stmt.node.attributes.orderByFields = [...new Set(relation.orderByFields)];
     const table = placeTable(this.ctx, s, relation, stmt);
-    addIndirectEdges(this.ctx, stmt, relation);
+    addIndirectEdges(this.ctx, stmt, relation, table);
     if (s.label === null || s.prefixes.some((p) => p.kind === 'JoinPrefix' || p.kind === 'ConcatenatePrefix')) {
       const op = s.prefixes.some((p) => p.kind === 'JoinPrefix')
         ? 'JOIN '

@@ -6,6 +6,9 @@ import {
   fileFormatOptions,
   type LoadQuery,
   type LoadSource,
+  readSqlSelect,
+  type SqlClauseColumns,
+  type SqlColumnRef,
   type SqlQuery,
   visit,
 } from '@qixflow/script';
@@ -23,7 +26,6 @@ import {
   type TableState,
   type Transformation,
 } from './script-context.js';
-import { parseSqlSelectList } from './sql-select-list.js';
 
 /** A name resolved in the source of a LOAD. */
 interface Resolved {
@@ -366,10 +368,13 @@ function evaluateSql(ctx: ScriptContext, q: SqlQuery, stmt: StatementContext): R
     starInputs: [],
     filterFields: [],
     groupByFields: [],
+    orderByFields: [],
     indirect: [],
     defaultName,
   };
-  const items = parseSqlSelectList(q.text);
+  const read = readSqlSelect(q.text);
+  const items = read?.items;
+  if (read) addSqlClauseUses(ctx, relation, read.clauses, tableFor);
   if (!items) {
     relation.open = true;
     if (first) relation.starInputs.push({ node: ctx.datasetField(first.id, '*') });
@@ -425,6 +430,7 @@ export function evaluateQuery(
     starInputs: [],
     filterFields: [],
     groupByFields: [],
+    orderByFields: [],
     indirect: [],
     defaultName: scope.defaultName,
   };
@@ -435,6 +441,7 @@ export function evaluateQuery(
     transformation: Transformation;
     name: string;
     text: string;
+    expression: Expression;
   };
   const pending: Pending[] = [];
   const passthrough = new Set<string>();
@@ -498,6 +505,7 @@ export function evaluateQuery(
       transformation,
       name: ctx.aliases.get(outName) ?? outName,
       text,
+      expression: e,
     });
     relation.columns.push({ name: outName, inputs: [], transformation: 'expression' });
   }
@@ -545,10 +553,67 @@ export function evaluateQuery(
       relation.groupByFields.push(f);
       indirect('group-by', f);
     }
+  for (const item of query.orderBy)
+    for (const f of fieldsOf(item.expression).fields) {
+      relation.orderByFields.push(f);
+      indirect('sort', f);
+    }
+  for (const p of pending)
+    for (const use of rowDecidingFields(p.expression)) {
+      const inputs = scope.resolve(use.field)?.inputs ?? [];
+      if (inputs.length > 0) relation.indirect.push({ ...use, inputs, column: p.index });
+    }
   if (scope.inner) {
     relation.filterFields.push(...scope.inner.filterFields);
     relation.groupByFields.push(...scope.inner.groupByFields);
+    relation.orderByFields.push(...scope.inner.orderByFields);
     relation.indirect.push(...scope.inner.indirect);
   }
   return relation;
+}
+
+/**
+ * The fields of an expression that decide its value without flowing into it: the condition of an
+ * If() and the index of a Pick() (`conditional`), and what Previous() or Peek('Field') read from
+ * another row (`window`).
+ */
+function rowDecidingFields(expression: Expression): { subtype: 'conditional' | 'window'; field: string }[] {
+  const out: { subtype: 'conditional' | 'window'; field: string }[] = [];
+  visit(expression, (node) => {
+    if (node.kind !== 'FunctionCall') return undefined;
+    const name = node.name.toLowerCase();
+    const first = node.args[0];
+    if (!first) return undefined;
+    if (name === 'if' || name === 'pick')
+      for (const field of fieldsOf(first).fields) out.push({ subtype: 'conditional', field });
+    else if (name === 'previous') for (const field of fieldsOf(first).fields) out.push({ subtype: 'window', field });
+    else if (name === 'peek' && first.kind === 'StringLiteral') out.push({ subtype: 'window', field: first.value });
+    return undefined;
+  });
+  return out;
+}
+
+/**
+ * The columns of a SELECT's WHERE/HAVING (`filter`), GROUP BY (`group-by`), ORDER BY (`sort`) and
+ * `JOIN … ON` (`join`) as INDIRECT uses of the tables' columns, and as the statement's filter /
+ * group-by / order-by fields.
+ */
+function addSqlClauseUses(
+  ctx: ScriptContext,
+  relation: Relation,
+  clauses: SqlClauseColumns,
+  tableFor: (qualifier: string | null) => { id: string } | undefined,
+): void {
+  const use = (subtype: IndirectUse['subtype'], refs: readonly SqlColumnRef[], names?: string[]) => {
+    for (const ref of refs) {
+      const ds = tableFor(ref.qualifier);
+      if (!ds) continue;
+      names?.push(ref.name);
+      relation.indirect.push({ subtype, field: ref.name, inputs: [{ node: ctx.datasetField(ds.id, ref.name) }] });
+    }
+  };
+  use('filter', [...clauses.where, ...clauses.having], relation.filterFields);
+  use('group-by', clauses.groupBy, relation.groupByFields);
+  use('sort', clauses.orderBy, relation.orderByFields);
+  use('join', clauses.joinOn);
 }

@@ -2,18 +2,25 @@ import type { IndirectAttributes } from '../../generated/lineage-graph.js';
 import { type Relation, SCRIPT, type ScriptContext, type StatementContext, type TableState } from './script-context.js';
 
 /**
- * The INDIRECT edges of a LOAD once its table is placed: each WHERE/WHILE field (`filter`) and
- * GROUP BY field (`group-by`), resolved in the statement's source, → every field the statement
- * wrote; each JOIN key field (a `join-key` derivation's target) → every other field the JOIN wrote.
+ * The INDIRECT edges of a LOAD once its table is placed: each WHERE/WHILE field (`filter`), GROUP BY
+ * field (`group-by`) and ORDER BY field (`sort`), resolved in the statement's source, → every field
+ * the statement wrote; an If() condition / Pick() index field (`conditional`) and a Previous()/Peek()
+ * field (`window`) → the one field its expression wrote; each JOIN key field (a `join-key`
+ * derivation's target) → every other field the JOIN wrote.
  * Their ids join the statement's DERIVES edges, so their confidence follows its reconciliation.
  *
  * @example
  * ```ts
  * const table = placeTable(ctx, statement, relation, stmt);
- * addIndirectEdges(ctx, stmt, relation);
+ * addIndirectEdges(ctx, stmt, relation, table);
  * ```
  */
-export function addIndirectEdges(ctx: ScriptContext, stmt: StatementContext, relation: Relation): void {
+export function addIndirectEdges(
+  ctx: ScriptContext,
+  stmt: StatementContext,
+  relation: Relation,
+  table?: TableState,
+): void {
   const derived = (ctx.derivesByStatement.get(stmt.id) ?? []).map((id) => ctx.graph.getEdge(id));
   const written = new Set<string>();
   const keys = new Map<string, string>();
@@ -25,6 +32,13 @@ export function addIndirectEdges(ctx: ScriptContext, stmt: StatementContext, rel
       if (key) keys.set(e.to, key.name);
     }
   }
+  // A column computed from no field (Peek('X'), a constant) has no DERIVES edge: take it from the table.
+  if (table)
+    for (const column of relation.columns)
+      for (const f of table.fields) {
+        const id = table.fieldIds.get(f);
+        if (id !== undefined && sameField(f, column.name)) written.add(id);
+      }
   if (written.size === 0) return;
   const ids: string[] = [];
   const add = (from: string, subtype: IndirectAttributes['subtype'], field: string, skip: ReadonlySet<string>) => {
@@ -35,8 +49,15 @@ export function addIndirectEdges(ctx: ScriptContext, stmt: StatementContext, rel
     }
   };
   const none = new Set<string>();
-  for (const use of relation.indirect)
-    for (const input of use.inputs) if (input.node !== undefined) add(input.node, use.subtype, use.field, none);
+  for (const use of relation.indirect) {
+    // A conditional/window use affects only the field its column became (its name, or T.name under QUALIFY).
+    const column = use.column !== undefined ? relation.columns[use.column]?.name : undefined;
+    const skip =
+      column === undefined
+        ? none
+        : new Set([...written].filter((id) => !sameField(ctx.graph.getNode(id)?.name, column)));
+    for (const input of use.inputs) if (input.node !== undefined) add(input.node, use.subtype, use.field, skip);
+  }
   const keyIds = new Set(keys.keys());
   for (const [key, name] of keys) add(key, 'join', name, keyIds);
   if (ids.length === 0) return;
@@ -77,4 +98,9 @@ export function addKeepEdges(
   if (type !== 'right') add(other, table);
   if (type !== 'left') add(table, other);
   if (ids.length > 0) ctx.derivesByStatement.set(stmt.id, [...(ctx.derivesByStatement.get(stmt.id) ?? []), ...ids]);
+}
+
+/** Whether a placed field is the column `name` (as written, or qualified `Table.name`). */
+function sameField(fieldName: string | undefined, name: string): boolean {
+  return fieldName !== undefined && (fieldName === name || fieldName.endsWith(`.${name}`));
 }

@@ -1,6 +1,11 @@
 import { redact } from '@qixflow/core';
 import { wildcardMatch } from '@qixflow/script';
-import type { DerivesAttributes, LineageDiagnostic, ScriptStatementNode } from '../../generated/lineage-graph.js';
+import type {
+  DerivesAttributes,
+  IndirectAttributes,
+  LineageDiagnostic,
+  ScriptStatementNode,
+} from '../../generated/lineage-graph.js';
 import type { ConnectionRef, DatasetRef } from '../datasets/dataset-identity.js';
 import { CONFIDENCE } from '../graph/confidence.js';
 import type { GraphBuilder, Origin } from '../graph/graph-builder.js';
@@ -19,11 +24,17 @@ export interface FieldInput {
   readonly confidence?: number;
 }
 
-/** A WHERE/WHILE or GROUP BY field of a query, resolved in the query's source. */
+/**
+ * A field of a query's source that decides rows without flowing into them: WHERE/WHILE, GROUP BY,
+ * ORDER BY, a SELECT's JOIN … ON (the whole statement), or an If() condition, Pick() index,
+ * Previous()/Peek() argument (only the column at `column`).
+ */
 export interface IndirectUse {
-  readonly subtype: 'filter' | 'group-by';
+  readonly subtype: IndirectAttributes['subtype'];
   readonly field: string;
   readonly inputs: readonly FieldInput[];
+  /** The index of the one column it affects (conditional, window); every column when absent. */
+  readonly column?: number;
 }
 
 /** One output column of a LOAD/SELECT. */
@@ -44,7 +55,8 @@ export interface Relation {
   starInputs: FieldInput[];
   readonly filterFields: string[];
   readonly groupByFields: string[];
-  /** WHERE/WHILE and GROUP BY fields resolved in the source (the INDIRECT edges' ends). */
+  readonly orderByFields: string[];
+  /** WHERE/WHILE, GROUP BY, ORDER BY … fields resolved in the source (the INDIRECT edges' ends). */
   readonly indirect: IndirectUse[];
   /** The default table name Qlik would give the result. */
   defaultName: string;
