@@ -33,33 +33,44 @@ export async function projectLoad(state: ScriptState, query: LoadQuery, source: 
   const width = outputs.length;
   const grow = state.growth(width);
   const out = new ColumnTable(outputs.map((o) => o.name));
-  const columns = out.columns;
+  const columns = out.columns as ColumnBuilder[];
   const load = beginLoad(state, query, out, scope);
   const count = source.rowCount;
-  const evaluate = state.evaluatorFor(scope);
-  const made: Cell[] = new Array(width);
+  const bind = state.binderFor(scope);
+  const fields = outputs.map((o) => (o.expression ? bind(o.expression) : undefined));
+  const where = query.where ? bind(query.where) : undefined;
+  const whileClause = query.while ? bind(query.while) : undefined;
+  // A row's values: numbers (NaN for NULL) for numeric fields, cells for the others.
+  const numbers = new Float64Array(width);
+  const cells: Cell[] = new Array(width).fill(null);
   let produced = 0;
   for (let r = 0; r < count; r++) {
     const row = order ? (order[r] as number) : r;
     for (let iter = 1; ; iter++) {
       scope.at(row, r + 1, load.rowBase + produced + 1, iter);
-      if (query.while) {
+      if (whileClause) {
         guard.iterate();
-        if (!truthy(evaluate(query.while))) break;
+        if (!truthy(whileClause.cell())) break;
       }
-      if (!query.where || truthy(evaluate(query.where))) {
-        // All cells first: Peek reads the rows made so far, not a half-made one.
+      if (!where || truthy(where.cell())) {
+        // All values first: Peek reads the rows made so far, not a half-made one.
         for (let c = 0; c < width; c++) {
-          const o = outputs[c] as OutputField;
-          made[c] = o.star !== undefined ? source.cell(row, o.star) : evaluate(o.expression as Expression);
+          const field = fields[c];
+          if (field === undefined) cells[c] = source.cell(row, (outputs[c] as OutputField).star as number);
+          else if (field.number) numbers[c] = field.number();
+          else cells[c] = field.cell();
         }
-        for (let c = 0; c < width; c++) (columns[c] as ColumnBuilder).push(made[c] ?? null);
+        for (let c = 0; c < width; c++) {
+          const column = columns[c] as ColumnBuilder;
+          if (fields[c]?.number) column.pushNumber(numbers[c] as number);
+          else column.push(cells[c] ?? null);
+        }
         produced++;
         load.accept(row);
         grow(produced);
       }
       if (guard.due()) await guard.pause();
-      if (!query.while) break;
+      if (!whileClause) break;
     }
   }
   endLoad(state, load);

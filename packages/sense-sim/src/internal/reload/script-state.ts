@@ -1,4 +1,5 @@
 import { type Expression, expand, type LoadStatement, parseExpression } from '@qixflow/script';
+import type { BoundExpression } from '../data/compile-expression.js';
 import { formatSettings } from '../data/format-settings.js';
 import { TextInterpreter } from '../data/interpret-text.js';
 import type { Cell, LineageRow, SectionAccessData } from '../data/loaded-model.js';
@@ -233,6 +234,17 @@ export class ScriptState {
   evaluatorFor(scope: RowScope): (expression: Expression) => Cell {
     const evaluate = this.env.evaluate;
     return evaluate.forScope?.(scope) ?? ((expression) => evaluate(expression, scope));
+  }
+
+  /**
+   * The expressions a LOAD evaluates per record, each compiled once and bound to `scope` (see
+   * {@link BoundExpression}: numeric ones give numbers without a cell per record).
+   */
+  binderFor(scope: RowScope): (expression: Expression) => BoundExpression {
+    const bindFor = this.env.evaluate.bindFor;
+    if (bindFor) return bindFor(scope);
+    const evaluate = this.evaluatorFor(scope);
+    return (expression) => ({ cell: () => evaluate(expression), number: undefined });
   }
 
   noRow(): RowScope {
