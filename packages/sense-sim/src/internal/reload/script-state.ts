@@ -6,35 +6,14 @@ import type { Cell, LineageRow, SectionAccessData } from '../data/loaded-model.j
 import { MAX_TEXT_LENGTH } from '../data/text-limit.js';
 import { ColumnTable } from './column-table.js';
 import { DataFolder } from './data-folder.js';
-import type { Derivation, FieldDefinition } from './derive-fields.js';
+import type { Derivation, FieldDefinition } from './field-definition.js';
 import type { LoadInProgress } from './load-in-progress.js';
+import type { RecordScope } from './record-scope.js';
 import { DEFAULT_RELOAD_BUDGETS, ReloadGuard } from './reload-budget.js';
 import type { ReloadConnection, ReloadEnvironment, RowScope } from './reload-environment.js';
 import { ExecutionError } from './script-error.js';
 import { ScriptFunctionHost } from './script-function-host.js';
-
-/** A table the script holds (named, mutable while the script runs). */
-export class WorkTable extends ColumnTable {
-  name: string;
-  /** Made by (or joined with) a LOAD DISTINCT: rows added later by JOIN or CONCATENATE are deduplicated too. */
-  distinct: boolean;
-
-  constructor(name: string, table: ColumnTable, distinct = false) {
-    super(table.fields, table.columns, table.rowCount);
-    this.name = name;
-    this.distinct = distinct;
-  }
-}
-
-/**
- * A scope moved from record to record during one LOAD. A record is a row of the LOAD's source
- * table, read cell by cell where an expression names a field: no row array per record.
- */
-export type RecordScope = RowScope & {
-  at(row: number, recNo: number, rowNo: number, iterNo: number): void;
-  /** Makes source row `row` the current record (Previous reads another one), returning the row it replaces. */
-  use(row: number): number;
-};
+import type { WorkTable } from './work-table.js';
 
 const NO_SOURCE_FIELDS: RowScope['value'] = () => undefined;
 
