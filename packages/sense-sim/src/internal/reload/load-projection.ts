@@ -1,5 +1,6 @@
 import { type Expression, type LoadFieldItem, type LoadQuery, printExpression } from '@qixflow/script';
-import type { ColumnBuilder } from '../data/column-builder.js';
+import { ColumnBuilder } from '../data/column-builder.js';
+import type { BoundExpression } from '../data/compile-expression.js';
 import type { Cell } from '../data/loaded-model.js';
 import { ColumnTable } from './column-table.js';
 import { groupRows, planGrouping } from './group-by.js';
@@ -37,10 +38,11 @@ export async function projectLoad(state: ScriptState, query: LoadQuery, source: 
   const load = beginLoad(state, query, out, scope);
   const count = source.rowCount;
   const bind = state.binderFor(scope);
-  const fields = outputs.map((o) => (o.expression ? bind(o.expression) : undefined));
+  const plans = outputs.map((o) => planField(o, source, bind));
   const where = query.where ? bind(query.where) : undefined;
   const whileClause = query.while ? bind(query.while) : undefined;
-  // A row's values: numbers (NaN for NULL) for numeric fields, cells for the others.
+  // A row's values: numbers (NaN for NULL) for numeric fields, cells for computed ones; copied
+  // fields are read from their source column when pushed (the source row does not change meanwhile).
   const numbers = new Float64Array(width);
   const cells: Cell[] = new Array(width).fill(null);
   let produced = 0;
@@ -55,14 +57,15 @@ export async function projectLoad(state: ScriptState, query: LoadQuery, source: 
       if (!where || truthy(where.cell())) {
         // All values first: Peek reads the rows made so far, not a half-made one.
         for (let c = 0; c < width; c++) {
-          const field = fields[c];
-          if (field === undefined) cells[c] = source.cell(row, (outputs[c] as OutputField).star as number);
-          else if (field.number) numbers[c] = field.number();
-          else cells[c] = field.cell();
+          const plan = plans[c] as FieldPlan;
+          if (plan.kind === 'number') numbers[c] = plan.number();
+          else if (plan.kind === 'cell') cells[c] = plan.cell();
         }
         for (let c = 0; c < width; c++) {
+          const plan = plans[c] as FieldPlan;
           const column = columns[c] as ColumnBuilder;
-          if (fields[c]?.number) column.pushNumber(numbers[c] as number);
+          if (plan.kind === 'copy') column.pushFrom(plan.from, row, plan.map);
+          else if (plan.kind === 'number') column.pushNumber(numbers[c] as number);
           else column.push(cells[c] ?? null);
         }
         produced++;
@@ -75,6 +78,31 @@ export async function projectLoad(state: ScriptState, query: LoadQuery, source: 
   }
   endLoad(state, load);
   return out;
+}
+
+/**
+ * How a LOAD computes one of its fields per record: a source field read as it is (`*`, or a field
+ * named alone) is copied by symbol — one lookup per distinct value, not per row; a numeric
+ * expression gives a number; any other a cell.
+ */
+type FieldPlan =
+  | { readonly kind: 'copy'; readonly from: ColumnBuilder; readonly map: Int32Array }
+  | { readonly kind: 'number'; readonly number: () => number }
+  | { readonly kind: 'cell'; readonly cell: () => Cell };
+
+function planField(
+  output: OutputField,
+  source: ColumnTable,
+  bind: (expression: Expression) => BoundExpression,
+): FieldPlan {
+  const expression = output.expression;
+  // A name the record has is its field (the scope finds the last field of that name, as here).
+  const from = output.star ?? (expression?.kind === 'FieldRef' ? source.fields.lastIndexOf(expression.name) : -1);
+  const column = source.columns[from];
+  if (column) return { kind: 'copy', from: column, map: ColumnBuilder.symbolMap(column) };
+  const bound = bind(expression as Expression);
+  const number = bound.number;
+  return number ? { kind: 'number', number } : { kind: 'cell', cell: () => bound.cell() };
 }
 
 /** A field as an expression: a `*` field reads its source field. */

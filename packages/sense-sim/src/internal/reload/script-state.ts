@@ -8,7 +8,7 @@ import { ColumnTable } from './column-table.js';
 import { DataFolder } from './data-folder.js';
 import type { Derivation, FieldDefinition } from './field-definition.js';
 import type { LoadInProgress } from './load-in-progress.js';
-import type { RecordScope } from './record-scope.js';
+import { RecordCursor, type RecordScope } from './record-scope.js';
 import { DEFAULT_RELOAD_BUDGETS, ReloadGuard } from './reload-budget.js';
 import type { ReloadConnection, ReloadEnvironment, RowScope } from './reload-environment.js';
 import { ExecutionError } from './script-error.js';
@@ -244,35 +244,6 @@ export class ScriptState {
    * times, so nothing is allocated per record.
    */
   recordScope(source: ColumnTable): RecordScope {
-    const state = this;
-    const index = new Map(source.fields.map((f, i) => [f, i]));
-    let current = -1;
-    const scope = {
-      recNo: 0,
-      rowNo: 0,
-      iterNo: 0,
-      variables: this.variables,
-      get variablesVersion(): number {
-        return state.#variablesVersion;
-      },
-      value(field: string): Cell | undefined {
-        const i = index.get(field);
-        return i === undefined ? undefined : source.cell(current, i);
-      },
-      mapping: (name: string) => this.mappings.get(name),
-      script: this.functions,
-      at(row: number, recNo: number, rowNo: number, iterNo: number): void {
-        current = row;
-        scope.recNo = recNo;
-        scope.rowNo = rowNo;
-        scope.iterNo = iterNo;
-      },
-      use(row: number): number {
-        const replaced = current;
-        current = row;
-        return replaced;
-      },
-    };
-    return scope;
+    return new RecordCursor(source, this);
   }
 }
