@@ -1,15 +1,10 @@
 import type { ModelField } from './associative-model.js';
-import {
-  type AggregationResult,
-  type ChartEvaluator,
-  type GroupDimension,
-  type Groups,
-  groupsOfJoin,
-} from './chart-evaluator.js';
+import { type GroupDimension, type Groups, groupsOfJoin } from './chart-groups.js';
 import { elementsOf, nestedAggregation, recordDeduper } from './chart-records.js';
 import { evaluateNode, ScopeBase } from './evaluate-expression.js';
 import { ExpressionError } from './expression-error.js';
 import { AGGREGATION_NAMES, createAggregator } from './functions/aggregators.js';
+import type { AggregationResult, GroupEvaluator } from './group-evaluator.js';
 import { evaluateInterRecord, usesInterRecord } from './inter-record.js';
 import type { Cell } from './loaded-model.js';
 import type { RowMasks } from './propagate-selections.js';
@@ -30,7 +25,7 @@ export interface AggrTable {
   readonly nodistinct: boolean;
 }
 
-const tables = new WeakMap<ChartEvaluator, Map<FunctionCall, AggrTable>>();
+const tables = new WeakMap<GroupEvaluator, Map<FunctionCall, AggrTable>>();
 
 /** Whether `expression` holds an Aggr call that is not inside another aggregation. */
 export function containsAggr(expression: Expression): boolean {
@@ -67,7 +62,7 @@ export function aggrCalls(expression: Expression): FunctionCall[] {
  * The Aggr table of `call` (computed once per evaluator): its dimensions must be fields, as in
  * Qlik ("each dimension in an Aggr() function must be a single field, not an expression").
  */
-export function aggrTable(evaluator: ChartEvaluator, call: FunctionCall): AggrTable {
+export function aggrTable(evaluator: GroupEvaluator, call: FunctionCall): AggrTable {
   let perEvaluator = tables.get(evaluator);
   if (!perEvaluator) {
     perEvaluator = new Map();
@@ -81,7 +76,7 @@ export function aggrTable(evaluator: ChartEvaluator, call: FunctionCall): AggrTa
   return table;
 }
 
-function computeAggrTable(evaluator: ChartEvaluator, call: FunctionCall): AggrTable {
+function computeAggrTable(evaluator: GroupEvaluator, call: FunctionCall): AggrTable {
   const [inner, ...dimArgs] = call.args;
   if (!inner || dimArgs.length === 0) throw new ExpressionError('Aggr takes an expression and at least one dimension');
   const ctx = evaluator.ctx;
@@ -166,7 +161,7 @@ interface AggrPairs {
 }
 
 function aggrPairs(
-  evaluator: ChartEvaluator,
+  evaluator: GroupEvaluator,
   table: AggrTable,
   masks: RowMasks,
   dimSlots: readonly number[],
@@ -185,7 +180,7 @@ function aggrPairs(
  * aggregates the Aggr rows its records reach: with DISTINCT (the default) an Aggr row counts in one
  * cube row only, with NODISTINCT once per record in every row it reaches (see feedPairs).
  */
-export function aggrAggregation(evaluator: ChartEvaluator, call: FunctionCall): AggregationResult {
+export function aggrAggregation(evaluator: GroupEvaluator, call: FunctionCall): AggregationResult {
   if (call.name.toLowerCase() === 'aggr') return bareAggr(evaluator, call);
   const argument = call.args[0] as Expression;
   const calls = aggrCalls(argument);
@@ -201,7 +196,7 @@ export function aggrAggregation(evaluator: ChartEvaluator, call: FunctionCall): 
   return evaluator.resultOf(aggregator, pairs.count, pairs.toCubeGroups);
 }
 
-function bareAggr(evaluator: ChartEvaluator, call: FunctionCall): AggregationResult {
+function bareAggr(evaluator: GroupEvaluator, call: FunctionCall): AggregationResult {
   const table = aggrTable(evaluator, call);
   const pairs = aggrPairs(evaluator, table, evaluator.defaultMasks(), evaluator.dimSlots(call));
   const only = createAggregator('only', pairs.count, { distinct: false, params: [] });
@@ -218,7 +213,7 @@ function bareAggr(evaluator: ChartEvaluator, call: FunctionCall): AggregationRes
 function feedPairs(
   pairs: AggrPairs,
   table: AggrTable,
-  evaluator: ChartEvaluator,
+  evaluator: GroupEvaluator,
   add: (g: number, a: number) => void,
 ): void {
   const { join, tupleGroups, aggrRows } = pairs;
@@ -258,7 +253,7 @@ function rowValues(
   first: AggrTable,
   calls: readonly FunctionCall[],
   others: readonly Cell[][],
-  evaluator: ChartEvaluator,
+  evaluator: GroupEvaluator,
 ): (a: number) => Cell {
   if (argument === calls[0]) return (a) => first.values[a] ?? null;
   const cache = new Map<number, Cell>();
@@ -278,7 +273,7 @@ function rowValues(
 class AggrRowScope extends ScopeBase {
   a = 0;
   constructor(
-    private readonly evaluator: ChartEvaluator,
+    private readonly evaluator: GroupEvaluator,
     private readonly first: AggrTable,
     private readonly calls: readonly FunctionCall[],
     private readonly others: readonly Cell[][],

@@ -1,7 +1,9 @@
 import { aggrCalls, aggrTable } from './aggr.js';
 import { ModelField } from './associative-model.js';
-import { type ChartContext, ChartEvaluator, singleGroup } from './chart-evaluator.js';
+import type { ChartContext } from './chart-context.js';
+import { ChartEvaluator } from './chart-evaluator.js';
 import { parseChartExpression } from './chart-expression.js';
+import { singleGroup } from './chart-groups.js';
 import { nestedAggregation } from './chart-records.js';
 import { evaluateNode, ScopeBase } from './evaluate-expression.js';
 import { ExpressionError } from './expression-error.js';

@@ -1,5 +1,7 @@
 import { aggrAggregation, containsAggr } from './aggr.js';
 import type { ModelField } from './associative-model.js';
+import type { ChartContext } from './chart-context.js';
+import { type GroupDimension, type Groups, singleGroup } from './chart-groups.js';
 import {
   argumentFields,
   ConstantScope,
@@ -19,73 +21,13 @@ import {
   createAggregator,
   type GroupAggregator,
 } from './functions/aggregators.js';
+import type { AggregationResult, GroupEvaluator, TupleGroups } from './group-evaluator.js';
 import type { Cell } from './loaded-model.js';
 import type { RowMasks } from './propagate-selections.js';
 import { type JoinedRecords, joinTables } from './record-join.js';
 import type { Expression, FieldRef, FunctionCall, SetExpression } from './script-bridge.js';
-import { evaluateSet, type SetContext } from './set-analysis.js';
+import { evaluateSet } from './set-analysis.js';
 import { numberCell, toNumber } from './value-ops.js';
-
-/** What chart expressions are evaluated against: the model, the object's state, variables. */
-export interface ChartContext extends SetContext {
-  readonly env: EvaluationEnvironment;
-}
-
-/** A dimension of a grouping: its field and the table its values are read from by default. */
-export interface GroupDimension {
-  readonly field: ModelField;
-  readonly table: number;
-}
-
-/** The groups (cube rows) expressions are computed for: one combination of dimension values each. */
-export interface Groups {
-  readonly dims: readonly GroupDimension[];
-  readonly count: number;
-  /** `elems[d][g]`: the element number of dimension `d` in group `g` (-1 for NULL). */
-  readonly elems: readonly Int32Array[];
-  /** Finds the group of any combination. */
-  readonly index: ComboIndex;
-  /**
-   * The join the groups were found in and each of its tuples' group: an aggregation over the same
-   * tables under the same masks reuses both instead of looking every record up again.
-   */
-  readonly source?: GroupSource;
-}
-
-/** Where a grouping came from (see {@link Groups.source}). */
-export interface GroupSource {
-  readonly masks: RowMasks;
-  /** The table each dimension was read from. */
-  readonly dimTables: readonly number[];
-  readonly join: JoinedRecords;
-  readonly ids: Int32Array;
-}
-
-/** One group and no dimensions: what `Evaluate` and grand totals compute over. */
-export function singleGroup(): Groups {
-  return { dims: [], count: 1, elems: [], index: new ComboIndex([]) };
-}
-
-/** Groups for the given combinations (column-wise, `n` of them; duplicates merge). */
-export function groupsOf(dims: readonly GroupDimension[], columns: readonly Int32Array[], n: number): Groups {
-  const index = new ComboIndex(dims.map((dim) => dim.field.cardinal));
-  index.ids(columns, n, true);
-  return { dims, count: index.count, elems: index.combinations(), index };
-}
-
-/** Groups for the dimension combinations of the tuples of `join` (found under `masks`). */
-export function groupsOfJoin(dims: readonly GroupDimension[], join: JoinedRecords, masks: RowMasks): Groups {
-  const index = new ComboIndex(dims.map((dim) => dim.field.cardinal));
-  const columns = dims.map((dim) => elementsOf(join, dim.field, dim.table));
-  const ids = index.ids(columns, join.length, true);
-  return {
-    dims,
-    count: index.count,
-    elems: index.combinations(),
-    index,
-    source: { masks, dimTables: dims.map((dim) => dim.table), join, ids },
-  };
-}
 
 /**
  * Computes chart expressions for every group at once: each aggregation is computed in one pass over
@@ -93,16 +35,13 @@ export function groupsOfJoin(dims: readonly GroupDimension[], join: JoinedRecord
  * then the expression around the aggregations is evaluated per group. A field outside any
  * aggregation means `Only(field)`, as in Qlik.
  */
-export class ChartEvaluator {
+export class ChartEvaluator implements GroupEvaluator {
   private readonly aggregations = new Map<FunctionCall, AggregationResult>();
   private readonly onlyCalls = new Map<string, FunctionCall>();
   private readonly joins = new Map<string, JoinedRecords>();
   private readonly setMasks = new Map<SetExpression, RowMasks>();
   private readonly maskIds = new WeakMap<RowMasks, number>();
-  private readonly tupleGroupCache = new Map<
-    JoinedRecords,
-    Map<string, { tupleGroups: Int32Array; count: number; toCubeGroups: Int32Array | undefined }>
-  >();
+  private readonly tupleGroupCache = new Map<JoinedRecords, Map<string, TupleGroups>>();
   private readonly scope: GroupScope;
   private global: ChartEvaluator | undefined;
 
@@ -291,11 +230,7 @@ export class ChartEvaluator {
   }
 
   /** @internal Each tuple's aggregation group (also for aggr.ts). */
-  tupleGroups(
-    join: JoinedRecords,
-    dimSlots: readonly number[],
-    dimTables: readonly number[],
-  ): { tupleGroups: Int32Array; count: number; toCubeGroups: Int32Array | undefined } {
+  tupleGroups(join: JoinedRecords, dimSlots: readonly number[], dimTables: readonly number[]): TupleGroups {
     const dims = this.groups.dims;
     if (dimSlots.length === 0) {
       const toCubeGroups = dims.length === 0 ? undefined : new Int32Array(this.groups.count);
@@ -324,7 +259,7 @@ export class ChartEvaluator {
     join: JoinedRecords,
     dimSlots: readonly number[],
     dimTables: readonly number[],
-  ): { tupleGroups: Int32Array; count: number; toCubeGroups: Int32Array | undefined } {
+  ): TupleGroups {
     const dims = this.groups.dims;
     const tupleElems = dimSlots.map((d, k) =>
       elementsOf(join, (dims[d] as GroupDimension).field, dimTables[k] as number),
@@ -435,12 +370,6 @@ export class ChartEvaluator {
 }
 
 let nextMaskId = 0;
-
-/** An aggregation computed for every group: numbers (NaN for NULL) or, when not all numeric, cells. */
-export interface AggregationResult {
-  readonly nums: Float64Array | undefined;
-  cells: Cell[] | undefined;
-}
 
 function isAggregation(expression: Expression): expression is FunctionCall {
   return expression.kind === 'FunctionCall' && AGGREGATION_NAMES.has(expression.name.toLowerCase());

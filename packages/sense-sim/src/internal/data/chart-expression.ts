@@ -1,4 +1,6 @@
-import { type ChartContext, ChartEvaluator, groupsOf, singleGroup } from './chart-evaluator.js';
+import type { ChartContext } from './chart-context.js';
+import { ChartEvaluator } from './chart-evaluator.js';
+import { groupsOf, singleGroup } from './chart-groups.js';
 import { expandExpression, parseCached } from './evaluate-expression.js';
 import { ExpressionError } from './expression-error.js';
 import { type Cell, formatNumber } from './loaded-model.js';

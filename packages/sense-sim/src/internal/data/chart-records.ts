@@ -1,5 +1,5 @@
 import type { ModelField } from './associative-model.js';
-import type { ChartContext } from './chart-evaluator.js';
+import type { ChartContext } from './chart-context.js';
 import { type EvaluationEnvironment, type EvaluationScope, parseCached, ScopeBase } from './evaluate-expression.js';
 import { ExpressionError } from './expression-error.js';
 import { AGGREGATION_NAMES } from './functions/aggregators.js';

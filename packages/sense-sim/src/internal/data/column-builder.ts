@@ -1,4 +1,4 @@
-import type { Cell, DataColumn, Dual } from './loaded-model.js';
+import { type Cell, type DataColumn, type Dual, numberDual } from './loaded-model.js';
 import { NumberIndex } from './number-index.js';
 import { textShard, ValueIndex } from './value-index.js';
 import { runSteps, STEP_UNITS, type WorkSteps } from './work-steps.js';
@@ -81,6 +81,24 @@ export class ColumnBuilder {
       this.#rows = grown;
     }
     this.#rows[this.#length++] = symbol;
+  }
+
+  /**
+   * Appends a row holding the plain number `num` (NaN for NULL): what {@link push} of
+   * `numberCell(num)` does, without making the cell unless the number is new to the column.
+   */
+  pushNumber(num: number): void {
+    if (Number.isNaN(num)) {
+      this.pushSymbol(-1);
+      return;
+    }
+    let symbol = this.#byNumber.get(num);
+    if (symbol === undefined) {
+      symbol = this.#values.length;
+      this.#values.push(numberDual(num));
+      this.#byNumber.set(num, symbol);
+    }
+    this.pushSymbol(symbol);
   }
 
   /** Appends `count` NULLs (a field added to a table that already has rows). */

@@ -2,7 +2,7 @@ import type { DimensionFacts, NumberFormat, NxCell } from '../engine/layout/hype
 import { type JsonRecord, nxNumber } from '../engine/layout/json-record.js';
 import { applyNumFormat, fieldNumberFormat } from './apply-num-format.js';
 import type { ModelField } from './associative-model.js';
-import type { ChartContext } from './chart-evaluator.js';
+import type { ChartContext } from './chart-context.js';
 import { countStates } from './field-value-states.js';
 import type { Cell } from './loaded-model.js';
 import type { RowMasks } from './propagate-selections.js';

@@ -3,7 +3,7 @@ import { asRecord, asRecords, asStrings, asText, type JsonRecord } from '../engi
 import { isFixedFormat } from './apply-num-format.js';
 import type { ModelField } from './associative-model.js';
 import { calculatedField } from './calculated-dimension.js';
-import type { ChartContext } from './chart-evaluator.js';
+import type { ChartContext } from './chart-context.js';
 import { ExpressionError } from './expression-error.js';
 import { STATE } from './field-value-states.js';
 import type { Expression } from './script-bridge.js';

@@ -1,6 +1,6 @@
 import type { LibraryItems, NxCell } from '../engine/layout/hypercube-shape.js';
 import { asRecords, asText, type JsonRecord } from '../engine/layout/json-record.js';
-import type { ChartContext } from './chart-evaluator.js';
+import type { ChartContext } from './chart-context.js';
 import { HyperCubeData } from './hypercube-data.js';
 
 /** One row of a straight cube over some of a definition's dimensions: its key, dimension and measure cells. */

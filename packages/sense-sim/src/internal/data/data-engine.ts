@@ -6,7 +6,7 @@ import {
   buildAssociativeModel,
   type ModelField,
 } from './associative-model.js';
-import type { ChartContext } from './chart-evaluator.js';
+import type { ChartContext } from './chart-context.js';
 import { evaluateChartScalar, parseChartExpression, valuesWhere } from './chart-expression.js';
 import { activeField } from './cube-dimension.js';
 import type { EvaluationEnvironment } from './evaluate-expression.js';

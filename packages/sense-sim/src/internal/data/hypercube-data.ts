@@ -10,16 +10,10 @@ import type {
 } from '../engine/layout/hypercube-shape.js';
 import { asRecord, asRecords, asText, type JsonRecord, nxNumber } from '../engine/layout/json-record.js';
 import { applyNumFormat, isFixedFormat } from './apply-num-format.js';
-import {
-  type ChartContext,
-  ChartEvaluator,
-  type GroupDimension,
-  type Groups,
-  groupsOf,
-  groupsOfJoin,
-  singleGroup,
-} from './chart-evaluator.js';
+import type { ChartContext } from './chart-context.js';
+import { ChartEvaluator } from './chart-evaluator.js';
 import { parseChartExpression } from './chart-expression.js';
+import { type GroupDimension, type Groups, groupsOf, groupsOfJoin, singleGroup } from './chart-groups.js';
 import {
   attributeValue,
   autoFormat,

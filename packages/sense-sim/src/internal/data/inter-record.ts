@@ -1,6 +1,7 @@
-import type { ChartEvaluator, Groups } from './chart-evaluator.js';
+import type { Groups } from './chart-groups.js';
 import { type EvaluationScope, evaluateNode, INTER_RECORD_FUNCTION_NAMES, ScopeBase } from './evaluate-expression.js';
 import { scalarFunction } from './functions/scalar-functions.js';
+import type { GroupEvaluator } from './group-evaluator.js';
 import type { Cell } from './loaded-model.js';
 import type { Expression, FunctionCall } from './script-bridge.js';
 import { numberCell, toNumber } from './value-ops.js';
@@ -48,7 +49,7 @@ interface Segments {
  * TOTAL, or a cube with one dimension, spans the whole column. Groups not shown get NULL.
  */
 export function evaluateInterRecord(
-  evaluator: ChartEvaluator,
+  evaluator: GroupEvaluator,
   expression: Expression,
   rows: Int32Array,
   segmentDims: readonly number[],
@@ -93,7 +94,7 @@ class InterRecordScope extends ScopeBase {
   private readonly ranks = new Map<FunctionCall, Cell[]>();
 
   constructor(
-    private readonly evaluator: ChartEvaluator,
+    private readonly evaluator: GroupEvaluator,
     private readonly rows: Int32Array,
     private readonly segments: Segments,
   ) {

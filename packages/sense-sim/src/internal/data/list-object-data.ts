@@ -10,8 +10,10 @@ import type {
 import { asRecord, asRecords, asStrings, asText, type JsonRecord, nxNumber } from '../engine/layout/json-record.js';
 import { applyNumFormat, isFixedFormat } from './apply-num-format.js';
 import type { ModelField } from './associative-model.js';
-import { type ChartContext, ChartEvaluator, groupsOf } from './chart-evaluator.js';
+import type { ChartContext } from './chart-context.js';
+import { ChartEvaluator } from './chart-evaluator.js';
 import { parseChartExpression } from './chart-expression.js';
+import { groupsOf } from './chart-groups.js';
 import { ExpressionError } from './expression-error.js';
 import { STATE, STATE_LETTERS } from './field-value-states.js';
 import { dimensionFacts, frequencies } from './hypercube-data.js';

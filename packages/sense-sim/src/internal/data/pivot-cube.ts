@@ -1,7 +1,9 @@
 import { buildHyperCubeLayout, type LibraryItems, type NxCell, type Rect } from '../engine/layout/hypercube-shape.js';
 import { asRecord, asRecords, asText, type JsonRecord, type NxNumber, nxNumber } from '../engine/layout/json-record.js';
-import { type ChartContext, ChartEvaluator, singleGroup } from './chart-evaluator.js';
+import type { ChartContext } from './chart-context.js';
+import { ChartEvaluator } from './chart-evaluator.js';
 import { parseChartExpression } from './chart-expression.js';
+import { singleGroup } from './chart-groups.js';
 import { cellText } from './cube-cells.js';
 import { elemKey, SubsetCubes, type SubsetRow } from './cube-subsets.js';
 import { ExpressionError } from './expression-error.js';

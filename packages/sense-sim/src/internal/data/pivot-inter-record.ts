@@ -1,7 +1,7 @@
 import type { LibraryItems } from '../engine/layout/hypercube-shape.js';
 import { asRecord, asRecords, asText, type JsonRecord } from '../engine/layout/json-record.js';
 import { isFixedFormat } from './apply-num-format.js';
-import type { ChartContext } from './chart-evaluator.js';
+import type { ChartContext } from './chart-context.js';
 import { parseChartExpression } from './chart-expression.js';
 import type { SubsetCubes } from './cube-subsets.js';
 import { type EvaluationScope, evaluateNode, ScopeBase } from './evaluate-expression.js';

@@ -21,6 +21,7 @@ export type {
   SetFieldModifier,
   SetOperand,
   Span,
+  UnaryExpression,
 } from '@qixflow/script';
 
 /**

@@ -1,6 +1,6 @@
 import { buildHyperCubeLayout, type LibraryItems, type NxCell } from '../engine/layout/hypercube-shape.js';
 import { asRecords, type JsonRecord } from '../engine/layout/json-record.js';
-import type { ChartContext } from './chart-evaluator.js';
+import type { ChartContext } from './chart-context.js';
 import { HyperCubeData } from './hypercube-data.js';
 
 /** A node of the stacked tree: the root, a dimension value or the measure value under the last dimension. */

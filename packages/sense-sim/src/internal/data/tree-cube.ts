@@ -1,6 +1,6 @@
 import { buildHyperCubeLayout, type LibraryItems, type NxCell } from '../engine/layout/hypercube-shape.js';
 import { asRecord, asRecords, type JsonRecord } from '../engine/layout/json-record.js';
-import type { ChartContext } from './chart-evaluator.js';
+import type { ChartContext } from './chart-context.js';
 import { elemKey } from './cube-subsets.js';
 import { HyperCubeData } from './hypercube-data.js';
 

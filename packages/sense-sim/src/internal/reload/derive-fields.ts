@@ -1,28 +1,11 @@
-import type { DeclareField, DeclareStatement, DeriveStatement } from '@qixflow/script';
+import type { DeclareStatement, DeriveStatement } from '@qixflow/script';
 import { fieldKind, fieldTags } from '../data/field-tags.js';
 import { formatSettings } from '../data/format-settings.js';
 import type { Cell, DerivedFieldSet, Dual } from '../data/loaded-model.js';
 import { ColumnTable } from './column-table.js';
+import type { FieldDefinition } from './field-definition.js';
 import { ExecutionError, ScriptError } from './script-error.js';
 import type { ScriptState } from './script-state.js';
-
-/** A field definition made by DECLARE: what DERIVE applies to data fields. */
-export interface FieldDefinition {
-  readonly name: string;
-  readonly tags: readonly string[];
-  /** PARAMETERS (or WITH) values, computed when declared; the expressions read them by name. */
-  readonly parameters: ReadonlyMap<string, Cell>;
-  readonly fields: readonly DeclareField[];
-}
-
-/** What a DERIVE made: the fields of `definition` for the data field `field`, over the values it had then. */
-export interface Derivation {
-  readonly field: string;
-  readonly definition: FieldDefinition;
-  /** The field's distinct values when derived, and a row per value (the value, then each derived field's). */
-  readonly values: readonly Dual[];
-  readonly rows: readonly (readonly Cell[])[];
-}
 
 /** Where errors of the derivation at the end of the script are reported (after the last statement). */
 const AFTER_SCRIPT = { line: 0, column: 0, statement: '' };

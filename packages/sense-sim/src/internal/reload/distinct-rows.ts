@@ -3,7 +3,7 @@ import type { ColumnBuilder } from '../data/column-builder.js';
 import { IntBuffer } from '../data/int-buffer.js';
 import type { ColumnTable } from './column-table.js';
 import type { Pacer } from './reload-budget.js';
-import type { WorkTable } from './script-state.js';
+import type { WorkTable } from './work-table.js';
 
 /**
  * Whether a LOAD statement is DISTINCT: any LOAD of it saying so. DISTINCT belongs to the

@@ -11,8 +11,9 @@ import {
 import type { Cell } from '../data/loaded-model.js';
 import { ColumnTable } from './column-table.js';
 import { beginLoad, endLoad } from './load-in-progress.js';
+import type { RecordScope } from './record-scope.js';
 import { ExecutionError } from './script-error.js';
-import type { RecordScope, ScriptState } from './script-state.js';
+import type { ScriptState } from './script-state.js';
 import { toNumber, truthy } from './script-values.js';
 
 /** An output field of a LOAD: its name and the expression computing it (`*` fields as references). */

@@ -2,8 +2,9 @@ import type { LoadPrefix, LoadQuery, LoadStatement } from '@qixflow/script';
 import { type ScriptTableView, valueKey } from '../data/functions/script-host.js';
 import type { Cell } from '../data/loaded-model.js';
 import type { ColumnTable } from './column-table.js';
-import type { RecordScope, ScriptState, WorkTable } from './script-state.js';
+import type { RecordScope } from './record-scope.js';
 import { sameFieldSet } from './table-algebra.js';
+import type { WorkTable } from './work-table.js';
 
 /**
  * Input records kept for Previous. Previous(Previous(x)) reaches two back; deeper nesting than
@@ -108,6 +109,19 @@ export class LoadInProgress implements ScriptTableView {
   }
 }
 
+/**
+ * What a LOAD stage needs of the running script (the script's state is one): the LOAD statement
+ * running, the tables its rows may continue, QUALIFY's names, and where the stage in progress is
+ * kept for the inter-record functions.
+ */
+export interface LoadContext {
+  readonly loadStatement: LoadStatement | undefined;
+  readonly tables: readonly WorkTable[];
+  readonly lastTable: WorkTable | undefined;
+  qualifiedNames(fields: string[], name: string): string[];
+  loading: LoadInProgress | undefined;
+}
+
 /** Prefixes after which a LOAD's rows never join an existing table's (Peek reads only its own). */
 const OWN_TABLE_PREFIXES: ReadonlySet<LoadPrefix['kind']> = new Set([
   'NoConcatenatePrefix',
@@ -124,7 +138,7 @@ const OWN_TABLE_PREFIXES: ReadonlySet<LoadPrefix['kind']> = new Set([
  * {@link endLoad}. The statement's top stage (not a preceding load below it) continues the table
  * it will be concatenated to, explicitly (CONCATENATE) or implicitly (same fields).
  */
-export function beginLoad(state: ScriptState, query: LoadQuery, own: ColumnTable, scope: RecordScope): LoadInProgress {
+export function beginLoad(state: LoadContext, query: LoadQuery, own: ColumnTable, scope: RecordScope): LoadInProgress {
   const statement = state.loadStatement;
   const top = statement !== undefined && statement.query === query;
   const name = top ? (statement.label ?? '') : '';
@@ -135,12 +149,12 @@ export function beginLoad(state: ScriptState, query: LoadQuery, own: ColumnTable
 }
 
 /** Ends what {@link beginLoad} started. */
-export function endLoad(state: ScriptState, load: LoadInProgress): void {
+export function endLoad(state: LoadContext, load: LoadInProgress): void {
   if (state.loading === load) state.loading = undefined;
 }
 
 function concatenationBase(
-  state: ScriptState,
+  state: LoadContext,
   statement: LoadStatement,
   outputs: readonly string[],
   name: string,

@@ -1,5 +1,6 @@
 import { type Expression, type LoadFieldItem, type LoadQuery, printExpression } from '@qixflow/script';
-import type { ColumnBuilder } from '../data/column-builder.js';
+import { ColumnBuilder } from '../data/column-builder.js';
+import type { BoundExpression } from '../data/compile-expression.js';
 import type { Cell } from '../data/loaded-model.js';
 import { ColumnTable } from './column-table.js';
 import { groupRows, planGrouping } from './group-by.js';
@@ -33,37 +34,75 @@ export async function projectLoad(state: ScriptState, query: LoadQuery, source: 
   const width = outputs.length;
   const grow = state.growth(width);
   const out = new ColumnTable(outputs.map((o) => o.name));
-  const columns = out.columns;
+  const columns = out.columns as ColumnBuilder[];
   const load = beginLoad(state, query, out, scope);
   const count = source.rowCount;
-  const evaluate = state.evaluatorFor(scope);
-  const made: Cell[] = new Array(width);
+  const bind = state.binderFor(scope);
+  const plans = outputs.map((o) => planField(o, source, bind));
+  const where = query.where ? bind(query.where) : undefined;
+  const whileClause = query.while ? bind(query.while) : undefined;
+  // A row's values: numbers (NaN for NULL) for numeric fields, cells for computed ones; copied
+  // fields are read from their source column when pushed (the source row does not change meanwhile).
+  const numbers = new Float64Array(width);
+  const cells: Cell[] = new Array(width).fill(null);
   let produced = 0;
   for (let r = 0; r < count; r++) {
     const row = order ? (order[r] as number) : r;
     for (let iter = 1; ; iter++) {
       scope.at(row, r + 1, load.rowBase + produced + 1, iter);
-      if (query.while) {
+      if (whileClause) {
         guard.iterate();
-        if (!truthy(evaluate(query.while))) break;
+        if (!truthy(whileClause.cell())) break;
       }
-      if (!query.where || truthy(evaluate(query.where))) {
-        // All cells first: Peek reads the rows made so far, not a half-made one.
+      if (!where || truthy(where.cell())) {
+        // All values first: Peek reads the rows made so far, not a half-made one.
         for (let c = 0; c < width; c++) {
-          const o = outputs[c] as OutputField;
-          made[c] = o.star !== undefined ? source.cell(row, o.star) : evaluate(o.expression as Expression);
+          const plan = plans[c] as FieldPlan;
+          if (plan.kind === 'number') numbers[c] = plan.number();
+          else if (plan.kind === 'cell') cells[c] = plan.cell();
         }
-        for (let c = 0; c < width; c++) (columns[c] as ColumnBuilder).push(made[c] ?? null);
+        for (let c = 0; c < width; c++) {
+          const plan = plans[c] as FieldPlan;
+          const column = columns[c] as ColumnBuilder;
+          if (plan.kind === 'copy') column.pushFrom(plan.from, row, plan.map);
+          else if (plan.kind === 'number') column.pushNumber(numbers[c] as number);
+          else column.push(cells[c] ?? null);
+        }
         produced++;
         load.accept(row);
         grow(produced);
       }
       if (guard.due()) await guard.pause();
-      if (!query.while) break;
+      if (!whileClause) break;
     }
   }
   endLoad(state, load);
   return out;
+}
+
+/**
+ * How a LOAD computes one of its fields per record: a source field read as it is (`*`, or a field
+ * named alone) is copied by symbol — one lookup per distinct value, not per row; a numeric
+ * expression gives a number; any other a cell.
+ */
+type FieldPlan =
+  | { readonly kind: 'copy'; readonly from: ColumnBuilder; readonly map: Int32Array }
+  | { readonly kind: 'number'; readonly number: () => number }
+  | { readonly kind: 'cell'; readonly cell: () => Cell };
+
+function planField(
+  output: OutputField,
+  source: ColumnTable,
+  bind: (expression: Expression) => BoundExpression,
+): FieldPlan {
+  const expression = output.expression;
+  // A name the record has is its field (the scope finds the last field of that name, as here).
+  const from = output.star ?? (expression?.kind === 'FieldRef' ? source.fields.lastIndexOf(expression.name) : -1);
+  const column = source.columns[from];
+  if (column) return { kind: 'copy', from: column, map: ColumnBuilder.symbolMap(column) };
+  const bound = bind(expression as Expression);
+  const number = bound.number;
+  return number ? { kind: 'number', number } : { kind: 'cell', cell: () => bound.cell() };
 }
 
 /** A field as an expression: a `*` field reads its source field. */

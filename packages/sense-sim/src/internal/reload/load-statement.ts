@@ -18,9 +18,10 @@ import { projectLoad } from './load-projection.js';
 import { readDataFile } from './read-data-file.js';
 import { runSql } from './run-sql.js';
 import { ExecutionError } from './script-error.js';
-import { type ScriptState, WorkTable } from './script-state.js';
+import type { ScriptState } from './script-state.js';
 import { toNumber, truthy } from './script-values.js';
 import { concatenate, crossTable, joinTables, keepTables, sameFieldSet } from './table-algebra.js';
+import { WorkTable } from './work-table.js';
 
 interface QueryResult {
   table: ColumnTable;

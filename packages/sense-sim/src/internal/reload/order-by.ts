@@ -3,8 +3,9 @@ import type { Cell } from '../data/loaded-model.js';
 import { compareText } from '../data/value-ops.js';
 import type { ColumnTable } from './column-table.js';
 import { pacedSort } from './paced-sort.js';
+import type { RecordScope } from './record-scope.js';
 import { ExecutionError } from './script-error.js';
-import type { RecordScope, ScriptState } from './script-state.js';
+import type { ScriptState } from './script-state.js';
 
 /**
  * ORDER BY: the order (source row numbers) of the records of a RESIDENT load, sorted before the LOAD reads them (so before WHERE,

@@ -1,4 +1,5 @@
 import type { Expression } from '@qixflow/script';
+import type { BoundExpression } from '../data/compile-expression.js';
 import type { ScriptHost } from '../data/functions/script-host.js';
 import type { Cell, LoadedModel } from '../data/loaded-model.js';
 import type { DataFolderMapping } from './folder-mappings.js';
@@ -28,6 +29,11 @@ export interface EvaluateRow {
    * change while it runs); left out, each call goes through the function itself.
    */
   forScope?(scope: RowScope): (expression: Expression) => Cell;
+  /**
+   * Each expression compiled once and bound to one scope, for the expressions a LOAD evaluates per
+   * record (its fields, WHERE, WHILE); left out, they are evaluated through {@link forScope}.
+   */
+  bindFor?(scope: RowScope): (expression: Expression) => BoundExpression;
 }
 
 /** A data connection as the script sees it. */

@@ -4,7 +4,8 @@ import { ColumnTable } from './column-table.js';
 import { MissingPath, UnmappedConnection } from './data-folder.js';
 import { readQvfFile } from './read-qvf-file.js';
 import { ExecutionError } from './script-error.js';
-import { type ScriptState, WorkTable } from './script-state.js';
+import type { ScriptState } from './script-state.js';
+import { WorkTable } from './work-table.js';
 
 /**
  * Qlik's refusal of a BINARY that is not the first statement (QlikView's wording; Qlik Sense's

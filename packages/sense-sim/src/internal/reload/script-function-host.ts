@@ -2,7 +2,26 @@ import { readFileSync } from 'node:fs';
 import type { ColumnBuilder } from '../data/column-builder.js';
 import { type ScriptFile, type ScriptHost, type ScriptTableView, valueKey } from '../data/functions/script-host.js';
 import type { Cell, Dual } from '../data/loaded-model.js';
-import type { ScriptState, WorkTable } from './script-state.js';
+import type { DataFolder } from './data-folder.js';
+import type { LoadInProgress } from './load-in-progress.js';
+import type { ReloadGuard } from './reload-budget.js';
+import type { WorkTable } from './work-table.js';
+
+/**
+ * What the script functions read of the running script (the script's state is one): its tables,
+ * the LOAD in progress, variables, the file being read, AutoNumber's counters, and the data folder
+ * and guard for the file functions.
+ */
+export interface ScriptFunctionState {
+  readonly tables: readonly WorkTable[];
+  readonly loading: LoadInProgress | undefined;
+  readonly lastTable: WorkTable | undefined;
+  readonly variables: ReadonlyMap<string, string>;
+  readonly currentFile: string | undefined;
+  readonly autoNumbers: Map<string, Map<string, number>>;
+  readonly folder: Pick<DataFolder, 'fileStats'>;
+  readonly guard: Pick<ReloadGuard, 'expectBytes'>;
+}
 
 /** A live view of a script table (its name, fields and rows change as statements run). */
 function tableView(table: WorkTable): ScriptTableView {
@@ -27,7 +46,7 @@ function tableView(table: WorkTable): ScriptTableView {
  * statements they live as long as the tables look the same (names, fields, columns and row counts).
  */
 export class ScriptFunctionHost implements ScriptHost {
-  readonly #state: ScriptState;
+  readonly #state: ScriptFunctionState;
   readonly #views = new WeakMap<WorkTable, ScriptTableView>();
   readonly #rowArrayIds = new WeakMap<object, number>();
   #nextId = 1;
@@ -37,7 +56,7 @@ export class ScriptFunctionHost implements ScriptHost {
   readonly #existing = new Map<string, Set<string>>();
   readonly #lookups = new Map<string, Map<string, number>>();
 
-  constructor(state: ScriptState) {
+  constructor(state: ScriptFunctionState) {
     this.#state = state;
   }
 

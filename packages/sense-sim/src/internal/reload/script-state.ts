@@ -1,39 +1,19 @@
 import { type Expression, expand, type LoadStatement, parseExpression } from '@qixflow/script';
+import type { BoundExpression } from '../data/compile-expression.js';
 import { formatSettings } from '../data/format-settings.js';
 import { TextInterpreter } from '../data/interpret-text.js';
 import type { Cell, LineageRow, SectionAccessData } from '../data/loaded-model.js';
 import { MAX_TEXT_LENGTH } from '../data/text-limit.js';
 import { ColumnTable } from './column-table.js';
 import { DataFolder } from './data-folder.js';
-import type { Derivation, FieldDefinition } from './derive-fields.js';
+import type { Derivation, FieldDefinition } from './field-definition.js';
 import type { LoadInProgress } from './load-in-progress.js';
+import { RecordCursor, type RecordScope } from './record-scope.js';
 import { DEFAULT_RELOAD_BUDGETS, ReloadGuard } from './reload-budget.js';
 import type { ReloadConnection, ReloadEnvironment, RowScope } from './reload-environment.js';
 import { ExecutionError } from './script-error.js';
 import { ScriptFunctionHost } from './script-function-host.js';
-
-/** A table the script holds (named, mutable while the script runs). */
-export class WorkTable extends ColumnTable {
-  name: string;
-  /** Made by (or joined with) a LOAD DISTINCT: rows added later by JOIN or CONCATENATE are deduplicated too. */
-  distinct: boolean;
-
-  constructor(name: string, table: ColumnTable, distinct = false) {
-    super(table.fields, table.columns, table.rowCount);
-    this.name = name;
-    this.distinct = distinct;
-  }
-}
-
-/**
- * A scope moved from record to record during one LOAD. A record is a row of the LOAD's source
- * table, read cell by cell where an expression names a field: no row array per record.
- */
-export type RecordScope = RowScope & {
-  at(row: number, recNo: number, rowNo: number, iterNo: number): void;
-  /** Makes source row `row` the current record (Previous reads another one), returning the row it replaces. */
-  use(row: number): number;
-};
+import type { WorkTable } from './work-table.js';
 
 const NO_SOURCE_FIELDS: RowScope['value'] = () => undefined;
 
@@ -235,6 +215,17 @@ export class ScriptState {
     return evaluate.forScope?.(scope) ?? ((expression) => evaluate(expression, scope));
   }
 
+  /**
+   * The expressions a LOAD evaluates per record, each compiled once and bound to `scope` (see
+   * {@link BoundExpression}: numeric ones give numbers without a cell per record).
+   */
+  binderFor(scope: RowScope): (expression: Expression) => BoundExpression {
+    const bindFor = this.env.evaluate.bindFor;
+    if (bindFor) return bindFor(scope);
+    const evaluate = this.evaluatorFor(scope);
+    return (expression) => ({ cell: () => evaluate(expression), number: undefined });
+  }
+
   noRow(): RowScope {
     return {
       value: this.#nullVariables.size === 0 ? NO_SOURCE_FIELDS : this.#nullVariable,
@@ -253,35 +244,6 @@ export class ScriptState {
    * times, so nothing is allocated per record.
    */
   recordScope(source: ColumnTable): RecordScope {
-    const state = this;
-    const index = new Map(source.fields.map((f, i) => [f, i]));
-    let current = -1;
-    const scope = {
-      recNo: 0,
-      rowNo: 0,
-      iterNo: 0,
-      variables: this.variables,
-      get variablesVersion(): number {
-        return state.#variablesVersion;
-      },
-      value(field: string): Cell | undefined {
-        const i = index.get(field);
-        return i === undefined ? undefined : source.cell(current, i);
-      },
-      mapping: (name: string) => this.mappings.get(name),
-      script: this.functions,
-      at(row: number, recNo: number, rowNo: number, iterNo: number): void {
-        current = row;
-        scope.recNo = recNo;
-        scope.rowNo = rowNo;
-        scope.iterNo = iterNo;
-      },
-      use(row: number): number {
-        const replaced = current;
-        current = row;
-        return replaced;
-      },
-    };
-    return scope;
+    return new RecordCursor(source, this);
   }
 }

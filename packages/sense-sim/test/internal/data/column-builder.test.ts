@@ -35,6 +35,23 @@ describe('ColumnBuilder', () => {
   });
 });
 
+describe('ColumnBuilder.pushNumber', () => {
+  it('gives a number the symbol a pushed number cell gets (NaN is NULL; a number already there keeps its text)', () => {
+    const column = new ColumnBuilder();
+    column.push({ text: 'seven', num: 7 });
+    for (const num of [7, Number.NaN, 0.1 + 0.2, -0, 0, 3e9]) column.pushNumber(num);
+    const done = column.finish();
+    expect(texts(done.values)).toEqual(['seven', '0.3', '0', '3000000000']);
+    expect([...done.rows]).toEqual([0, 0, -1, 1, 2, 2, 3]);
+    const cells = new ColumnBuilder();
+    for (const num of [7, Number.NaN, 0.1 + 0.2, -0, 0, 3e9]) cells.push(Number.isNaN(num) ? null : numberDual(num));
+    const same = new ColumnBuilder();
+    for (const num of [7, Number.NaN, 0.1 + 0.2, -0, 0, 3e9]) same.pushNumber(num);
+    expect(texts(same.finish().values)).toEqual(texts(cells.finish().values));
+    expect([...same.finish().rows]).toEqual([...cells.finish().rows]);
+  });
+});
+
 describe('ColumnBuilder.of', () => {
   it('continues a finished column, also an empty one, with its symbols keeping their numbers', () => {
     const empty = ColumnBuilder.of(new ColumnBuilder().finish());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compiledRowEvaluator } from '../../../src/internal/data/compile-expression.js';
+import { compiledRowBinder, compiledRowEvaluator } from '../../../src/internal/data/compile-expression.js';
 import {
   type EvaluationEnvironment,
   evaluateRow,
@@ -63,11 +63,63 @@ describe('compiled LOAD expressions give what the evaluator gives', () => {
     'RecNo() + RowNo() + IterNo()',
     'Amount bitand 4',
     'Name like "al*"',
+    ...NUMERIC_CASES,
   ])('%s', (text) => {
     const expression = parseExpressionText(text);
     const expected = outcome(() => evaluateRow(expression, row, env));
     expect(outcome(() => compiled(expression))).toEqual(expected);
     // Evaluated again (the compiled form is kept per expression), still the same.
     expect(outcome(() => compiled(expression))).toEqual(expected);
+  });
+});
+
+/** Expressions that are numbers by construction (arithmetic, numeric functions), and their edges. */
+const NUMERIC_CASES = [
+  'Mod(RecNo(), 2) + 1',
+  'Mod(-7, 2)',
+  'Mod(Name, 2)',
+  'Mod(7.5, 2)',
+  'Mod(7, 0)',
+  'Abs(Code) * 2',
+  'Round(Amount)',
+  'Round(Amount, 0.1, Empty)',
+  'Round(Rand() * 0, 0.01)',
+  'Floor(Amount, 5, 1)',
+  'Sqrt(-1) + 1',
+  'Exp(1000)',
+  'Exp(1000) - Exp(1000)',
+  '1e400',
+  '1e400 * 0',
+  '-(Amount)',
+  '+Code',
+  '-Name',
+  'Div(RowNo() + IterNo(), 0)',
+  "Pow(2, 10) & ''",
+  'Pi() * 2 - E()',
+];
+
+describe('bound LOAD expressions (numbers without cells)', () => {
+  const bind = compiledRowBinder(row, env);
+  it.each(NUMERIC_CASES)('%s: the number form and the cell agree with the evaluator', (text) => {
+    const expression = parseExpressionText(text);
+    const expected = outcome(() => evaluateRow(expression, row, env));
+    const bound = bind(expression);
+    expect(outcome(() => bound.cell())).toEqual(expected);
+    if (bound.number) {
+      const num = bound.number();
+      expect(Number.isFinite(num) || Number.isNaN(num)).toBe(true);
+      expect(Number.isNaN(num) ? null : [expect.any(String), num]).toEqual(expected);
+    }
+  });
+
+  it('gives a number form to arithmetic and numeric functions only', () => {
+    const numberForm = (text: string): boolean => bind(parseExpressionText(text)).number !== undefined;
+    expect(numberForm('Mod(RecNo(), 100)')).toBe(true);
+    expect(numberForm('Round(Rand() * 100, 0.01)')).toBe(true);
+    expect(numberForm('Amount + 1')).toBe(true);
+    expect(numberForm('Amount')).toBe(false);
+    expect(numberForm('1e400')).toBe(false);
+    expect(numberForm("Chr(65 + Mod(RecNo(), 26)) & 'x'")).toBe(false);
+    expect(numberForm('If(Amount > 1, 1, 2)')).toBe(false);
   });
 });

@@ -45,6 +45,24 @@ const STATEMENTS: {
     tables: { R: [['W'], ['10'], ['20'], ['30']] },
   },
   {
+    // Fields named alone (and `*`) are copied by symbol: the same rows, NULLs and texts as computed ones.
+    kind: 'LOAD … RESIDENT copying fields',
+    script: `T:\nLOAD * INLINE [\nK, V\na, 1\nb,\nc, 3\na, 01\n];\nR:\nNOCONCATENATE LOAD V AS V2, K, V & '' AS W RESIDENT T WHERE K <> 'c';\nS:\nNOCONCATENATE LOAD * RESIDENT T WHERE K = 'a';\nDROP TABLE T;`,
+    tables: {
+      R: [
+        ['V2', 'K', 'W'],
+        ['1', 'a', '1'],
+        ['', 'b', ''],
+        ['1', 'a', '1'],
+      ],
+      S: [
+        ['K', 'V'],
+        ['a', '1'],
+        ['a', '1'],
+      ],
+    },
+  },
+  {
     kind: 'LOAD … AUTOGENERATE',
     script: 'G:\nLOAD RecNo() AS N, RowNo() * 2 AS M AUTOGENERATE 3;',
     tables: {

@@ -2,7 +2,7 @@ import { ExpressionError } from '../expression-error.js';
 import type { Cell, Dual } from '../loaded-model.js';
 import { wildcardMatch } from '../script-bridge.js';
 import { booleanCell, FALSE, numberCell, sameValue, TRUE, textEquals, toNumber } from '../value-ops.js';
-import { type FunctionTable, fn } from './function-types.js';
+import { type FunctionTable, fn, numericFn } from './function-types.js';
 
 /** The 1-based position of the first candidate that `test` accepts, 0 when none (NULL never matches). */
 function matchIndex(args: readonly Cell[], test: (value: Dual, candidate: Dual) => boolean): Cell {
@@ -58,9 +58,9 @@ export const CONDITIONAL_FUNCTIONS: FunctionTable = {
   null: fn(0, 0, () => null),
   true: fn(0, 0, () => TRUE),
   false: fn(0, 0, () => FALSE),
-  recno: fn(0, 0, (_args, ctx) => numberCell(ctx.recNo())),
-  rowno: fn(0, 1, (_args, ctx) => numberCell(ctx.rowNo())),
-  iterno: fn(0, 0, (_args, ctx) => numberCell(ctx.iterNo())),
+  recno: numericFn(0, 0, (_a, _b, _c, ctx) => ctx.recNo()),
+  rowno: numericFn(0, 1, (_a, _b, _c, ctx) => ctx.rowNo()),
+  iterno: numericFn(0, 0, (_a, _b, _c, ctx) => ctx.iterNo()),
   applymap: fn(2, 3, (args, ctx) => {
     const name = args[0]?.text ?? '';
     const table = ctx.mapping(name);

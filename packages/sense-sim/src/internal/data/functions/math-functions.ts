@@ -1,29 +1,20 @@
 import type { Cell } from '../loaded-model.js';
 import { numberCell, toNumber } from '../value-ops.js';
-import { type FunctionTable, fn } from './function-types.js';
+import { type FunctionSpec, type FunctionTable, fn, type NumericKernel, numericFn } from './function-types.js';
 
 function num(args: readonly Cell[], i: number, fallback = Number.NaN): number {
   const cell = args[i];
   return cell === undefined ? fallback : toNumber(cell);
 }
 
-/** A function of numbers: NULL (NaN) in, NULL out; infinities and NaN out become NULL too. */
-function numeric(body: (...values: number[]) => number): (args: readonly Cell[]) => Cell {
-  return (args) => {
-    // One and two arguments without the arrays (Mod, Div, Abs … run once per row of a LOAD).
-    if (args.length === 1) {
-      const a = toNumber(args[0] ?? null);
-      return Number.isNaN(a) ? null : numberCell(body(a));
-    }
-    if (args.length === 2) {
-      const a = toNumber(args[0] ?? null);
-      const b = toNumber(args[1] ?? null);
-      return Number.isNaN(a) || Number.isNaN(b) ? null : numberCell(body(a, b));
-    }
-    const values = args.map((cell) => toNumber(cell));
-    if (values.some((value) => Number.isNaN(value))) return null;
-    return numberCell(body(...values));
-  };
+/** A function of one number: NULL (NaN) in, NULL out (infinities and NaN out are NULL too, see `numericFn`). */
+function unary(body: (x: number) => number): NumericKernel {
+  return (x) => (Number.isNaN(x) ? Number.NaN : body(x));
+}
+
+/** A function of two numbers: NULL (NaN) in either, NULL out. */
+function binary(body: (x: number, y: number) => number): NumericKernel {
+  return (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : body(x, y));
 }
 
 /** Removes binary floating-point noise (Round(1.005, 0.01) should not be 1.0000000000000002). */
@@ -43,48 +34,51 @@ function toStep(x: number, step: number, offset: number, mode: 'round' | 'ceil' 
   return clean(n * step + offset);
 }
 
-function stepFunction(mode: 'round' | 'ceil' | 'floor'): (args: readonly Cell[]) => Cell {
-  return (args) => {
-    const x = num(args, 0);
-    const step = num(args, 1, 1);
-    const offset = num(args, 2, 0);
-    if (Number.isNaN(x) || Number.isNaN(step) || Number.isNaN(offset)) return null;
-    return numberCell(toStep(x, step, offset, mode));
-  };
+/** Round, Ceil, Floor (x, step = 1, offset = 0). */
+function stepFunction(mode: 'round' | 'ceil' | 'floor'): FunctionSpec {
+  return numericFn(
+    1,
+    3,
+    (x, step, offset) =>
+      Number.isNaN(x) || Number.isNaN(step) || Number.isNaN(offset) ? Number.NaN : toStep(x, step, offset, mode),
+    STEP_DEFAULTS,
+  );
 }
+
+const STEP_DEFAULTS: readonly number[] = [Number.NaN, 1, 0];
 
 /** Numeric functions (help.qlik.com "Numeric functions", "Exponential and logarithmic functions"). */
 export const MATH_FUNCTIONS: FunctionTable = {
   // Mod is the non-negative remainder (Mod(-7, 2) = 1); Fmod keeps the dividend's sign.
-  mod: fn(
+  mod: numericFn(
     2,
     2,
-    numeric((a, b) => {
+    binary((a, b) => {
       if (!Number.isInteger(a) || !Number.isInteger(b) || b === 0) return Number.NaN;
       const r = a % b;
       return r < 0 ? r + Math.abs(b) : r;
     }),
   ),
-  fmod: fn(
+  fmod: numericFn(
     2,
     2,
-    numeric((a, b) => (b === 0 ? Number.NaN : a % b)),
+    binary((a, b) => (b === 0 ? Number.NaN : a % b)),
   ),
-  div: fn(
+  div: numericFn(
     2,
     2,
-    numeric((a, b) => (b === 0 ? Number.NaN : Math.trunc(a / b))),
+    binary((a, b) => (b === 0 ? Number.NaN : Math.trunc(a / b))),
   ),
-  fabs: fn(1, 1, numeric(Math.abs)),
-  abs: fn(1, 1, numeric(Math.abs)),
-  sign: fn(1, 1, numeric(Math.sign)),
-  round: fn(1, 3, stepFunction('round')),
-  ceil: fn(1, 3, stepFunction('ceil')),
-  floor: fn(1, 3, stepFunction('floor')),
-  frac: fn(
+  fabs: numericFn(1, 1, unary(Math.abs)),
+  abs: numericFn(1, 1, unary(Math.abs)),
+  sign: numericFn(1, 1, unary(Math.sign)),
+  round: stepFunction('round'),
+  ceil: stepFunction('ceil'),
+  floor: stepFunction('floor'),
+  frac: numericFn(
     1,
     1,
-    numeric((x) => clean(x - Math.trunc(x))),
+    unary((x) => clean(x - Math.trunc(x))),
   ),
   even: fn(1, 1, (args) => {
     const x = num(args, 0);
@@ -94,41 +88,41 @@ export const MATH_FUNCTIONS: FunctionTable = {
     const x = num(args, 0);
     return Number.isInteger(x) ? numberCell(x % 2 !== 0 ? -1 : 0) : null;
   }),
-  sqrt: fn(1, 1, numeric(Math.sqrt)),
+  sqrt: numericFn(1, 1, unary(Math.sqrt)),
   // In Qlik, Sqr is the square, not the root.
-  sqr: fn(
+  sqr: numericFn(
     1,
     1,
-    numeric((x) => x * x),
+    unary((x) => x * x),
   ),
-  exp: fn(1, 1, numeric(Math.exp)),
-  log: fn(1, 1, numeric(Math.log)),
-  log10: fn(1, 1, numeric(Math.log10)),
-  pow: fn(2, 2, numeric(Math.pow)),
-  sin: fn(1, 1, numeric(Math.sin)),
-  cos: fn(1, 1, numeric(Math.cos)),
-  tan: fn(1, 1, numeric(Math.tan)),
-  asin: fn(1, 1, numeric(Math.asin)),
-  acos: fn(1, 1, numeric(Math.acos)),
-  atan: fn(1, 1, numeric(Math.atan)),
-  atan2: fn(2, 2, numeric(Math.atan2)),
-  pi: fn(0, 0, () => numberCell(Math.PI)),
-  e: fn(0, 0, () => numberCell(Math.E)),
-  rand: fn(0, 0, () => numberCell(Math.random())),
-  fact: fn(
+  exp: numericFn(1, 1, unary(Math.exp)),
+  log: numericFn(1, 1, unary(Math.log)),
+  log10: numericFn(1, 1, unary(Math.log10)),
+  pow: numericFn(2, 2, binary(Math.pow)),
+  sin: numericFn(1, 1, unary(Math.sin)),
+  cos: numericFn(1, 1, unary(Math.cos)),
+  tan: numericFn(1, 1, unary(Math.tan)),
+  asin: numericFn(1, 1, unary(Math.asin)),
+  acos: numericFn(1, 1, unary(Math.acos)),
+  atan: numericFn(1, 1, unary(Math.atan)),
+  atan2: numericFn(2, 2, binary(Math.atan2)),
+  pi: numericFn(0, 0, () => Math.PI),
+  e: numericFn(0, 0, () => Math.E),
+  rand: numericFn(0, 0, () => Math.random()),
+  fact: numericFn(
     1,
     1,
-    numeric((n) => {
+    unary((n) => {
       if (!Number.isInteger(n) || n < 0) return Number.NaN;
       let out = 1;
       for (let i = 2; i <= n; i++) out *= i;
       return out;
     }),
   ),
-  bitcount: fn(
+  bitcount: numericFn(
     1,
     1,
-    numeric((x) => {
+    unary((x) => {
       let v = Math.trunc(x) >>> 0;
       let count = 0;
       while (v) {
