@@ -132,23 +132,6 @@ export function recordTraffic(session: EnigmaJS.Session): Traffic {
   };
 }
 
-/**
- * Whether the simulator's data engine has landed: today `Doc.GetField` answers engine error 20
- * (Not implemented). Data-dependent tests are skipped (not faked) until it does.
- */
-export async function detectDataEngine(sim: Simulator): Promise<boolean> {
-  const { doc, close } = await openApp(sim);
-  try {
-    const region = await doc.getField('Region');
-    await region.getCardinal();
-    return true;
-  } catch (error) {
-    return (error as { code?: number }).code !== 20;
-  } finally {
-    await close();
-  }
-}
-
 /** The first `count` values of a stream (fails after `ms`). */
 export function take$<T>(source: Observable<T>, count = 1, ms = 5000): Promise<T[]> {
   return firstValueFrom(source.pipe(take(count), toArray(), timeout(ms)));
