@@ -68,7 +68,7 @@ const AFTER_RELOAD: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** Whether a variable name is reserved by the engine. */
-export function isReservedVariable(name: string): boolean {
+function isReservedVariable(name: string): boolean {
   return RESERVED.has(name.toLowerCase());
 }
 

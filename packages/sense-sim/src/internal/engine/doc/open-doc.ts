@@ -326,7 +326,7 @@ function readInfo(properties: Record<string, unknown>, defaultType?: string): Nx
 }
 
 /** Engine-style short random object id. */
-export function newId(): string {
+function newId(): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   const bytes = randomBytes(7);
   let id = '';
