@@ -47,7 +47,7 @@ export const QRETURN_DROPPED: ReadonlySet<string> = new Set([
   'CreateTemporaryBookmark',
 ]);
 /** enigma.js copies `qSessionAppId` into the `qReturn` of these; they still resolve to the Doc object. */
-export const QRETURN_NORMALISED: ReadonlySet<string> = new Set(['CreateSessionApp', 'CreateSessionAppFromApp']);
+const QRETURN_NORMALISED: ReadonlySet<string> = new Set(['CreateSessionApp', 'CreateSessionAppFromApp']);
 
 /** Members enigma.js puts on every API object (`QixObject`): a method with one of these names would be hidden. */
 export const API_OBJECT_MEMBERS: ReadonlySet<string> = new Set([

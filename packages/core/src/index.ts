@@ -47,18 +47,11 @@ export {
   DEFAULT_BUDGET_MAX_SESSIONS,
   DEFAULT_BUDGET_WINDOW_MS,
 } from './session/session-budget.js';
-export type {
-  MemorySessionStoreOptions,
-  SessionCookie,
-  SessionOwner,
-  SessionStore,
-  SessionStoreClock,
-  StoredSession,
-  StoredSessionInput,
-} from './session/session-store.js';
+export type { MemorySessionStoreOptions, SessionStore, SessionStoreClock } from './session/session-store.js';
 export { createMemorySessionStore, currentSessionOwner } from './session/session-store.js';
 export type { StateDirOptions } from './session/state-dir.js';
 export { defaultBudgetStateFile, defaultSessionStoreFile, defaultStateDir } from './session/state-dir.js';
+export type { SessionCookie, SessionOwner, StoredSession, StoredSessionInput } from './session/stored-session.js';
 export type {
   Budget,
   CloudJwtAuth,

@@ -44,7 +44,7 @@ export interface LineageGenericObject {
 }
 
 /** `NxAppLayout` (the fields lineage reads). */
-export interface EngineAppLayout {
+interface EngineAppLayout {
   qTitle?: string;
   qLastReloadTime?: string;
   qHasData?: boolean;
@@ -66,7 +66,7 @@ export interface EngineConnection {
 }
 
 /** `FieldInTableData` (the fields lineage reads). */
-export interface EngineFieldInTable {
+interface EngineFieldInTable {
   qName: string;
   qKeyType?: string;
   qTags?: string[];
@@ -90,7 +90,7 @@ export interface EngineSourceKeyRecord {
 }
 
 /** `NxInfo`. */
-export interface EngineNxInfo {
+interface EngineNxInfo {
   qId: string;
   qType: string;
 }

@@ -15,8 +15,6 @@ export const SHEET_OVERVIEW = '930e1732-77ac-4256-8807-5ccaaefc5ad3';
 export const SHEET_CUSTOMERS = '829d9b84-2e40-448c-81f1-e0f27ba49f4b';
 /** A KPI (hypercube) on the overview sheet. */
 export const KPI = 'lbKIqj';
-/** A table on the customers sheet. */
-export const TABLE = 'NACQVk';
 
 /** A simulator of the demo site (plain HTTP; the direct engine listener is what these tests use). */
 export function startSimulator(): Promise<Simulator> {
@@ -42,7 +40,7 @@ export function useSimulator(started: (sim: Simulator) => void): void {
 }
 
 /** A JSON-RPC frame as enigma.js reports it in `traffic:*` events. */
-export interface Frame {
+interface Frame {
   id?: number;
   handle?: number;
   method?: string;
@@ -54,7 +52,7 @@ export interface Frame {
 }
 
 /** Every frame a session sent and received. */
-export interface Traffic {
+interface Traffic {
   sent: Frame[];
   received: Frame[];
   /** Both directions in order. */
@@ -106,7 +104,7 @@ export async function openApp(
   return { session, global, doc, traffic, close: () => session.close().catch(() => undefined) };
 }
 
-export function recordTraffic(session: EnigmaJS.Session): Traffic {
+function recordTraffic(session: EnigmaJS.Session): Traffic {
   const sent: Frame[] = [];
   const received: Frame[] = [];
   const log: Traffic['log'] = [];
@@ -132,23 +130,6 @@ export function recordTraffic(session: EnigmaJS.Session): Traffic {
   };
 }
 
-/**
- * Whether the simulator's data engine has landed: today `Doc.GetField` answers engine error 20
- * (Not implemented). Data-dependent tests are skipped (not faked) until it does.
- */
-export async function detectDataEngine(sim: Simulator): Promise<boolean> {
-  const { doc, close } = await openApp(sim);
-  try {
-    const region = await doc.getField('Region');
-    await region.getCardinal();
-    return true;
-  } catch (error) {
-    return (error as { code?: number }).code !== 20;
-  } finally {
-    await close();
-  }
-}
-
 /** The first `count` values of a stream (fails after `ms`). */
 export function take$<T>(source: Observable<T>, count = 1, ms = 5000): Promise<T[]> {
   return firstValueFrom(source.pipe(take(count), toArray(), timeout(ms)));
@@ -172,7 +153,7 @@ export async function eventually(
   }
 }
 
-export function sleep(ms: number): Promise<void> {
+function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 

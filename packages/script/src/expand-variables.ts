@@ -1,8 +1,6 @@
 import { expandWith, lookupIn } from './internal/expansion.js';
 import { findDollarEnd } from './internal/scanner.js';
-
-/** Variable values by name (names are case-sensitive, as in Qlik). */
-export type VariableEnvironment = Readonly<Record<string, string | undefined>> | ReadonlyMap<string, string>;
+import type { VariableEnvironment } from './variable-environment.js';
 
 /** Options of {@link expand}. */
 export interface ExpandOptions {

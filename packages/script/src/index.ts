@@ -115,7 +115,7 @@ export type {
   UnqualifyStatement,
 } from './ast.js';
 export type { Diagnostic, DiagnosticCode, DiagnosticSeverity } from './diagnostic.js';
-export type { ExpandOptions, ExpansionMatch, VariableEnvironment } from './expand-variables.js';
+export type { ExpandOptions, ExpansionMatch } from './expand-variables.js';
 export { expand, findExpansions } from './expand-variables.js';
 export type { ExpressionReferences } from './fields-of.js';
 export { fieldsOf } from './fields-of.js';
@@ -143,12 +143,13 @@ export type {
   ScannedSub,
   ScannedSwitch,
   ScannedText,
-  ScanScriptResult,
-} from './scan-script.js';
+} from './scan-node.js';
+export type { ScanScriptResult } from './scan-script.js';
 export { scanScript } from './scan-script.js';
 export type { Token, TokenKind } from './token.js';
 export type { TokenizeResult } from './tokenize.js';
 export { tokenize } from './tokenize.js';
+export type { VariableEnvironment } from './variable-environment.js';
 export type { Visitor } from './visit.js';
 export { visit } from './visit.js';
 export type { WildcardMatcher, WildcardOptions } from './wildcard-match.js';

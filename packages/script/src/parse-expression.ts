@@ -1,10 +1,10 @@
 import type { Expression } from './ast.js';
 import type { Diagnostic } from './diagnostic.js';
-import type { VariableEnvironment } from './expand-variables.js';
 import { environmentToMap } from './internal/environment.js';
 import { ParseError } from './internal/parse-error.js';
 import { ParserCore } from './internal/parser-core.js';
 import { wholeSpan } from './internal/position.js';
+import type { VariableEnvironment } from './variable-environment.js';
 
 /** Options of {@link parseExpression}. */
 export interface ParseExpressionOptions {

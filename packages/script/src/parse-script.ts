@@ -1,9 +1,9 @@
 import type { Script } from './ast.js';
 import type { Diagnostic } from './diagnostic.js';
-import type { VariableEnvironment } from './expand-variables.js';
 import { environmentToMap } from './internal/environment.js';
 import { wholeSpan } from './internal/position.js';
 import { ScriptParser } from './internal/script-parser.js';
+import type { VariableEnvironment } from './variable-environment.js';
 
 /** Options of {@link parseScript}. */
 export interface ParseScriptOptions {

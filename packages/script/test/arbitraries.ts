@@ -17,7 +17,7 @@ import { dollarParts } from '../src/internal/dollar.js';
 /** Generated nodes get a dummy span: comparisons ignore spans. */
 const span: Span = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
 
-export const plainName = fc.constantFrom(
+const plainName = fc.constantFrom(
   'a',
   'b',
   'Sales',
@@ -31,7 +31,7 @@ export const plainName = fc.constantFrom(
   '@1',
 );
 /** Any name, including ones that need quoting (spaces, brackets, quotes, keywords). */
-export const anyName = fc.oneof(
+const anyName = fc.oneof(
   { weight: 3, arbitrary: plainName },
   { weight: 2, arbitrary: fc.string({ minLength: 1, maxLength: 8 }) },
   {

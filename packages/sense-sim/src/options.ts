@@ -129,14 +129,14 @@ const MINUTE = 60_000;
  * enough for enigma.js's suspend/resume or a network blip. Real engines keep such sessions for a
  * deployment-specific time; this default is the simulator's choice (`sessionAppGraceSeconds`).
  */
-export const DEFAULT_SESSION_APP_GRACE_SECONDS = 60;
+const DEFAULT_SESSION_APP_GRACE_SECONDS = 60;
 
 /**
  * Default largest websocket message: 16 MiB. A real client's biggest frames are a `SetScript` of a
  * long script or a large property tree, a few MiB at most; ws's own default (100 MiB) or the 256 MiB
  * the simulator once used let one unauthenticated frame cost that much memory.
  */
-export const DEFAULT_MAX_PAYLOAD = 16 * 1024 * 1024;
+const DEFAULT_MAX_PAYLOAD = 16 * 1024 * 1024;
 
 /**
  * Validates the caller's options once (JSON parts against the schema) and returns one fully

@@ -63,7 +63,7 @@ export async function alternate<C, R>(
 }
 
 /** Collects garbage (the bench runs with --expose-gc) a few times so that heap figures are live data. */
-export async function collectGarbage(): Promise<void> {
+async function collectGarbage(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) return;
   for (let i = 0; i < 3; i++) {

@@ -127,7 +127,7 @@ function eventJson(event: SiteChangeEvent): Record<string, unknown> {
  * formatChange({ type: 'app.deleted', appId: 'a1', appName: 'Old', stream: undefined, at: '2026-06-29T02:01:12.000Z' });
  * ```
  */
-export function formatChange(event: SiteChangeEvent): string {
+function formatChange(event: SiteChangeEvent): string {
   const stream = event.stream === undefined ? 'no stream' : `stream ${event.stream}`;
   const head = `${localTime(event.at)}  ${event.type.padEnd(14)}  ${JSON.stringify(event.appName)}  ${stream}`;
   const details = changeDetails(event);

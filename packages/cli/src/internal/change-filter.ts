@@ -1,7 +1,7 @@
 import { CliError } from '../cli-error.js';
 
 /** The fields a `--filter` condition may name (those of the site change events). */
-export const FILTER_FIELDS = [
+const FILTER_FIELDS = [
   'type',
   'appId',
   'appName',

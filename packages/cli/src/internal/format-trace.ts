@@ -42,7 +42,7 @@ export class NodeNamer {
  * edgeLabel(edge); // 'INDIRECT filter'
  * ```
  */
-export function edgeLabel(edge: LineageEdge): string {
+function edgeLabel(edge: LineageEdge): string {
   switch (edge.kind) {
     case 'DERIVES':
       return `DERIVES ${edge.attributes.transformation}`;

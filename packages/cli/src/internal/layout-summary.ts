@@ -11,11 +11,11 @@ export interface LayoutSummary {
 }
 
 /** Rows of a table or chart a summary shows. */
-export const SUMMARY_ROWS = 3;
+const SUMMARY_ROWS = 3;
 /** Values of a list box a summary shows. */
-export const SUMMARY_ITEMS = 5;
+const SUMMARY_ITEMS = 5;
 /** Columns of a table a summary shows. */
-export const SUMMARY_COLUMNS = 6;
+const SUMMARY_COLUMNS = 6;
 
 interface Cell {
   qText?: string;

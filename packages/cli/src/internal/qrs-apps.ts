@@ -3,7 +3,7 @@ import { distance } from 'fastest-levenshtein';
 import { CliError } from '../cli-error.js';
 
 /** The part of a QRS `/app/full` entry the CLI uses. */
-export interface QrsApp {
+interface QrsApp {
   id: string;
   name: string;
   stream?: { id: string; name: string } | null;

@@ -140,6 +140,6 @@ export function simulatorSiteOptions(sim: Simulator, user: SimulatorUser = DEMO_
  * simulatorOrigin(sim); // 'https://localhost:4431'
  * ```
  */
-export function simulatorOrigin(sim: Simulator): string {
+function simulatorOrigin(sim: Simulator): string {
   return sim.url.replace('://127.0.0.1', '://localhost');
 }

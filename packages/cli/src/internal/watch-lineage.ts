@@ -131,7 +131,7 @@ async function updateOnce(
  * formatUpdate([event], summary);
  * ```
  */
-export function formatUpdate(events: readonly SiteChangeEvent[], summary: SiteLineageSummary): string {
+function formatUpdate(events: readonly SiteChangeEvent[], summary: SiteLineageSummary): string {
   const what =
     events.length === 0 ? 'apps deleted' : events.map((e) => `${JSON.stringify(e.appName)} (${e.type})`).join(', ');
   const files = [summary.files.graph, summary.files.openLineage, summary.files.html]

@@ -11,7 +11,7 @@ import { redact as redactText, redactValue } from '@qixflow/core/redact';
  * redact('Cookie: X-Qlik-Session-jwt=abc', []); // 'Cookie: X-Qlik-Session-jwt=***'
  * ```
  */
-export function redact(text: string, secrets: readonly string[] = []): string {
+function redact(text: string, secrets: readonly string[] = []): string {
   let out = text;
   for (const secret of secrets) {
     if (secret.length >= 8) out = out.split(secret).join('***');

@@ -81,7 +81,7 @@ export interface AppConnectionEvents {
 }
 
 /** What the site wants to hear from its connections; the site owns the counters these feed. */
-export interface ConnectionHooks {
+interface ConnectionHooks {
   socketOpened(): void;
   socketClosed(): void;
   resumed(): void;

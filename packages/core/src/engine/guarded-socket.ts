@@ -9,7 +9,7 @@ const REFUSAL_BODY_BYTES = 2048;
 const CLOSE_GRACE_MS = 2000;
 
 /** What the connection learns from its socket. */
-export interface GuardedSocketHooks {
+interface GuardedSocketHooks {
   /** The upgrade was refused; called before enigma.js hears of the failure. */
   refused(refusal: UpgradeRefusal): void;
   /** The server broke the protocol; the socket is being terminated. */

@@ -1,7 +1,7 @@
 import type { Timers } from '../site-options.js';
 
 /** Backoff settings of a site (`reconnect` option, defaulted). */
-export interface ReconnectPolicy {
+interface ReconnectPolicy {
   maxAttempts: number;
   initialDelayMs: number;
   maxDelayMs: number;

@@ -11,7 +11,7 @@ export interface TlsSettings {
 }
 
 /** One HTTP request. */
-export interface HttpRequest {
+interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   headers?: Record<string, string>;
@@ -55,7 +55,7 @@ const TLS_CODES = new Set([
  * Of an error answer (4xx/5xx) only this much is read: callers quote a short reason at most,
  * and a server must not make us buffer a huge page just to report its status.
  */
-export const ERROR_BODY_EXCERPT_BYTES = 64 * 1024;
+const ERROR_BODY_EXCERPT_BYTES = 64 * 1024;
 
 /** Used when neither the request nor the client says otherwise (the site default). */
 const FALLBACK_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;

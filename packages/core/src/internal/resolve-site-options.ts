@@ -12,7 +12,7 @@ import type { SessionStore } from '../session/session-store.js';
 import type { SiteOptions, Timers, WebSocketConstructor } from '../site-options.js';
 
 /** Authentication with keys loaded and defaults applied. */
-export type ResolvedAuth =
+type ResolvedAuth =
   | {
       kind: 'jwt';
       key: KeyObject;
@@ -67,11 +67,11 @@ export interface ResolvedSite {
 }
 
 /** Opening an app: socket, OnConnected and OpenDoc together (a silent engine must not hang a caller). */
-export const DEFAULT_OPEN_TIMEOUT_MS = 30_000;
+const DEFAULT_OPEN_TIMEOUT_MS = 30_000;
 /** Big enough for any QRS listing or handshake answer seen in practice, small enough to bound memory. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** Below ws's 100 MiB default; hypercube pages and scripts stay far under it. */
-export const DEFAULT_MAX_PAYLOAD = 64 * 1024 * 1024;
+const DEFAULT_MAX_PAYLOAD = 64 * 1024 * 1024;
 
 const SCHEMA_VERSIONS = new Set([
   '12.2027.0',

@@ -1,4 +1,4 @@
-import type { SessionOwner, StoredSession, StoredSessionInput } from '../session/session-store.js';
+import type { SessionOwner, StoredSession, StoredSessionInput } from '../session/stored-session.js';
 
 // What both session stores share: keys, owner checks, and the validation of what is stored and
 // read back. Messages name fields, never values: the values are secrets.

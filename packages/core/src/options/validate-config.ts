@@ -2,7 +2,7 @@ import { Ajv, type AnySchemaObject, type ErrorObject, type ValidateFunction } fr
 import { type QixflowConfig, qixflowConfigSchema } from '../generated/config-schema.js';
 
 /** The `auth.kind` values, in the order the schema lists them. */
-export const AUTH_KINDS = ['jwt', 'cloud-jwt', 'cookie', 'none'] as const;
+const AUTH_KINDS = ['jwt', 'cloud-jwt', 'cookie', 'none'] as const;
 type AuthKind = (typeof AUTH_KINDS)[number];
 
 /** Where the definitions of each auth kind live in the config schema. */

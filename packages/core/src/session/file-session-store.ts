@@ -16,15 +16,9 @@ import {
   toStoredSession,
   validOwner,
 } from '../internal/stored-session.js';
-import {
-  currentSessionOwner,
-  type SessionOwner,
-  type SessionStore,
-  type SessionStoreClock,
-  type StoredSession,
-  type StoredSessionInput,
-} from './session-store.js';
+import { currentSessionOwner, type SessionStore, type SessionStoreClock } from './session-store.js';
 import { defaultStateDir } from './state-dir.js';
+import type { SessionOwner, StoredSession, StoredSessionInput } from './stored-session.js';
 
 /** Options of {@link createFileSessionStore}. */
 export interface FileSessionStoreOptions {

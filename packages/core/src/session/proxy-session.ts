@@ -6,7 +6,7 @@ import { type HttpClient, type HttpResponse, withoutQuery } from '../http/http-c
 import type { ResolvedSite } from '../internal/resolve-site-options.js';
 import { redact } from '../redact.js';
 import type { SessionBudget } from './session-budget.js';
-import type { SessionCookie, StoredSession } from './session-store.js';
+import type { SessionCookie, StoredSession } from './stored-session.js';
 
 /** What the handshake established. Secret values stay inside the site. */
 export interface SessionCredentials {

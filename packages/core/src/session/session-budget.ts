@@ -10,7 +10,7 @@ export const DEFAULT_BUDGET_MAX_SESSIONS = 5;
 export const DEFAULT_BUDGET_WINDOW_MS = 300_000;
 
 /** A source of the current time in ms since the epoch (injectable for tests). */
-export interface BudgetClock {
+interface BudgetClock {
   now(): number;
 }
 

@@ -4,7 +4,7 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
 /** The official OpenLineage spec files (OpenLineage.json and facets/*.json), read from here (`OPENLINEAGE_SPEC_DIR` elsewhere). */
-export const SPEC_DIR = process.env.OPENLINEAGE_SPEC_DIR ?? '/work/shared/reference/openlineage/spec';
+const SPEC_DIR = process.env.OPENLINEAGE_SPEC_DIR ?? '/work/shared/reference/openlineage/spec';
 
 type AddFormats = (ajv: Ajv2020) => Ajv2020;
 const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??

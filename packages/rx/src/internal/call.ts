@@ -22,11 +22,6 @@ export function requestIdOf(value: unknown): number | undefined {
   return typeof id === 'number' ? id : undefined;
 }
 
-/** The engine method name (PascalCase, as in errors and traffic) of an enigma.js method name. */
-export function engineMethod(method: string): string {
-  return method.charAt(0).toUpperCase() + method.slice(1);
-}
-
 /** Checks the first argument of a public function: an enigma.js API object. */
 export function assertApi(value: unknown, name: string, fn: string): asserts value is QixApi {
   const api = value as Partial<QixApi> | null | undefined;

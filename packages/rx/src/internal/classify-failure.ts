@@ -57,7 +57,7 @@ function enigmaCodeOf(error: unknown): number | undefined {
 }
 
 /** The numeric engine / enigma.js code of an error, wherever the wrapper put it. */
-export function engineCodeOf(error: unknown): number | undefined {
+function engineCodeOf(error: unknown): number | undefined {
   const e = (error ?? {}) as ErrorShape;
   if (typeof e.code === 'number') return e.code;
   if (typeof e.engineCode === 'number') return e.engineCode;

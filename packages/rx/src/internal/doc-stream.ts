@@ -1,18 +1,12 @@
-import type { Observable } from 'rxjs';
 import type { QixApi } from '../types/qix-api.js';
 import { handleSource } from './handle-stream.js';
 import { sharedSource } from './share-by-key.js';
-import { type Source, toObservable } from './source.js';
+import type { Source } from './source.js';
 
 /**
- * The Doc as a handle stream: emits the Doc API object; fails with `ERR_SESSION_CLOSED` when its
+ * The Doc as a handle source: emits the Doc API object; fails with `ERR_SESSION_CLOSED` when its
  * session closes, `ERR_HANDLE_CLOSED` when enigma.js gives the Doc up (e.g. not re-opened on resume).
  */
-export function docStream<A extends QixApi>(doc: A): Observable<A> {
-  return toObservable(docSource(doc));
-}
-
-/** {@link docStream} for rx's internal stages. */
 export function docSource<A extends QixApi>(doc: A): Source<A> {
   return sharedSource(doc, 'handle:doc', '', () =>
     handleSource<A>(doc, {

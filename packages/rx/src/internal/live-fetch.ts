@@ -10,7 +10,7 @@ import { frozen, type Source, switchTo, toObservable } from './source.js';
  * subscriber of any rx function that needs it (one fetch per invalidation per handle), frozen and
  * deduplicated.
  */
-export function liveSource<T>(api: QixApi, method: string, engineMethod: string): Source<T> {
+function liveSource<T>(api: QixApi, method: string, engineMethod: string): Source<T> {
   return sharedSource(api, 'live', method, () =>
     frozen(refetchSource(api, (a) => call<T>(a, method), { method: engineMethod })),
   );

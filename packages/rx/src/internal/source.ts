@@ -27,18 +27,6 @@ export function toObservable<T>(source: Source<T>): Observable<T> {
   return new Observable<T>((subscriber) => source.subscribe(subscriber));
 }
 
-/** A source of one value that never completes by itself (an API object the caller holds). */
-export function just<T>(value: T): Source<T> {
-  return {
-    subscribe(sink) {
-      sink.next(value);
-      return NOTHING_TO_END;
-    },
-  };
-}
-
-const NOTHING_TO_END: Unsubscribable = { unsubscribe: () => undefined };
-
 /** {@link freezeShared} on every value, skipping values equal to the previous one (see `immutable()`). */
 export function frozen<T>(source: Source<T>): Source<T> {
   return { subscribe: (sink) => source.subscribe(new Freezer(sink)) };

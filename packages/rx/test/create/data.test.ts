@@ -12,20 +12,10 @@ import {
   streamHyperCube,
   variableValue,
 } from '../../src/index.js';
-import {
-  bigScript,
-  detectDataEngine,
-  eventually,
-  first$,
-  KPI,
-  openApp,
-  openSessionApp,
-  startSimulator,
-} from '../helpers.js';
+import { bigScript, eventually, first$, KPI, openApp, openSessionApp, startSimulator } from '../helpers.js';
 
-// One simulator per file; the data engine is detected once, before the tests are collected.
+// One simulator per file.
 const sim = await startSimulator();
-const dataEngineAvailable = await detectDataEngine(sim);
 afterAll(async () => {
   await sim.close();
 });
@@ -121,7 +111,7 @@ describe('data pages (no data needed)', () => {
   });
 });
 
-describe.skipIf(!dataEngineAvailable)('data pages (need the data engine)', () => {
+describe('data pages (with data)', () => {
   it('hyperCubeMatrix fetches a 25 000-row cube in pages of at most 10 000 cells', async () => {
     const app = await openSessionApp(sim, bigScript());
     const table$ = sessionObject(app.doc, {

@@ -13,11 +13,9 @@ import {
   sessionObjectLayout,
   sessionState,
 } from '../../src/index.js';
-import { detectDataEngine, eventually, first$, openSessionApp, SALES_SCRIPT, startSimulator } from '../helpers.js';
+import { eventually, first$, openSessionApp, SALES_SCRIPT, startSimulator } from '../helpers.js';
 
-// Selections need the simulator's data engine; detected once, before the tests are collected.
 const sim = await startSimulator();
-const dataEngineAvailable = await detectDataEngine(sim);
 afterAll(async () => {
   await sim.close();
 });
@@ -42,7 +40,7 @@ interface Chart extends GenericObjectLayout {
 const rowsOf = (chart: Chart | undefined): string[] =>
   (chart?.qHyperCube.qDataPages?.[0]?.qMatrix ?? []).map((row) => `${row[0]?.qText}=${row[1]?.qText}`);
 
-describe.skipIf(!dataEngineAvailable)('selections (need the data engine)', () => {
+describe('selections', () => {
   it('selectAndWait emits once the engine confirmed and the invalidated layouts were refetched', async () => {
     const app = await openSessionApp(sim, SALES_SCRIPT);
     const charts: Chart[] = [];

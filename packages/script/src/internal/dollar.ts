@@ -10,7 +10,7 @@ export interface DollarParts {
 const INCLUDE_RE = /^\s*(must_include|include)\s*=([\s\S]*)$/i;
 
 /** Splits `text` at commas that are outside parentheses, brackets and quotes. */
-export function splitTopLevel(text: string, separator = ','): string[] {
+function splitTopLevel(text: string, separator = ','): string[] {
   const parts: string[] = [];
   let depth = 0;
   let start = 0;

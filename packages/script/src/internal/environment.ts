@@ -1,4 +1,4 @@
-import type { VariableEnvironment } from '../expand-variables.js';
+import type { VariableEnvironment } from '../variable-environment.js';
 import { lookupIn } from './expansion.js';
 
 /** Copies the caller's environment (it is never mutated). */

@@ -1,4 +1,4 @@
-import type { VariableEnvironment } from '../expand-variables.js';
+import type { VariableEnvironment } from '../variable-environment.js';
 import { dollarParts, isIncludeBody } from './dollar.js';
 import { findDollarEnd } from './scanner.js';
 

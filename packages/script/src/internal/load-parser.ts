@@ -311,7 +311,7 @@ function parseOrderBy(p: ParserCore): OrderByItem[] {
 }
 
 /** `LOAD [DISTINCT] fields [source] [clauses] ;` — with no source, the next LOAD/SELECT feeds it. */
-export function parseLoadQuery(p: ParserCore): LoadQuery {
+function parseLoadQuery(p: ParserCore): LoadQuery {
   const loadTok = p.expectWord('LOAD');
   let distinct = false;
   if (p.isWord('DISTINCT')) {

@@ -4,7 +4,7 @@ import { Scanner } from './scanner.js';
 const ignore = (): void => {};
 
 /** Whether `name` can be written without quotes and read back as the same single name. */
-export function isPlainName(name: string): boolean {
+function isPlainName(name: string): boolean {
   if (name === '') return false;
   const scanner = new Scanner(name, ignore);
   const tok = scanner.scan();

@@ -1,7 +1,7 @@
 import type { Position, Span } from '../ast.js';
 
 /** The position just after the last character of `text`. */
-export function endPosition(text: string): Position {
+function endPosition(text: string): Position {
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < text.length; i++) {

@@ -51,7 +51,7 @@ const SINGLE_OPS = new Set(['(', ')', ',', ';', ':', '=', '<', '>', '+', '-', '*
 const DOUBLE_OPS = new Set(['<=', '>=', '<>', '<<', '>>', '+=', '-=', '*=', '/=']);
 
 /** Whitespace, including the non-ASCII spaces editors insert. */
-export function isWhitespaceCode(c: number): boolean {
+function isWhitespaceCode(c: number): boolean {
   if (c <= CH_SPACE) return c === CH_SPACE || c === CH_TAB || c === CH_LF || c === CH_CR || c === CH_VT || c === CH_FF;
   if (c < 128) return false;
   return (
@@ -72,7 +72,7 @@ function isDigit(c: number): boolean {
 }
 
 /** Characters that may start an unquoted name. */
-export function isIdentStart(c: number): boolean {
+function isIdentStart(c: number): boolean {
   return (
     (c >= CH_a && c <= CH_z) ||
     (c >= CH_A && c <= CH_Z) ||
@@ -83,7 +83,7 @@ export function isIdentStart(c: number): boolean {
 }
 
 /** Characters that may continue an unquoted name. */
-export function isIdentPart(c: number): boolean {
+function isIdentPart(c: number): boolean {
   return isIdentStart(c) || isDigit(c) || c === CH_HASH;
 }
 

@@ -37,7 +37,7 @@ import { Scanner } from './scanner.js';
 const ignore = (): void => {};
 
 /** What SET stores: the content of a single quoted value, else the text itself. */
-export function setValueOf(raw: string): string {
+function setValueOf(raw: string): string {
   const scanner = new Scanner(raw, ignore);
   const t = scanner.scan();
   if ((t.kind === 'string' || t.kind === 'quoted' || t.kind === 'bracketed') && scanner.scan().kind === 'eof') {

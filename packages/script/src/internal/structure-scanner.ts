@@ -10,7 +10,7 @@ import type {
   ScannedSub,
   ScannedSwitch,
   ScannedText,
-} from '../scan-script.js';
+} from '../scan-node.js';
 import { ACCEPTS, type BlockKind, CLOSERS, MAX_BLOCK_DEPTH, type Terminator, terminatorOf } from './blocks.js';
 import { isNameToken, isOp, isWord } from './expression-parser.js';
 import { PREFIX_WORDS, SOURCE_WORDS, startsQuery } from './load-parser.js';

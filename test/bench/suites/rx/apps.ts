@@ -9,7 +9,7 @@ import type { BenchLayout } from './contenders.js';
 /** 5 000 rows, F = Id mod 50: quick selections, fan-out and churn. */
 export const LIGHT_APP = 'rx-bench';
 /** Rows of the heavy app, whose cubes cost the engine tens of ms per layout (paced selections). */
-export const HEAVY_ROWS = 300_000;
+const HEAVY_ROWS = 300_000;
 export const HEAVY_APP = 'rx-bench-heavy';
 /** Persistent objects of the light app, by id, for the fan-out scenario. */
 export const FAN_OUT_OBJECTS = 100;

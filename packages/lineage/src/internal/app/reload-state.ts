@@ -41,7 +41,7 @@ export function reloadState(snapshot: AppSnapshot): ReloadState {
  * // "reload failed at line 12: Field 'X' not found"
  * ```
  */
-export function describeReloadFailure(failure: ReloadFailureInfo): string {
+function describeReloadFailure(failure: ReloadFailureInfo): string {
   const where = failure.line !== undefined ? ` at line ${failure.line}` : '';
   if (failure.message !== undefined) return `reload failed${where}: ${failure.message}`;
   const task = failure.task !== undefined ? ` (task '${failure.task}')` : '';

@@ -18,7 +18,7 @@ export interface Origin {
 }
 
 /** Stable edge id: a hash of kind, ends and an optional qualifier (the statement, a role …). */
-export function edgeId(kind: EdgeKind, from: string, to: string, qualifier = ''): string {
+function edgeId(kind: EdgeKind, from: string, to: string, qualifier = ''): string {
   return `e:${sha256Hex(`${kind}\u0000${from}\u0000${to}\u0000${qualifier}`, 24)}`;
 }
 

@@ -4,7 +4,7 @@
  * App-level nodes start with `app:<appId>`; site-level nodes (Site, Stream, Connection) do not,
  * so fragments of different apps never collide and shared nodes are the same in every fragment.
  */
-export function seg(value: string): string {
+function seg(value: string): string {
   return value.replace(/%/g, '%25').replace(/\//g, '%2F');
 }
 

@@ -1,4 +1,4 @@
-import { isSecretName, REDACTED, redact, redactValue } from '@qixflow/core';
+import { isSecretName, REDACTED, redactValue } from '@qixflow/core';
 import type { AppReport, LineageEdge, LineageNode } from '../../generated/lineage-graph.js';
 
 /**
@@ -23,9 +23,4 @@ export function redactEdge<E extends LineageEdge>(edge: E): E {
 /** An app report with its script, diagnostics and error redacted. */
 export function redactReport(report: AppReport): AppReport {
   return redactValue(report);
-}
-
-/** A free-text message (an error from the engine or the network) made safe to store and print. */
-export function redactMessage(message: string): string {
-  return redact(message);
 }

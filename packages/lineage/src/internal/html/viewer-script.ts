@@ -5,7 +5,7 @@ import { LineageError } from '../../lineage-error.js';
 let cached: Promise<string> | undefined;
 
 /** esbuild options of the viewer bundle (shared with scripts/bundle-viewer.mjs). */
-export const VIEWER_BUILD = {
+const VIEWER_BUILD = {
   bundle: true,
   format: 'iife',
   platform: 'browser',

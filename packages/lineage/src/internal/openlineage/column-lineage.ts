@@ -10,7 +10,7 @@ import { type OlDatasetName, olDatasetName } from './dataset-namespace.js';
 import { OL_FACETS } from './facets.js';
 
 /** A ColumnLineageDatasetFacet transformation. */
-export interface Transformation {
+interface Transformation {
   readonly type: 'DIRECT' | 'INDIRECT';
   readonly subtype: string;
   readonly masking: boolean;
@@ -248,7 +248,7 @@ function sourceFields(view: AppView, statement: string, field: string): InputFie
  * (GROUP_BY) and ORDER BY fields (SORT) of the statements its fields went through, and the inputs of the JOIN keys on the way
  * (JOIN, both sides).
  */
-export function datasetLineage(view: AppView, traced: readonly Traced[]): InputField[] {
+function datasetLineage(view: AppView, traced: readonly Traced[]): InputField[] {
   const merged = new Map<string, { field: InputField; subtypes: Set<string> }>();
   const add = (f: InputField, subtype: string) => {
     const k = `${f.namespace}|${f.name}|${f.field}`;

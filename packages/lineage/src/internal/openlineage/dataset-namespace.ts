@@ -2,7 +2,7 @@ import type { ConnectionNode, ExternalDatasetNode } from '../../generated/lineag
 import { expansionsToWildcards, unquotePath } from '../datasets/dataset-identity.js';
 
 /** OpenLineage namespace and name of a dataset. */
-export interface OlName {
+interface OlName {
   readonly namespace: string;
   readonly name: string;
 }

@@ -3,7 +3,7 @@
  * spec (OpenLineage.json 2-0-2 and spec/facets/*.json) plus the JSON pointer of its definition.
  * `test/openlineage-spec.test.ts` checks every one against the spec files.
  */
-export const OL_SPEC = 'https://openlineage.io/spec/2-0-2/OpenLineage.json';
+const OL_SPEC = 'https://openlineage.io/spec/2-0-2/OpenLineage.json';
 
 /** The RunEvent definition of {@link OL_SPEC}. */
 export const OL_RUN_EVENT_SCHEMA = `${OL_SPEC}#/$defs/RunEvent`;

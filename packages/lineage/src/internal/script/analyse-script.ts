@@ -31,7 +31,7 @@ export interface ScriptAnalysisInput {
 }
 
 /** A variable the script sets. */
-export interface ScriptVariable {
+interface ScriptVariable {
   readonly name: string;
   readonly definition: string;
 }

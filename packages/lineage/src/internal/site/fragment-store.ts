@@ -26,7 +26,7 @@ export type FragmentLine =
   | { readonly edge: LineageEdge };
 
 /** File name of an app's fragment: the id when it is file-safe, else a safe form plus a hash. */
-export function fragmentFileName(appId: string): string {
+function fragmentFileName(appId: string): string {
   const safe = appId.replace(/[^A-Za-z0-9._-]/g, '_');
   return safe === appId ? `${appId}.ndjson` : `${safe.slice(0, 80)}-${sha256Hex(appId, 8)}.ndjson`;
 }

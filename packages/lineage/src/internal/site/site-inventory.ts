@@ -27,13 +27,13 @@ export interface InventoryReloadFailure {
 }
 
 /** A stream. */
-export interface InventoryStream {
+interface InventoryStream {
   readonly id: string;
   readonly name: string;
 }
 
 /** A data connection as QRS lists it. */
-export interface InventoryConnection {
+interface InventoryConnection {
   readonly id: string;
   readonly name: string;
   readonly type: string;

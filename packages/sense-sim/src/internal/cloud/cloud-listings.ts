@@ -7,7 +7,7 @@ import type { Site, SiteApp } from '../site/site.js';
 import { stableGuid } from '../site/stable-guid.js';
 
 /** Qlik Cloud reload status names. */
-export type CloudReloadStatus = 'QUEUED' | 'RELOADING' | 'SUCCEEDED' | 'FAILED';
+type CloudReloadStatus = 'QUEUED' | 'RELOADING' | 'SUCCEEDED' | 'FAILED';
 
 /** A reload as `/api/v1/reloads` shows it. */
 export interface CloudReload {

@@ -4,7 +4,7 @@ import type { Site } from '../site/site.js';
 import type { RepositoryChange } from '../site/site-changes.js';
 
 /** The app event types the simulator's webhooks deliver. */
-export const CLOUD_EVENT_TYPES = [
+const CLOUD_EVENT_TYPES = [
   'com.qlik.v1.app.created',
   'com.qlik.v1.app.deleted',
   'com.qlik.v1.app.published',

@@ -12,6 +12,7 @@ import { OpenDoc } from './doc/open-doc.js';
 import { assertAppAccess } from './doc/section-access-gate.js';
 import type { Engine, EngineConnectionContext } from './engine.js';
 import { EngineFaults } from './engine-faults.js';
+import type { HandlerContext } from './handlers/handler-context.js';
 import { handlerTables } from './handlers/handler-tables.js';
 import { ReloadTaskRunner } from './reload-task-runner.js';
 import { CalculationSlot } from './rpc/calculation-slot.js';
@@ -50,7 +51,7 @@ export interface EngineCounters {
  * The simulated QIX engine: engine sessions keyed by user + app + identity, apps from the site
  * (persisted by DoSave), and the JSON-RPC connections that talk to them.
  */
-export class QixEngine implements Engine {
+export class QixEngine implements Engine, HandlerContext {
   readonly options: QixEngineOptions;
   readonly apps: AppStore;
   readonly sessions: SessionRegistry;

@@ -2,10 +2,10 @@ import methodsFile from '../../../generated/engine-methods.json' with { type: 'j
 import structsFile from '../../../generated/engine-structs.json' with { type: 'json' };
 
 /** Value kinds the engine schema types parameters with; `any` for methods only the older npm schema knows. */
-export type ParamType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'any';
+type ParamType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'any';
 
 /** One parameter of an engine method (`src/generated/engine-methods.json`). */
-export interface ParamSpec {
+interface ParamSpec {
   readonly name: string;
   /** Whether the caller may leave it out (then {@link ParamSpec.default} applies). */
   readonly optional: boolean;

@@ -1,21 +1,13 @@
 import type { PropertyTree, SimAppFixture } from '../../../generated/schemas.js';
 import type { LoadedModel } from '../../data/loaded-model.js';
-import { syncScriptVariables, type VariableFlags } from './script-variables.js';
+import { syncScriptVariables } from './script-variables.js';
+import type { StoredItem } from './stored-item.js';
 
 /** A generic object as the app stores it: properties and the ids of its children, in order. */
 export interface StoredObject {
   properties: Record<string, unknown>;
   parent: string | undefined;
   children: string[];
-}
-
-/** A library item (master dimension/measure, variable, bookmark) as the app stores it. */
-export interface StoredItem {
-  properties: Record<string, unknown>;
-  /** Variables: how the engine marks it (script-created, reserved, system); a user's own when absent. */
-  flags?: VariableFlags;
-  /** Bookmarks: what the bookmark holds (NxBookmark: selections, variables), apart from its properties. */
-  bookmark?: Record<string, unknown>;
 }
 
 export type LibraryKind = 'dimension' | 'measure' | 'variable' | 'bookmark';

@@ -1,15 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { StoredItem } from './app-doc.js';
-
-/** How the engine marks a variable in lists and layouts (`NxVariableListItem`). */
-export interface VariableFlags {
-  /** Defined by the script (`SET`/`LET`) in a reload. */
-  readonly scriptCreated: boolean;
-  /** A name with a meaning to the engine (`ThousandSep`, `DayNames`, `ScriptError` …). */
-  readonly reserved: boolean;
-  /** A system variable the engine sets and a user cannot change (`QvPath` …). */
-  readonly config: boolean;
-}
+import type { StoredItem, VariableFlags } from './stored-item.js';
 
 /**
  * Reserved variable names: number interpretation, calendar and collation settings, the error
@@ -78,7 +68,7 @@ const AFTER_RELOAD: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** Whether a variable name is reserved by the engine. */
-export function isReservedVariable(name: string): boolean {
+function isReservedVariable(name: string): boolean {
   return RESERVED.has(name.toLowerCase());
 }
 

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { DataEngine } from '../../data/data-engine.js';
 import type { LoadedModel } from '../../data/loaded-model.js';
-import type { AppDoc, LibraryKind, StoredItem, StoredObject } from '../app/app-doc.js';
+import type { AppDoc, LibraryKind, StoredObject } from '../app/app-doc.js';
+import type { StoredItem } from '../app/stored-item.js';
 import type { EngineObject } from '../model/engine-object.js';
-import type { Connection } from '../rpc/connection.js';
 import { EngineError } from '../rpc/engine-error.js';
 import type { EngineSession, OpenDocLike } from '../session/engine-session.js';
+import type { SessionConnection } from '../session/session-connection.js';
 import { dep } from './dependency-keys.js';
 import {
   docEntity,
@@ -43,7 +44,7 @@ export interface NxInfo {
 const DESTROYED = 'destroyed:';
 
 /** What a mutation needs to report: which connection made it (its handle is listed regardless). */
-export type Origin = Connection | undefined;
+export type Origin = SessionConnection | undefined;
 
 /**
  * A session's view of an open app: the app's persistent objects and master items (shared by
@@ -325,7 +326,7 @@ function readInfo(properties: Record<string, unknown>, defaultType?: string): Nx
 }
 
 /** Engine-style short random object id. */
-export function newId(): string {
+function newId(): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   const bytes = randomBytes(7);
   let id = '';

@@ -10,7 +10,7 @@ import type { EngineUser } from '../session/engine-session.js';
  * direct listener's `X-Qlik-User` header) established, and the groups of its `group` / `groups`
  * session attribute (the virtual proxy maps a JWT claim to it; Qlik Cloud sends `groups`).
  */
-export function accessUser(user: EngineUser): AccessUser {
+function accessUser(user: EngineUser): AccessUser {
   const groups: string[] = [];
   for (const [name, values] of Object.entries(user.attributes)) {
     if (/^groups?$/i.test(name)) groups.push(...values);

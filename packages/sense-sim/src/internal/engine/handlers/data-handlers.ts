@@ -10,10 +10,10 @@ import { type FieldEntity, fieldEntity } from '../doc/entities.js';
 import { effectiveProperties } from '../doc/object-views.js';
 import type { OpenDoc } from '../doc/open-doc.js';
 import { NOT_FOUND_INTERFACE } from '../model/engine-object.js';
-import type { QixEngine } from '../qix-engine.js';
 import { EngineError } from '../rpc/engine-error.js';
 import { docOf } from './doc-handlers.js';
 import type { Call, Handler, HandlerTable } from './handler.js';
+import type { HandlerContext } from './handler-context.js';
 import { reloadFailureData } from './reload-failure-data.js';
 
 /** The data engine of the call's doc, or the engine's "no data" answer. */
@@ -39,7 +39,7 @@ function guarded<T>(fn: () => T): T {
 }
 
 /** Doc methods that need data: fields, selections, evaluation, model information, reload, lineage. */
-export function dataDocHandlers(engine: QixEngine): HandlerTable {
+export function dataDocHandlers(engine: HandlerContext): HandlerTable {
   const stateArg = (value: unknown): string => (typeof value === 'string' && value !== '' ? value : '$');
   return {
     GetField: (call, [name, state]) => {
@@ -136,7 +136,7 @@ export function dataDocHandlers(engine: QixEngine): HandlerTable {
  * A client's reload: runs it with the request's progress (GetProgress), records it in the site's
  * repository (the app's last reload; no task ran) and reports its script error as `qErrorData`.
  */
-async function reload(engine: QixEngine, call: Call): Promise<{ ok: boolean; record: ReloadRecord | undefined }> {
+async function reload(engine: HandlerContext, call: Call): Promise<{ ok: boolean; record: ReloadRecord | undefined }> {
   const doc = docOf(call);
   const app = doc.app;
   if (app.reloading) throw EngineError.of('LOCERR_RELOAD_IN_PROGRESS', app.id);

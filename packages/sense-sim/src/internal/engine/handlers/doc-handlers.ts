@@ -4,10 +4,10 @@ import { localeInfo } from '../doc/locale-info.js';
 import { appLayout, appProperties, infoList, itemLayoutData, objectEntries } from '../doc/object-views.js';
 import { OpenDoc } from '../doc/open-doc.js';
 import { NOT_FOUND_INTERFACE } from '../model/engine-object.js';
-import type { QixEngine } from '../qix-engine.js';
 import { EngineError } from '../rpc/engine-error.js';
 import { emptyScript } from './global-handlers.js';
 import type { Call, Handler, HandlerTable } from './handler.js';
+import type { HandlerContext } from './handler-context.js';
 import { objectParam } from './object-param.js';
 
 /** The session's open doc behind a Doc handle. */
@@ -45,7 +45,7 @@ function libraryMethods(
 }
 
 /** The Doc interface: app properties and script, objects, master items, variables, connections. */
-export function docHandlers(engine: QixEngine): HandlerTable {
+export function docHandlers(engine: HandlerContext): HandlerTable {
   const site = engine.options.site;
   const connectionStruct = (c: { id: string; name: string; type: string; connectionString: string }) => ({
     qId: c.id,

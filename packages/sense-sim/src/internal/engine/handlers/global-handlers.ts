@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AppDoc } from '../app/app-doc.js';
-import type { QixEngine } from '../qix-engine.js';
-import type { RunningRequest } from '../rpc/connection.js';
 import { EngineError } from '../rpc/engine-error.js';
+import type { RunningRequest } from '../rpc/running-request.js';
 import type { Call, HandlerTable } from './handler.js';
+import type { HandlerContext } from './handler-context.js';
 
 const CODE_PAGES = [
   { qNumber: 65001, qName: 'UTF-8', qDescription: 'Unicode (UTF-8)' },
@@ -33,7 +33,7 @@ const BNF_FUNCTIONS: { name: string; aggr: boolean; group: string }[] = [
 ];
 
 /** The Global interface (handle -1). */
-export function globalHandlers(engine: QixEngine): HandlerTable {
+export function globalHandlers(engine: HandlerContext): HandlerTable {
   const version = engine.options.version;
   return {
     EngineVersion: () => ({ qVersion: { qComponentVersion: version } }),
@@ -157,7 +157,7 @@ export function globalHandlers(engine: QixEngine): HandlerTable {
   };
 }
 
-function createSessionApp(engine: QixEngine, { session, connection }: Call, source: AppDoc | undefined) {
+function createSessionApp(engine: HandlerContext, { session, connection }: Call, source: AppDoc | undefined) {
   if (session.doc) throw EngineError.of('LOCERR_APP_ALREADY_OPEN', session.doc.app.id);
   const id = `SessionApp_${randomBytes(16).toString('hex')}`;
   const app = source

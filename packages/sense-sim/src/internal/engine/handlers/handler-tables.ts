@@ -1,4 +1,3 @@
-import type { QixEngine } from '../qix-engine.js';
 import { bookmarkDocHandlers, bookmarkHandlers } from './bookmark-handlers.js';
 import { cubeModeHandlers } from './cube-mode-handlers.js';
 import { dataDocHandlers, fieldHandlers, objectSelectionHandlers } from './data-handlers.js';
@@ -6,10 +5,11 @@ import { docHandlers } from './doc-handlers.js';
 import { genericObjectHandlers } from './generic-object-handlers.js';
 import { globalHandlers } from './global-handlers.js';
 import type { HandlerTable } from './handler.js';
+import type { HandlerContext } from './handler-context.js';
 import { libraryHandlers } from './library-handlers.js';
 
 /** Every implemented method, by interface type. Methods of the schema missing here answer "Not implemented". */
-export function handlerTables(engine: QixEngine): Readonly<Record<string, HandlerTable>> {
+export function handlerTables(engine: HandlerContext): Readonly<Record<string, HandlerTable>> {
   const library = libraryHandlers();
   return {
     Global: globalHandlers(engine),

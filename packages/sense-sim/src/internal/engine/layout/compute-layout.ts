@@ -12,7 +12,7 @@ import {
 } from './json-record.js';
 
 /** Evaluates expressions for the current selection state (the data engine's job). */
-export interface ExpressionEvaluator {
+interface ExpressionEvaluator {
   /** The text of `expr` (given without its leading `=`). */
   stringExpression(expr: string): string;
   /** The number of `expr` (given without its leading `=`); NaN when it has none. */
@@ -20,7 +20,7 @@ export interface ExpressionEvaluator {
 }
 
 /** `qSelectionInfo` of a layout: both false (and so `{}`) outside selection mode. */
-export interface SelectionInfo {
+interface SelectionInfo {
   readonly qInSelections?: boolean;
   readonly qMadeSelections?: boolean;
 }

@@ -17,7 +17,7 @@ export interface DynamicProperty {
  * tree golden, `qUndoExclude.generated.qHyperCubeDef` comes back with defaults filled and
  * `thumbnail.qStaticContentUrlDef.qUrl: ""` comes back as `{}`.
  */
-export const DYNAMIC_PROPERTIES: Readonly<Record<string, DynamicProperty>> = {
+const DYNAMIC_PROPERTIES: Readonly<Record<string, DynamicProperty>> = {
   qAppObjectListDef: { struct: 'AppObjectListDef', layout: { key: 'qAppObjectList' } },
   qBookmarkListDef: { struct: 'BookmarkListDef', layout: { key: 'qBookmarkList' } },
   qChildListDef: { struct: 'ChildListDef', layout: { key: 'qChildList' } },

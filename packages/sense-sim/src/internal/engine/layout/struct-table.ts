@@ -1,10 +1,10 @@
 import type { EnumMember } from '../api/engine-api.js';
 
 /** Value kinds a struct field can hold, as the engine schema types them. */
-export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'any';
+type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'any';
 
 /** The element of an array field. */
-export interface ItemSpec {
+interface ItemSpec {
   readonly type: FieldType;
   /** Struct name when the elements are structs. */
   readonly ref?: string;
@@ -24,7 +24,7 @@ export interface FieldSpec {
 }
 
 /** An engine struct: its fields in schema order. */
-export interface StructSpec {
+interface StructSpec {
   readonly properties: Readonly<Record<string, FieldSpec>>;
 }
 

@@ -1,12 +1,13 @@
 import { ENGINE_ERRORS } from '@qixflow/qix';
 import type { WebSocket } from 'ws';
 import { methodSpec, normalizeParams } from '../api/engine-api.js';
-import type { Handler } from '../handlers/handler.js';
+import type { CallConnection, Handler } from '../handlers/handler.js';
 import { type EngineObject, type ObjectInterface, objectInterface } from '../model/engine-object.js';
 import type { EngineSession } from '../session/engine-session.js';
 import type { CalculationSlot } from './calculation-slot.js';
 import { EngineError, RPC_ERRORS } from './engine-error.js';
 import { jsonPatchDiff } from './json-patch-diff.js';
+import type { RunningRequest } from './running-request.js';
 
 /** A request as it arrived. */
 interface RpcRequest {
@@ -16,17 +17,6 @@ interface RpcRequest {
   method?: unknown;
   params?: unknown;
   delta?: unknown;
-}
-
-/** A request being processed: what CancelRequest, AbortAll and GetProgress see. */
-export interface RunningRequest {
-  id: number | string;
-  method: string;
-  handle: number;
-  startedAt: number;
-  controller: AbortController;
-  /** Progress reported by long handlers (reload): persistent messages and script errors (qErrorData). */
-  progress: { completed: number; total: number; messages: string[]; errors: Record<string, unknown>[] };
 }
 
 interface HandleEntry {
@@ -77,7 +67,7 @@ const VALIDATING = new Set([
  * session so they are never reused after a reconnect), concurrent requests answered in any order,
  * change/close lists, the delta protocol and cancellation.
  */
-export class Connection {
+export class Connection implements CallConnection {
   readonly socket: WebSocket;
   readonly session: EngineSession;
   readonly #deps: ConnectionDeps;

@@ -1,6 +1,6 @@
 import type { AppDoc } from '../app/app-doc.js';
 import type { EngineObject } from '../model/engine-object.js';
-import type { Connection } from '../rpc/connection.js';
+import type { SessionConnection } from './session-connection.js';
 
 /** The user an engine session belongs to. */
 export interface EngineUser {
@@ -32,7 +32,7 @@ export class EngineSession {
   /** App id from the websocket URL (routing; `SessionApp_…` creates a session app). */
   readonly urlAppId: string | undefined;
   readonly global: EngineObject = { qType: 'Global', genericType: '', genericId: '', key: 'global', destroyed: false };
-  readonly connections = new Set<Connection>();
+  readonly connections = new Set<SessionConnection>();
   /** Objects of this session by key (one instance per object, shared by connections). */
   readonly objects = new Map<string, EngineObject>();
   ttlSeconds: number;
@@ -83,13 +83,13 @@ export class EngineSession {
     this.lastActivity = Date.now();
   }
 
-  attach(connection: Connection): void {
+  attach(connection: SessionConnection): void {
     if (this.#ttlTimer) clearTimeout(this.#ttlTimer);
     this.#ttlTimer = undefined;
     this.connections.add(connection);
   }
 
-  detach(connection: Connection): void {
+  detach(connection: SessionConnection): void {
     this.connections.delete(connection);
     if (this.connections.size > 0 || this.ended) return;
     const linger = this.lingerSeconds;
@@ -161,7 +161,7 @@ export class EngineSession {
    * (listed in change where the client had validated it). `force` lists the handle of `origin`
    * for the object `directObjectKey` regardless (a direct mutation by that call).
    */
-  changed(dependency: string, direct?: { origin: Connection; objectKey: string }): void {
+  changed(dependency: string, direct?: { origin: SessionConnection; objectKey: string }): void {
     const keys = new Set(this.#dependents.get(dependency) ?? []);
     // A reload changes the data of every state.
     if (dependency === 'data:*') {

@@ -7,7 +7,7 @@ import {
 } from '../../../../src/internal/engine/layout/hypercube-shape.js';
 
 /** The privileges qlikcore shows in `qMeta` of persistent entities (CTL goldens). */
-export const PRIVILEGES: readonly string[] = ['read', 'update', 'delete', 'exportdata'];
+const PRIVILEGES: readonly string[] = ['read', 'update', 'delete', 'exportdata'];
 
 /**
  * Evaluation stand-in: a string expression comes back in angle brackets so tests can see what was
