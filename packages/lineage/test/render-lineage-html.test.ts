@@ -6,7 +6,7 @@ import type { Simulator } from '@qixflow/sense-sim';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, requireChromium } from '../../../test/support/chromium.js';
-import { downstream, extractSiteLineage, type LineageGraph, renderLineageHtml } from '../src/index.js';
+import { downstream, extractSiteLineage, type LineageGraph, renderLineageHtml, upstream } from '../src/index.js';
 import { GraphQuery } from './support/graph-queries.js';
 import { DEMO, siteFor, startSimulator } from './support/simulator.js';
 import {
@@ -218,6 +218,31 @@ describe('the lineage HTML page (demo site, 5 apps)', () => {
     expect((await drawnNodes(page)).filter((n) => n.onPath).map((n) => n.id)).toEqual(
       drawn.filter((n) => n.onPath).map((n) => n.id),
     );
+  });
+
+  it("traces an app's model field back to its source columns (a click on a field the app lists)", async () => {
+    await viewer.open('#focus=dbo.OrderLines&depth=1&field=Quantity');
+    // The dashboard lists the model fields the column reaches; clicking one traces that field instead.
+    await page.click(`#graph g.node[data-id="app:${DEMO.dashboard}"] text.field[data-field="Sales"]`);
+    expect((await viewerState(page)).state).toMatchObject({ focus: `app:${DEMO.dashboard}`, field: 'Sales' });
+    expect(page.url()).toContain(`#focus=${encodeURIComponent(`app:${DEMO.dashboard}`)}`);
+    expect(page.url()).toMatch(/&field=Sales(&|$)/);
+    const drawn = await drawnNodes(page);
+    // Upstream across apps to the database columns, as the API's own trace has it.
+    const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+    const expected = new Map<string, Set<string>>();
+    for (const n of upstream(graph, 'field:Sales Dashboard/Sales').nodes) {
+      if (n.kind !== 'DatasetField') continue;
+      const d = byId.get(n.attributes.dataset);
+      if (d?.kind !== 'ExternalDataset') continue;
+      const id = `dataset:${d.attributes.identity}`;
+      expected.set(id, (expected.get(id) ?? new Set()).add(n.name));
+    }
+    expect(expected.get('dataset:db://salesdb/dbo.orderlines')).toContain('Quantity');
+    for (const [id, columns] of expected)
+      expect(new Set(drawn.find((n) => n.id === id)?.pathColumns), id).toEqual(columns);
+    expect(drawn.find((n) => n.id === `app:${DEMO.extract}`)?.onPath).toBe(true);
+    expect(drawn.find((n) => n.id === 'dataset:db://salesdb/dbo.customers')?.onPath ?? false).toBe(false);
   });
 
   it('hides a kind without leaving islands: app → app edges stand for the hidden QVDs', async () => {
