@@ -30,6 +30,7 @@ g.node text.detail{font-size:13px;fill:#546e7a}g.node text.row{font-size:13px;fi
 g.node.group rect.box{fill:#eceff1;stroke-dasharray:5 3}g.node.more rect.box{fill:#f5f5f5;stroke-dasharray:2 3}
 g.node.up rect.box{fill:#fff3e0;stroke:#ef6c00}g.node.down rect.box{fill:#e3f2fd;stroke:#1565c0}g.node.side rect.box{fill:#f1f8e9}
 g.node.focus rect.box{stroke:#d50000;stroke-width:3}g.node.selected rect.box{stroke:#263238;stroke-width:3}
+svg.select-mode g.node:not(.selected):not(.hl-up):not(.hl-down){opacity:.35}svg.select-mode path.edge:not(.lit){opacity:.25}g.node.hl-up rect.box{fill:#fff3e0;stroke:#ef6c00}g.node.hl-down rect.box{fill:#e3f2fd;stroke:#1565c0}path.edge.lit{stroke:#546e7a;stroke-width:2.5}
 svg.path-mode g.node:not(.on-path){opacity:.35}svg.path-mode path.edge:not(.on-path){opacity:.25}
 g.node.on-path rect.box{stroke:#f57f17;stroke-width:3}g.node text.row.on-path{fill:#e65100;font-weight:600}
 path.edge{stroke:#90a4ae;stroke-width:1.5}path.edge.transitive{stroke-dasharray:6 4}path.edge.on-path{stroke:#ef6c00;stroke-width:3}
@@ -44,7 +45,7 @@ export async function* lineageHtmlChunks(
   const script = (await viewerScript()).replace(/<\/(script)/gi, '<\\/$1');
   yield `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title><style>${STYLE}</style></head>\n`;
   yield `<body><header><h1>${title}</h1><input id="search" type="search" placeholder="Search apps, datasets, columns; Enter focuses" autocomplete="off"><ul id="results" hidden></ul><button id="overview" type="button">Overview</button><span>Depth <button id="depth-down" type="button">−</button> <span id="depth">2</span> <button id="depth-up" type="button">+</button></span><span id="status"></span><span id="summary"></span></header>\n`;
-  yield '<div id="main"><div id="graph"></div><aside><strong>Show</strong><div id="filters"></div><div class="legend">One node per app and per dataset. Focus: <b class="up">upstream</b> orange, <b class="down">downstream</b> blue; a column\'s <b class="path">path</b> in amber. Dashed edges skip hidden kinds. Drag to pan, wheel to zoom, double-click to focus.</div><div id="details"></div></aside></div>\n';
+  yield '<div id="main"><div id="graph"></div><aside><strong>Show</strong><div id="filters"></div><div class="legend">One node per app and per dataset. Focus: <b class="up">upstream</b> orange, <b class="down">downstream</b> blue (of the focus or the clicked node); a column\'s <b class="path">path</b> in amber. Dashed edges skip hidden kinds. Drag to pan, wheel to zoom, double-click to focus.</div><div id="details"></div></aside></div>\n';
   yield '<script type="application/json" id="lineage-data">';
   // `<` only occurs inside JSON strings, where \u003c means the same: the data cannot end the element.
   for await (const chunk of graphJson) yield chunk.replace(/</g, '\\u003c');

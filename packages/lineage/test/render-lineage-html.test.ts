@@ -119,6 +119,29 @@ describe('the lineage HTML page (demo site, 5 apps)', () => {
     await shot('lineage-demo-overview.png');
   });
 
+  it('marks everything upstream and downstream of an app clicked in the overview', async () => {
+    await page.click(`#graph g.node[data-id="app:${DEMO.transform}"]`);
+    const drawn = await drawnNodes(page);
+    const marked = (h: string) => new Set(drawn.filter((n) => n.highlight === h).map((n) => n.id));
+    // Upstream: what it reads, the app that writes those QVDs and that app's database tables.
+    for (const id of datasetsOf(DEMO.transform, 'READS')) expect(marked('up')).toContain(id);
+    expect(marked('up')).toContain(`app:${DEMO.extract}`);
+    expect(marked('up')).toContain('dataset:db://salesdb/dbo.orders');
+    // Downstream: what it writes and the apps that read those.
+    for (const id of datasetsOf(DEMO.transform, 'WRITES')) expect(marked('down')).toContain(id);
+    expect(marked('down')).toContain(`app:${DEMO.dashboard}`);
+    expect(marked('down')).toContain(`app:${DEMO.finance}`);
+    // HR has nothing to do with it.
+    expect(marked('up')).not.toContain(`app:${DEMO.hr}`);
+    expect(marked('down')).not.toContain(`app:${DEMO.hr}`);
+    const counts = (await page.textContent('#details .counts')) ?? '';
+    expect(counts).toContain(`${marked('up').size} upstream · ${marked('down').size} downstream`);
+    await shot('lineage-demo-overview-app-selected.png');
+    // A click on the background clears it.
+    await page.mouse.click(600, 870);
+    expect((await drawnNodes(page)).filter((n) => n.highlight !== '')).toEqual([]);
+  });
+
   it('searches, focuses a dataset with its N-hop neighbourhood, deepens and expands a neighbour', async () => {
     await page.fill('#search', 'orders.qvd');
     expect(await page.textContent('#results')).toContain('Orders.qvd');

@@ -214,12 +214,16 @@ function main(): void {
 
   // Pan (drag the background) and zoom (wheel, around the pointer).
   let drag: { x: number; y: number; tx: number; ty: number } | null = null;
+  /** The last press on the background moved the drawing (then its click does not clear the selection). */
+  let panned = false;
   svg.addEventListener('pointerdown', (e) => {
     if ((e.target as Element).closest('g.node')) return;
     drag = { x: e.clientX, y: e.clientY, tx: transform.x, ty: transform.y };
+    panned = false;
   });
   window.addEventListener('pointermove', (e) => {
     if (!drag) return;
+    if (Math.abs(e.clientX - drag.x) + Math.abs(e.clientY - drag.y) > 3) panned = true;
     transform = { ...transform, x: drag.tx + e.clientX - drag.x, y: drag.ty + e.clientY - drag.y };
     applyTransform();
   });
@@ -462,6 +466,7 @@ function main(): void {
     transform = { x: tx, y: ty, k };
     applyTransform();
     updatePanels();
+    highlightSelection();
     writeHash();
   };
 
@@ -724,10 +729,36 @@ function main(): void {
     state.selected = null;
     render();
   };
+  /** Marks what is upstream and downstream of the selected entity (all hops) on the drawn nodes. */
+  const highlightSelection = () => {
+    const id = state.selected;
+    const entity = id ? entityOf(id) : undefined;
+    const ups = entity ? reach(entity.id, upOf) : new Set<string>();
+    const downs = entity ? reach(entity.id, downOf) : new Set<string>();
+    svg.classList.toggle('select-mode', entity !== undefined && path === undefined);
+    for (const g of svg.querySelectorAll<SVGGElement>('g.node')) {
+      const members = current.nodes.find((n) => n.id === g.dataset.id)?.members ?? [];
+      g.classList.toggle('selected', g.dataset.id === id);
+      g.classList.toggle(
+        'hl-up',
+        members.some((m) => ups.has(m)),
+      );
+      g.classList.toggle(
+        'hl-down',
+        members.some((m) => downs.has(m)),
+      );
+    }
+    for (const p of svg.querySelectorAll<SVGPathElement>('path.edge')) {
+      const lit = (x: string | undefined) =>
+        x === id || (current.nodes.find((n) => n.id === x)?.members ?? []).some((m) => ups.has(m) || downs.has(m));
+      p.classList.toggle('lit', entity !== undefined && lit(p.dataset.from) && lit(p.dataset.to));
+    }
+  };
+
   api.select = (id) => {
     state.selected = id;
     updatePanels();
-    for (const g of svg.querySelectorAll<SVGGElement>('g.node')) g.classList.toggle('selected', g.dataset.id === id);
+    highlightSelection();
   };
   api.showKinds = (kinds) => {
     state.hidden = new Set(ENTITY_KINDS.filter((k) => !kinds.includes(k)));
@@ -809,7 +840,10 @@ function main(): void {
       return;
     }
     const id = node?.dataset.id;
-    if (!id) return;
+    if (!id) {
+      if (state.selected !== null && !panned) api.select(null);
+      return;
+    }
     if (node.dataset.type === 'group') api.expand(id);
     else api.select(id);
   });

@@ -14,6 +14,8 @@ export interface DrawnNode {
   label: string;
   detail: string;
   onPath: boolean;
+  /** Marked upstream / downstream of the clicked node. */
+  highlight: '' | 'up' | 'down';
   columns: string[];
   pathColumns: string[];
   rows: string[];
@@ -85,6 +87,10 @@ export function drawnNodes(page: Page): Promise<DrawnNode[]> {
         label: g.querySelector('text.label')?.textContent ?? '',
         detail: g.querySelector('text.detail')?.textContent ?? '',
         onPath: g.classList.contains('on-path'),
+        highlight: (g.classList.contains('hl-up') ? 'up' : g.classList.contains('hl-down') ? 'down' : '') as
+          | ''
+          | 'up'
+          | 'down',
         columns: texts('text.column'),
         pathColumns: texts('text.column.on-path'),
         rows: [...g.querySelectorAll('text.row')].map((t) => t.textContent ?? ''),
