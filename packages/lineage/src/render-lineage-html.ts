@@ -18,7 +18,7 @@ header button{font:inherit;padding:4px 10px;border-radius:4px;border:0;backgroun
 #results{position:absolute;top:42px;left:12px;z-index:2;list-style:none;margin:0;padding:4px;background:#fff;color:#222;border:1px solid #ccc;border-radius:4px;box-shadow:0 2px 8px #0003;max-width:560px}
 #results button{display:block;width:100%;text-align:left;background:none;color:#222;border:0;padding:4px 6px;font:inherit;cursor:pointer}#results button:hover{background:#e3f2fd}
 #main{flex:1;display:flex;min-height:0}#graph{flex:1;min-width:0;background:#fafafa;overflow:hidden;cursor:grab}
-aside{width:270px;overflow:auto;border-left:1px solid #ddd;padding:8px 12px}#filters label{display:block;white-space:nowrap;line-height:1.6}
+aside{width:260px;overflow:auto;border-left:1px solid #ddd;padding:8px 12px}#filters label{display:block;white-space:nowrap;line-height:1.6}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 2px 0 4px}
 #details h2{font-size:15px;margin:12px 0 4px;word-break:break-all}#details h3{font-size:13px;margin:10px 0 2px}#details ul{margin:0;padding-left:16px}
 #details pre{font-size:12px;white-space:pre-wrap;word-break:break-all;background:#f3f3f3;padding:6px}

@@ -95,13 +95,24 @@ describe('the lineage HTML page (demo site, 5 apps)', () => {
         .map((n) => n.label)
         .sort(),
     ).toEqual(apps.map((a) => a.name).sort());
+    // Every dataset between apps once; INLINE and AUTOGENERATE tables (inside one app) start hidden.
+    const physical = new Set(
+      graph.nodes.flatMap((n) =>
+        n.kind === 'ExternalDataset' && !['inline', 'autogenerate'].includes(n.attributes.datasetType)
+          ? [`dataset:${n.attributes.identity}`]
+          : [],
+      ),
+    );
+    expect(new Set(drawn.filter((n) => n.kind !== 'app').map((n) => n.id))).toEqual(physical);
+    expect(await page.isChecked('#filters input[data-kind="other"]')).toBe(false);
     expect(drawn.length).toBeLessThanOrEqual(60);
     expect(new Set(drawn.map((n) => n.id)).size).toBe(drawn.length);
     const sizes = await labelSizes(page);
     console.log(`[html demo] overview: ${drawn.length} nodes, smallest label ${sizes.min.toFixed(2)} px`);
     expect(sizes.visible).toBeGreaterThan(drawn.length);
     expect(sizes.min).toBeGreaterThanOrEqual(11);
-    expect(await nodesOnScreen(page)).toBeGreaterThanOrEqual(drawn.length - 3);
+    // All of it on screen at that size.
+    expect(await nodesOnScreen(page)).toBe(drawn.length);
     // The apps between their datasets: Sales Extract writes Orders.qvd, Sales Transform reads it.
     const edges = await drawnEdges(page);
     expect(edges).toContainEqual({
@@ -279,6 +290,18 @@ describe('the lineage HTML page (demo site, 5 apps)', () => {
       transitive: true,
       onPath: false,
     });
+    expect(page.url()).toContain(`hide=${encodeURIComponent('other,qvd')}`);
+    // Showing INLINE and AUTOGENERATE sources adds them, each read by its app.
+    await page.check('#filters input[data-kind="other"]');
+    const others = (await drawnNodes(page)).filter((n) => n.kind === 'other');
+    expect(others.map((n) => n.label).sort()).toEqual([
+      'AUTOGENERATE (Calendar)',
+      'INLINE (Locations)',
+      'INLINE (SalesReps)',
+    ]);
+    expect(await drawnEdges(page)).toContainEqual(
+      expect.objectContaining({ from: others.find((n) => n.label === 'INLINE (Locations)')?.id, to: `app:${DEMO.hr}` }),
+    );
     expect(page.url()).toContain('hide=qvd');
     await shot('lineage-demo-qvds-hidden.png');
   });

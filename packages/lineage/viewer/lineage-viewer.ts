@@ -101,6 +101,13 @@ const ROW = 19;
 /** Zoom never starts below this: 13 px text stays ≥ 11.1 px on screen. */
 const MIN_START_ZOOM = 0.86;
 const MAX_ROWS = 14;
+/**
+ * Kinds hidden until shown: INLINE and AUTOGENERATE tables live inside one app; the page is about the
+ * datasets between apps.
+ */
+const DEFAULT_HIDDEN: readonly EntityKind[] = ['other'];
+const sameKinds = (a: ReadonlySet<EntityKind>, b: readonly EntityKind[]) =>
+  a.size === b.length && b.every((k) => a.has(k));
 
 let measureContext: CanvasRenderingContext2D | null | undefined;
 function textWidth(text: string, px: number, bold = false): number {
@@ -182,7 +189,7 @@ function main(): void {
     focus: null,
     depth: 2,
     field: null,
-    hidden: new Set(),
+    hidden: new Set(DEFAULT_HIDDEN),
     expanded: new Set(),
     extra: new Set(),
     columns: new Set(),
@@ -344,7 +351,7 @@ function main(): void {
     current = computeView();
     const t0 = performance.now();
     const g = new dagre.graphlib.Graph({ multigraph: false });
-    g.setGraph({ rankdir: 'LR', nodesep: 16, ranksep: 30, edgesep: 10, marginx: 8, marginy: 12 });
+    g.setGraph({ rankdir: 'LR', nodesep: 16, ranksep: 22, edgesep: 10, marginx: 8, marginy: 12 });
     g.setDefaultEdgeLabel(() => ({}));
     const sizes = new Map<string, { w: number; h: number; rows: ReturnType<typeof rowsOf> }>();
     for (const n of current.nodes) {
@@ -582,7 +589,7 @@ function main(): void {
       for (const x of state.extra) params.append('expand', x);
     } else for (const x of state.expanded) params.append('expand', x);
     for (const c of state.columns) params.append('columns', c);
-    if (state.hidden.size > 0) params.set('hide', [...state.hidden].join(','));
+    if (!sameKinds(state.hidden, DEFAULT_HIDDEN)) params.set('hide', [...state.hidden].sort().join(','));
     const hash = params.toString();
     if (location.hash.slice(1) !== hash) history.replaceState(null, '', hash === '' ? location.pathname : `#${hash}`);
     lastHash = location.hash;
@@ -601,7 +608,7 @@ function main(): void {
     const hide = (params.get('hide') ?? '')
       .split(',')
       .filter((k): k is EntityKind => (ENTITY_KINDS as string[]).includes(k));
-    state.hidden = new Set(hide);
+    state.hidden = new Set(params.has('hide') ? hide : DEFAULT_HIDDEN);
     syncFilters();
     state.columns = new Set(params.getAll('columns').flatMap((c) => resolve(c) ?? []));
     const focus = params.get('focus');
@@ -635,7 +642,7 @@ function main(): void {
     const label = document.createElement('label');
     const box = document.createElement('input');
     box.type = 'checkbox';
-    box.checked = true;
+    box.checked = !state.hidden.has(kind);
     box.dataset.kind = kind;
     box.addEventListener('change', () => {
       if (box.checked) state.hidden.delete(kind);
