@@ -236,7 +236,7 @@ export function fieldStarts(graph: LineageGraph, entities: EntityGraph, entityId
 
 /**
  * The end-to-end path of a field (a dataset's column, an app's model field): the field-level
- * upstream and downstream walks of `upstream`/`downstream` (the same walk) from each of its copies,
+ * upstream and downstream walks of `upstream`/`downstream` (the same walk) from its origin copies,
  * mapped onto entities. Undefined when the entity has no such field.
  *
  * @example
@@ -250,9 +250,14 @@ export function fieldPath(
   entityId: string,
   field: string,
 ): FieldPath | undefined {
-  const starts = fieldStarts(graph, entities, entityId, field);
-  if (starts.length === 0) return undefined;
+  const found = fieldStarts(graph, entities, entityId, field);
+  if (found.length === 0) return undefined;
   const index = indexOf(graph);
+  // The copies no SAME_AS leads to from another copy (the writer's): walks from them reach the others
+  // (as the API's references do), so a QVD read by a hundred apps is not walked a hundred times.
+  const copies = new Set(found);
+  const origins = found.filter((id) => !index.incoming(id).some((e) => e.kind === 'SAME_AS' && copies.has(e.from)));
+  const starts = origins.length > 0 ? origins : found;
   const nodeIds = new Set<string>();
   const upstream = new Set<string>();
   const downstream = new Set<string>();
