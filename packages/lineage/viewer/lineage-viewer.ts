@@ -25,6 +25,7 @@ import {
   overviewView,
   type View,
   type ViewNode,
+  withEntities,
 } from '../src/internal/html/entity-view.js';
 
 /** What the page shows: the overview, or the neighbourhood of a focused entity (and a field's path). */
@@ -300,44 +301,13 @@ function main(): void {
       contractedKey = key;
     }
     if (state.mode === 'overview' || !state.focus) return overviewView(entities, contracted, state.expanded);
-    const extra = new Set(state.extra);
-    if (path) {
-      // The field's path end to end, whatever the depth.
-      for (const id of [...path.upstream, ...path.downstream]) if (contracted.visible.has(id)) extra.add(id);
-    }
-    const view = focusView(entities, contracted, state.focus, state.depth, new Set(state.extra));
+    const view = focusView(entities, contracted, state.focus, state.depth, state.extra);
     if (!path) return view;
-    const shown = new Set(view.nodes.flatMap((n) => n.members));
-    const more: ViewNode[] = [];
-    for (const id of extra) {
-      const e = entityOf(id);
-      if (!e || shown.has(id)) continue;
-      more.push({
-        id,
-        type: 'entity',
-        kind: e.kind,
-        label: e.name,
-        detail: e.detail,
-        members: [id],
-        role: path.upstream.has(id) ? 'up' : 'down',
-      });
-    }
-    const nodes = [...view.nodes.filter((n) => n.type !== 'more' || n.members.every((m) => !extra.has(m))), ...more];
-    // Edges again over the nodes now shown.
-    const ids = new Map<string, string>();
-    for (const n of nodes) for (const m of n.members) ids.set(m, n.id);
-    const edges = new Map<string, { from: string; to: string; count: number; transitive: boolean }>();
-    for (const list of contracted.out.values())
-      for (const e of list) {
-        const from = ids.get(e.from);
-        const to = ids.get(e.to);
-        if (from === undefined || to === undefined || from === to) continue;
-        const k = `${from}\u0000${to}`;
-        const seen = edges.get(k);
-        if (seen) seen.count++;
-        else edges.set(k, { from, to, count: 1, transitive: e.transitive });
-      }
-    return { nodes, edges: [...edges.values()] };
+    // The field's path end to end, whatever the depth.
+    const add = new Map<string, 'up' | 'down'>();
+    for (const id of path.upstream) add.set(id, 'up');
+    for (const id of path.downstream) if (!add.has(id)) add.set(id, 'down');
+    return withEntities(entities, contracted, view, add);
   };
 
   const onPathEntity = (id: string) =>

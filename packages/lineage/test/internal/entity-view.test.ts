@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Entity, EntityEdge, EntityGraph, EntityKind } from '../../src/internal/html/entity-graph.js';
-import { contract, focusView, groupsOf, overviewView } from '../../src/internal/html/entity-view.js';
+import { contract, focusView, groupsOf, overviewView, withEntities } from '../../src/internal/html/entity-view.js';
 
 function entity(id: string, kind: EntityKind, name: string, groupKey: string[]): Entity {
   return { id, kind, name, detail: '', aliases: [], groupKey, nodeIds: [id], columns: [] };
@@ -101,5 +101,12 @@ describe('the entity views of the HTML page', () => {
     expect(more?.members).toHaveLength(21);
     expect(more?.label).toBe('21 more');
     expect(view.edges).toContainEqual({ from: hub.id, to: 'more:down:1', count: 21, transitive: false });
+    // A path through one of the folded readers draws it, and the "more" node keeps the rest.
+    const folded = more?.members[0] ?? '';
+    const withPath = withEntities(g, contract(g, new Set()), view, new Map([[folded, 'down' as const]]));
+    expect(withPath.nodes.filter((n) => n.id === folded)).toHaveLength(1);
+    expect(withPath.nodes.find((n) => n.type === 'more')).toMatchObject({ label: '20 more' });
+    expect(withPath.nodes.find((n) => n.type === 'more')?.members).not.toContain(folded);
+    expect(withPath.edges).toContainEqual({ from: hub.id, to: folded, count: 1, transitive: false });
   });
 });

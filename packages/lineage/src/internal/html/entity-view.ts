@@ -339,3 +339,31 @@ export function focusView(
   }
   return { nodes, edges: viewEdges(contracted, nodes) };
 }
+
+/**
+ * A view with more entities drawn (a field's path end to end, whatever the depth): each once — a
+ * "more" node that held one gives it up — and the edges computed again over every node.
+ */
+export function withEntities(
+  graph: EntityGraph,
+  contracted: ContractedGraph,
+  view: View,
+  add: ReadonlyMap<string, NonNullable<ViewNode['role']>>,
+): View {
+  const shown = new Set(view.nodes.filter((n) => n.type !== 'more').flatMap((n) => n.members));
+  const added = [...add].filter(([id]) => !shown.has(id) && contracted.visible.has(id) && graph.entities.has(id));
+  const taken = new Set(added.map(([id]) => id));
+  const nodes: ViewNode[] = [];
+  for (const n of view.nodes) {
+    if (n.type !== 'more') nodes.push(n);
+    else {
+      const rest = n.members.filter((m) => !taken.has(m));
+      if (rest.length > 0) nodes.push({ ...n, label: `${rest.length} more`, members: rest });
+    }
+  }
+  for (const [id, role] of added) {
+    const e = graph.entities.get(id);
+    if (e) nodes.push(entityNode(e, role));
+  }
+  return { nodes, edges: viewEdges(contracted, nodes) };
+}
