@@ -34,7 +34,7 @@ svg.select-mode g.node:not(.selected):not(.hl-up):not(.hl-down){opacity:.35}svg.
 svg.path-mode g.node:not(.on-path){opacity:.35}svg.path-mode path.edge:not(.on-path){opacity:.25}
 g.node.on-path rect.box{stroke:#f57f17;stroke-width:3}g.node text.row.on-path{fill:#e65100;font-weight:600}
 path.edge{stroke:#90a4ae;stroke-width:1.5}path.edge.transitive{stroke-dasharray:6 4}path.edge.on-path{stroke:#ef6c00;stroke-width:3}
-text.edge-count{font-size:12px;fill:#546e7a;text-anchor:middle}`;
+text.edge-count{font-size:12px;fill:#37474f;text-anchor:middle;paint-order:stroke;stroke:#fafafa;stroke-width:3px}`;
 
 /** The page around streamed graph JSON: head, then the data chunks, then the viewer script. */
 export async function* lineageHtmlChunks(

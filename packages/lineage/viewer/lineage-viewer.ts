@@ -330,7 +330,7 @@ function main(): void {
       const detail = clip(n.detail, 34);
       const w = Math.max(
         100,
-        textWidth(label, LABEL_PX, true) + (n.type === 'group' ? 30 : 24),
+        textWidth(`${n.type === 'group' ? '▸ ' : ''}${label}`, LABEL_PX, true) + 26,
         textWidth(detail, TEXT_PX) + 24,
         ...rows.map((r) => textWidth(r.text, TEXT_PX, r.onPath) + 30),
       );
@@ -338,7 +338,13 @@ function main(): void {
       sizes.set(n.id, { w: Math.ceil(w), h, rows });
       g.setNode(n.id, { width: Math.ceil(w), height: h });
     }
-    for (const e of current.edges) g.setEdge(e.from, e.to);
+    // A count is an edge label: dagre keeps room for it between the layers.
+    for (const e of current.edges)
+      g.setEdge(
+        e.from,
+        e.to,
+        e.count > 1 ? { width: textWidth(String(e.count), 12) + 8, height: 16, labelpos: 'c' } : {},
+      );
     dagre.layout(g);
     api.layoutMs = Math.round((performance.now() - t0) * 10) / 10;
 
@@ -371,12 +377,10 @@ function main(): void {
         edgeLayer,
       );
       line.setAttribute('fill', 'none');
-      if (e.count > 1) {
-        const mid = points[Math.floor(points.length / 2)];
-        if (mid) {
-          const t = el('text', { x: mid.x, y: mid.y - 4, class: 'edge-count' }, edgeLayer);
-          t.textContent = `${e.count}`;
-        }
+      const at = g.edge(e.from, e.to) as { x?: number; y?: number } | undefined;
+      if (e.count > 1 && at?.x !== undefined && at.y !== undefined) {
+        const t = el('text', { x: at.x, y: at.y + 4, class: 'edge-count' }, edgeLayer);
+        t.textContent = `${e.count}`;
       }
     }
     for (const n of current.nodes) {
