@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles the browser side of the lineage HTML page (viewer/lineage-viewer.ts + cytoscape) into
+// Bundles the browser side of the lineage HTML page (viewer/lineage-viewer.ts + dagre) into
 // dist/lineage-viewer.js, which renderLineageHtml inlines into every page (no external URLs).
 // The same options as src/internal/html/viewer-script.ts, which bundles on the fly when running
 // from sources. Usage: node scripts/bundle-viewer.mjs [--out <file>]

@@ -68,7 +68,7 @@ export async function loadViewerScript(sources: ViewerSources = PACKAGE_SOURCES)
 }
 
 /**
- * The browser script of the HTML page (viewer + cytoscape, one file): the bundle the package build
+ * The browser script of the HTML page (viewer + dagre, one file): the bundle the package build
  * wrote next to the compiled code (`dist/lineage-viewer.js`), or — in the workspace, running from
  * sources — bundled now with esbuild. Built once per process.
  */
