@@ -1,5 +1,5 @@
 /** A column reference inside a SELECT item: `qualifier.name` or `name`. */
-interface SqlColumnRef {
+export interface SqlColumnRef {
   readonly qualifier: string | null;
   readonly name: string;
 }

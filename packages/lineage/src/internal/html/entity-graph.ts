@@ -215,7 +215,7 @@ const ITEM_KINDS: ReadonlySet<string> = new Set([
 ]);
 
 /** The start nodes of a field of an entity: a dataset's column in every app's copy, an app's model field. */
-export function fieldStarts(graph: LineageGraph, entities: EntityGraph, entityId: string, field: string): string[] {
+function fieldStarts(graph: LineageGraph, entities: EntityGraph, entityId: string, field: string): string[] {
   const entity = entities.entities.get(entityId);
   if (!entity) return [];
   const wanted = field.toLowerCase();

@@ -17,7 +17,7 @@ export interface ViewNode {
 }
 
 /** A drawn edge: `count` entity edges between the two ends; `transitive` when hidden kinds were skipped. */
-export interface ViewEdge {
+interface ViewEdge {
   readonly from: string;
   readonly to: string;
   readonly count: number;
@@ -81,7 +81,7 @@ export interface ViewLimits {
   readonly ring: number;
 }
 
-export const DEFAULT_LIMITS: ViewLimits = { overview: 48, ring: 24 };
+const DEFAULT_LIMITS: ViewLimits = { overview: 48, ring: 24 };
 
 interface Group {
   readonly id: string;

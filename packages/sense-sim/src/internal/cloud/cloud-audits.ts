@@ -10,7 +10,7 @@ import type { ReloadIdOf } from './cloud-webhooks.js';
  * names (`com.qlik.app.*`, the `system-events.engine.app` channel of qlik.dev's event reference);
  * a finished reload is `com.qlik.v1.app.reload.finished` (which replaced `com.qlik.app.reload.ended`).
  */
-export const CLOUD_AUDIT_TYPES = [
+const CLOUD_AUDIT_TYPES = [
   'com.qlik.app.created',
   'com.qlik.app.deleted',
   'com.qlik.app.published',

@@ -107,7 +107,7 @@ function computeAggrTable(evaluator: GroupEvaluator, call: FunctionCall): AggrTa
  * NUMERIC by number, TEXT by text, anything else by load order; DESCENDING, REVERSE and Z2A turn
  * it round. A dimension without a sort keeps load order. NULL sorts last.
  */
-export function aggrRowOrder(groups: Groups, fields: readonly ModelField[], call: FunctionCall): Int32Array {
+function aggrRowOrder(groups: Groups, fields: readonly ModelField[], call: FunctionCall): Int32Array {
   const steps = fields.map((field, d) => {
     const sort = call.argSorts?.[d + 1];
     const elems = groups.elems[d] as Int32Array;

@@ -182,9 +182,6 @@ export interface TableLink {
   readonly fields: readonly number[];
 }
 
-/** The names of the engine's system fields, which describe the model itself. */
-export const SYSTEM_FIELD_NAMES = ['$Field', '$Table', '$Rows', '$Fields', '$FieldNo', '$Info'] as const;
-
 /**
  * The associative data model built from what a reload produced: fields with symbol tables, tables
  * as symbol columns, and the table graph formed by same-named fields. Immutable once built.

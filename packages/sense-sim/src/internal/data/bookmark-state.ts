@@ -2,14 +2,14 @@ import type { DataEngine } from './data-engine.js';
 import type { Dual } from './loaded-model.js';
 
 /** A value as a bookmark stores it (the schema's FieldValue). */
-export interface BookmarkValue {
+interface BookmarkValue {
   qText: string;
   qIsNumeric: boolean;
   qNumber?: number;
 }
 
 /** One field's selection in a bookmark (BookmarkFieldItem). */
-export interface BookmarkFieldItem {
+interface BookmarkFieldItem {
   qDef: { qName: string; qType: 'PRESENT' };
   qLocked: boolean;
   qSelectInfo: { qRangeLo: number; qRangeHi: number; qSoftLock: boolean; qSelectFieldSearch: boolean };
@@ -45,7 +45,7 @@ const NO_RANGE = -1e300;
 const EPOCH_DAYS = 25569;
 
 /** A Dual as a bookmark value. */
-export function bookmarkValue(value: Dual): BookmarkValue {
+function bookmarkValue(value: Dual): BookmarkValue {
   return Number.isNaN(value.num)
     ? { qText: value.text, qIsNumeric: false }
     : { qText: value.text, qIsNumeric: true, qNumber: value.num };
@@ -134,7 +134,7 @@ function findValue(data: DataEngine, fieldIndex: number, value: BookmarkValue): 
  * `qFieldInfos` of a bookmark's layout (LayoutFieldInfo): per bookmarked field of every state,
  * how many values it selects.
  */
-export function bookmarkFieldInfos(
+function bookmarkFieldInfos(
   stateData: readonly BookmarkStateData[],
 ): { qFieldName: string; qValuesCount: number; qExcludedValuesCount: number }[] {
   return stateData.flatMap((entry) =>

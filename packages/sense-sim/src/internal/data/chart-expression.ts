@@ -38,7 +38,7 @@ export function evaluateChartScalar(text: string, ctx: ChartContext): Cell {
 }
 
 /** The value of a parsed chart expression over all possible records. */
-export function evaluateChartExpression(expression: Expression, ctx: ChartContext): Cell {
+function evaluateChartExpression(expression: Expression, ctx: ChartContext): Cell {
   return new ChartEvaluator(ctx, singleGroup()).evaluate(expression)[0] ?? null;
 }
 

@@ -26,7 +26,7 @@ export interface Groups {
 }
 
 /** Where a grouping came from (see {@link Groups.source}). */
-export interface GroupSource {
+interface GroupSource {
   readonly masks: RowMasks;
   /** The table each dimension was read from. */
   readonly dimTables: readonly number[];

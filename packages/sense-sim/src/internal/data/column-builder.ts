@@ -166,10 +166,3 @@ export class ColumnBuilder {
     return { values: this.#values, rows: this.#rows.subarray(0, this.#length), inOrder };
   }
 }
-
-/** A column of `cells` (tests, system tables, small tables read whole). */
-export function columnOf(cells: Iterable<Cell>): DataColumn {
-  const builder = new ColumnBuilder();
-  for (const cell of cells) builder.push(cell);
-  return builder.finish();
-}

@@ -5,7 +5,7 @@
  */
 
 /** The serial number of 1970-01-01. */
-export const UNIX_EPOCH_SERIAL = 25569;
+const UNIX_EPOCH_SERIAL = 25569;
 
 const MS_PER_DAY = 86_400_000;
 
@@ -56,9 +56,4 @@ export function makeSerial(
 /** The serial number of a JavaScript time (milliseconds since the Unix epoch), in UTC. */
 export function serialFromEpochMs(ms: number): number {
   return ms / MS_PER_DAY + UNIX_EPOCH_SERIAL;
-}
-
-/** Days in `month` (1–12) of `year`. */
-export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }

@@ -166,15 +166,6 @@ export function evaluateRow(expression: Expression, row: RowContext, env: Evalua
   return evaluateNode(expression, new RowScope(env, row));
 }
 
-/**
- * {@link evaluateRow} for many calls over one row context (a LOAD moves its context from record
- * to record): the scope is made once, not per call.
- */
-export function rowEvaluator(row: RowContext, env: EvaluationEnvironment): (expression: Expression) => Cell {
-  const scope = rowScope(row, env);
-  return (expression) => evaluateNode(expression, scope);
-}
-
 /** The scope {@link evaluateRow} evaluates in, for callers that evaluate many times over one row context. */
 export function rowScope(row: RowContext, env: EvaluationEnvironment): EvaluationScope {
   return new RowScope(env, row);
@@ -386,7 +377,7 @@ function evaluateBinary(node: BinaryExpression, scope: EvaluationScope): Cell {
 export type ResolvedCall = PlainCall | { readonly kind: 'chart'; readonly fallback: PlainCall };
 
 /** A call that is not a chart function (see {@link CHART_FUNCTION_NAMES}). */
-export type PlainCall =
+type PlainCall =
   | { readonly kind: 'aggregate' }
   | { readonly kind: 'if' }
   | { readonly kind: 'scalar'; readonly spec: FunctionSpec }
@@ -439,7 +430,7 @@ export const INTER_RECORD_FUNCTION_NAMES: ReadonlySet<string> = new Set([
  * Functions a chart computes from other rows of its column (help.qlik.com "Chart inter-record
  * functions", "Rank"), and the range functions, whose arguments may be ranges of such rows.
  */
-export const CHART_FUNCTION_NAMES: ReadonlySet<string> = new Set([
+const CHART_FUNCTION_NAMES: ReadonlySet<string> = new Set([
   ...INTER_RECORD_FUNCTION_NAMES,
   'rangesum',
   'rangeavg',

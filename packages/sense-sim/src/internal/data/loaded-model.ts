@@ -103,11 +103,6 @@ export function isPlainNumber(cell: Dual): boolean {
   return cell instanceof PlainNumber;
 }
 
-/** Whether two duals of the same number have the same text (without formatting either when both are plain numbers). */
-export function sameNumberText(a: Dual, b: Dual): boolean {
-  return (a instanceof PlainNumber && b instanceof PlainNumber) || a.text === b.text;
-}
-
 /**
  * A number whose text is made when first read. Most numbers a LOAD computes are intermediate
  * (`Rand() * 100` inside `Round(…)`) or stored by value, and formatting a fraction costs more than

@@ -2,10 +2,10 @@ import type { AssociativeModel, ModelField, ModelTable } from './associative-mod
 import type { DerivedFieldSet } from './loaded-model.js';
 
 /** How a field keys its table (GetTablesAndKeys `qKeyType`). */
-export type KeyType = 'NOT_KEY' | 'ANY_KEY' | 'PRIMARY_KEY' | 'PERFECT_KEY';
+type KeyType = 'NOT_KEY' | 'ANY_KEY' | 'PRIMARY_KEY' | 'PERFECT_KEY';
 
 /** FieldInTableData: one field of one table in GetTablesAndKeys. */
-export interface FieldInTableData {
+interface FieldInTableData {
   qName: string;
   qOriginalFields: string[];
   qPresent: boolean;
@@ -28,7 +28,7 @@ export interface FieldInTableData {
 }
 
 /** DerivedFieldsInTableData: a field definition DERIVE applied to the field. */
-export interface DerivedFieldsInTableData {
+interface DerivedFieldsInTableData {
   qDefinitionName: string;
   qTags: string[];
   qActive: boolean;

@@ -45,7 +45,7 @@ export function modelForUser(loaded: LoadedModel, user: AccessUser): UserModel {
  * data has match none of its values is refused (undefined). An ADMIN is not refused: a reduction
  * field with no matching value does not reduce their data.
  */
-export function reduceModel(loaded: LoadedModel, grant: AccessGrant): LoadedModel | undefined {
+function reduceModel(loaded: LoadedModel, grant: AccessGrant): LoadedModel | undefined {
   const model = new DataEngine(loaded).model;
   const selected = new Map<number, Uint8Array>();
   for (const [name, values] of grant.reductions) {

@@ -20,7 +20,6 @@ export type {
   SetExpression,
   SetFieldModifier,
   SetOperand,
-  Span,
   UnaryExpression,
 } from '@qixflow/script';
 

@@ -3,7 +3,7 @@ import { countStates, type StateCounts } from './field-value-states.js';
 import type { SelectionState } from './selection-state.js';
 
 /** NxCurrentSelectionItem: one field with a selection, as `qSelectionObject.qSelections` lists it. */
-export interface CurrentSelectionItem {
+interface CurrentSelectionItem {
   qTotal: number;
   qIsNum?: boolean;
   qField: string;

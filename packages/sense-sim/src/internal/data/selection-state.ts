@@ -289,7 +289,7 @@ export class SelectionState {
 }
 
 /** Flags (1 = selected) for element numbers. */
-export function elementFlags(elems: Iterable<number>, cardinal: number): Uint8Array {
+function elementFlags(elems: Iterable<number>, cardinal: number): Uint8Array {
   const flags = new Uint8Array(cardinal);
   for (const elem of elems) if (elem >= 0 && elem < cardinal) flags[elem] = 1;
   return flags;

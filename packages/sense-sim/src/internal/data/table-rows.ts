@@ -2,7 +2,7 @@ import { ColumnBuilder } from './column-builder.js';
 import type { Cell, DataColumn, DataTable, Dual } from './loaded-model.js';
 
 /** The cell of `column` in row `row` (NULL past its end). */
-export function columnCell(column: DataColumn, row: number): Cell {
+function columnCell(column: DataColumn, row: number): Cell {
   const symbol = column.rows[row] ?? -1;
   return symbol < 0 ? null : (column.values[symbol] as Dual);
 }

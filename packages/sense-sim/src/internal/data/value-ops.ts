@@ -44,16 +44,11 @@ export function textOf(cell: Cell): string {
   return cell === null ? '' : cell.text;
 }
 
-/** Whether the value has a number (a number or numeric text). */
-export function isNumeric(cell: Cell): boolean {
-  return !Number.isNaN(toNumber(cell));
-}
-
 /**
  * Text ordering as the engine sorts text: alphabetical, case-insensitive first (a < B < c), then
  * case to break ties.
  */
-export const textCollator = new Intl.Collator('en', { sensitivity: 'variant', caseFirst: 'upper', numeric: false });
+const textCollator = new Intl.Collator('en', { sensitivity: 'variant', caseFirst: 'upper', numeric: false });
 
 /** Compares two texts the way `<`, `>` and text sorting do. */
 export function compareText(a: string, b: string): number {

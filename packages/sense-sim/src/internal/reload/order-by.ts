@@ -47,7 +47,7 @@ function compareKeys(items: readonly OrderByItem[], a: readonly Cell[], b: reado
  * order" (help.qlik.com, Load) — numbers by value before texts, texts by the collation text
  * sorting uses everywhere; NULL last (the documentation does not place it; DESC reverses all).
  */
-export function compareForOrderBy(a: Cell, b: Cell): number {
+function compareForOrderBy(a: Cell, b: Cell): number {
   if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
   const x = a.num;
   const y = b.num;

@@ -20,7 +20,7 @@ import { ExecutionError } from './script-error.js';
  * load), or `[text, number | null]` — the dual of the simulator's QVD files. Variables are not
  * part of it: BINARY does not load them.
  */
-export interface QvfJson {
+interface QvfJson {
   qvf: 1;
   tables: { name: string; fields: string[]; rows: QvfCell[][] }[];
   fieldComments?: Record<string, string>;
@@ -28,7 +28,7 @@ export interface QvfJson {
 }
 
 /** A cell of a `.qvf` file. */
-export type QvfCell = null | number | string | [string, number | null];
+type QvfCell = null | number | string | [string, number | null];
 
 /** Reads a `.qvf` file written in the simulator's format; errors quote `options.shownAs`. */
 export async function readQvfFile(path: string, options: ReadOptions = {}): Promise<LoadedModel> {

@@ -12,7 +12,7 @@ import { WorkTable } from './work-table.js';
  * help says the same in other words: "the binary statement must be the first statement of the
  * script, even before the SET statements").
  */
-export const BINARY_NOT_FIRST = 'Binary statement is only allowed as the first statement of the script';
+const BINARY_NOT_FIRST = 'Binary statement is only allowed as the first statement of the script';
 
 /**
  * BINARY: another app's data model — its tables with their rows, field comments and field tags,

@@ -27,7 +27,7 @@ import { equalCells, toNumber, truthy } from './script-values.js';
 import { sectionAccessOf } from './section-access.js';
 import { StatementReader } from './statement-reader.js';
 
-export type { EvaluateRow, ReloadConnection, ReloadEnvironment, RowScope } from './reload-environment.js';
+export type { ReloadEnvironment } from './reload-environment.js';
 
 /**
  * Deepest CALL nesting. A procedure calling itself would otherwise recurse until the stack

@@ -115,7 +115,7 @@ function shown(text: string): string {
  * Turns an executor error into the engine's script error at `where` (budgets also name the line);
  * `suffix` follows the message (where in an included file it happened).
  */
-export function positioned(error: unknown, where: Where, suffix = ''): ScriptError {
+function positioned(error: unknown, where: Where, suffix = ''): ScriptError {
   if (error instanceof ScriptError) return error;
   if (error instanceof BudgetExceeded) {
     return new ScriptError(`${error.message} at line ${where.line}${suffix}`, where);

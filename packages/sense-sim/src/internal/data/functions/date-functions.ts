@@ -32,7 +32,7 @@ function localNow(ctx: FunctionContext): number {
  * The week number of a date: weeks start on FirstWeekDay and week 1 is the week holding January
  * ReferenceDay (defaults: Monday and the 4th, i.e. ISO 8601 weeks).
  */
-export function weekNumber(serial: number, settings: FormatSettings): { week: number; year: number } {
+function weekNumber(serial: number, settings: FormatSettings): { week: number; year: number } {
   const day = Math.floor(serial);
   const weekStartOf = (d: number): number => d - ((dateParts(d).weekday - settings.firstWeekDay + 7) % 7);
   const start = weekStartOf(day);
