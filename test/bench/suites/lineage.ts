@@ -52,6 +52,26 @@ async function sampled(fn: () => Promise<void>): Promise<{ ms: number; peakMb: n
   return { ms, peakMb: peak / 2 ** 20 };
 }
 
+/**
+ * Like {@link sampled}, and the live heap too: every 250 ms a full collection, then heapUsed — the
+ * memory the crawl holds, without the garbage GC timing leaves (it slows the crawl a little).
+ */
+async function sampledLive(fn: () => Promise<void>): Promise<{ ms: number; peakMb: number; liveMb: number }> {
+  let live = 0;
+  const timer = setInterval(() => {
+    gc?.();
+    live = Math.max(live, process.memoryUsage().heapUsed);
+  }, 250);
+  try {
+    const run = await sampled(fn);
+    gc?.();
+    live = Math.max(live, process.memoryUsage().heapUsed);
+    return { ...run, liveMb: (gc ? live : run.peakMb * 2 ** 20) / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 function appsRate(apps: number, ms: number): Rate {
   return { ops: apps, seconds: ms / 1000, perSecond: apps / (ms / 1000), p50Ms: ms / apps, p99Ms: Number.NaN };
 }
@@ -112,26 +132,32 @@ export async function lineageSuite(scale: number): Promise<Row[]> {
       });
     }
 
-    // Flat memory: qixflow at concurrency 8 over the first 30 apps, against the whole site above.
-    const small = apps.slice(0, 30);
-    const smallSite = crawlerSite(sim.url, 'qixflow-crawler-30');
-    const smallRun = await sampled(async () => {
-      await extractSiteLineage(smallSite, {
-        outDir: join(out, 'small'),
-        concurrency: 8,
-        formats: ['json'],
-        resume: false,
-        appIds: small.map((a) => a.id),
+    // Flat memory: qixflow at concurrency 8 over the first 30 apps and over all of them, its live heap
+    // (garbage collected before each sample) as the crawl goes on; the peak heap above includes garbage.
+    const liveRuns: { apps: number; run: { ms: number; peakMb: number; liveMb: number } }[] = [];
+    for (const chosen of [apps.slice(0, 30), apps]) {
+      const memSite = crawlerSite(sim.url, `qixflow-crawler-mem-${chosen.length}`);
+      const run = await sampledLive(async () => {
+        await extractSiteLineage(memSite, {
+          outDir: join(out, `mem${chosen.length}`),
+          concurrency: 8,
+          formats: ['json'],
+          resume: false,
+          appIds: chosen.map((a) => a.id),
+        });
       });
-    });
-    await smallSite.close();
-    const whole = rows.find((r) => r.subject.endsWith('concurrency 8'));
-    rows.push({
-      scenario: `crawl of the first 30 of the ${n} apps`,
-      subject: 'qixflow extractSiteLineage, concurrency 8',
-      rate: appsRate(small.length, smallRun.ms),
-      extra: `peak heap ${smallRun.peakMb.toFixed(0)} MB (the ${n}-app crawl: ${whole?.extra?.split(' (')[0]?.replace('peak heap ', '') ?? '?'})`,
-    });
+      await memSite.close();
+      liveRuns.push({ apps: chosen.length, run });
+    }
+    const [few, all] = liveRuns;
+    if (few && all)
+      for (const { apps: count, run } of liveRuns)
+        rows.push({
+          scenario: `memory of a crawl: the first 30 apps vs all ${n}`,
+          subject: `qixflow extractSiteLineage, concurrency 8, ${count} apps`,
+          rate: appsRate(count, run.ms),
+          extra: `live heap peak ${run.liveMb.toFixed(0)} MB (${count === all.apps ? `${(all.run.liveMb / few.run.liveMb).toFixed(2)}x the 30-app crawl` : 'baseline'}), sampled peak heap ${run.peakMb.toFixed(0)} MB${gc ? '' : ' (no --expose-gc: live = sampled)'}`,
+        });
 
     const m = Math.min(n, Math.max(30, Math.round(60 * scale)));
     rows.push(...(await latencyScenario({ target: sim.url, ca, privateKey }, apps.slice(0, m), out)));

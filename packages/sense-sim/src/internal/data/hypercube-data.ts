@@ -8,6 +8,7 @@ import type {
   NxCell,
   Rect,
 } from '../engine/layout/hypercube-shape.js';
+import { emptyDimensionFacts } from '../engine/layout/hypercube-shape.js';
 import { asRecord, asRecords, asText, type JsonRecord, nxNumber } from '../engine/layout/json-record.js';
 import { applyNumFormat, isFixedFormat } from './apply-num-format.js';
 import type { ChartContext } from './chart-context.js';
@@ -31,7 +32,7 @@ import {
 } from './cube-cells.js';
 import { type CubeDimension, resolveDimension } from './cube-dimension.js';
 import { ExpressionError } from './expression-error.js';
-import { countStates, STATE, STATE_LETTERS } from './field-value-states.js';
+import { STATE, STATE_LETTERS } from './field-value-states.js';
 import { createAggregator } from './functions/aggregators.js';
 import { evaluateInterRecord, usesInterRecord } from './inter-record.js';
 import type { Cell } from './loaded-model.js';
@@ -140,16 +141,7 @@ export class HyperCubeData implements LayoutDataView {
   dimension(index: number): DimensionFacts {
     const dim = this.dims[index];
     if (!dim) {
-      return {
-        cardinal: 0,
-        apprMaxGlyphCount: 0,
-        tags: [],
-        dimensionType: 'D',
-        numFormat: { qType: 'U', qnDec: 0, qUseThou: 0 },
-        min: Number.NaN,
-        max: Number.NaN,
-        stateCounts: countStates(new Uint8Array(0)),
-      };
+      return emptyDimensionFacts();
     }
     const elems = this.groups.elems[index] as Int32Array;
     const seen = new Set<number>();

@@ -7,6 +7,7 @@ import type {
   NxCell,
   Rect,
 } from '../engine/layout/hypercube-shape.js';
+import { emptyDimensionFacts } from '../engine/layout/hypercube-shape.js';
 import { asRecord, asRecords, asStrings, asText, type JsonRecord, nxNumber } from '../engine/layout/json-record.js';
 import { applyNumFormat, isFixedFormat } from './apply-num-format.js';
 import type { ModelField } from './associative-model.js';
@@ -116,25 +117,7 @@ export class ListObjectData implements LayoutDataView {
 
   dimension(): DimensionFacts {
     if (!this.field) {
-      return {
-        cardinal: 0,
-        apprMaxGlyphCount: 0,
-        tags: [],
-        dimensionType: 'D',
-        numFormat: { qType: 'U', qnDec: 0, qUseThou: 0 },
-        min: Number.NaN,
-        max: Number.NaN,
-        stateCounts: {
-          qLocked: 0,
-          qSelected: 0,
-          qOption: 0,
-          qDeselected: 0,
-          qAlternative: 0,
-          qExcluded: 0,
-          qSelectedExcluded: 0,
-          qLockedExcluded: 0,
-        },
-      };
+      return emptyDimensionFacts();
     }
     return dimensionFacts(this.field, this.ctx);
   }

@@ -133,13 +133,9 @@ const ZERO_STATE_COUNTS: StateCounts = {
   qLockedExcluded: 0,
 };
 
-/**
- * A data view over nothing: what a loaded but empty engine answers. No rows, cardinal 0, "NaN"
- * min/max, unknown number formats and null grand totals; lets layouts work before data does.
- */
-export const noDataView: LayoutDataView = {
-  rowCount: () => 0,
-  dimension: () => ({
+/** The facts of a dimension over no field (an empty engine, an unknown field): cardinal 0, "NaN" min/max. */
+export function emptyDimensionFacts(): DimensionFacts {
+  return {
     cardinal: 0,
     apprMaxGlyphCount: 0,
     tags: [],
@@ -147,8 +143,17 @@ export const noDataView: LayoutDataView = {
     numFormat: { qType: 'U', qnDec: 0, qUseThou: 0 },
     min: Number.NaN,
     max: Number.NaN,
-    stateCounts: ZERO_STATE_COUNTS,
-  }),
+    stateCounts: { ...ZERO_STATE_COUNTS },
+  };
+}
+
+/**
+ * A data view over nothing: what a loaded but empty engine answers. No rows, cardinal 0, "NaN"
+ * min/max, unknown number formats and null grand totals; lets layouts work before data does.
+ */
+export const noDataView: LayoutDataView = {
+  rowCount: () => 0,
+  dimension: () => emptyDimensionFacts(),
   measure: () => ({
     apprMaxGlyphCount: 0,
     numFormat: { qType: 'U', qnDec: 0, qUseThou: 0 },
