@@ -20,6 +20,7 @@ import { evaluateQuery } from './evaluate-query.js';
 import { addIndirectEdges } from './indirect-edges.js';
 import { placeTable } from './place-table.js';
 import { SCRIPT, ScriptContext, type StatementContext } from './script-context.js';
+import { runDrop, runRename } from './table-changes.js';
 
 /** What the script analysis needs. */
 export interface ScriptAnalysisInput {
@@ -309,10 +310,10 @@ class ScriptWalker {
         this.#store(s, original, rawSlice, own, flags);
         return;
       case 'Drop':
-        this.#drop(s, original, rawSlice, own, flags);
+        runDrop(this.ctx, s, this.#statementNode('drop', original, rawSlice, own, flags), flags);
         return;
       case 'Rename':
-        this.#rename(s.target, s.pairs, s.using, original, rawSlice, own, flags);
+        runRename(this.ctx, s, () => this.#statementNode('rename', original, rawSlice, own, flags), flags);
         return;
       case 'Alias':
         for (const p of s.pairs) ctx.aliases.set(p.from, p.to);
@@ -470,133 +471,6 @@ class ScriptWalker {
     }
     if (table.open && (!s.fields || s.fields.some((f) => f.kind === 'LoadStar'))) {
       ctx.derives(ctx.star(table), ctx.datasetField(dsId, '*'), 'identity', 'store', stmt);
-    }
-  }
-
-  /** DROP TABLE(S) / DROP FIELD(S) [FROM …]: a statement node that PRODUCES (drop) each table it changes. */
-  #drop(
-    s: Extract<Statement, { kind: 'Drop' }>,
-    original: Statement,
-    rawSlice: string,
-    own: string,
-    flags: Flags,
-  ): void {
-    const ctx = this.ctx;
-    const stmt = this.#statementNode('drop', original, rawSlice, own, flags);
-    const named = (name: string) => {
-      const table = ctx.table(name);
-      if (!table)
-        this.#cannotRun(
-          stmt,
-          flags,
-          `DROP ${s.target.toUpperCase()} … ${name}: there is no table ${name}`,
-          `Table '${name}' not found`,
-        );
-      return table;
-    };
-    if (s.target === 'table') {
-      for (const table of s.names.map(named)) {
-        if (!table) continue;
-        ctx.graph.edge('PRODUCES', stmt.id, table.id, { operation: 'drop' }, SCRIPT);
-        table.dropped = true;
-        if (ctx.lastTable === table) ctx.lastTable = ctx.tables.filter((t) => !t.dropped).pop() ?? null;
-      }
-      return;
-    }
-    const tables =
-      s.from.length > 0 ? s.from.map(named).filter((t) => t !== undefined) : ctx.tables.filter((t) => !t.dropped);
-    for (const name of s.names) {
-      const holding = tables.filter((t) => t.fieldIds.has(name));
-      // A table with fields the analysis cannot list (LOAD * of an unknown file) may hold it.
-      if (holding.length === 0 && !tables.some((t) => t.open))
-        this.#cannotRun(
-          stmt,
-          flags,
-          `DROP FIELD ${name}: no table${s.from.length > 0 ? ` of ${s.from.join(', ')}` : ''} has that field`,
-          `Field '${name}' not found`,
-        );
-      for (const table of holding) {
-        ctx.graph.edge('PRODUCES', stmt.id, table.id, { operation: 'drop' }, SCRIPT);
-        ctx.dropField(table, name);
-      }
-    }
-  }
-
-  /**
-   * A statement that cannot have run as written: the engine stops the reload there with `error`.
-   * A warning (info inside an IF/SWITCH branch, which may not have run).
-   */
-  #cannotRun(stmt: StatementContext, flags: Flags, what: string, error: string): void {
-    const when = flags.conditional ? 'if this branch runs, ' : '';
-    this.ctx.diagnose(
-      'statement-cannot-run',
-      flags.conditional ? 'info' : 'warning',
-      `${what} at this point of the script: ${when}the engine stops the reload here ("${error}")`,
-      stmt,
-    );
-  }
-
-  #rename(
-    target: 'table' | 'field',
-    pairs0: readonly { readonly from: string; readonly to: string }[],
-    using: string | null,
-    original: Statement,
-    rawSlice: string,
-    own: string,
-    flags: Flags,
-  ): void {
-    const ctx = this.ctx;
-    let pairs = pairs0;
-    if (using !== null) {
-      const map = ctx.tables.find((t) => t.mapping && t.name.toLowerCase() === using.toLowerCase());
-      if (map?.inlineRows)
-        pairs = map.inlineRows.map((r) => ({ from: r[0] ?? '', to: r[1] ?? '' })).filter((p) => p.from !== '');
-      else {
-        ctx.diagnose(
-          'rename-using-unresolved',
-          'warning',
-          `RENAME … USING ${using}: the mapping's rows are only known at reload; names are not followed`,
-        );
-        return;
-      }
-    }
-    const stmt = this.#statementNode('rename', original, rawSlice, own, flags);
-    if (target === 'table') {
-      for (const p of pairs) {
-        const table = ctx.table(p.from);
-        if (!table) {
-          if (using === null)
-            this.#cannotRun(
-              stmt,
-              flags,
-              `RENAME TABLE ${p.from}: there is no such table`,
-              `Table '${p.from}' not found`,
-            );
-          continue;
-        }
-        ctx.graph.edge('PRODUCES', stmt.id, table.id, { operation: 'rename' }, SCRIPT);
-        table.name = p.to;
-        table.names.push(p.to);
-        const node = ctx.graph.getNode(table.id);
-        if (node?.kind === 'ScriptTable') {
-          node.name = p.to;
-          node.attributes.names = [...table.names];
-        }
-      }
-      return;
-    }
-    const live = ctx.tables.filter((t) => !t.dropped);
-    for (const p of pairs) {
-      const holding = live.filter((t) => t.fieldIds.has(p.from));
-      if (holding.length === 0 && using === null && !live.some((t) => t.open))
-        this.#cannotRun(stmt, flags, `RENAME FIELD ${p.from}: no table has that field`, `Field '${p.from}' not found`);
-      for (const table of holding) {
-        const from = table.fieldIds.get(p.from);
-        if (!from) continue;
-        ctx.dropField(table, p.from);
-        const to = ctx.field(table, p.to);
-        ctx.derives(from, to, 'rename', 'rename', stmt);
-      }
     }
   }
 }

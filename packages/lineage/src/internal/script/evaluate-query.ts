@@ -6,18 +6,16 @@ import {
   fileFormatOptions,
   type LoadQuery,
   type LoadSource,
-  readSqlSelect,
-  type SqlClauseColumns,
-  type SqlColumnRef,
   type SqlQuery,
   visit,
 } from '@qixflow/script';
-import { type DatasetRef, dbTableDataset, fileDataset } from '../datasets/dataset-identity.js';
+import { type DatasetRef, fileDataset } from '../datasets/dataset-identity.js';
 import { CONFIDENCE } from '../graph/confidence.js';
+import { addLoadClauseUses } from './query-clauses.js';
 import {
   type Column,
   type FieldInput,
-  type IndirectUse,
+  newRelation,
   type Relation,
   SCRIPT,
   type ScriptContext,
@@ -26,6 +24,7 @@ import {
   type TableState,
   type Transformation,
 } from './script-context.js';
+import { evaluateSql } from './sql-relation.js';
 
 /** A name resolved in the source of a LOAD. */
 interface Resolved {
@@ -320,98 +319,6 @@ function scopeFor(ctx: ScriptContext, source: LoadSource, stmt: StatementContext
   }
 }
 
-/** Evaluates a SQL SELECT: its tables become datasets, its columns their fields. */
-function evaluateSql(ctx: ScriptContext, q: SqlQuery, stmt: StatementContext): Relation {
-  const connection = ctx.connection;
-  if (!connection) ctx.diagnose('sql-without-connection', 'warning', 'SQL statement without a preceding CONNECT', stmt);
-  const connName = connection?.name ?? 'unknown';
-  if (connection) ctx.graph.edge('USES_CONNECTION', stmt.id, connection.id, {}, SCRIPT);
-  const datasets: { id: string; name: string; alias: string | null; identity: string }[] = [];
-  for (const t of q.tables) {
-    const ref = dbTableDataset(connName, t.name);
-    datasets.push({ id: ctx.dataset(ref, ref.table ?? t.name), name: t.name, alias: t.alias, identity: ref.identity });
-  }
-  if (datasets.length === 0) {
-    // Connector pseudo-SQL (REST, …) or a statement without FROM: the connection is the source.
-    const ref: DatasetRef = {
-      datasetType: 'unknown',
-      identity: `db://${connName.toLowerCase()}/`,
-      connection: connName,
-      pattern: false,
-    };
-    datasets.push({ id: ctx.dataset(ref, connName), name: connName, alias: null, identity: ref.identity });
-  }
-  const edgeIds = datasets.map((d) => ctx.graph.edge('READS', stmt.id, d.id, { mode: 'sql' }, SCRIPT).id);
-  recordSource(ctx, {
-    statementId: stmt.id,
-    kind: 'db',
-    datasetIds: datasets.map((d) => d.id),
-    identities: datasets.map((d) => d.identity),
-    pattern: false,
-    connection: connName,
-    edgeIds,
-  });
-  const tableFor = (qualifier: string | null) => {
-    if (qualifier === null) return datasets[0];
-    const q2 = qualifier.toLowerCase();
-    return (
-      datasets.find((d) => d.alias?.toLowerCase() === q2) ??
-      datasets.find((d) => d.name.toLowerCase().split('.').pop() === q2) ??
-      datasets[0]
-    );
-  };
-  const first = datasets[0];
-  const defaultName = (q.tables[0]?.parts[q.tables[0].parts.length - 1] ?? connName) || connName;
-  const relation: Relation = {
-    columns: [],
-    open: false,
-    starInputs: [],
-    filterFields: [],
-    groupByFields: [],
-    orderByFields: [],
-    indirect: [],
-    defaultName,
-  };
-  const read = readSqlSelect(q.text);
-  const items = read?.items;
-  if (read) addSqlClauseUses(ctx, relation, read.clauses, tableFor);
-  if (!items) {
-    relation.open = true;
-    if (first) relation.starInputs.push({ node: ctx.datasetField(first.id, '*') });
-    if (q.verb === 'SELECT')
-      ctx.diagnose('sql-unparsed', 'info', 'the SELECT list could not be read; its columns are unknown', stmt);
-    return relation;
-  }
-  for (const item of items) {
-    if (item.star) {
-      relation.open = true;
-      const ds = tableFor(item.starOf);
-      if (ds) relation.starInputs.push({ node: ctx.datasetField(ds.id, '*') });
-      continue;
-    }
-    const inputs: FieldInput[] = [];
-    for (const col of item.columns) {
-      const ds = tableFor(col.qualifier);
-      if (ds) inputs.push({ node: ctx.datasetField(ds.id, col.name) });
-    }
-    const sourceName = item.plain ? (item.columns[0]?.name ?? item.name) : item.name;
-    const transformation: Transformation = item.plain
-      ? item.name === sourceName
-        ? 'identity'
-        : 'rename'
-      : item.aggregate
-        ? 'aggregation'
-        : 'expression';
-    relation.columns.push({
-      name: item.name,
-      inputs,
-      transformation,
-      ...(item.plain ? { sourceName } : { expression: item.text }),
-    });
-  }
-  return relation;
-}
-
 /**
  * Evaluates a LOAD or SELECT (with its preceding loads) into a {@link Relation}: the columns it
  * returns and, for each, the fields it derives from and how.
@@ -424,16 +331,7 @@ export function evaluateQuery(
 ): Relation {
   if (query.kind === 'Sql') return evaluateSql(ctx, query, stmt);
   const scope = scopeFor(ctx, query.source, stmt, label);
-  const relation: Relation = {
-    columns: [],
-    open: false,
-    starInputs: [],
-    filterFields: [],
-    groupByFields: [],
-    orderByFields: [],
-    indirect: [],
-    defaultName: scope.defaultName,
-  };
+  const relation = newRelation(scope.defaultName);
   type Pending = {
     index: number;
     refs: { name: string; resolved: Resolved | null; key: boolean }[];
@@ -538,82 +436,6 @@ export function evaluateQuery(
       expression: p.text,
     };
   }
-  const indirect = (subtype: IndirectUse['subtype'], field: string) => {
-    const inputs = scope.resolve(field)?.inputs ?? [];
-    if (inputs.length > 0) relation.indirect.push({ subtype, field, inputs });
-  };
-  for (const e of [query.where, query.while])
-    if (e)
-      for (const f of fieldsOf(e).fields) {
-        relation.filterFields.push(f);
-        indirect('filter', f);
-      }
-  for (const e of query.groupBy)
-    for (const f of fieldsOf(e).fields) {
-      relation.groupByFields.push(f);
-      indirect('group-by', f);
-    }
-  for (const item of query.orderBy)
-    for (const f of fieldsOf(item.expression).fields) {
-      relation.orderByFields.push(f);
-      indirect('sort', f);
-    }
-  for (const p of pending)
-    for (const use of rowDecidingFields(p.expression)) {
-      const inputs = scope.resolve(use.field)?.inputs ?? [];
-      if (inputs.length > 0) relation.indirect.push({ ...use, inputs, column: p.index });
-    }
-  if (scope.inner) {
-    relation.filterFields.push(...scope.inner.filterFields);
-    relation.groupByFields.push(...scope.inner.groupByFields);
-    relation.orderByFields.push(...scope.inner.orderByFields);
-    relation.indirect.push(...scope.inner.indirect);
-  }
+  addLoadClauseUses(relation, query, (field) => scope.resolve(field)?.inputs ?? [], pending, scope.inner);
   return relation;
-}
-
-/**
- * The fields of an expression that decide its value without flowing into it: the condition of an
- * If() and the index of a Pick() (`conditional`), and what Previous() or Peek('Field') read from
- * another row (`window`).
- */
-function rowDecidingFields(expression: Expression): { subtype: 'conditional' | 'window'; field: string }[] {
-  const out: { subtype: 'conditional' | 'window'; field: string }[] = [];
-  visit(expression, (node) => {
-    if (node.kind !== 'FunctionCall') return undefined;
-    const name = node.name.toLowerCase();
-    const first = node.args[0];
-    if (!first) return undefined;
-    if (name === 'if' || name === 'pick')
-      for (const field of fieldsOf(first).fields) out.push({ subtype: 'conditional', field });
-    else if (name === 'previous') for (const field of fieldsOf(first).fields) out.push({ subtype: 'window', field });
-    else if (name === 'peek' && first.kind === 'StringLiteral') out.push({ subtype: 'window', field: first.value });
-    return undefined;
-  });
-  return out;
-}
-
-/**
- * The columns of a SELECT's WHERE/HAVING (`filter`), GROUP BY (`group-by`), ORDER BY (`sort`) and
- * `JOIN … ON` (`join`) as INDIRECT uses of the tables' columns, and as the statement's filter /
- * group-by / order-by fields.
- */
-function addSqlClauseUses(
-  ctx: ScriptContext,
-  relation: Relation,
-  clauses: SqlClauseColumns,
-  tableFor: (qualifier: string | null) => { id: string } | undefined,
-): void {
-  const use = (subtype: IndirectUse['subtype'], refs: readonly SqlColumnRef[], names?: string[]) => {
-    for (const ref of refs) {
-      const ds = tableFor(ref.qualifier);
-      if (!ds) continue;
-      names?.push(ref.name);
-      relation.indirect.push({ subtype, field: ref.name, inputs: [{ node: ctx.datasetField(ds.id, ref.name) }] });
-    }
-  };
-  use('filter', [...clauses.where, ...clauses.having], relation.filterFields);
-  use('group-by', clauses.groupBy, relation.groupByFields);
-  use('sort', clauses.orderBy, relation.orderByFields);
-  use('join', clauses.joinOn);
 }

@@ -62,6 +62,20 @@ export interface Relation {
   defaultName: string;
 }
 
+/** An empty relation named `defaultName`, to fill. */
+export function newRelation(defaultName: string): Relation {
+  return {
+    columns: [],
+    open: false,
+    starInputs: [],
+    filterFields: [],
+    groupByFields: [],
+    orderByFields: [],
+    indirect: [],
+    defaultName,
+  };
+}
+
 /** A table the script created. */
 export interface TableState {
   readonly key: string;
