@@ -98,6 +98,22 @@ export function placeTable(
     const n = Number(evaluateConstant(cross.qualifierFields) ?? '1');
     relation = crossTable(relation, cross.attributeField, cross.dataField, Number.isFinite(n) ? n : 1);
   }
+  notePrefixes(ctx, statement, stmt);
+  const p: Placement = { ctx, statement, relation, stmt, mapping: prefix(statement, 'MappingPrefix') !== undefined };
+  return placeJoined(p) ?? placeConcatenated(p) ?? placeNew(p, cross !== undefined);
+}
+
+/** What placing one statement's rows needs. */
+interface Placement {
+  readonly ctx: ScriptContext;
+  readonly statement: LoadStatement;
+  readonly relation: Relation;
+  readonly stmt: StatementContext;
+  readonly mapping: boolean;
+}
+
+/** Prefixes analysed as a plain LOAD, and a prefix that stayed a `$(…)`, as diagnostics. */
+function notePrefixes(ctx: ScriptContext, statement: LoadStatement, stmt: StatementContext): void {
   for (const p of statement.prefixes) {
     if (
       p.kind === 'GenericPrefix' ||
@@ -115,66 +131,67 @@ export function placeTable(
     if (p.kind === 'ExpansionPrefix')
       ctx.diagnose('unresolved-variable', 'warning', `prefix $(${p.expansion.text}) could not be expanded`, stmt);
   }
-  const mapping = prefix(statement, 'MappingPrefix') !== undefined;
-  const join = prefix(statement, 'JoinPrefix');
-  const keep = prefix(statement, 'KeepPrefix');
-  const concat = prefix(statement, 'ConcatenatePrefix');
-  const noConcat = prefix(statement, 'NoConcatenatePrefix') !== undefined;
-  const label = statement.label ?? relation.defaultName;
-  const produce = (
-    table: TableState,
-    operation: 'create' | 'concatenate' | 'join' | 'keep' | 'mapping' | 'crosstable',
-  ) => {
-    ctx.graph.edge('PRODUCES', stmt.id, table.id, { operation }, SCRIPT);
-    table.producer = stmt.id;
-    ctx.lastTable = table;
-  };
-  const writeStar = (table: TableState, operation: Operation) => {
-    if (!relation.open) return;
-    const star = ctx.star(table);
-    for (const input of relation.starInputs) if (input.node) ctx.derives(input.node, star, 'identity', operation, stmt);
-  };
+}
 
-  if (join && !mapping) {
-    const target =
-      join.table !== null ? ctx.table(join.table) : ctx.lastTable && !ctx.lastTable.dropped ? ctx.lastTable : undefined;
-    if (target) {
-      for (const column of relation.columns) {
-        const name = qualifiedName(ctx, statement.label ?? target.name, false, column.name);
-        const isKey = target.fieldIds.has(name);
-        writeColumn(
-          ctx,
-          target,
-          column,
-          name,
-          isKey ? 'join-key' : transformationOf(column, name !== (column.sourceName ?? name)),
-          'join',
-          stmt,
-        );
-      }
-      writeStar(target, 'join');
-      produce(target, 'join');
-      return target;
-    }
+/** The statement PRODUCES the table (and the star field gets the relation's unlisted inputs). */
+function produce(
+  p: Placement,
+  table: TableState,
+  operation: 'create' | 'concatenate' | 'join' | 'keep' | 'mapping' | 'crosstable',
+  starOperation: Operation,
+): void {
+  const { ctx, relation, stmt } = p;
+  if (relation.open) {
+    const star = ctx.star(table);
+    for (const input of relation.starInputs)
+      if (input.node) ctx.derives(input.node, star, 'identity', starOperation, stmt);
+  }
+  ctx.graph.edge('PRODUCES', stmt.id, table.id, { operation }, SCRIPT);
+  table.producer = stmt.id;
+  ctx.lastTable = table;
+}
+
+/** JOIN (not of a mapping): the columns go into the target table; undefined without a JOIN or target. */
+function placeJoined(p: Placement): TableState | undefined {
+  const { ctx, statement, relation, stmt } = p;
+  const join = prefix(statement, 'JoinPrefix');
+  if (!join || p.mapping) return undefined;
+  const target =
+    join.table !== null ? ctx.table(join.table) : ctx.lastTable && !ctx.lastTable.dropped ? ctx.lastTable : undefined;
+  if (!target) {
     ctx.diagnose(
       'unresolved-table',
       'warning',
       `JOIN target ${join.table ?? '(previous table)'} not found; loaded as a new table`,
       stmt,
     );
+    return undefined;
   }
+  for (const column of relation.columns) {
+    const name = qualifiedName(ctx, statement.label ?? target.name, false, column.name);
+    const isKey = target.fieldIds.has(name);
+    const transformation = isKey ? 'join-key' : transformationOf(column, name !== (column.sourceName ?? name));
+    writeColumn(ctx, target, column, name, transformation, 'join', stmt);
+  }
+  produce(p, target, 'join', 'join');
+  return target;
+}
 
+/**
+ * CONCATENATE, or implicit concatenation onto a table with the same field set (not after
+ * NOCONCATENATE or KEEP, nor for unlisted columns): the rows go to the target table.
+ */
+function placeConcatenated(p: Placement): TableState | undefined {
+  const { ctx, statement, relation, stmt, mapping } = p;
+  const concat = prefix(statement, 'ConcatenatePrefix');
+  const noConcat = prefix(statement, 'NoConcatenatePrefix') !== undefined;
+  const keep = prefix(statement, 'KeepPrefix');
+  const label = statement.label ?? relation.defaultName;
   const names = relation.columns.map((c) => qualifiedName(ctx, label, mapping, c.name));
   let target: TableState | undefined;
-  let explicit = false;
   if (concat && !mapping) {
-    target =
-      concat.table !== null
-        ? ctx.table(concat.table)
-        : ctx.lastTable && !ctx.lastTable.dropped
-          ? ctx.lastTable
-          : undefined;
-    explicit = true;
+    const last = ctx.lastTable && !ctx.lastTable.dropped ? ctx.lastTable : undefined;
+    target = concat.table !== null ? ctx.table(concat.table) : last;
     if (!target)
       ctx.diagnose(
         'unresolved-table',
@@ -188,25 +205,24 @@ export function placeTable(
       (t) => !t.dropped && t.mapping === mapping && !t.open && [...t.fields].sort().join('\u0000') === wanted,
     );
   }
-  if (target) {
-    relation.columns.forEach((column, i) => {
-      const name = names[i] ?? column.name;
-      const renamed = name !== (column.sourceName ?? name);
-      const t = transformationOf(column, renamed);
-      writeColumn(ctx, target, column, name, t === 'identity' ? 'concatenate' : t, 'concatenate', stmt);
-    });
-    writeStar(target, 'concatenate');
-    produce(target, 'concatenate');
-    if (!explicit)
-      ctx.diagnose(
-        'implicit-concatenation',
-        'info',
-        `same fields as ${target.name}: the rows are appended to it`,
-        stmt,
-      );
-    return target;
-  }
+  if (!target) return undefined;
+  const into = target;
+  relation.columns.forEach((column, i) => {
+    const name = names[i] ?? column.name;
+    const t = transformationOf(column, name !== (column.sourceName ?? name));
+    writeColumn(ctx, into, column, name, t === 'identity' ? 'concatenate' : t, 'concatenate', stmt);
+  });
+  produce(p, into, 'concatenate', 'concatenate');
+  if (!(concat && !mapping))
+    ctx.diagnose('implicit-concatenation', 'info', `same fields as ${into.name}: the rows are appended to it`, stmt);
+  return into;
+}
 
+/** A new table (named after the label, `-1`, `-2` … when taken), with KEEP's INDIRECT edges. */
+function placeNew(p: Placement, cross: boolean): TableState {
+  const { ctx, statement, relation, stmt, mapping } = p;
+  const keep = prefix(statement, 'KeepPrefix');
+  const label = statement.label ?? relation.defaultName;
   let name = label;
   if (ctx.table(name)) {
     let n = 1;
@@ -218,28 +234,19 @@ export function placeTable(
   for (const column of relation.columns) {
     const fieldName = qualifiedName(ctx, name, mapping, column.name);
     const renamed = fieldName !== (column.sourceName ?? fieldName);
-    writeColumn(
-      ctx,
-      table,
-      column,
-      fieldName,
-      transformationOf(column, renamed),
-      fieldName !== column.name ? 'qualify' : operation,
+    const op = fieldName !== column.name ? 'qualify' : operation;
+    writeColumn(ctx, table, column, fieldName, transformationOf(column, renamed), op, stmt);
+  }
+  produce(p, table, mapping ? 'mapping' : keep ? 'keep' : cross ? 'crosstable' : 'create', operation);
+  const other = keep && keep.table !== null ? ctx.table(keep.table) : undefined;
+  if (keep && other) {
+    addKeepEdges(ctx, stmt, table, other, keep.type);
+    ctx.diagnose(
+      'keep',
+      'info',
+      `${keep.type ?? ''} KEEP with ${other.name}: rows filtered, fields unchanged`.trim(),
       stmt,
     );
-  }
-  writeStar(table, operation);
-  produce(table, mapping ? 'mapping' : keep ? 'keep' : cross ? 'crosstable' : 'create');
-  if (keep) {
-    const other = keep.table !== null ? ctx.table(keep.table) : undefined;
-    if (other) addKeepEdges(ctx, stmt, table, other, keep.type);
-    if (other)
-      ctx.diagnose(
-        'keep',
-        'info',
-        `${keep.type ?? ''} KEEP with ${other.name}: rows filtered, fields unchanged`.trim(),
-        stmt,
-      );
   }
   return table;
 }
