@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { LibraryKind } from '../app/app-doc.js';
 import { localeInfo } from '../doc/locale-info.js';
 import { appLayout, appProperties, infoList, itemLayoutData, objectEntries } from '../doc/object-views.js';
 import { OpenDoc } from '../doc/open-doc.js';
 import { NOT_FOUND_INTERFACE } from '../model/engine-object.js';
 import { EngineError } from '../rpc/engine-error.js';
+import { connectionHandlers } from './connection-handlers.js';
 import { emptyScript } from './global-handlers.js';
 import type { Call, Handler, HandlerTable } from './handler.js';
 import type { HandlerContext } from './handler-context.js';
@@ -46,16 +46,6 @@ function libraryMethods(
 
 /** The Doc interface: app properties and script, objects, master items, variables, connections. */
 export function docHandlers(engine: HandlerContext): HandlerTable {
-  const site = engine.options.site;
-  const connectionStruct = (c: { id: string; name: string; type: string; connectionString: string }) => ({
-    qId: c.id,
-    qName: c.name,
-    qConnectionString: c.connectionString,
-    qType: c.type,
-    qModifiedDate: new Date(0).toISOString(),
-    qMeta: { qName: c.name },
-    qLogOn: 'LOG_ON_SERVICE_USER',
-  });
   return {
     GetAppLayout: (call) => ({ qLayout: appLayout(docOf(call)) }),
     GetAppProperties: (call) => ({ qProp: appProperties(docOf(call)) }),
@@ -136,7 +126,49 @@ export function docHandlers(engine: HandlerContext): HandlerTable {
       return { qList: doc.allItems('bookmark').map((b) => itemLayoutData(b.stored.properties, opts.qData)) };
     },
 
-    // variables
+    ...variableHandlers(),
+    // alternate states
+    AddAlternateState: (call, [name]) => {
+      const doc = docOf(call);
+      const state = String(name);
+      if (state === '' || state === '$') throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', state);
+      if (!doc.app.stateNames.includes(state)) doc.app.stateNames.push(state);
+      doc.appChanged(call.connection);
+      return {};
+    },
+    RemoveAlternateState: (call, [name]) => {
+      const doc = docOf(call);
+      const index = doc.app.stateNames.indexOf(String(name));
+      if (index >= 0) doc.app.stateNames.splice(index, 1);
+      doc.appChanged(call.connection);
+      return {};
+    },
+
+    ...connectionHandlers(engine),
+
+    GetMediaList: () => ({ qList: { qItems: [] }, qReturn: true }),
+    GetLibraryContent: () => ({ qList: { qItems: [] } }),
+  };
+}
+
+function withVariableType(prop: Record<string, unknown>): Record<string, unknown> {
+  const info = (prop.qInfo ?? {}) as { qId?: string; qType?: string };
+  return { ...prop, qInfo: { qId: info.qId ?? '', qType: info.qType || 'variable' } };
+}
+
+function destroyVariable(
+  doc: OpenDoc,
+  found: ReturnType<OpenDoc['findItem']>,
+  persistence: 'persistent' | 'session',
+): Record<string, unknown> {
+  if (!found || found.persistence !== persistence) return { qSuccess: false };
+  doc.destroyItem('variable', found);
+  return { qSuccess: true };
+}
+
+/** Doc variables: by id or name, created and destroyed, persistent or for the session. */
+function variableHandlers(): HandlerTable {
+  return {
     GetVariableById: (call, [id]) => {
       const doc = docOf(call);
       const found = doc.findItem('variable', String(id));
@@ -170,84 +202,5 @@ export function docHandlers(engine: HandlerContext): HandlerTable {
       destroyVariable(docOf(call), docOf(call).findItem('variable', String(id)), 'session'),
     DestroySessionVariableByName: (call, [name]) =>
       destroyVariable(docOf(call), docOf(call).findVariableByName(String(name)), 'session'),
-
-    // alternate states
-    AddAlternateState: (call, [name]) => {
-      const doc = docOf(call);
-      const state = String(name);
-      if (state === '' || state === '$') throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', state);
-      if (!doc.app.stateNames.includes(state)) doc.app.stateNames.push(state);
-      doc.appChanged(call.connection);
-      return {};
-    },
-    RemoveAlternateState: (call, [name]) => {
-      const doc = docOf(call);
-      const index = doc.app.stateNames.indexOf(String(name));
-      if (index >= 0) doc.app.stateNames.splice(index, 1);
-      doc.appChanged(call.connection);
-      return {};
-    },
-
-    // connections (repository data connections, shared by the site)
-    GetConnections: () => ({ qConnections: [...site.dataConnections.values()].map(connectionStruct) }),
-    GetConnection: (_call, [id]) => {
-      const found = site.dataConnections.get(String(id));
-      if (!found) throw EngineError.of('LOCERR_CONNECTION_NOT_FOUND', String(id));
-      return { qConnection: connectionStruct(found) };
-    },
-    CreateConnection: (_call, [connection]) => {
-      const c = objectParam(connection, 'qConnection');
-      const name = String(c.qName ?? '');
-      if (name === '') throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', 'qName');
-      if ([...site.dataConnections.values()].some((d) => d.name.toLowerCase() === name.toLowerCase())) {
-        throw EngineError.of('LOCERR_CONNECTION_ALREADY_EXISTS', name);
-      }
-      const id = randomUUID();
-      const owner = [...site.users.values()][0] ?? {
-        id: '',
-        userDirectory: 'INTERNAL',
-        userId: 'sa_repository',
-        name: 'sa_repository',
-      };
-      site.dataConnections.set(id, {
-        id,
-        name,
-        type: String(c.qType ?? 'folder'),
-        connectionString: String(c.qConnectionString ?? ''),
-        owner,
-      });
-      return { qConnectionId: id };
-    },
-    ModifyConnection: (_call, [id, connection]) => {
-      const found = site.dataConnections.get(String(id));
-      if (!found) throw EngineError.of('LOCERR_CONNECTION_NOT_FOUND', String(id));
-      const c = objectParam(connection, 'qConnection');
-      if (typeof c.qName === 'string' && c.qName !== '') found.name = c.qName;
-      if (typeof c.qConnectionString === 'string') found.connectionString = c.qConnectionString;
-      if (typeof c.qType === 'string' && c.qType !== '') found.type = c.qType;
-      return {};
-    },
-    DeleteConnection: (_call, [id]) => {
-      if (!site.dataConnections.delete(String(id))) throw EngineError.of('LOCERR_CONNECTION_NOT_FOUND', String(id));
-      return {};
-    },
-
-    GetMediaList: () => ({ qList: { qItems: [] }, qReturn: true }),
-    GetLibraryContent: () => ({ qList: { qItems: [] } }),
   };
-}
-
-function withVariableType(prop: Record<string, unknown>): Record<string, unknown> {
-  const info = (prop.qInfo ?? {}) as { qId?: string; qType?: string };
-  return { ...prop, qInfo: { qId: info.qId ?? '', qType: info.qType || 'variable' } };
-}
-
-function destroyVariable(
-  doc: OpenDoc,
-  found: ReturnType<OpenDoc['findItem']>,
-  persistence: 'persistent' | 'session',
-): Record<string, unknown> {
-  if (!found || found.persistence !== persistence) return { qSuccess: false };
-  doc.destroyItem('variable', found);
-  return { qSuccess: true };
 }

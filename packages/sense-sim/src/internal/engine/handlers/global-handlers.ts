@@ -32,9 +32,8 @@ const BNF_FUNCTIONS: { name: string; aggr: boolean; group: string }[] = [
   { name: 'Num', aggr: false, group: 'FORMAT' },
 ];
 
-/** The Global interface (handle -1). */
-export function globalHandlers(engine: HandlerContext): HandlerTable {
-  const version = engine.options.version;
+/** Global methods about the engine and the machine: versions, product, code pages, BNF … */
+function productHandlers(version: string): HandlerTable {
   return {
     EngineVersion: () => ({ qVersion: { qComponentVersion: version } }),
     ProductVersion: () => ({ qReturn: version }),
@@ -59,6 +58,14 @@ export function globalHandlers(engine: HandlerContext): HandlerTable {
     GetBaseBNFHash: () => ({ qBnfHash: 'sim' }),
     ConfigureReload: () => ({}),
     ReloadExtensionList: () => ({}),
+  };
+}
+
+/** The Global interface (handle -1). */
+export function globalHandlers(engine: HandlerContext): HandlerTable {
+  const version = engine.options.version;
+  return {
+    ...productHandlers(version),
     AbortAll: ({ session, request }) => {
       session.abortAll(request);
       return {};

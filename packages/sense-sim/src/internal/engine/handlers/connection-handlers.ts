@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { EngineError } from '../rpc/engine-error.js';
+import type { HandlerTable } from './handler.js';
+import type { HandlerContext } from './handler-context.js';
+import { objectParam } from './object-param.js';
+
+/** Doc methods on the repository's data connections (shared by the whole site). */
+export function connectionHandlers(engine: HandlerContext): HandlerTable {
+  const site = engine.options.site;
+  const connectionStruct = (c: { id: string; name: string; type: string; connectionString: string }) => ({
+    qId: c.id,
+    qName: c.name,
+    qConnectionString: c.connectionString,
+    qType: c.type,
+    qModifiedDate: new Date(0).toISOString(),
+    qMeta: { qName: c.name },
+    qLogOn: 'LOG_ON_SERVICE_USER',
+  });
+  return {
+    GetConnections: () => ({ qConnections: [...site.dataConnections.values()].map(connectionStruct) }),
+    GetConnection: (_call, [id]) => {
+      const found = site.dataConnections.get(String(id));
+      if (!found) throw EngineError.of('LOCERR_CONNECTION_NOT_FOUND', String(id));
+      return { qConnection: connectionStruct(found) };
+    },
+    CreateConnection: (_call, [connection]) => {
+      const c = objectParam(connection, 'qConnection');
+      const name = String(c.qName ?? '');
+      if (name === '') throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', 'qName');
+      if ([...site.dataConnections.values()].some((d) => d.name.toLowerCase() === name.toLowerCase())) {
+        throw EngineError.of('LOCERR_CONNECTION_ALREADY_EXISTS', name);
+      }
+      const id = randomUUID();
+      const owner = [...site.users.values()][0] ?? {
+        id: '',
+        userDirectory: 'INTERNAL',
+        userId: 'sa_repository',
+        name: 'sa_repository',
+      };
+      site.dataConnections.set(id, {
+        id,
+        name,
+        type: String(c.qType ?? 'folder'),
+        connectionString: String(c.qConnectionString ?? ''),
+        owner,
+      });
+      return { qConnectionId: id };
+    },
+    ModifyConnection: (_call, [id, connection]) => {
+      const found = site.dataConnections.get(String(id));
+      if (!found) throw EngineError.of('LOCERR_CONNECTION_NOT_FOUND', String(id));
+      const c = objectParam(connection, 'qConnection');
+      if (typeof c.qName === 'string' && c.qName !== '') found.name = c.qName;
+      if (typeof c.qConnectionString === 'string') found.connectionString = c.qConnectionString;
+      if (typeof c.qType === 'string' && c.qType !== '') found.type = c.qType;
+      return {};
+    },
+    DeleteConnection: (_call, [id]) => {
+      if (!site.dataConnections.delete(String(id))) throw EngineError.of('LOCERR_CONNECTION_NOT_FOUND', String(id));
+      return {};
+    },
+  };
+}
