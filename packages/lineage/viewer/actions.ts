@@ -3,10 +3,13 @@ import { ENTITY_KINDS } from '../src/internal/html/entity-graph.js';
 import type { ViewerActions } from './test-hook.js';
 import type { ViewerContext } from './viewer-context.js';
 
-export function createActions(viewer: ViewerContext): ViewerActions {
+type NavigationActions = Pick<ViewerActions, 'focus' | 'expand' | 'selectField' | 'overview' | 'setDepth'>;
+
+/** Moving between the overview and focused views. */
+function navigationActions(viewer: ViewerContext): NavigationActions {
   const { state, model, scene } = viewer;
   const { entities } = model;
-  const actions: ViewerActions = {
+  return {
     focus: (id, depth) => {
       const target = model.resolve(id);
       if (!target) return;
@@ -33,12 +36,6 @@ export function createActions(viewer: ViewerContext): ViewerActions {
       }
       viewer.render();
     },
-    showColumns: (id, on) => {
-      const show = on ?? !state.columns.has(id);
-      if (show) state.columns.add(id);
-      else state.columns.delete(id);
-      viewer.render();
-    },
     selectField: (entityId, field) => {
       const target = model.resolve(entityId);
       if (!target) return;
@@ -49,16 +46,6 @@ export function createActions(viewer: ViewerContext): ViewerActions {
       }
       state.field = field;
       state.selected = null;
-      viewer.render();
-    },
-    select: (id) => {
-      state.selected = id;
-      viewer.updatePanels();
-      viewer.highlightSelection();
-    },
-    showKinds: (kinds) => {
-      state.hidden = new Set(ENTITY_KINDS.filter((k) => !kinds.includes(k)));
-      viewer.syncFilters();
       viewer.render();
     },
     overview: () => {
@@ -78,5 +65,31 @@ export function createActions(viewer: ViewerContext): ViewerActions {
       else viewer.updatePanels();
     },
   };
-  return actions;
+}
+
+/** Changing what the current view shows. */
+function displayActions(viewer: ViewerContext): Pick<ViewerActions, 'showColumns' | 'select' | 'showKinds'> {
+  const { state } = viewer;
+  return {
+    showColumns: (id, on) => {
+      const show = on ?? !state.columns.has(id);
+      if (show) state.columns.add(id);
+      else state.columns.delete(id);
+      viewer.render();
+    },
+    select: (id) => {
+      state.selected = id;
+      viewer.updatePanels();
+      viewer.highlightSelection();
+    },
+    showKinds: (kinds) => {
+      state.hidden = new Set(ENTITY_KINDS.filter((k) => !kinds.includes(k)));
+      viewer.syncFilters();
+      viewer.render();
+    },
+  };
+}
+
+export function createActions(viewer: ViewerContext): ViewerActions {
+  return { ...navigationActions(viewer), ...displayActions(viewer) };
 }
