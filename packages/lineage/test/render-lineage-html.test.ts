@@ -306,6 +306,17 @@ describe('the lineage HTML page (demo site, 5 apps)', () => {
     await shot('lineage-demo-qvds-hidden.png');
   });
 
+  it('a link with nothing hidden (#hide=) shows the INLINE and AUTOGENERATE sources on first load', async () => {
+    await viewer.open('#hide=');
+    const others = (await drawnNodes(page)).filter((n) => n.kind === 'other');
+    expect(others.map((n) => n.label).sort()).toEqual([
+      'AUTOGENERATE (Calendar)',
+      'INLINE (Locations)',
+      'INLINE (SalesReps)',
+    ]);
+    expect(await page.isChecked('#filters input[data-kind="other"]')).toBe(true);
+  });
+
   it('renders a graph given in memory the same way (renderLineageHtml)', async () => {
     const page2 = await renderLineageHtml(graph, { title: 'Demo <lineage>' });
     expect(page2).toContain('<title>Demo &lt;lineage&gt;</title>');

@@ -27,8 +27,9 @@ export interface Scene {
 
 export function createScene(model: Model, state: ViewState): Scene {
   const { entities } = model;
+  // The graph with the hidden kinds contracted, and the kinds it was made for (key of the sorted kinds).
+  let contractedKey = [...state.hidden].sort().join(',');
   let contracted: ContractedGraph = contract(entities, state.hidden);
-  let contractedKey = '';
   let path: FieldPath | undefined;
   let current: View = { nodes: [], edges: [] };
 
