@@ -1,12 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Doc, Global } from '@qixflow/qix';
 import { SiteChangeFeed, type SiteChangesOptions } from './changes/site-change-feed.js';
-import {
-  AppConnection,
-  type ConnectionApi,
-  type ConnectionTarget,
-  type OpenAppOptions,
-} from './engine/app-connection.js';
+import { AppConnection } from './engine/app-connection.js';
+import type { ConnectionApi, ConnectionTarget, OpenAppOptions } from './engine/connection-types.js';
 import { QixflowError } from './errors.js';
 import { SiteCookies } from './http/cookie-jar.js';
 import { createHttpClient, type HttpClient } from './http/http-client.js';

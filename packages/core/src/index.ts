@@ -15,6 +15,7 @@ export type { SiteChangeFeedEvents, SiteChangesOptions, SiteSessionEvents } from
 export { SiteChangeFeed } from './changes/site-change-feed.js';
 export type { Site, SiteEvents, SiteSessionInfo, SiteStats } from './create-site.js';
 export { createSite } from './create-site.js';
+export { AppConnection } from './engine/app-connection.js';
 export type {
   AppConnectionEvents,
   ConnectionApi,
@@ -22,8 +23,7 @@ export type {
   EnigmaApi,
   OpenAppOptions,
   RunOptions,
-} from './engine/app-connection.js';
-export { AppConnection } from './engine/app-connection.js';
+} from './engine/connection-types.js';
 export { toEngineError } from './engine/engine-errors.js';
 export type { QixflowErrorCode, QixflowErrorDetails } from './errors.js';
 export { isQixflowError, QixflowError } from './errors.js';
