@@ -2,7 +2,6 @@ import type {
   Comment,
   ControlClause,
   DoLoopStatement,
-  Expression,
   ForEachStatement,
   ForStatement,
   IfBranch,
@@ -11,7 +10,6 @@ import type {
   Position,
   RawStatement,
   Script,
-  Span,
   Statement,
   SubStatement,
   SwitchCase,
@@ -19,6 +17,7 @@ import type {
   Tab,
 } from '../ast.js';
 import { ACCEPTS, type BlockKind, CLOSERS, MAX_BLOCK_DEPTH, type Terminator, terminatorOf } from './blocks.js';
+import { ClauseHeaders } from './clause-headers.js';
 import { dollarParts } from './dollar.js';
 import { isNameToken, isOp, isWord } from './expression-parser.js';
 import { PREFIX_WORDS, parseLoadStatement } from './load-parser.js';
@@ -56,9 +55,12 @@ const LINE_STATEMENTS = new Set(['IF', 'FOR', 'DO', 'SUB', 'SWITCH', 'EXIT', 'CA
 export class ScriptParser {
   private readonly p: ParserCore;
   private readonly blocks: BlockKind[] = [];
+  /** The clause headers (IF cond THEN, FOR …, FOR EACH …, SUB …, WHILE/UNTIL), shared with parseClause. */
+  private readonly h: ClauseHeaders;
 
   constructor(text: string, tracking: VariableTracking | null) {
     this.p = new ParserCore(text, tracking);
+    this.h = new ClauseHeaders(this.p);
   }
 
   get diagnostics(): ParserCore['diagnostics'] {
@@ -322,100 +324,8 @@ export class ScriptParser {
     this.blocks.push(kind);
   }
 
-  /**
-   * Parses a control statement header with `parse`. On an error the diagnostic is reported, the rest
-   * of the line skipped, and `fallback` builds the header from the raw text (so the block still pairs
-   * with its END).
-   */
-  private header<T>(parse: () => T, fallback: (invalid: Expression) => T): T {
-    const s = this.p.s;
-    const from = s.nextSignificantIndex();
-    try {
-      const value = parse();
-      this.p.endControl();
-      return value;
-    } catch (e) {
-      if (!(e instanceof ParseError)) throw e;
-      this.p.report(e.code, 'error', e.message, e.span);
-      for (;;) {
-        const t = this.p.peek();
-        if (t.kind === 'eof' || t.newlineBefore || isOp(t, ';')) break;
-        this.p.next();
-      }
-      const to = s.lastConsumedIndex;
-      const text = to >= from ? s.textBetween(from, to) : '';
-      const span: Span = to >= from ? s.spanBetween(from, to) : this.p.peek().span;
-      this.p.endControl();
-      return fallback({ kind: 'InvalidExpression', text, span });
-    }
-  }
-
-  private sameLineWord(upper: string): boolean {
-    const t = this.p.peek();
-    return isWord(t, upper) && !t.newlineBefore;
-  }
-
-  private expectSameLineWord(upper: string): void {
-    if (!this.sameLineWord(upper)) this.p.fail(`Expected ${upper} on the same line`);
-    this.p.next();
-  }
-
-  private headerExpressionList(): Expression[] {
-    const values = [this.p.expr.parse({ stopAtNewline: true })];
-    while (this.p.isOp(',') && !this.p.peek().newlineBefore) {
-      this.p.next();
-      values.push(this.p.expr.parse({ stopAtNewline: true }));
-    }
-    return values;
-  }
-
   private unclosed(kind: BlockKind, opener: LexToken): void {
     this.p.report('unclosed-block', 'error', `${opener.text} has no matching ${CLOSERS[kind]}.`, opener.span);
-  }
-
-  // ── Clause headers (shared by the block parsers and parseClause) ──────────────────────────────
-
-  /** `cond THEN` after IF / ELSEIF. */
-  private ifCondition(): Expression {
-    const c = this.p.expr.parse({ stopAtNewline: true });
-    this.expectSameLineWord('THEN');
-    return c;
-  }
-
-  /** `v IN a, b, …` after FOR EACH. */
-  private forEachHeader(): { variable: string; values: Expression[] } {
-    const variable = this.p.parseName('a loop variable');
-    this.expectSameLineWord('IN');
-    return { variable, values: this.headerExpressionList() };
-  }
-
-  /** `v = from TO to [STEP step]` after FOR. */
-  private forHeader(): { variable: string; from: Expression; to: Expression; step: Expression | null } {
-    const p = this.p;
-    const variable = p.parseName('a loop variable');
-    p.expectOp('=');
-    const from = p.expr.parse({ stopAtNewline: true });
-    this.expectSameLineWord('TO');
-    const to = p.expr.parse({ stopAtNewline: true });
-    let step: Expression | null = null;
-    if (this.sameLineWord('STEP')) {
-      p.next();
-      step = p.expr.parse({ stopAtNewline: true });
-    }
-    return { variable, from, to, step };
-  }
-
-  /** `name [(param, …)]` after SUB. */
-  private subHeader(): { name: string; params: string[] } {
-    const p = this.p;
-    const name = p.parseName('a subroutine name');
-    let params: string[] = [];
-    if (p.isOp('(') && !p.peek().newlineBefore) {
-      p.next();
-      if (!p.isOp(')')) params = p.parseNameList('a parameter name');
-      p.expectOp(')');
-    }
-    return { name, params };
   }
 
   /**
@@ -442,20 +352,20 @@ export class ScriptParser {
     const start = t.span.start;
     if (word === 'IF' || word === 'ELSEIF') {
       p.next();
-      const condition = this.ifCondition();
+      const condition = this.h.ifCondition();
       return { kind: 'IfBranch', condition, body: [], span: p.span(start) };
     }
     if (word === 'FOR') {
       p.next();
-      if (this.sameLineWord('EACH')) {
+      if (this.h.sameLineWord('EACH')) {
         p.next();
-        return { kind: 'ForEach', ...this.forEachHeader(), body: [], span: p.span(start) };
+        return { kind: 'ForEach', ...this.h.forEachHeader(), body: [], span: p.span(start) };
       }
-      return { kind: 'For', ...this.forHeader(), body: [], span: p.span(start) };
+      return { kind: 'For', ...this.h.forHeader(), body: [], span: p.span(start) };
     }
     if (word === 'DO' || word === 'LOOP') {
       p.next();
-      const condition = this.loopCondition();
+      const condition = this.h.loopCondition();
       return word === 'DO'
         ? { kind: 'DoLoop', condition, loopCondition: null, body: [], span: p.span(start) }
         : { kind: 'DoLoop', condition: null, loopCondition: condition, body: [], span: p.span(start) };
@@ -467,11 +377,11 @@ export class ScriptParser {
     }
     if (word === 'CASE') {
       p.next();
-      return { kind: 'SwitchCase', values: this.headerExpressionList(), body: [], span: p.span(start) };
+      return { kind: 'SwitchCase', values: this.h.headerExpressionList(), body: [], span: p.span(start) };
     }
     if (word === 'SUB') {
       p.next();
-      return { kind: 'Sub', ...this.subHeader(), body: [], span: p.span(start) };
+      return { kind: 'Sub', ...this.h.subHeader(), body: [], span: p.span(start) };
     }
     return p.fail('Expected IF, ELSEIF, FOR, DO, LOOP, SWITCH, CASE or SUB');
   }
@@ -484,8 +394,8 @@ export class ScriptParser {
       const branches: IfBranch[] = [];
       let elseBody: Statement[] | null = null;
       let branchStart = ifTok.span.start;
-      let condition = this.header(
-        () => this.ifCondition(),
+      let condition = this.h.header(
+        () => this.h.ifCondition(),
         (invalid) => invalid,
       );
       let result = this.parseStatements('if');
@@ -495,8 +405,8 @@ export class ScriptParser {
         if (term === 'elseif' && elseBody === null) {
           const tok = p.next();
           branchStart = tok.span.start;
-          condition = this.header(
-            () => this.ifCondition(),
+          condition = this.h.header(
+            () => this.h.ifCondition(),
             (invalid) => invalid,
           );
           result = this.parseStatements('if');
@@ -508,8 +418,8 @@ export class ScriptParser {
           if (elseBody !== null) {
             p.report('unexpected-token', 'error', `"${tok.text}" after ELSE in the same IF.`, tok.span);
             if (term === 'elseif') {
-              this.header(
-                () => this.ifCondition(),
+              this.h.header(
+                () => this.h.ifCondition(),
                 () => undefined,
               );
             } else p.endControl();
@@ -544,10 +454,10 @@ export class ScriptParser {
     const forTok = p.next();
     this.enterBlock('for', forTok);
     try {
-      if (this.sameLineWord('EACH')) {
+      if (this.h.sameLineWord('EACH')) {
         p.next();
-        const h = this.header(
-          () => this.forEachHeader(),
+        const h = this.h.header(
+          () => this.h.forEachHeader(),
           (invalid) => ({ variable: '', values: [invalid] }),
         );
         const { body, terminator } = this.parseStatements('for');
@@ -555,8 +465,8 @@ export class ScriptParser {
         else this.unclosed('for', forTok);
         return { kind: 'ForEach', variable: h.variable, values: h.values, body, span: p.span(forTok.span.start) };
       }
-      const h = this.header(
-        () => this.forHeader(),
+      const h = this.h.header(
+        () => this.h.forHeader(),
         (invalid) => ({ variable: '', from: invalid, to: invalid, step: null }),
       );
       const { body, terminator } = this.parseStatements('for');
@@ -568,35 +478,21 @@ export class ScriptParser {
     }
   }
 
-  private loopCondition(): LoopCondition | null {
-    const p = this.p;
-    const t = p.peek();
-    if (t.newlineBefore || !(isWord(t, 'WHILE') || isWord(t, 'UNTIL'))) return null;
-    p.next();
-    const expression = p.expr.parse({ stopAtNewline: true });
-    return {
-      kind: 'LoopCondition',
-      type: t.upper === 'WHILE' ? 'while' : 'until',
-      expression,
-      span: p.span(t.span.start),
-    };
-  }
-
   private parseDo(): DoLoopStatement {
     const p = this.p;
     const doTok = p.next();
     this.enterBlock('do', doTok);
     try {
-      const condition = this.header(
-        () => this.loopCondition(),
+      const condition = this.h.header(
+        () => this.h.loopCondition(),
         (invalid) => ({ kind: 'LoopCondition', type: 'while', expression: invalid, span: invalid.span }) as const,
       );
       const { body, terminator } = this.parseStatements('do');
       let loopCondition: LoopCondition | null = null;
       if (terminator === 'loop') {
         p.next();
-        loopCondition = this.header(
-          () => this.loopCondition(),
+        loopCondition = this.h.header(
+          () => this.h.loopCondition(),
           (invalid) => ({ kind: 'LoopCondition', type: 'while', expression: invalid, span: invalid.span }) as const,
         );
       } else this.unclosed('do', doTok);
@@ -611,8 +507,8 @@ export class ScriptParser {
     const subTok = p.next();
     this.enterBlock('sub', subTok);
     try {
-      const h = this.header(
-        () => this.subHeader(),
+      const h = this.h.header(
+        () => this.h.subHeader(),
         () => ({ name: '', params: [] as string[] }),
       );
       const { body, terminator } = this.parseStatements('sub');
@@ -631,7 +527,7 @@ export class ScriptParser {
     const switchTok = p.next();
     this.enterBlock('switch', switchTok);
     try {
-      const expression = this.header(
+      const expression = this.h.header(
         () => p.expr.parse({ stopAtNewline: true }),
         (invalid) => invalid,
       );
@@ -651,8 +547,8 @@ export class ScriptParser {
         const term = result.terminator;
         if (term === 'case') {
           const caseTok = p.next();
-          const values = this.header(
-            () => this.headerExpressionList(),
+          const values = this.h.header(
+            () => this.h.headerExpressionList(),
             (invalid) => [invalid],
           );
           result = this.parseStatements('switch');
