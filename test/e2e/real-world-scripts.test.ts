@@ -119,7 +119,7 @@ async function tables(doc: Qix): Promise<Record<string, number>> {
   return Object.fromEntries(qtr.map((t: { qName: string; qNoOfRows: number }) => [t.qName, t.qNoOfRows]));
 }
 
-describe('real-world scripts reload in the simulator', () => {
+describe('real-world scripts reload in the simulator: Data Manager, a QVD ETL, BINARY', () => {
   it('a Data Manager app: the rename block, the geo tag and two auto-calendars', async () => {
     const doc = await reload('dm-orders');
     expect(await tables(doc)).toEqual({ orders: 6, customers: 3 });
@@ -197,7 +197,9 @@ describe('real-world scripts reload in the simulator', () => {
     const lineage: { qDiscriminator: string }[] = await doc.getLineage();
     expect(lineage.map((l) => l.qDiscriminator)).toContain('lib://Apps/ETL Dashboard.qvf;');
   });
+});
 
+describe('real-world scripts reload in the simulator: GROUP BY, included libraries, FOR EACH', () => {
   it('GROUP BY with every kind of aggregation, ORDER BY with a running total, DISTINCT', async () => {
     const doc = await reload('group-by');
     const stats = [

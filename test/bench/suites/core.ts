@@ -37,153 +37,180 @@ export async function coreSuite(scale: number): Promise<Row[]> {
   const origin = sim.url.replace('127.0.0.1', 'localhost');
   const privateKey = sim.privateKey ?? '';
   const naive = await createNaiveClient({ url: sim.url, ca, privateKey, prefix: 'jwt' });
+  const env: SuiteEnv = { createSite, url: sim.url, ca, origin, privateKey, naive };
+  const rows: Row[] = [];
+
+  try {
+    rows.push(...(await jobRows(env, jobs)));
+    rows.push(...(await perCallRows(env, calls, perCallRounds)));
+  } finally {
+    await naive.close();
+    await sim.stop();
+  }
+  return rows;
+}
+
+/** What the scenarios share: the compiled core, the simulator's address and the naive client. */
+interface SuiteEnv {
+  readonly createSite: typeof import('@qixflow/core')['createSite'];
+  readonly url: string;
+  readonly ca: string;
+  readonly origin: string;
+  readonly privateKey: string;
+  readonly naive: Awaited<ReturnType<typeof createNaiveClient>>;
+}
+
+/** (a) `jobs` one-shot jobs, qixflow (one proxy session) vs the naive way (a handshake per job). */
+async function jobRows(env: SuiteEnv, jobs: number): Promise<Row[]> {
+  const { createSite, ca, origin, privateKey, naive } = env;
   const { login } = naive;
   const enigmaSession = (cookie: string, csrf: string, identity: string) =>
     naive.enigmaSession(APP, cookie, csrf, identity);
   const rows: Row[] = [];
+  // (a) jobs
+  const site = createSite({
+    host: env.url,
+    prefix: 'jwt',
+    auth: { kind: 'jwt', privateKey, userId: 'qixflow-jobs', userDirectory: 'BENCH' },
+    tls: { ca },
+    origin,
+  });
+  const qixflowJob = async (): Promise<void> => {
+    await site.withApp(APP, (doc) => doc.getAppLayout());
+  };
+  const naiveJob = async (): Promise<void> => {
+    const { cookie, csrf } = await login('naive-jobs');
+    const session = enigmaSession(cookie, csrf, 'naive');
+    const global = (await session.open()) as unknown as PlainEnigmaObject;
+    const doc = (await global.openDoc?.(APP)) as PlainEnigmaObject;
+    await doc.getAppLayout?.();
+    await session.close();
+  };
+  // Warm both paths up (JIT, TLS), then time them.
+  for (let i = 0; i < 5; i++) {
+    await qixflowJob();
+    await naiveJob();
+  }
+  const naiveJobs = await timed(async () => {
+    for (let i = 0; i < jobs; i++) await naiveJob();
+  });
+  const qixflowJobs = await timed(async () => {
+    for (let i = 0; i < jobs; i++) await qixflowJob();
+  });
+  const qixflowSessions = site.stats().proxySessionsCreated;
+  await site.close();
+  const scenario = `${jobs} jobs: open app, GetAppLayout, close`;
+  rows.push({
+    scenario,
+    subject: 'naive (JWT handshake per job)',
+    rate: jobsRate(jobs, naiveJobs),
+    extra: `${jobs} proxy sessions`,
+  });
+  rows.push({
+    scenario,
+    subject: 'qixflow site.withApp',
+    rate: jobsRate(jobs, qixflowJobs),
+    baseline: 'naive (JWT handshake per job)',
+    extra: `${qixflowSessions} proxy session (${(jobs / Math.max(1, qixflowSessions)).toFixed(0)}x fewer)`,
+  });
+  return rows;
+}
 
-  try {
-    // (a) jobs
-    const site = createSite({
-      host: sim.url,
-      prefix: 'jwt',
-      auth: { kind: 'jwt', privateKey, userId: 'qixflow-jobs', userDirectory: 'BENCH' },
-      tls: { ca },
-      origin,
-    });
-    const qixflowJob = async (): Promise<void> => {
-      await site.withApp(APP, (doc) => doc.getAppLayout());
-    };
-    const naiveJob = async (): Promise<void> => {
-      const { cookie, csrf } = await login('naive-jobs');
-      const session = enigmaSession(cookie, csrf, 'naive');
-      const global = (await session.open()) as unknown as PlainEnigmaObject;
-      const doc = (await global.openDoc?.(APP)) as PlainEnigmaObject;
-      await doc.getAppLayout?.();
-      await session.close();
-    };
-    // Warm both paths up (JIT, TLS), then time them.
-    for (let i = 0; i < 5; i++) {
-      await qixflowJob();
-      await naiveJob();
+/** (b) GetAppLayout one call at a time over one open Doc: raw ws, plain enigma.js, qixflow. */
+async function perCallRows(env: SuiteEnv, calls: number, perCallRounds: number): Promise<Row[]> {
+  const { createSite, ca, origin, privateKey, naive } = env;
+  const { login } = naive;
+  const rows: Row[] = [];
+  // (b) per-call overhead over one open Doc: the three clients stay open; each round runs every
+  // one of them for `calls` calls, in rotating order (the median of the rounds is reported).
+  const { cookie, csrf } = await login('per-call');
+  const raw = new WebSocket(
+    `${env.url.replace('https', 'wss')}/jwt/app/${APP}/identity/raw?qlik-csrf-token=${encodeURIComponent(csrf)}`,
+    { ca, origin, headers: { cookie } },
+  );
+  const pending = new Map<number, () => void>();
+  raw.on('message', (data) => {
+    const frame = JSON.parse(String(data)) as { id?: number };
+    if (frame.id !== undefined) {
+      pending.get(frame.id)?.();
+      pending.delete(frame.id);
     }
-    const naiveJobs = await timed(async () => {
-      for (let i = 0; i < jobs; i++) await naiveJob();
+  });
+  await new Promise<void>((resolve) => raw.once('open', () => resolve()));
+  let id = 0;
+  const rawCall = (method: string, handle: number, params: unknown[] = []) =>
+    new Promise<void>((resolve) => {
+      id += 1;
+      pending.set(id, resolve);
+      raw.send(JSON.stringify({ jsonrpc: '2.0', id, method, handle, params }));
     });
-    const qixflowJobs = await timed(async () => {
-      for (let i = 0; i < jobs; i++) await qixflowJob();
+  await rawCall('OpenDoc', -1, [APP]);
+
+  const plainDocOf = async (identity: string, delta: boolean) => {
+    const session = naive.enigmaSession(APP, cookie, csrf, identity, { delta });
+    const global = (await session.open()) as unknown as PlainEnigmaObject;
+    return { session, doc: (await global.openDoc?.(APP)) as Record<string, () => Promise<unknown>> };
+  };
+  const plain = await plainDocOf('plain', true);
+  const plainWhole = await plainDocOf('plain-whole', false);
+
+  const perCallSite = createSite({
+    host: env.url,
+    prefix: 'jwt',
+    auth: { kind: 'jwt', privateKey, userId: 'per-call-qixflow', userDirectory: 'BENCH' },
+    tls: { ca },
+    origin,
+  });
+  const doc = await perCallSite.openApp(APP, { identity: 'qixflow' }).open();
+  const docWhole = await perCallSite.openApp(APP, { identity: 'qixflow-whole', delta: false }).open();
+
+  const clients: { name: string; call: () => Promise<unknown> }[] = [
+    { name: 'raw ws JSON-RPC', call: () => rawCall('GetAppLayout', 1) },
+    { name: 'plain enigma.js', call: () => plain.doc.getAppLayout?.() ?? Promise.resolve() },
+    { name: 'qixflow openApp', call: () => doc.getAppLayout() },
+    { name: 'plain enigma.js, delta off', call: () => plainWhole.doc.getAppLayout?.() ?? Promise.resolve() },
+    { name: 'qixflow openApp, delta: false', call: () => docWhole.getAppLayout() },
+  ];
+  const results = await alternate({ contenders: clients, rounds: perCallRounds, warmUps: 1 }, async (client) => {
+    // The client's own CPU per call: unlike the rate, barely moved by what else the machine runs.
+    const cpu = process.cpuUsage();
+    const rate = await measure(calls, 1, async () => {
+      await client.call();
     });
-    const qixflowSessions = site.stats().proxySessionsCreated;
-    await site.close();
-    const scenario = `${jobs} jobs: open app, GetAppLayout, close`;
+    const used = process.cpuUsage(cpu);
+    return { ...rate, cpuMicros: (used.user + used.system) / calls };
+  });
+  raw.close();
+  await plain.session.close();
+  await plainWhole.session.close();
+  await perCallSite.close();
+  const perCall = `GetAppLayout, one call at a time, one Doc (${perCallRounds} rounds of ${calls})`;
+  const rate = (name: string) =>
+    summarize((results.get(clients.find((c) => c.name === name) ?? clients[0]!) ?? []).map((r) => r.perSecond));
+  const rawRate = rate('raw ws JSON-RPC');
+  const plainRate = rate('plain enigma.js');
+  const plainWholeRate = rate('plain enigma.js, delta off');
+  for (const client of clients) {
+    const runs = results.get(client) ?? [];
+    const perSecond = summarize(runs.map((r) => r.perSecond));
+    const p50 = summarize(runs.map((r) => r.p50Ms)).median;
+    const p99 = summarize(runs.map((r) => r.p99Ms)).median;
     rows.push({
-      scenario,
-      subject: 'naive (JWT handshake per job)',
-      rate: jobsRate(jobs, naiveJobs),
-      extra: `${jobs} proxy sessions`,
+      scenario: perCall,
+      subject: client.name,
+      rate: { ops: calls, seconds: calls / perSecond.median, perSecond: perSecond.median, p50Ms: p50, p99Ms: p99 },
+      spread: `${spreadOf(perSecond)} calls/s`,
+      ratio:
+        client.name === 'raw ws JSON-RPC'
+          ? '(baseline)'
+          : `${(perSecond.median / rawRate.median).toFixed(2)}x raw` +
+            (client.name === 'qixflow openApp'
+              ? `, ${(perSecond.median / plainRate.median).toFixed(2)}x plain enigma.js`
+              : client.name === 'qixflow openApp, delta: false'
+                ? `, ${(perSecond.median / plainWholeRate.median).toFixed(2)}x plain enigma.js delta off`
+                : ''),
+      extra: `client CPU ${summarize(runs.map((r) => r.cpuMicros)).median.toFixed(0)} µs/call`,
     });
-    rows.push({
-      scenario,
-      subject: 'qixflow site.withApp',
-      rate: jobsRate(jobs, qixflowJobs),
-      baseline: 'naive (JWT handshake per job)',
-      extra: `${qixflowSessions} proxy session (${(jobs / Math.max(1, qixflowSessions)).toFixed(0)}x fewer)`,
-    });
-
-    // (b) per-call overhead over one open Doc: the three clients stay open; each round runs every
-    // one of them for `calls` calls, in rotating order (the median of the rounds is reported).
-    const { cookie, csrf } = await login('per-call');
-    const raw = new WebSocket(
-      `${sim.url.replace('https', 'wss')}/jwt/app/${APP}/identity/raw?qlik-csrf-token=${encodeURIComponent(csrf)}`,
-      { ca, origin, headers: { cookie } },
-    );
-    const pending = new Map<number, () => void>();
-    raw.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as { id?: number };
-      if (frame.id !== undefined) {
-        pending.get(frame.id)?.();
-        pending.delete(frame.id);
-      }
-    });
-    await new Promise<void>((resolve) => raw.once('open', () => resolve()));
-    let id = 0;
-    const rawCall = (method: string, handle: number, params: unknown[] = []) =>
-      new Promise<void>((resolve) => {
-        id += 1;
-        pending.set(id, resolve);
-        raw.send(JSON.stringify({ jsonrpc: '2.0', id, method, handle, params }));
-      });
-    await rawCall('OpenDoc', -1, [APP]);
-
-    const plainDocOf = async (identity: string, delta: boolean) => {
-      const session = naive.enigmaSession(APP, cookie, csrf, identity, { delta });
-      const global = (await session.open()) as unknown as PlainEnigmaObject;
-      return { session, doc: (await global.openDoc?.(APP)) as Record<string, () => Promise<unknown>> };
-    };
-    const plain = await plainDocOf('plain', true);
-    const plainWhole = await plainDocOf('plain-whole', false);
-
-    const perCallSite = createSite({
-      host: sim.url,
-      prefix: 'jwt',
-      auth: { kind: 'jwt', privateKey, userId: 'per-call-qixflow', userDirectory: 'BENCH' },
-      tls: { ca },
-      origin,
-    });
-    const doc = await perCallSite.openApp(APP, { identity: 'qixflow' }).open();
-    const docWhole = await perCallSite.openApp(APP, { identity: 'qixflow-whole', delta: false }).open();
-
-    const clients: { name: string; call: () => Promise<unknown> }[] = [
-      { name: 'raw ws JSON-RPC', call: () => rawCall('GetAppLayout', 1) },
-      { name: 'plain enigma.js', call: () => plain.doc.getAppLayout?.() ?? Promise.resolve() },
-      { name: 'qixflow openApp', call: () => doc.getAppLayout() },
-      { name: 'plain enigma.js, delta off', call: () => plainWhole.doc.getAppLayout?.() ?? Promise.resolve() },
-      { name: 'qixflow openApp, delta: false', call: () => docWhole.getAppLayout() },
-    ];
-    const results = await alternate({ contenders: clients, rounds: perCallRounds, warmUps: 1 }, async (client) => {
-      // The client's own CPU per call: unlike the rate, barely moved by what else the machine runs.
-      const cpu = process.cpuUsage();
-      const rate = await measure(calls, 1, async () => {
-        await client.call();
-      });
-      const used = process.cpuUsage(cpu);
-      return { ...rate, cpuMicros: (used.user + used.system) / calls };
-    });
-    raw.close();
-    await plain.session.close();
-    await plainWhole.session.close();
-    await perCallSite.close();
-    const perCall = `GetAppLayout, one call at a time, one Doc (${perCallRounds} rounds of ${calls})`;
-    const rate = (name: string) =>
-      summarize((results.get(clients.find((c) => c.name === name) ?? clients[0]!) ?? []).map((r) => r.perSecond));
-    const rawRate = rate('raw ws JSON-RPC');
-    const plainRate = rate('plain enigma.js');
-    const plainWholeRate = rate('plain enigma.js, delta off');
-    for (const client of clients) {
-      const runs = results.get(client) ?? [];
-      const perSecond = summarize(runs.map((r) => r.perSecond));
-      const p50 = summarize(runs.map((r) => r.p50Ms)).median;
-      const p99 = summarize(runs.map((r) => r.p99Ms)).median;
-      rows.push({
-        scenario: perCall,
-        subject: client.name,
-        rate: { ops: calls, seconds: calls / perSecond.median, perSecond: perSecond.median, p50Ms: p50, p99Ms: p99 },
-        spread: `${spreadOf(perSecond)} calls/s`,
-        ratio:
-          client.name === 'raw ws JSON-RPC'
-            ? '(baseline)'
-            : `${(perSecond.median / rawRate.median).toFixed(2)}x raw` +
-              (client.name === 'qixflow openApp'
-                ? `, ${(perSecond.median / plainRate.median).toFixed(2)}x plain enigma.js`
-                : client.name === 'qixflow openApp, delta: false'
-                  ? `, ${(perSecond.median / plainWholeRate.median).toFixed(2)}x plain enigma.js delta off`
-                  : ''),
-        extra: `client CPU ${summarize(runs.map((r) => r.cpuMicros)).median.toFixed(0)} µs/call`,
-      });
-    }
-  } finally {
-    await naive.close();
-    await sim.stop();
   }
   return rows;
 }
