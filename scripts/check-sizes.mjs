@@ -11,7 +11,14 @@ const MAX_FUNCTION_LINES = 120;
 
 const files = execFileSync(
   'git',
-  ['ls-files', 'packages/*/src/**/*.ts', 'packages/*/viewer/*.ts', 'packages/*/test/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts'],
+  [
+    'ls-files',
+    'packages/*/src/**/*.ts',
+    'packages/*/viewer/*.ts',
+    'packages/*/test/**/*.ts',
+    'scripts/**/*.ts',
+    'test/**/*.ts',
+  ],
   { encoding: 'utf8' },
 )
   .split('\n')
@@ -45,7 +52,9 @@ function isDescribeBody(node) {
     ? callee.text
     : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)
       ? callee.expression.text
-      : ts.isCallExpression(callee) && ts.isPropertyAccessExpression(callee.expression) && ts.isIdentifier(callee.expression.expression)
+      : ts.isCallExpression(callee) &&
+          ts.isPropertyAccessExpression(callee.expression) &&
+          ts.isIdentifier(callee.expression.expression)
         ? callee.expression.expression.text
         : '';
   return name === 'describe';
