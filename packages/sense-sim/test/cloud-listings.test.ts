@@ -40,6 +40,28 @@ async function receiver(
   return { url: `http://127.0.0.1:${port}/hook`, got, attempts: () => attempts, server };
 }
 
+/** Logs in to the tenant as auth0|watcher with a signed JWT; the session cookies. */
+async function tenantLogin(sim: Simulator): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const jwt = await new SignJWT({
+    iss: 'https://idp.example',
+    aud: 'qlik.api/login/jwt-session',
+    sub: 'auth0|watcher',
+    subType: 'user',
+    name: 'Watcher',
+    email: 'w@example.com',
+    email_verified: true,
+    jti: randomUUID(),
+    iat: now,
+    nbf: now - 5,
+    exp: now + 300,
+  })
+    .setProtectedHeader({ alg: 'RS256', kid: 'key-1', typ: 'JWT' })
+    .sign(await importPKCS8(sim.keys.privateKey, 'RS256'));
+  const login = await http(sim, 'POST', '/login/jwt-session', { authorization: `Bearer ${jwt}` });
+  return (login.headers['set-cookie'] as string[]).map((l) => l.split(';')[0]).join('; ');
+}
+
 async function until<T>(probe: () => T | undefined, ms = 10_000): Promise<T> {
   const start = Date.now();
   for (;;) {
@@ -68,26 +90,7 @@ describe('Qlik Cloud tenant: items, reloads and webhooks from the site', () => {
         ],
       },
     });
-    const now = Math.floor(Date.now() / 1000);
-    const key = await importPKCS8(sim.keys.privateKey, 'RS256');
-    const jwt = await new SignJWT({
-      iss: 'https://idp.example',
-      aud: 'qlik.api/login/jwt-session',
-      sub: 'auth0|watcher',
-      subType: 'user',
-      name: 'Watcher',
-      email: 'w@example.com',
-      email_verified: true,
-      jti: randomUUID(),
-      iat: now,
-      nbf: now - 5,
-      exp: now + 300,
-    })
-      .setProtectedHeader({ alg: 'RS256', kid: 'key-1', typ: 'JWT' })
-      .sign(key);
-    const login = await http(sim, 'POST', '/login/jwt-session', { authorization: `Bearer ${jwt}` });
-    const raw = login.headers['set-cookie'] as string[];
-    cookie = raw.map((l) => l.split(';')[0]).join('; ');
+    cookie = await tenantLogin(sim);
     csrf = String((await http(sim, 'GET', '/api/v1/csrf-token', { cookie })).headers['qlik-csrf-token']);
   });
   afterAll(() => sim.close());
@@ -289,24 +292,7 @@ describe('Qlik Cloud tenant whose user may not read the audit log', () => {
       virtualProxies: [{ prefix: 'jwt' }],
     });
     try {
-      const now = Math.floor(Date.now() / 1000);
-      const jwt = await new SignJWT({
-        iss: 'https://idp.example',
-        aud: 'qlik.api/login/jwt-session',
-        sub: 'auth0|watcher',
-        subType: 'user',
-        name: 'Watcher',
-        email: 'w@example.com',
-        email_verified: true,
-        jti: randomUUID(),
-        iat: now,
-        nbf: now - 5,
-        exp: now + 300,
-      })
-        .setProtectedHeader({ alg: 'RS256', kid: 'key-1', typ: 'JWT' })
-        .sign(await importPKCS8(sim.keys.privateKey, 'RS256'));
-      const login = await http(sim, 'POST', '/login/jwt-session', { authorization: `Bearer ${jwt}` });
-      const cookie = (login.headers['set-cookie'] as string[]).map((l) => l.split(';')[0]).join('; ');
+      const cookie = await tenantLogin(sim);
       for (const path of ['/api/v1/audits', '/api/v1/audits/types']) {
         const answer = await http(sim, 'GET', path, { cookie });
         expect(answer.status).toBe(403);

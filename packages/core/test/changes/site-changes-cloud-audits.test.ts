@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpClient, type HttpClient } from '../../src/http/http-client.js';
 import type { Site, SiteChangeEvent, SiteChangeFeed } from '../../src/index.js';
 import { startCloudReload, tenantCookies } from '../support/cloud-tenant.js';
-import { siteFor, startSim } from '../support/harness.js';
+import { siteFor, startSim, watcherAuth } from '../support/harness.js';
 
 /** 250 apps: a full item listing is three pages of 100. */
 const APP_COUNT = 250;
@@ -69,15 +69,7 @@ describe('site.changes() on Qlik Cloud without full listings: deletions from the
     cloud = siteFor(sim, {
       io: { http },
       prefix: '',
-      auth: {
-        kind: 'cloud-jwt',
-        privateKey: sim.keys.privateKey,
-        kid: 'kid-1',
-        issuer: 'https://idp.example',
-        subject: 'auth0|watcher',
-        name: 'Watcher',
-        email: 'watcher@example.com',
-      },
+      auth: watcherAuth(sim),
     });
     admin = siteFor(sim, { userId: 'admin' });
     const feed = cloud.changes({ minIntervalMs: 60_000, maxIntervalMs: 60_000, ...options });

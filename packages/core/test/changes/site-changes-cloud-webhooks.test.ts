@@ -3,7 +3,7 @@ import type { Simulator } from '@qixflow/sense-sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Site, SiteChangeEvent, SiteChangeFeed } from '../../src/index.js';
 import { send, tenantCookies } from '../support/cloud-tenant.js';
-import { siteFor, startSim } from '../support/harness.js';
+import { siteFor, startSim, watcherAuth } from '../support/harness.js';
 import { leakGuard } from '../support/leak-guard.js';
 
 const HR = '91e4a7c2-6d3b-4a8f-b5e1-0f2c8d6a3b74';
@@ -21,15 +21,7 @@ describe("site.changes({ source: 'notifications' }) on Qlik Cloud: webhooks make
     });
     cloud = siteFor(sim, {
       prefix: '',
-      auth: {
-        kind: 'cloud-jwt',
-        privateKey: sim.keys.privateKey,
-        kid: 'kid-1',
-        issuer: 'https://idp.example',
-        subject: 'auth0|watcher',
-        name: 'Watcher',
-        email: 'watcher@example.com',
-      },
+      auth: watcherAuth(sim),
     });
     admin = await tenantCookies(sim);
   });

@@ -2,7 +2,7 @@ import type { Simulator } from '@qixflow/sense-sim';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Site, SiteChangeEvent, SiteChangeFeed } from '../../src/index.js';
 import { startCloudReload, tenantCookies } from '../support/cloud-tenant.js';
-import { APPS, failureOf, siteFor, startSim } from '../support/harness.js';
+import { APPS, failureOf, siteFor, startSim, watcherAuth } from '../support/harness.js';
 
 const HR_TASK = 'c5d7e9f1-6a8b-4c0d-8e2f-4a5b6c7d8e49';
 const HR = '91e4a7c2-6d3b-4a8f-b5e1-0f2c8d6a3b74';
@@ -42,15 +42,7 @@ describe('site.changes() on a Qlik Cloud tenant: polling items and reloads', () 
     });
     cloud = siteFor(sim, {
       prefix: '',
-      auth: {
-        kind: 'cloud-jwt',
-        privateKey: sim.keys.privateKey,
-        kid: 'kid-1',
-        issuer: 'https://idp.example',
-        subject: 'auth0|watcher',
-        name: 'Watcher',
-        email: 'watcher@example.com',
-      },
+      auth: watcherAuth(sim),
     });
     admin = siteFor(sim, { userId: 'admin' });
   });

@@ -9,6 +9,19 @@ export const APPS = {
   finance: 'd8c3f1a6-4e9b-47d2-8a1f-3c6e5b0d9f12',
 } as const;
 
+/** The Qlik Cloud login of the watcher the change tests use (the tenant of `startSim({ tenant: { issuer: 'https://idp.example', keyId: 'kid-1' } })`). */
+export function watcherAuth(sim: Simulator): SiteOptions['auth'] {
+  return {
+    kind: 'cloud-jwt',
+    privateKey: sim.keys.privateKey,
+    kid: 'kid-1',
+    issuer: 'https://idp.example',
+    subject: 'auth0|watcher',
+    name: 'Watcher',
+    email: 'watcher@example.com',
+  };
+}
+
 /** Starts a simulator (demo site by default) and remembers its private key as a secret. */
 export async function startSim(options: SimulatorOptions = {}): Promise<Simulator> {
   const sim = await createSimulator({ site: 'demo', ...options });
