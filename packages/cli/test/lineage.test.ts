@@ -115,7 +115,7 @@ describe('qixflow lineage', () => {
   it('posts to OPENLINEAGE_URL with OPENLINEAGE_API_KEY and OPENLINEAGE_NAMESPACE; --openlineage-source-code none', {
     timeout: 60_000,
   }, async () => {
-    const received: { authorization?: string; body: Record<string, unknown> }[] = [];
+    const received: { authorization?: string | undefined; body: Record<string, unknown> }[] = [];
     const server = createServer((req, res) => {
       let body = '';
       req.on('data', (chunk: Buffer) => {

@@ -25,8 +25,13 @@ export const DEMO = { userId: 'demo', userDirectory: 'DEMO' };
 export const SALES_DASHBOARD = '5b7e0c93-2f1a-4d8e-a6c4-9e3b2d1f0a57';
 
 /** Starts a simulator with the demo site on port 0 (unless `options` says otherwise). */
-export async function startTestSimulator(options: SimulatorOptions = {}): Promise<TestSimulator> {
-  const sim = await createSimulator({ site: 'demo', port: 0, ...options });
+export async function startTestSimulator(
+  options: Omit<SimulatorOptions, 'site'> & { site?: SimulatorOptions['site'] | undefined } = {},
+): Promise<TestSimulator> {
+  // `site: undefined` asks for the simulator's default (no demo site); leaving it out gives the demo.
+  const { site, ...rest } = options;
+  const chosen = 'site' in options ? site : 'demo';
+  const sim = await createSimulator({ ...(chosen !== undefined ? { site: chosen } : {}), port: 0, ...rest });
   const dir = await mkdtemp(join(tmpdir(), 'qixflow-cli-test-'));
   const keyFile = join(dir, 'jwt-private-key.pem');
   const caFile = join(dir, 'ca.pem');
@@ -70,7 +75,7 @@ export async function startTestSimulator(options: SimulatorOptions = {}): Promis
         host: sim.url,
         prefix: 'jwt',
         auth: { kind: 'jwt', privateKey: sim.keys.privateKey, ...user },
-        tls: { ca: sim.ca },
+        tls: sim.ca !== undefined ? { ca: sim.ca } : {},
         origin,
       });
       sites.push(site);

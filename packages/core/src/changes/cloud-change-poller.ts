@@ -156,7 +156,7 @@ export class CloudChangePoller {
    * Where deletions are read from: the audit log's deletion type and the newest deletion in it, or
    * null when the audit log cannot be read (then a full listing every few polls tells deletions).
    */
-  async #auditStart(signal: Signal): Promise<CloudPart['audits']> {
+  async #auditStart(signal: Signal): Promise<{ type: string; since: string } | null> {
     try {
       const types = await this.#cloud.get<{ data?: unknown }>('audits/types', opts(undefined, signal));
       const known = Array.isArray(types.data) ? types.data : [];

@@ -25,7 +25,7 @@ export interface SiteChangesOptions {
   /** Notifications source: the poll made anyway when no callback comes, ms; default 60 000. */
   readonly safetyPollMs?: number;
   /** Where to go on from (a cursor a feed gave before); default: from now, after one listing. */
-  readonly cursor?: SiteChangeCursor;
+  readonly cursor?: SiteChangeCursor | undefined;
   /**
    * Shortest time between polls, ms: after a poll that found changes (polling), between polls that
    * callbacks asked for (notifications); default 2 000 (polling), 250 (notifications).

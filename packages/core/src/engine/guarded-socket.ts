@@ -143,7 +143,7 @@ export class GuardedSocket implements EnigmaSocketEvents {
     this.#ws.terminate();
   }
 
-  #readRefusal(res: NodeJS.ReadableStream & { statusCode?: number; destroy(): void }): void {
+  #readRefusal(res: NodeJS.ReadableStream & { statusCode?: number | undefined; destroy(): void }): void {
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;

@@ -14,7 +14,7 @@ export interface Answer {
 /** One HTTP(S) request; resolves with the answer. */
 export function send(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string; ca?: string },
+  options: { method?: string; headers?: Record<string, string>; body?: string; ca?: string | undefined },
 ) {
   return new Promise<Answer>((resolve, reject) => {
     const request = url.startsWith('https:') ? httpsRequest : httpRequest;

@@ -50,7 +50,7 @@ export function fieldStates(doc: QixApi, fieldName: string, state = '$'): Observ
             const listObject = layoutAt(layout, PATH) ?? {};
             const size = (listObject.qSize as Size | undefined) ?? { qcx: 1, qcy: 0 };
             const values: NxCell[] = [];
-            for (const page of tilePages({ qcx: 1, qcy: size.qcy })) {
+            for (const page of tilePages({ qcx: 1, qcy: size.qcy ?? 0 })) {
               if (context.signal.aborted) break;
               const [data] = await context.track(call<NxDataPage[]>(api, 'getListObjectData', PATH, [page]));
               for (const row of data?.qMatrix ?? []) if (row[0]) values.push(row[0]);

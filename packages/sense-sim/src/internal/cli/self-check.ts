@@ -76,7 +76,10 @@ function get(
   sim: Simulator,
   url: string,
   headers: Record<string, string>,
-): Promise<{ status: number; headers: { 'set-cookie'?: string[]; [k: string]: string | string[] | undefined } }> {
+): Promise<{
+  status: number;
+  headers: { 'set-cookie'?: string[] | undefined; [k: string]: string | string[] | undefined };
+}> {
   const send = sim.https ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = send(url, { headers, ca: sim.ca }, (res) => {

@@ -110,7 +110,7 @@ export class DataEngine {
     this.env = {
       settings: model.settings,
       variable: (name) => options.variable?.(name) ?? model.variable(name),
-      now: options.now,
+      ...(options.now ? { now: options.now } : {}),
     };
   }
 

@@ -14,7 +14,7 @@ export interface FieldValueInput {
 export interface MatchOptions extends SelectOptions {
   readonly toggle?: boolean;
   /** Non-zero: also search the values other fields' selections exclude. */
-  readonly excludedValuesMode?: number;
+  readonly excludedValuesMode?: number | undefined;
 }
 
 /** Evaluates a `=condition` search per value of a field (needs the chart evaluator). */

@@ -12,7 +12,7 @@ interface Snapshot {
 /** Options every selecting call takes. */
 export interface SelectOptions {
   /** Select even in a locked field. */
-  readonly softLock?: boolean;
+  readonly softLock?: boolean | undefined;
 }
 
 // Qlik keeps a bounded Back history too.

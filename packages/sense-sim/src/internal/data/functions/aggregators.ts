@@ -60,7 +60,7 @@ export interface GroupAggregator {
   addWeighted?(g: number, cell: Cell, weight: number): void;
   result(g: number): Cell;
   /** The result as a number (NaN for NULL), for aggregations whose results are always numbers or NULL. */
-  resultNumber?(g: number): number;
+  readonly resultNumber?: ((g: number) => number) | undefined;
 }
 
 /** What shapes an aggregation besides its main argument. */

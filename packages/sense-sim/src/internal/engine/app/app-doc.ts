@@ -114,10 +114,10 @@ export class AppDoc {
       appProperties: structuredClone(this.appProperties),
       modifiedDate: this.modifiedDate,
       objects: trees.filter((t): t is PropertyTree => t !== undefined),
-      dimensions: list('dimension') as SimAppFixture['dimensions'],
-      measures: list('measure') as SimAppFixture['measures'],
-      variables: list('variable') as SimAppFixture['variables'],
-      bookmarks: list('bookmark') as SimAppFixture['bookmarks'],
+      dimensions: list('dimension') as NonNullable<SimAppFixture['dimensions']>,
+      measures: list('measure') as NonNullable<SimAppFixture['measures']>,
+      variables: list('variable') as NonNullable<SimAppFixture['variables']>,
+      bookmarks: list('bookmark') as NonNullable<SimAppFixture['bookmarks']>,
     };
     if (this.lastReloadTime !== undefined) fixture.lastReloadTime = this.lastReloadTime;
     return fixture;

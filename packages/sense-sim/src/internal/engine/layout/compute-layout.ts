@@ -36,7 +36,7 @@ export interface LayoutContext extends ExpressionEvaluator {
    * Engine-side `qMeta` entries (e.g. `privileges`), followed in the layout by the `qMetaDef`
    * entries. Left out: the layout has no `qMeta` (session objects, HELP example).
    */
-  readonly meta?: Readonly<JsonRecord>;
+  readonly meta?: Readonly<JsonRecord> | undefined;
   readonly selectionInfo?: SelectionInfo;
   /** True when soft patches are applied to the object in this session. */
   readonly hasSoftPatches?: boolean;
@@ -74,7 +74,7 @@ export interface LayoutContext extends ExpressionEvaluator {
 /** What the engine supplies for the layout of a master dimension, master measure, variable or bookmark. */
 export interface LibraryLayoutContext extends ExpressionEvaluator {
   /** As {@link LayoutContext.meta}. */
-  readonly meta?: Readonly<JsonRecord>;
+  readonly meta?: Readonly<JsonRecord> | undefined;
   /** Variables: true when the script created the variable. */
   readonly isScriptCreated?: boolean;
   /** Dimensions: `qDimInfos`, one GenericDimensionInfo per field; zero counts when left out. */
