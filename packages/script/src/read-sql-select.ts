@@ -295,8 +295,8 @@ function clauseColumns(tokens: readonly Tok[], from: number): SqlClauseColumns {
     const up = t.kind === 'ident' ? t.value.toUpperCase() : '';
     if (up === 'NULLS') {
       // ORDER BY x NULLS FIRST|LAST: neither word is a column
-      k = tokens.findIndex((n, i) => i > k && n.kind !== 'ws');
-      if (k < 0) break;
+      k += 1;
+      while (tokens[k]?.kind === 'ws') k++;
       continue;
     }
     if (depth === 0 && up !== '') {

@@ -4,6 +4,8 @@ import type { SiteChangeCursor, SiteChangeEvent } from './site-change-events.js'
 
 const NEVER = '1970-01-01T00:00:00.000Z';
 const PAGE = 100;
+/** Pages one listing may take in one poll (1 000 000 entries). */
+const MAX_PAGES = 10_000;
 /** The audit event types that say an app was deleted, in the order they are preferred. */
 const DELETED_TYPES = ['com.qlik.app.deleted', 'com.qlik.v1.app.deleted'];
 
@@ -221,17 +223,10 @@ export class CloudChangePoller {
   /** The reloads newer than the cursor (newest first). */
   async #freshReloads(since: string, atSince: readonly string[], signal: Signal): Promise<CloudReload[]> {
     const fresh: CloudReload[] = [];
-    let path: string | undefined = 'reloads';
-    let query: Record<string, string | number> | undefined = { limit: PAGE };
-    while (path !== undefined) {
-      const page: Page<CloudReload> = await this.#cloud.get<Page<CloudReload>>(path, opts(query, signal));
-      for (const reload of page.data) {
-        if (reload.creationTime < since) return fresh;
-        if (reload.creationTime === since && atSince.includes(reload.id)) continue;
-        fresh.push(reload);
-      }
-      path = page.links?.next?.href;
-      query = undefined;
+    for await (const reload of this.#entries<CloudReload>('reloads', { limit: PAGE }, signal)) {
+      if (reload.creationTime < since) break;
+      if (reload.creationTime === since && atSince.includes(reload.id)) continue;
+      fresh.push(reload);
     }
     return fresh;
   }
@@ -328,23 +323,12 @@ export class CloudChangePoller {
     signal: Signal,
   ): Promise<void> {
     const from = new Date(Math.max(0, Date.parse(audits.since) - this.#overlapMs)).toISOString();
-    let path: string | undefined = 'audits';
-    let query: Record<string, string | number> | undefined = {
-      eventType: audits.type,
-      eventTime: `${from}/`,
-      sort: '+eventTime',
-      limit: PAGE,
-    };
+    const query = { eventType: audits.type, eventTime: `${from}/`, sort: '+eventTime', limit: PAGE };
     let since = audits.since;
-    while (path !== undefined) {
-      const page: Page<CloudAudit> = await this.#cloud.get<Page<CloudAudit>>(path, opts(query, signal));
-      for (const audit of page.data) {
-        const id = audit.data?.attributes?.id ?? audit.data?.id ?? audit.data?.appId;
-        if (typeof id === 'string') this.#deleted(state, events, id, audit.eventTime);
-        if (audit.eventTime > since) since = audit.eventTime;
-      }
-      path = page.links?.next?.href;
-      query = undefined;
+    for await (const audit of this.#entries<CloudAudit>('audits', query, signal)) {
+      const id = audit.data?.attributes?.id ?? audit.data?.id ?? audit.data?.appId;
+      if (typeof id === 'string') this.#deleted(state, events, id, audit.eventTime);
+      if (audit.eventTime > since) since = audit.eventTime;
     }
     state.cloud.audits = { type: audits.type, since };
   }
@@ -362,18 +346,32 @@ export class CloudChangePoller {
   /** The app items changed since `since` (all of them from NEVER), newest first. */
   async #changedItems(since: string, signal: Signal): Promise<CloudItem[]> {
     const out: CloudItem[] = [];
-    let next: string | undefined = 'items';
-    let q: Record<string, string | number> | undefined = { resourceType: 'app', sort: '-updatedAt', limit: PAGE };
-    while (next !== undefined) {
-      const page: Page<CloudItem> = await this.#cloud.get<Page<CloudItem>>(next, opts(q, signal));
-      for (const item of page.data) {
-        if (item.updatedAt < since) return out;
-        out.push(item);
-      }
+    const query = { resourceType: 'app', sort: '-updatedAt', limit: PAGE };
+    for await (const item of this.#entries<CloudItem>('items', query, signal)) {
+      if (item.updatedAt < since) break;
+      out.push(item);
+    }
+    return out;
+  }
+
+  /**
+   * The entries of a listing, page by page through `links.next.href`, read only as far as the caller
+   * iterates. A tenant that keeps answering with a next page (more than MAX_PAGES, or the same link
+   * again) ends the poll with ERR_PROTOCOL instead of keeping it forever.
+   */
+  async *#entries<T>(path: string, query: Record<string, string | number>, signal: Signal): AsyncGenerator<T> {
+    let next: string | undefined = path;
+    let q: Record<string, string | number> | undefined = query;
+    const seen = new Set<string>();
+    for (let pages = 0; next !== undefined; pages++) {
+      if (pages >= MAX_PAGES || seen.has(next))
+        throw new QixflowError('ERR_PROTOCOL', `the tenant's /api/v1/${path} listing does not end (${pages} pages)`);
+      seen.add(next);
+      const page: Page<T> = await this.#cloud.get<Page<T>>(next, opts(q, signal));
+      yield* page.data ?? [];
       next = page.links?.next?.href;
       q = undefined;
     }
-    return out;
   }
 
   /** A published app's space name (looked up once per space; its id when the space cannot be read). */
