@@ -1,15 +1,15 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Simulator } from '@qixflow/sense-sim';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, requireChromium } from '../../../test/support/chromium.js';
-import { downstream, extractSiteLineage, type LineageGraph } from '../src/index.js';
+import { downstream, type LineageGraph } from '../src/index.js';
 import { generatedAppId, generateLineageSite } from '../src/testing/index.js';
-import { siteFor, startSimulator } from './support/simulator.js';
+import { startSimulator } from './support/simulator.js';
 import {
+  crawlToHtml,
   drawnEdges,
   drawnNodes,
   labelSizes,
@@ -41,12 +41,7 @@ const shot = async (name: string) => {
 beforeAll(async () => {
   requireChromium('the HTML scale test');
   sim = await startSimulator(generateLineageSite(N));
-  const site = siteFor(sim);
-  out = await mkdtemp(join(tmpdir(), 'qixflow-lineage-html-scale-'));
-  await extractSiteLineage(site, { outDir: out, formats: ['json', 'html'], host: 'generated', concurrency: 8 });
-  await site.close();
-  graph = JSON.parse(await readFile(join(out, 'lineage.json'), 'utf8')) as LineageGraph;
-  html = await readFile(join(out, 'lineage.html'), 'utf8');
+  ({ out, graph, html } = await crawlToHtml(sim, { host: 'generated', concurrency: 8 }));
   browser = await launchChromium(chromium);
   viewer = await serveViewer(browser, html);
   page = viewer.page;

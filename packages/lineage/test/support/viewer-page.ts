@@ -1,9 +1,34 @@
 // page.evaluate callbacks run in the page: they are typed against the DOM.
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Simulator } from '@qixflow/sense-sim';
 import type { Browser, Page } from 'playwright-core';
+import { extractSiteLineage, type LineageGraph } from '../../src/index.js';
+import { siteFor } from './simulator.js';
+
+/**
+ * Crawls the simulator's site into a new temporary folder (`lineage.json` and `lineage.html`) and
+ * reads both back: what the viewer tests open.
+ */
+export async function crawlToHtml(
+  sim: Simulator,
+  options: { host: string; concurrency: number },
+): Promise<{ out: string; graph: LineageGraph; html: string }> {
+  const site = siteFor(sim);
+  const out = await mkdtemp(join(tmpdir(), 'qixflow-lineage-html-'));
+  try {
+    await extractSiteLineage(site, { outDir: out, formats: ['json', 'html'], ...options });
+  } finally {
+    await site.close();
+  }
+  const graph = JSON.parse(await readFile(join(out, 'lineage.json'), 'utf8')) as LineageGraph;
+  return { out, graph, html: await readFile(join(out, 'lineage.html'), 'utf8') };
+}
 
 /** A drawn node of the lineage page, read from its SVG. */
 export interface DrawnNode {
