@@ -45,6 +45,7 @@ export type { RxQixErrorCode, RxQixErrorDetails } from './errors.js';
 export { isRxQixError, RxQixError } from './errors.js';
 // types
 export type { ApiTarget } from './internal/api-target.js';
+export { useEnigmaMethods } from './internal/direct-getter.js';
 export { MAX_CELLS } from './internal/pages.js';
 // operators
 export type { FieldSelection } from './operators/batch-selections.js';

@@ -59,7 +59,14 @@ type ChildMessage =
 
 async function startProcess(spec: ServerKind): Promise<WorkerServer> {
   const entry = fileURLToPath(new URL('./server-process.ts', import.meta.url));
-  const node = [process.execPath, '--conditions=@qixflow/source', '--import', 'tsx', entry];
+  const node = [
+    process.execPath,
+    ...(process.env.BENCH_SIM_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SIM_PROF}`] : []),
+    '--conditions=@qixflow/source',
+    '--import',
+    'tsx',
+    entry,
+  ];
   const pin = pinning();
   const child: ChildProcess = pin
     ? spawn('taskset', ['-c', String(pin.serverCore), ...node], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })

@@ -27,9 +27,12 @@ export function toObservable<T>(source: Source<T>): Observable<T> {
   return new Observable<T>((subscriber) => source.subscribe(subscriber));
 }
 
-/** {@link freezeShared} on every value, skipping values equal to the previous one (see `immutable()`). */
-export function frozen<T>(source: Source<T>): Source<T> {
-  return { subscribe: (sink) => source.subscribe(new Freezer(sink)) };
+/**
+ * {@link freezeShared} on every value, skipping values equal to the previous one (see `immutable()`).
+ * `fresh`: the source's values are trees nobody else holds, frozen in place (see `freezeShared`).
+ */
+export function frozen<T>(source: Source<T>, fresh = false): Source<T> {
+  return { subscribe: (sink) => source.subscribe(new Freezer(sink, fresh)) };
 }
 
 const NONE: unique symbol = Symbol('none');
@@ -37,15 +40,17 @@ const NONE: unique symbol = Symbol('none');
 /** The stage behind `immutable()` and {@link frozen}: the previous value and three methods. */
 export class Freezer<T> implements Sink<T> {
   readonly #sink: Sink<T>;
+  readonly #fresh: boolean;
   #previous: T | typeof NONE = NONE;
 
-  constructor(sink: Sink<T>) {
+  constructor(sink: Sink<T>, fresh = false) {
     this.#sink = sink;
+    this.#fresh = fresh;
   }
 
   next(value: T): void {
     const previous = this.#previous;
-    const result = freezeShared(previous === NONE ? undefined : previous, value);
+    const result = freezeShared(previous === NONE ? undefined : previous, value, this.#fresh);
     if (previous !== NONE && result === previous) return;
     this.#previous = result;
     this.#sink.next(result);

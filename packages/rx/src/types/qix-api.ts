@@ -22,6 +22,10 @@ export interface QixEventSource {
  */
 export interface QixSession extends QixEventSource {
   getObjectApi?(args: { handle: number; id: string; type: string; genericType: string }): unknown;
+  /** enigma.js `Session#send` (the request behind every generated method), used for rx's direct fetches. */
+  send?(request: never): PromiseLike<unknown>;
+  /** enigma.js's session configuration; rx reads `mixins` (a mixin that overrides a getter is respected). */
+  readonly config?: object;
 }
 
 /**

@@ -66,4 +66,39 @@ describe('freezeShared', () => {
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
+
+  it('freezes a fresh tree in place, swapping in the subtrees equal to the previous value', () => {
+    const first = freezeShared(
+      undefined,
+      { same: { deep: [1, 2] }, changed: { n: 1 }, rows: [{ id: 1 }, { id: 2 }] },
+      true,
+    );
+    expect(Object.isFrozen(first.same.deep)).toBe(true);
+    const next = JSON.parse('{"same":{"deep":[1,2]},"changed":{"n":2},"rows":[{"id":1},{"id":3}]}');
+    const second = freezeShared(first, next, true);
+    expect(second).toBe(next); // no copy: the fresh tree itself, frozen
+    expect(Object.isFrozen(second.rows[1])).toBe(true);
+    expect(second.same).toBe(first.same);
+    expect(second.rows[0]).toBe(first.rows[0]);
+    expect(second.changed).toEqual({ n: 2 });
+    // Equal as a whole: the previous value itself.
+    expect(freezeShared(second, JSON.parse(JSON.stringify(second)), true)).toBe(second);
+    // A key named __proto__ stays a data property, and the prototype stays Object's.
+    const prior = freezeShared(undefined, JSON.parse('{"__proto__":{"a":1},"b":1}'), true);
+    const evil = freezeShared(prior, JSON.parse('{"__proto__":{"a":1},"b":2}'), true);
+    expect(Object.getPrototypeOf(evil)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(evil, '__proto__')?.value).toBe(
+      Object.getOwnPropertyDescriptor(prior, '__proto__')?.value,
+    );
+    // Frozen input is never mutated: it is copied as before.
+    const foreign = Object.freeze({ x: Object.freeze([1]) });
+    expect(freezeShared(undefined, foreign, true)).not.toBe(foreign);
+  });
+
+  it('takes a value built against this very previous value as it is (a second stage of the same stream)', () => {
+    const first = freezeShared(undefined, { a: { b: 1 }, c: [1] });
+    const second = freezeShared(first, { a: { b: 2 }, c: [1] });
+    expect(freezeShared(first, second)).toBe(second);
+    expect(freezeShared(second, second)).toBe(second);
+  });
 });
