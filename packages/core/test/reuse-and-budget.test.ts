@@ -35,7 +35,7 @@ describe('one proxy session for everything', () => {
     expect(site.stats().socketsOpen).toBe(0);
   });
 
-  it('speaks the delta protocol by default and whole answers with delta: false', async () => {
+  it('asks for whole answers by default and speaks the delta protocol with delta: true', async () => {
     sim = await startSim();
     const sent: { delta?: boolean; method?: string }[] = [];
     const received: { delta?: boolean; id?: number }[] = [];
@@ -47,7 +47,7 @@ describe('one proxy session for everything', () => {
         (event.direction === 'sent' ? sent : received).push(frame);
       },
     });
-    for (const delta of [undefined, false] as const) {
+    for (const delta of [undefined, true] as const) {
       sent.length = 0;
       received.length = 0;
       const doc = await site
@@ -56,8 +56,9 @@ describe('one proxy session for everything', () => {
       expect((await doc.getAppLayout()).qTitle).toBe('Finance');
       const request = sent.find((f) => f.method === 'GetAppLayout');
       const answer = received.find((f) => f.id !== undefined && f.id === (request as { id?: number } | undefined)?.id);
-      expect(request?.delta).toBe(delta !== false);
-      expect(answer?.delta).toBe(delta === false ? undefined : true);
+      // enigma.js spreads its protocol setting into every request: `false` is sent, not left out.
+      expect(request?.delta).toBe(delta === true);
+      expect(answer?.delta).toBe(delta === true ? true : undefined);
     }
     expect(() => site.openApp(APPS.finance, { delta: 'no' as never })).toThrow(
       'openApp: options.delta must be true or false, got "no"',

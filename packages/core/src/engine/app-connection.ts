@@ -117,7 +117,7 @@ export class AppConnection<T extends ConnectionApi = ConnectionApi> extends Even
     const { site } = this.#ctx;
     const session = enigma.create({
       schema: loadEngineSchema(site.engineSchemaVersion),
-      protocol: { delta: this.#options.delta !== false },
+      protocol: { delta: this.#options.delta === true },
       url: engineUrl(this.#wsBase(), this.#engineTarget, {}),
       createSocket: () => this.#createSocket() as unknown as globalThis.WebSocket,
       suspendOnClose: site.reconnect !== false,
