@@ -11,7 +11,7 @@ import type { LibraryEntity } from '../doc/entities.js';
 import type { FoundItem, OpenDoc } from '../doc/open-doc.js';
 import { EngineError } from '../rpc/engine-error.js';
 import { docOf } from './doc-handlers.js';
-import type { Call, HandlerTable } from './handler.js';
+import type { Call, LegacyHandlerTable } from './handler.js';
 import { objectParam } from './object-param.js';
 
 /**
@@ -19,7 +19,7 @@ import { objectParam } from './object-param.js';
  * selections of every state (and the variables with `qIncludeVariables`), ApplyBookmark restores
  * them in the caller's session. Get/Destroy/GetBookmarks are the library's (doc-handlers).
  */
-export function bookmarkDocHandlers(): HandlerTable {
+export function bookmarkDocHandlers(): LegacyHandlerTable {
   const create = (call: Call, prop: unknown): Record<string, unknown> => {
     const doc = docOf(call);
     const found = doc.createItem('bookmark', objectParam(prop, 'qProp'), 'persistent');
@@ -39,7 +39,7 @@ export function bookmarkDocHandlers(): HandlerTable {
 }
 
 /** GenericBookmark methods beyond the library's: Apply. */
-export function bookmarkHandlers(): HandlerTable {
+export function bookmarkHandlers(): LegacyHandlerTable {
   return {
     Apply: (call) => {
       const doc = call.session.doc as OpenDoc | undefined;

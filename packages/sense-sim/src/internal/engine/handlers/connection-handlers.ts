@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EngineError } from '../rpc/engine-error.js';
-import type { HandlerTable } from './handler.js';
+import type { LegacyHandlerTable } from './handler.js';
 import type { HandlerContext } from './handler-context.js';
 import { objectParam } from './object-param.js';
 
 /** Doc methods on the repository's data connections (shared by the whole site). */
-export function connectionHandlers(engine: HandlerContext): HandlerTable {
+export function connectionHandlers(engine: HandlerContext): LegacyHandlerTable {
   const site = engine.options.site;
   const connectionStruct = (c: { id: string; name: string; type: string; connectionString: string }) => ({
     qId: c.id,

@@ -2,7 +2,7 @@ import type { PivotAxis } from '../../data/pivot-cube.js';
 import { expandPivot, pivotPages, selectPivotCells, stackPages, treeNodes } from '../doc/cube-mode-views.js';
 import { dep } from '../doc/dependency-keys.js';
 import { objectOf } from './generic-object-handlers.js';
-import type { Handler, HandlerTable } from './handler.js';
+import type { Handler, LegacyHandlerTable } from './handler.js';
 
 /** ExpandLeft(qPath, qRow, qCol, qAll) and its siblings: left axes name a data row, top axes a data column. */
 function expansion(axis: PivotAxis, expanded: boolean): Handler {
@@ -22,7 +22,7 @@ function expansion(axis: PivotAxis, expanded: boolean): Handler {
 }
 
 /** The GenericObject methods of pivot, stacked and tree data cubes. */
-export function cubeModeHandlers(): HandlerTable {
+export function cubeModeHandlers(): LegacyHandlerTable {
   return {
     GetHyperCubePivotData: (call, [path, pages]) => {
       const { doc, found } = objectOf(call);

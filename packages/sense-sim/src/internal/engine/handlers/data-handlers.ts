@@ -12,7 +12,7 @@ import type { OpenDoc } from '../doc/open-doc.js';
 import { NOT_FOUND_INTERFACE } from '../model/engine-object.js';
 import { EngineError } from '../rpc/engine-error.js';
 import { docOf } from './doc-handlers.js';
-import type { Call, Handler, HandlerTable } from './handler.js';
+import type { Call, Handler, LegacyHandlerTable } from './handler.js';
 import type { HandlerContext } from './handler-context.js';
 import { reloadFailureData } from './reload-failure-data.js';
 
@@ -39,7 +39,7 @@ function guarded<T>(fn: () => T): T {
 }
 
 /** Doc methods that need data: fields, selections, evaluation, model information, reload, lineage. */
-export function dataDocHandlers(engine: HandlerContext): HandlerTable {
+export function dataDocHandlers(engine: HandlerContext): LegacyHandlerTable {
   const stateArg = (value: unknown): string => (typeof value === 'string' && value !== '' ? value : '$');
   return {
     GetField: (call, [name, state]) => {
@@ -178,7 +178,7 @@ function stepHistory(call: Call, direction: 'back' | 'forward'): Record<string, 
 }
 
 /** The Field interface: selections in one field and state. */
-export function fieldHandlers(): HandlerTable {
+export function fieldHandlers(): LegacyHandlerTable {
   const field = (call: Call) => {
     const entity = call.target as FieldEntity;
     const data = dataOf(docOf({ ...call, target: call.session.doc?.entity ?? call.target } as Call));
@@ -242,7 +242,7 @@ export function fieldHandlers(): HandlerTable {
 }
 
 /** Selection methods of generic objects: hypercube and list object values. */
-export function objectSelectionHandlers(): HandlerTable {
+export function objectSelectionHandlers(): LegacyHandlerTable {
   const target = (call: Call, path: unknown, key: 'qHyperCubeDef' | 'qListObjectDef') => {
     const doc = call.session.doc as OpenDoc | undefined;
     const qId = (call.target as { qId?: string }).qId ?? '';

@@ -6,7 +6,7 @@ import { NOT_FOUND_INTERFACE } from '../model/engine-object.js';
 import { EngineError } from '../rpc/engine-error.js';
 import { connectionHandlers } from './connection-handlers.js';
 import { emptyScript } from './global-handlers.js';
-import type { Call, Handler, HandlerTable } from './handler.js';
+import type { Call, Handler, LegacyHandlerTable } from './handler.js';
 import type { HandlerContext } from './handler-context.js';
 import { objectParam } from './object-param.js';
 
@@ -45,7 +45,7 @@ function libraryMethods(
 }
 
 /** The Doc interface: app properties and script, objects, master items, variables, connections. */
-export function docHandlers(engine: HandlerContext): HandlerTable {
+export function docHandlers(engine: HandlerContext): LegacyHandlerTable {
   return {
     GetAppLayout: (call) => ({ qLayout: appLayout(docOf(call)) }),
     GetAppProperties: (call) => ({ qProp: appProperties(docOf(call)) }),
@@ -167,7 +167,7 @@ function destroyVariable(
 }
 
 /** Doc variables: by id or name, created and destroyed, persistent or for the session. */
-function variableHandlers(): HandlerTable {
+function variableHandlers(): LegacyHandlerTable {
   return {
     GetVariableById: (call, [id]) => {
       const doc = docOf(call);

@@ -10,7 +10,7 @@ import {
 import { type FoundObject, infoOf, type OpenDoc } from '../doc/open-doc.js';
 import { NOT_FOUND_INTERFACE } from '../model/engine-object.js';
 import { EngineError } from '../rpc/engine-error.js';
-import type { Call, HandlerTable } from './handler.js';
+import type { Call, LegacyHandlerTable } from './handler.js';
 import { objectParam } from './object-param.js';
 
 /** The doc and the stored object behind a GenericObject handle. */
@@ -43,7 +43,7 @@ function setTree(doc: OpenDoc, found: FoundObject, entry: PropertyTreeEntry, cal
 }
 
 /** The GenericObject interface (without the data methods' selections, which need the data engine). */
-export function genericObjectHandlers(): HandlerTable {
+export function genericObjectHandlers(): LegacyHandlerTable {
   return {
     GetLayout: (call) => {
       const { doc, found } = objectOf(call);

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { AppDoc } from '../app/app-doc.js';
 import { EngineError } from '../rpc/engine-error.js';
 import type { RunningRequest } from '../rpc/running-request.js';
-import type { Call, HandlerTable } from './handler.js';
+import type { Call, LegacyHandlerTable } from './handler.js';
 import type { HandlerContext } from './handler-context.js';
 
 const CODE_PAGES = [
@@ -33,7 +33,7 @@ const BNF_FUNCTIONS: { name: string; aggr: boolean; group: string }[] = [
 ];
 
 /** Global methods about the engine and the machine: versions, product, code pages, BNF … */
-function productHandlers(version: string): HandlerTable {
+function productHandlers(version: string): LegacyHandlerTable {
   return {
     EngineVersion: () => ({ qVersion: { qComponentVersion: version } }),
     ProductVersion: () => ({ qReturn: version }),
@@ -62,7 +62,7 @@ function productHandlers(version: string): HandlerTable {
 }
 
 /** The Global interface (handle -1). */
-export function globalHandlers(engine: HandlerContext): HandlerTable {
+export function globalHandlers(engine: HandlerContext): LegacyHandlerTable {
   const version = engine.options.version;
   return {
     ...productHandlers(version),

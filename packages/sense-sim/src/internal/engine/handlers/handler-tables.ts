@@ -4,19 +4,37 @@ import { dataDocHandlers, fieldHandlers, objectSelectionHandlers } from './data-
 import { docHandlers } from './doc-handlers.js';
 import { genericObjectHandlers } from './generic-object-handlers.js';
 import { globalHandlers } from './global-handlers.js';
-import type { HandlerTable } from './handler.js';
+import type { EngineInterface, Handler, HandlerTable, HandlerTables, LegacyHandlerTable } from './handler.js';
 import type { HandlerContext } from './handler-context.js';
 import { libraryHandlers } from './library-handlers.js';
 
 /** Every implemented method, by interface type. Methods of the schema missing here answer "Not implemented". */
-export function handlerTables(engine: HandlerContext): Readonly<Record<string, HandlerTable>> {
+export function handlerTables(engine: HandlerContext): HandlerTables {
   const library = libraryHandlers();
   return {
-    Global: globalHandlers(engine),
-    Doc: { ...docHandlers(engine), ...dataDocHandlers(engine), ...bookmarkDocHandlers() },
-    GenericObject: { ...genericObjectHandlers(), ...objectSelectionHandlers(), ...cubeModeHandlers() },
-    Field: fieldHandlers(),
-    ...library,
-    GenericBookmark: { ...library.GenericBookmark, ...bookmarkHandlers() },
+    Global: legacy(globalHandlers(engine)),
+    Doc: legacy({ ...docHandlers(engine), ...dataDocHandlers(engine), ...bookmarkDocHandlers() }),
+    GenericObject: legacy({ ...genericObjectHandlers(), ...objectSelectionHandlers(), ...cubeModeHandlers() }),
+    Field: legacy(fieldHandlers()),
+    GenericDimension: legacy(library.GenericDimension),
+    GenericMeasure: legacy(library.GenericMeasure),
+    GenericVariable: legacy(library.GenericVariable),
+    GenericBookmark: legacy({ ...library.GenericBookmark, ...bookmarkHandlers() }),
   };
+}
+
+/** A table whose handlers still take `unknown[]`, until it is typed by the schema. */
+function legacy<I extends EngineInterface>(table: LegacyHandlerTable): HandlerTable<I> {
+  return table as HandlerTable<I>;
+}
+
+/**
+ * The handlers of an interface as the connection calls them: by the request's method name, with the arguments
+ * normalizeParams made of its params. The one place the schema types are erased; sound because the types
+ * (`engine-signatures.ts`) and the normalizer's table (`engine-methods.json`) are generated from the same
+ * parameter list, and the connection calls a handler only with the normalizer's output for its method.
+ */
+export function handlersByName(tables: HandlerTables, qType: string): Readonly<Record<string, Handler>> | undefined {
+  const erased = tables as Readonly<Record<string, Readonly<Record<string, Handler>> | undefined>>;
+  return erased[qType];
 }

@@ -4,7 +4,7 @@ import type { LibraryEntity } from '../doc/entities.js';
 import { itemLayout, itemProperties } from '../doc/object-views.js';
 import { type FoundItem, infoOf, type OpenDoc } from '../doc/open-doc.js';
 import { EngineError } from '../rpc/engine-error.js';
-import type { Call, HandlerTable } from './handler.js';
+import type { Call, LegacyHandlerTable } from './handler.js';
 import { objectParam } from './object-param.js';
 
 function itemOf(call: Call): { doc: OpenDoc; found: FoundItem; kind: LibraryKind } {
@@ -16,7 +16,7 @@ function itemOf(call: Call): { doc: OpenDoc; found: FoundItem; kind: LibraryKind
 }
 
 /** Methods every library interface has. */
-function common(): HandlerTable {
+function common(): LegacyHandlerTable {
   return {
     GetLayout: (call) => {
       const { doc, found, kind } = itemOf(call);
@@ -37,14 +37,13 @@ function common(): HandlerTable {
       return {};
     },
     GetInfo: (call) => ({ qInfo: infoOf(itemOf(call).found.stored.properties) }),
-    GetLinkedObjects: () => ({ qItems: [] }),
   };
 }
 
 /** GenericDimension, GenericMeasure, GenericVariable and GenericBookmark. */
 export function libraryHandlers(): Record<
   'GenericDimension' | 'GenericMeasure' | 'GenericVariable' | 'GenericBookmark',
-  HandlerTable
+  LegacyHandlerTable
 > {
   const setDefinition = (call: Call, definition: string): Record<string, unknown> => {
     const { doc, found } = itemOf(call);
@@ -54,10 +53,12 @@ export function libraryHandlers(): Record<
   return {
     GenericDimension: {
       ...common(),
+      GetLinkedObjects: () => ({ qItems: [] }),
       GetDimension: (call) => ({ qDim: itemProperties('dimension', itemOf(call).found).qDim ?? {} }),
     },
     GenericMeasure: {
       ...common(),
+      GetLinkedObjects: () => ({ qItems: [] }),
       GetMeasure: (call) => ({ qMeasure: itemProperties('measure', itemOf(call).found).qMeasure ?? {} }),
     },
     GenericVariable: {
