@@ -12,7 +12,7 @@ import { libraryHandlers } from './library-handlers.js';
 export function handlerTables(engine: HandlerContext): HandlerTables {
   const library = libraryHandlers();
   return {
-    Global: legacy(globalHandlers(engine)),
+    Global: globalHandlers(engine),
     Doc: legacy({ ...docHandlers(engine), ...dataDocHandlers(engine), ...bookmarkDocHandlers() }),
     GenericObject: legacy({ ...genericObjectHandlers(), ...objectSelectionHandlers(), ...cubeModeHandlers() }),
     Field: legacy(fieldHandlers()),
