@@ -12,8 +12,9 @@
  *   required; one without a default is `T | undefined`: the normalizer passes every parameter, positionally;
  * - parameters of methods only the older npm schema knows are untyped (`unknown`).
  *
- * Results are keyed by the schema's out-parameter names; scalars are typed exactly, `ObjectInterface` as the
- * simulator's, other structs loosely (`object`, `readonly unknown[]`).
+ * Results are keyed by the schema's out-parameter names (a missing or misspelt key is a compile error); scalars
+ * and scalar arrays are typed exactly, `ObjectInterface` as the simulator's, structs and arrays of structs are
+ * `unknown`: the handlers build them from stored, loosely typed properties.
  */
 
 type ValueType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'any';
@@ -87,10 +88,9 @@ function paramType(p: SignatureParam, shorts: (name: string) => string[], where:
 
 function resultType(r: SignatureResult): string {
   if (r.ref === 'ObjectInterface') return 'ObjectInterface';
-  if (r.type === 'object') return 'object';
   if (r.type === 'array') {
     const scalar = r.items && !r.items.ref ? SCALAR[r.items.type] : undefined;
-    return scalar ? `readonly ${scalar}[]` : 'readonly unknown[]';
+    return scalar ? `readonly ${scalar}[]` : 'unknown';
   }
   return SCALAR[r.type] ?? 'unknown';
 }
