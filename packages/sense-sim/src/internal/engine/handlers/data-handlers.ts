@@ -12,7 +12,7 @@ import type { OpenDoc } from '../doc/open-doc.js';
 import { NOT_FOUND_INTERFACE } from '../model/engine-object.js';
 import { EngineError } from '../rpc/engine-error.js';
 import { docOf } from './doc-handlers.js';
-import type { Call, Handler, LegacyHandlerTable } from './handler.js';
+import type { Call, Handler, HandlerTable, LegacyHandlerTable } from './handler.js';
 import type { HandlerContext } from './handler-context.js';
 import { reloadFailureData } from './reload-failure-data.js';
 
@@ -39,13 +39,12 @@ function guarded<T>(fn: () => T): T {
 }
 
 /** Doc methods that need data: fields, selections, evaluation, model information, reload, lineage. */
-export function dataDocHandlers(engine: HandlerContext): LegacyHandlerTable {
-  const stateArg = (value: unknown): string => (typeof value === 'string' && value !== '' ? value : '$');
+export function dataDocHandlers(engine: HandlerContext): HandlerTable<'Doc'> {
+  const stateArg = (value: string): string => (value !== '' ? value : '$');
   return {
-    GetField: (call, [name, state]) => {
+    GetField: (call, [fieldName, state]) => {
       const doc = docOf(call);
       const data = doc.data();
-      const fieldName = String(name);
       if (data && !data.model.field(fieldName)) return { qReturn: NOT_FOUND_INTERFACE };
       const entity = call.session.object(`field:${stateArg(state)}:${fieldName}`, () =>
         fieldEntity(fieldName, stateArg(state)),
@@ -54,8 +53,7 @@ export function dataDocHandlers(engine: HandlerContext): LegacyHandlerTable {
     },
     ClearAll: (call, [lockedAlso, state]) => {
       const doc = docOf(call);
-      if (guarded(() => dataOf(doc).clearAll(lockedAlso === true, stateArg(state))))
-        selectionsChanged(call, stateArg(state));
+      if (guarded(() => dataOf(doc).clearAll(lockedAlso, stateArg(state)))) selectionsChanged(call, stateArg(state));
       return {};
     },
     Back: (call) => stepHistory(call, 'back'),
@@ -73,31 +71,31 @@ export function dataDocHandlers(engine: HandlerContext): LegacyHandlerTable {
     Evaluate: (call, [expression]) => ({
       qReturn: guarded(() => {
         const data = docOf(call).data();
-        return data ? data.evaluateText(String(expression)) : '-';
+        return data ? data.evaluateText(expression) : '-';
       }),
     }),
     EvaluateEx: (call, [expression]) => ({
       qValue: guarded(() => {
         const data = docOf(call).data();
-        return data ? data.evaluate(String(expression)) : { qText: '-', qIsNumeric: false };
+        return data ? data.evaluate(expression) : { qText: '-', qIsNumeric: false };
       }),
     }),
     CheckExpression: (call, [expression, labels]) => {
       const data = docOf(call).data();
       if (!data) return { qErrorMsg: '', qBadFieldNames: [], qDangerousFieldNames: [] };
-      return { ...data.checkExpression(String(expression), Array.isArray(labels) ? labels.map(String) : []) };
+      return { ...data.checkExpression(expression, labels) };
     },
     GetTablesAndKeys: (call, [, , , synthetic, includeSysVars]) => {
       const data = docOf(call).data();
       if (!data) return { qtr: [], qk: [] };
-      return data.tablesAndKeys({ syntheticMode: synthetic === true, includeSysVars: includeSysVars === true });
+      return data.tablesAndKeys({ syntheticMode: synthetic, includeSysVars });
     },
     GetTableData: (call, [offset, rows, , table]) => ({
-      qData: guarded(() => dataOf(docOf(call)).tableData(Number(offset), Number(rows), String(table))),
+      qData: guarded(() => dataOf(docOf(call)).tableData(offset, rows, table)),
     }),
     GetFieldDescription: (call, [name]) => {
-      const description = docOf(call).data()?.fieldDescription(String(name));
-      if (!description) throw EngineError.of('LOCERR_GENERIC_NOT_FOUND', String(name));
+      const description = docOf(call).data()?.fieldDescription(name);
+      if (!description) throw EngineError.of('LOCERR_GENERIC_NOT_FOUND', name);
       return { qReturn: description };
     },
     GetLineage: (call) => ({ qLineage: (docOf(call).app.data?.lineage ?? []).map((row) => ({ ...row })) }),
@@ -171,7 +169,7 @@ async function reload(engine: HandlerContext, call: Call): Promise<{ ok: boolean
   }
 }
 
-function stepHistory(call: Call, direction: 'back' | 'forward'): Record<string, unknown> {
+function stepHistory(call: Call, direction: 'back' | 'forward'): Record<string, never> {
   const state = guarded(() => dataOf(docOf(call)).requireState('$'));
   if (direction === 'back' ? state.stepBack() : state.stepForward()) selectionsChanged(call, '$');
   return {};

@@ -13,13 +13,13 @@ export function handlerTables(engine: HandlerContext): HandlerTables {
   const library = libraryHandlers();
   return {
     Global: globalHandlers(engine),
-    Doc: legacy({ ...docHandlers(engine), ...dataDocHandlers(engine), ...bookmarkDocHandlers() }),
+    Doc: { ...docHandlers(engine), ...dataDocHandlers(engine), ...bookmarkDocHandlers() },
     GenericObject: legacy({ ...genericObjectHandlers(), ...objectSelectionHandlers(), ...cubeModeHandlers() }),
     Field: legacy(fieldHandlers()),
     GenericDimension: legacy(library.GenericDimension),
     GenericMeasure: legacy(library.GenericMeasure),
     GenericVariable: legacy(library.GenericVariable),
-    GenericBookmark: legacy({ ...library.GenericBookmark, ...bookmarkHandlers() }),
+    GenericBookmark: { ...legacy<'GenericBookmark'>(library.GenericBookmark), ...bookmarkHandlers() },
   };
 }
 
