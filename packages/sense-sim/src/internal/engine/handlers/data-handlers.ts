@@ -12,7 +12,7 @@ import type { OpenDoc } from '../doc/open-doc.js';
 import { NOT_FOUND_INTERFACE } from '../model/engine-object.js';
 import { EngineError } from '../rpc/engine-error.js';
 import { docOf } from './doc-handlers.js';
-import type { Call, Handler, HandlerTable, LegacyHandlerTable } from './handler.js';
+import type { Call, HandlerTable } from './handler.js';
 import type { HandlerContext } from './handler-context.js';
 import { reloadFailureData } from './reload-failure-data.js';
 
@@ -176,7 +176,7 @@ function stepHistory(call: Call, direction: 'back' | 'forward'): Record<string, 
 }
 
 /** The Field interface: selections in one field and state. */
-export function fieldHandlers(): LegacyHandlerTable {
+export function fieldHandlers(): HandlerTable<'Field'> {
   const field = (call: Call) => {
     const entity = call.target as FieldEntity;
     const data = dataOf(docOf({ ...call, target: call.session.doc?.entity ?? call.target } as Call));
@@ -186,8 +186,8 @@ export function fieldHandlers(): LegacyHandlerTable {
   };
   type Selector = NonNullable<ReturnType<DataEngine['fieldSelector']>>;
   const mutation =
-    (run: (selector: Selector, args: unknown[]) => boolean): Handler =>
-    (call, args) => {
+    <A extends unknown[]>(run: (selector: Selector, args: A) => boolean) =>
+    (call: Call, args: A): { qReturn: boolean } => {
       const { selector, state } = field(call);
       const changed = guarded(() => run(selector, args));
       if (changed) selectionsChanged(call, state);
@@ -198,37 +198,26 @@ export function fieldHandlers(): LegacyHandlerTable {
    * past it), as real engines answer; `softLockAt` is the position of the call's qSoftLock.
    */
   const selection =
-    (softLockAt: number | undefined, run: (selector: Selector, args: unknown[]) => boolean): Handler =>
-    (call, args) => {
+    <A extends unknown[]>(softLockAt: number | undefined, run: (selector: Selector, args: A) => boolean) =>
+    (call: Call, args: A): { qReturn: boolean } => {
       const { selector, state } = field(call);
       if (selector.isLocked() && (softLockAt === undefined || args[softLockAt] !== true)) return { qReturn: false };
       const changed = guarded(() => run(selector, args));
       if (changed) selectionsChanged(call, state);
       return { qReturn: true };
     };
-  const soft = (value: unknown): boolean => value === true;
   return {
-    Select: selection(1, (s, [match, softLock, excluded]) =>
-      s.select(String(match), soft(softLock), Number(excluded ?? 0)),
-    ),
-    ToggleSelect: selection(1, (s, [match, softLock, excluded]) =>
-      s.toggleSelect(String(match), soft(softLock), Number(excluded ?? 0)),
-    ),
+    Select: selection(1, (s, [match, softLock, excluded]) => s.select(match, softLock, excluded)),
+    ToggleSelect: selection(1, (s, [match, softLock, excluded]) => s.toggleSelect(match, softLock, excluded)),
     SelectValues: selection(2, (s, [values, toggle, softLock]) =>
-      s.selectValues(
-        (Array.isArray(values) ? values : []) as Parameters<typeof s.selectValues>[0],
-        toggle === true,
-        soft(softLock),
-      ),
+      s.selectValues(values as Parameters<typeof s.selectValues>[0], toggle, softLock),
     ),
-    LowLevelSelect: selection(2, (s, [values, toggle, softLock]) =>
-      s.lowLevelSelect((Array.isArray(values) ? values : []).map(Number), toggle === true, soft(softLock)),
-    ),
-    SelectAll: selection(0, (s, [softLock]) => s.selectAll(soft(softLock))),
-    SelectPossible: selection(0, (s, [softLock]) => s.selectPossible(soft(softLock))),
-    SelectExcluded: selection(0, (s, [softLock]) => s.selectExcluded(soft(softLock))),
-    SelectAlternative: selection(0, (s, [softLock]) => s.selectAlternative(soft(softLock))),
-    ClearAllButThis: mutation((s, [softLock]) => s.clearAllButThis(soft(softLock))),
+    LowLevelSelect: selection(2, (s, [values, toggle, softLock]) => s.lowLevelSelect(values, toggle, softLock)),
+    SelectAll: selection(0, (s, [softLock]) => s.selectAll(softLock)),
+    SelectPossible: selection(0, (s, [softLock]) => s.selectPossible(softLock)),
+    SelectExcluded: selection(0, (s, [softLock]) => s.selectExcluded(softLock)),
+    SelectAlternative: selection(0, (s, [softLock]) => s.selectAlternative(softLock)),
+    ClearAllButThis: mutation((s, [softLock]) => s.clearAllButThis(softLock)),
     Clear: selection(undefined, (s) => s.clear()),
     Lock: mutation((s) => s.lock()),
     Unlock: mutation((s) => s.unlock()),
@@ -240,21 +229,19 @@ export function fieldHandlers(): LegacyHandlerTable {
 }
 
 /** Selection methods of generic objects: hypercube and list object values. */
-export function objectSelectionHandlers(): LegacyHandlerTable {
-  const target = (call: Call, path: unknown, key: 'qHyperCubeDef' | 'qListObjectDef') => {
+export function objectSelectionHandlers(): HandlerTable<'GenericObject'> {
+  const target = (call: Call, path: string, key: 'qHyperCubeDef' | 'qListObjectDef') => {
     const doc = call.session.doc as OpenDoc | undefined;
     const qId = (call.target as { qId?: string }).qId ?? '';
     const found = doc?.findObject(qId);
     if (!doc || !found) throw EngineError.of('LOCERR_GENERIC_NOT_FOUND', qId);
     const props = effectiveProperties(doc, found);
     let def: unknown = props;
-    for (const part of String(path)
-      .split('/')
-      .filter((p) => p !== ''))
+    for (const part of path.split('/').filter((p) => p !== ''))
       def = (def as Record<string, unknown> | undefined)?.[part];
     const holder = def as Record<string, unknown> | undefined;
     const resolved = (holder && key in holder ? holder[key] : holder) as Record<string, unknown> | undefined;
-    if (!resolved) throw EngineError.of('LOCERR_HC_INVALID_OBJECT', String(path));
+    if (!resolved) throw EngineError.of('LOCERR_HC_INVALID_OBJECT', path);
     const state =
       typeof resolved.qStateName === 'string' && resolved.qStateName !== ''
         ? resolved.qStateName
@@ -283,12 +270,12 @@ export function objectSelectionHandlers(): LegacyHandlerTable {
     doc: OpenDoc,
     fieldName: string,
     state: string,
-    values: unknown,
-    toggle: unknown,
-  ): Record<string, unknown> => {
+    values: number[],
+    toggle: boolean,
+  ): { qSuccess: boolean } => {
     const selector = dataOf(doc).fieldSelector(fieldName, state);
     if (!selector) throw EngineError.of('LOCERR_GENERIC_NOT_FOUND', fieldName);
-    const changed = selector.lowLevelSelect((Array.isArray(values) ? values : []).map(Number), toggle === true);
+    const changed = selector.lowLevelSelect(values, toggle);
     if (changed) selectionsChanged(call, state);
     return { qSuccess: true };
   };
@@ -296,8 +283,8 @@ export function objectSelectionHandlers(): LegacyHandlerTable {
     SelectHyperCubeValues: (call, [path, dimNo, values, toggle]) => {
       const { doc, def, state } = target(call, path, 'qHyperCubeDef');
       const dims = (def.qDimensions ?? []) as Record<string, unknown>[];
-      const dimension = dims[Number(dimNo)];
-      if (!dimension) throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', `qDimNo ${String(dimNo)}`);
+      const dimension = dims[dimNo];
+      if (!dimension) throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', `qDimNo ${dimNo}`);
       return selectIn(call, doc, fieldOfDimension(doc, dimension, state), state, values, toggle);
     },
     SelectListObjectValues: (call, [path, values, toggle]) => {
@@ -310,7 +297,7 @@ export function objectSelectionHandlers(): LegacyHandlerTable {
       return selectIn(call, doc, fieldName, state, values, toggle);
     },
     ClearSelections: (call, [path]) => {
-      const isList = String(path).includes('ListObject');
+      const isList = path.includes('ListObject');
       const { doc, def, state } = target(call, path, isList ? 'qListObjectDef' : 'qHyperCubeDef');
       const dims = isList ? [def] : ((def.qDimensions ?? []) as Record<string, unknown>[]);
       let changed = false;

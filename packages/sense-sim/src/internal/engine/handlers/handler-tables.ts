@@ -4,7 +4,7 @@ import { dataDocHandlers, fieldHandlers, objectSelectionHandlers } from './data-
 import { docHandlers } from './doc-handlers.js';
 import { genericObjectHandlers } from './generic-object-handlers.js';
 import { globalHandlers } from './global-handlers.js';
-import type { EngineInterface, Handler, HandlerTable, HandlerTables, LegacyHandlerTable } from './handler.js';
+import type { Handler, HandlerTables } from './handler.js';
 import type { HandlerContext } from './handler-context.js';
 import { libraryHandlers } from './library-handlers.js';
 
@@ -14,18 +14,11 @@ export function handlerTables(engine: HandlerContext): HandlerTables {
   return {
     Global: globalHandlers(engine),
     Doc: { ...docHandlers(engine), ...dataDocHandlers(engine), ...bookmarkDocHandlers() },
-    GenericObject: legacy({ ...genericObjectHandlers(), ...objectSelectionHandlers(), ...cubeModeHandlers() }),
-    Field: legacy(fieldHandlers()),
-    GenericDimension: legacy(library.GenericDimension),
-    GenericMeasure: legacy(library.GenericMeasure),
-    GenericVariable: legacy(library.GenericVariable),
-    GenericBookmark: { ...legacy<'GenericBookmark'>(library.GenericBookmark), ...bookmarkHandlers() },
+    GenericObject: { ...genericObjectHandlers(), ...objectSelectionHandlers(), ...cubeModeHandlers() },
+    Field: fieldHandlers(),
+    ...library,
+    GenericBookmark: { ...library.GenericBookmark, ...bookmarkHandlers() },
   };
-}
-
-/** A table whose handlers still take `unknown[]`, until it is typed by the schema. */
-function legacy<I extends EngineInterface>(table: LegacyHandlerTable): HandlerTable<I> {
-  return table as HandlerTable<I>;
 }
 
 /**

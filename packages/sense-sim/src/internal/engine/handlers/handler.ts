@@ -25,7 +25,7 @@ export interface Call {
 }
 
 /** The QIX interfaces whose methods the simulator serves (the `qType` of a handle). */
-export type EngineInterface = keyof EngineSignatures;
+type EngineInterface = keyof EngineSignatures;
 
 /**
  * The handler of method `M` of interface `I`, typed by the engine schema (`generated/engine-signatures.ts`):
@@ -55,6 +55,3 @@ export type HandlerTables = { readonly [I in EngineInterface]?: HandlerTable<I> 
  * normalizeParams made against the same schema table the handler types come from.
  */
 export type Handler = (call: Call, args: unknown[]) => Promise<Record<string, unknown>> | Record<string, unknown>;
-
-/** A table of handlers not yet typed by the schema (taking `unknown[]`); being converted to {@link HandlerTable}. */
-export type LegacyHandlerTable = Readonly<Record<string, Handler>>;
