@@ -4,7 +4,10 @@
  * - `engine-methods.json`: per struct (Global, Doc, GenericObject, …) and method, the parameters in order
  *   (name, optional, default, type, enum) and the result out-keys in order;
  * - `engine-structs.json`: every struct of the engine schema (properties with type, struct/enum reference and
- *   default) and every enum (numeric const, short title, long name).
+ *   default) and every enum (numeric const, short title, long name);
+ * - `engine-signatures.ts`: the same methods as types — per struct and method, the arguments a handler receives
+ *   from `normalizeParams` and the result it answers with — which type the handler tables
+ *   (`engine-schema/signatures-file.ts` says what each schema type becomes).
  *
  * Sources: the QIX OpenRPC description 12.2528.0 (qlik-oss/enigma-go `schema/engine-rpc.json`, MIT, kept beside
  * the repository in `../shared/reference/`), which types everything, and the enigma.js npm schema 12.2027.0,
@@ -17,6 +20,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type SignatureMethod, type SignatureResult, signaturesFile } from './engine-schema/signatures-file.js';
 import { readOpenRpc } from './lib/read-open-rpc.js';
 import { writeGenerated } from './lib/write-generated.js';
 
@@ -262,12 +266,18 @@ function buildMethods(
   rpc: OpenRpc,
   npm: NpmSchema,
   enums: Record<string, EnumMember[]>,
-): { structs: Record<string, Record<string, MethodOut>>; enums: Record<string, EnumMember[]> } {
+): {
+  structs: Record<string, Record<string, MethodOut>>;
+  enums: Record<string, EnumMember[]>;
+  signatures: Record<string, Record<string, SignatureMethod>>;
+} {
   const schemas = rpc.components.schemas;
   const synthesized: Record<string, EnumMember[]> = {};
   const out: Record<string, Record<string, MethodOut>> = {};
+  const signatures: Record<string, Record<string, SignatureMethod>> = {};
   for (const struct of STRUCTS) {
     const methods: Record<string, MethodOut> = {};
+    const typed: Record<string, SignatureMethod> = {};
     const npmMethods = npm.structs[struct] ?? {};
     for (const method of rpc.methods) {
       const [owner, name] = method.name.split('.');
@@ -309,6 +319,7 @@ function buildMethods(
       });
       const results = Object.keys(method.result.schema.properties ?? {});
       methods[name] = { params, results };
+      typed[name] = { params, results: resultSignatures(method, schemas) };
     }
     // Methods only the older npm schema knows: untyped, but servable (GetConfiguration, ImportApp, …).
     for (const [name, legacy] of Object.entries(npmMethods)) {
@@ -320,10 +331,23 @@ function buildMethods(
         return p;
       });
       methods[name] = { params, results: legacy.Out.map((o) => o.Name) };
+      typed[name] = { params, results: legacy.Out.map((o) => ({ name: o.Name, type: 'any' })) };
     }
     out[struct] = methods;
+    signatures[struct] = typed;
   }
-  return { structs: out, enums: synthesized };
+  return { structs: out, enums: synthesized, signatures };
+}
+
+/** The out-parameters of a method with their value types (`engine-signatures.ts`). */
+function resultSignatures(method: RpcMethod, schemas: Record<string, RpcSchema>): SignatureResult[] {
+  return Object.entries(method.result.schema.properties ?? {}).map(([key, schema]) => {
+    const where = `${method.name} ${key}`;
+    const item = itemOut(schema, schemas, where);
+    const result: SignatureResult = { name: key, ...item };
+    if (schema.items) result.items = itemOut(schema.items, schemas, `${where}[]`);
+    return result;
+  });
 }
 
 // ---- output ----
@@ -387,6 +411,16 @@ if (rpc !== undefined) {
       )}\n`,
     },
   ];
+
+  const shorts = (name: string): string[] => (enums[name] ?? methods.enums[name] ?? []).map((m) => m.short);
+  files.push({
+    name: 'engine-signatures.ts',
+    text: signaturesFile(
+      header(rpc, 'Per struct and method: the arguments a handler receives and the result it answers with.'),
+      methods.signatures,
+      shorts,
+    ),
+  });
 
   await writeGenerated(
     root,

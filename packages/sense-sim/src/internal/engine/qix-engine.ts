@@ -13,7 +13,7 @@ import { assertAppAccess } from './doc/section-access-gate.js';
 import type { Engine, EngineConnectionContext } from './engine.js';
 import { EngineFaults } from './engine-faults.js';
 import type { HandlerContext } from './handlers/handler-context.js';
-import { handlerTables } from './handlers/handler-tables.js';
+import { handlersByName, handlerTables } from './handlers/handler-tables.js';
 import { ReloadTaskRunner } from './reload-task-runner.js';
 import { CalculationSlot } from './rpc/calculation-slot.js';
 import { Connection, type ConnectionDeps } from './rpc/connection.js';
@@ -83,7 +83,7 @@ export class QixEngine implements Engine, HandlerContext {
     });
     const tables = handlerTables(this);
     this.#deps = {
-      handlers: (qType) => tables[qType],
+      handlers: (qType) => handlersByName(tables, qType),
       faults: this.faults,
       counters: this.counters,
       ...(options.calculations === 'queued' ? { calculations: new CalculationSlot() } : {}),

@@ -11,35 +11,34 @@ import type { LibraryEntity } from '../doc/entities.js';
 import type { FoundItem, OpenDoc } from '../doc/open-doc.js';
 import { EngineError } from '../rpc/engine-error.js';
 import { docOf } from './doc-handlers.js';
-import type { Call, HandlerTable } from './handler.js';
-import { objectParam } from './object-param.js';
+import type { Call, HandlerTable, MethodHandler } from './handler.js';
 
 /**
  * Doc methods of bookmarks that hold selections: CreateBookmark / CreateBookmarkEx store the
  * selections of every state (and the variables with `qIncludeVariables`), ApplyBookmark restores
  * them in the caller's session. Get/Destroy/GetBookmarks are the library's (doc-handlers).
  */
-export function bookmarkDocHandlers(): HandlerTable {
-  const create = (call: Call, prop: unknown): Record<string, unknown> => {
+export function bookmarkDocHandlers(): HandlerTable<'Doc'> {
+  const create: MethodHandler<'Doc', 'CreateBookmark'> = (call, [prop]) => {
     const doc = docOf(call);
-    const found = doc.createItem('bookmark', objectParam(prop, 'qProp'), 'persistent');
+    const found = doc.createItem('bookmark', prop, 'persistent');
     found.stored.bookmark = { ...captureBookmark(doc, found.stored.properties.qIncludeVariables === true) };
     return { qInfo: found.stored.properties.qInfo, qReturn: call.connection.bind(doc.itemEntity('bookmark', found)) };
   };
   return {
-    CreateBookmark: (call, [prop]) => create(call, prop),
-    CreateBookmarkEx: (call, [prop]) => create(call, prop),
+    CreateBookmark: create,
+    CreateBookmarkEx: (call, [prop]) => create(call, [prop]),
     ApplyBookmark: (call, [id]) => {
       const doc = docOf(call);
-      const found = doc.findItem('bookmark', String(id));
-      if (!found) throw EngineError.of('LOCERR_GENERIC_NOT_FOUND', String(id));
+      const found = doc.findItem('bookmark', id);
+      if (!found) throw EngineError.of('LOCERR_GENERIC_NOT_FOUND', id);
       return { qSuccess: applyBookmark(call, doc, found) };
     },
   };
 }
 
 /** GenericBookmark methods beyond the library's: Apply. */
-export function bookmarkHandlers(): HandlerTable {
+export function bookmarkHandlers(): HandlerTable<'GenericBookmark'> {
   return {
     Apply: (call) => {
       const doc = call.session.doc as OpenDoc | undefined;

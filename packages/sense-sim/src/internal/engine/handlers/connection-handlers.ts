@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { EngineError } from '../rpc/engine-error.js';
 import type { HandlerTable } from './handler.js';
 import type { HandlerContext } from './handler-context.js';
-import { objectParam } from './object-param.js';
 
 /** Doc methods on the repository's data connections (shared by the whole site). */
-export function connectionHandlers(engine: HandlerContext): HandlerTable {
+export function connectionHandlers(engine: HandlerContext): HandlerTable<'Doc'> {
   const site = engine.options.site;
   const connectionStruct = (c: { id: string; name: string; type: string; connectionString: string }) => ({
     qId: c.id,
@@ -19,12 +18,11 @@ export function connectionHandlers(engine: HandlerContext): HandlerTable {
   return {
     GetConnections: () => ({ qConnections: [...site.dataConnections.values()].map(connectionStruct) }),
     GetConnection: (_call, [id]) => {
-      const found = site.dataConnections.get(String(id));
-      if (!found) throw EngineError.of('LOCERR_CONNECTION_NOT_FOUND', String(id));
+      const found = site.dataConnections.get(id);
+      if (!found) throw EngineError.of('LOCERR_CONNECTION_NOT_FOUND', id);
       return { qConnection: connectionStruct(found) };
     },
-    CreateConnection: (_call, [connection]) => {
-      const c = objectParam(connection, 'qConnection');
+    CreateConnection: (_call, [c]) => {
       const name = String(c.qName ?? '');
       if (name === '') throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', 'qName');
       if ([...site.dataConnections.values()].some((d) => d.name.toLowerCase() === name.toLowerCase())) {
@@ -46,17 +44,16 @@ export function connectionHandlers(engine: HandlerContext): HandlerTable {
       });
       return { qConnectionId: id };
     },
-    ModifyConnection: (_call, [id, connection]) => {
-      const found = site.dataConnections.get(String(id));
-      if (!found) throw EngineError.of('LOCERR_CONNECTION_NOT_FOUND', String(id));
-      const c = objectParam(connection, 'qConnection');
+    ModifyConnection: (_call, [id, c]) => {
+      const found = site.dataConnections.get(id);
+      if (!found) throw EngineError.of('LOCERR_CONNECTION_NOT_FOUND', id);
       if (typeof c.qName === 'string' && c.qName !== '') found.name = c.qName;
       if (typeof c.qConnectionString === 'string') found.connectionString = c.qConnectionString;
       if (typeof c.qType === 'string' && c.qType !== '') found.type = c.qType;
       return {};
     },
     DeleteConnection: (_call, [id]) => {
-      if (!site.dataConnections.delete(String(id))) throw EngineError.of('LOCERR_CONNECTION_NOT_FOUND', String(id));
+      if (!site.dataConnections.delete(id)) throw EngineError.of('LOCERR_CONNECTION_NOT_FOUND', id);
       return {};
     },
   };

@@ -12,7 +12,7 @@ import type { OpenDoc } from '../doc/open-doc.js';
 import { NOT_FOUND_INTERFACE } from '../model/engine-object.js';
 import { EngineError } from '../rpc/engine-error.js';
 import { docOf } from './doc-handlers.js';
-import type { Call, Handler, HandlerTable } from './handler.js';
+import type { Call, HandlerTable } from './handler.js';
 import type { HandlerContext } from './handler-context.js';
 import { reloadFailureData } from './reload-failure-data.js';
 
@@ -39,13 +39,12 @@ function guarded<T>(fn: () => T): T {
 }
 
 /** Doc methods that need data: fields, selections, evaluation, model information, reload, lineage. */
-export function dataDocHandlers(engine: HandlerContext): HandlerTable {
-  const stateArg = (value: unknown): string => (typeof value === 'string' && value !== '' ? value : '$');
+export function dataDocHandlers(engine: HandlerContext): HandlerTable<'Doc'> {
+  const stateArg = (value: string): string => (value !== '' ? value : '$');
   return {
-    GetField: (call, [name, state]) => {
+    GetField: (call, [fieldName, state]) => {
       const doc = docOf(call);
       const data = doc.data();
-      const fieldName = String(name);
       if (data && !data.model.field(fieldName)) return { qReturn: NOT_FOUND_INTERFACE };
       const entity = call.session.object(`field:${stateArg(state)}:${fieldName}`, () =>
         fieldEntity(fieldName, stateArg(state)),
@@ -54,8 +53,7 @@ export function dataDocHandlers(engine: HandlerContext): HandlerTable {
     },
     ClearAll: (call, [lockedAlso, state]) => {
       const doc = docOf(call);
-      if (guarded(() => dataOf(doc).clearAll(lockedAlso === true, stateArg(state))))
-        selectionsChanged(call, stateArg(state));
+      if (guarded(() => dataOf(doc).clearAll(lockedAlso, stateArg(state)))) selectionsChanged(call, stateArg(state));
       return {};
     },
     Back: (call) => stepHistory(call, 'back'),
@@ -73,31 +71,31 @@ export function dataDocHandlers(engine: HandlerContext): HandlerTable {
     Evaluate: (call, [expression]) => ({
       qReturn: guarded(() => {
         const data = docOf(call).data();
-        return data ? data.evaluateText(String(expression)) : '-';
+        return data ? data.evaluateText(expression) : '-';
       }),
     }),
     EvaluateEx: (call, [expression]) => ({
       qValue: guarded(() => {
         const data = docOf(call).data();
-        return data ? data.evaluate(String(expression)) : { qText: '-', qIsNumeric: false };
+        return data ? data.evaluate(expression) : { qText: '-', qIsNumeric: false };
       }),
     }),
     CheckExpression: (call, [expression, labels]) => {
       const data = docOf(call).data();
       if (!data) return { qErrorMsg: '', qBadFieldNames: [], qDangerousFieldNames: [] };
-      return { ...data.checkExpression(String(expression), Array.isArray(labels) ? labels.map(String) : []) };
+      return { ...data.checkExpression(expression, labels) };
     },
     GetTablesAndKeys: (call, [, , , synthetic, includeSysVars]) => {
       const data = docOf(call).data();
       if (!data) return { qtr: [], qk: [] };
-      return data.tablesAndKeys({ syntheticMode: synthetic === true, includeSysVars: includeSysVars === true });
+      return data.tablesAndKeys({ syntheticMode: synthetic, includeSysVars });
     },
     GetTableData: (call, [offset, rows, , table]) => ({
-      qData: guarded(() => dataOf(docOf(call)).tableData(Number(offset), Number(rows), String(table))),
+      qData: guarded(() => dataOf(docOf(call)).tableData(offset, rows, table)),
     }),
     GetFieldDescription: (call, [name]) => {
-      const description = docOf(call).data()?.fieldDescription(String(name));
-      if (!description) throw EngineError.of('LOCERR_GENERIC_NOT_FOUND', String(name));
+      const description = docOf(call).data()?.fieldDescription(name);
+      if (!description) throw EngineError.of('LOCERR_GENERIC_NOT_FOUND', name);
       return { qReturn: description };
     },
     GetLineage: (call) => ({ qLineage: (docOf(call).app.data?.lineage ?? []).map((row) => ({ ...row })) }),
@@ -171,14 +169,14 @@ async function reload(engine: HandlerContext, call: Call): Promise<{ ok: boolean
   }
 }
 
-function stepHistory(call: Call, direction: 'back' | 'forward'): Record<string, unknown> {
+function stepHistory(call: Call, direction: 'back' | 'forward'): Record<string, never> {
   const state = guarded(() => dataOf(docOf(call)).requireState('$'));
   if (direction === 'back' ? state.stepBack() : state.stepForward()) selectionsChanged(call, '$');
   return {};
 }
 
 /** The Field interface: selections in one field and state. */
-export function fieldHandlers(): HandlerTable {
+export function fieldHandlers(): HandlerTable<'Field'> {
   const field = (call: Call) => {
     const entity = call.target as FieldEntity;
     const data = dataOf(docOf({ ...call, target: call.session.doc?.entity ?? call.target } as Call));
@@ -188,8 +186,8 @@ export function fieldHandlers(): HandlerTable {
   };
   type Selector = NonNullable<ReturnType<DataEngine['fieldSelector']>>;
   const mutation =
-    (run: (selector: Selector, args: unknown[]) => boolean): Handler =>
-    (call, args) => {
+    <A extends unknown[]>(run: (selector: Selector, args: A) => boolean) =>
+    (call: Call, args: A): { qReturn: boolean } => {
       const { selector, state } = field(call);
       const changed = guarded(() => run(selector, args));
       if (changed) selectionsChanged(call, state);
@@ -200,37 +198,26 @@ export function fieldHandlers(): HandlerTable {
    * past it), as real engines answer; `softLockAt` is the position of the call's qSoftLock.
    */
   const selection =
-    (softLockAt: number | undefined, run: (selector: Selector, args: unknown[]) => boolean): Handler =>
-    (call, args) => {
+    <A extends unknown[]>(softLockAt: number | undefined, run: (selector: Selector, args: A) => boolean) =>
+    (call: Call, args: A): { qReturn: boolean } => {
       const { selector, state } = field(call);
       if (selector.isLocked() && (softLockAt === undefined || args[softLockAt] !== true)) return { qReturn: false };
       const changed = guarded(() => run(selector, args));
       if (changed) selectionsChanged(call, state);
       return { qReturn: true };
     };
-  const soft = (value: unknown): boolean => value === true;
   return {
-    Select: selection(1, (s, [match, softLock, excluded]) =>
-      s.select(String(match), soft(softLock), Number(excluded ?? 0)),
-    ),
-    ToggleSelect: selection(1, (s, [match, softLock, excluded]) =>
-      s.toggleSelect(String(match), soft(softLock), Number(excluded ?? 0)),
-    ),
+    Select: selection(1, (s, [match, softLock, excluded]) => s.select(match, softLock, excluded)),
+    ToggleSelect: selection(1, (s, [match, softLock, excluded]) => s.toggleSelect(match, softLock, excluded)),
     SelectValues: selection(2, (s, [values, toggle, softLock]) =>
-      s.selectValues(
-        (Array.isArray(values) ? values : []) as Parameters<typeof s.selectValues>[0],
-        toggle === true,
-        soft(softLock),
-      ),
+      s.selectValues(values as Parameters<typeof s.selectValues>[0], toggle, softLock),
     ),
-    LowLevelSelect: selection(2, (s, [values, toggle, softLock]) =>
-      s.lowLevelSelect((Array.isArray(values) ? values : []).map(Number), toggle === true, soft(softLock)),
-    ),
-    SelectAll: selection(0, (s, [softLock]) => s.selectAll(soft(softLock))),
-    SelectPossible: selection(0, (s, [softLock]) => s.selectPossible(soft(softLock))),
-    SelectExcluded: selection(0, (s, [softLock]) => s.selectExcluded(soft(softLock))),
-    SelectAlternative: selection(0, (s, [softLock]) => s.selectAlternative(soft(softLock))),
-    ClearAllButThis: mutation((s, [softLock]) => s.clearAllButThis(soft(softLock))),
+    LowLevelSelect: selection(2, (s, [values, toggle, softLock]) => s.lowLevelSelect(values, toggle, softLock)),
+    SelectAll: selection(0, (s, [softLock]) => s.selectAll(softLock)),
+    SelectPossible: selection(0, (s, [softLock]) => s.selectPossible(softLock)),
+    SelectExcluded: selection(0, (s, [softLock]) => s.selectExcluded(softLock)),
+    SelectAlternative: selection(0, (s, [softLock]) => s.selectAlternative(softLock)),
+    ClearAllButThis: mutation((s, [softLock]) => s.clearAllButThis(softLock)),
     Clear: selection(undefined, (s) => s.clear()),
     Lock: mutation((s) => s.lock()),
     Unlock: mutation((s) => s.unlock()),
@@ -242,21 +229,19 @@ export function fieldHandlers(): HandlerTable {
 }
 
 /** Selection methods of generic objects: hypercube and list object values. */
-export function objectSelectionHandlers(): HandlerTable {
-  const target = (call: Call, path: unknown, key: 'qHyperCubeDef' | 'qListObjectDef') => {
+export function objectSelectionHandlers(): HandlerTable<'GenericObject'> {
+  const target = (call: Call, path: string, key: 'qHyperCubeDef' | 'qListObjectDef') => {
     const doc = call.session.doc as OpenDoc | undefined;
     const qId = (call.target as { qId?: string }).qId ?? '';
     const found = doc?.findObject(qId);
     if (!doc || !found) throw EngineError.of('LOCERR_GENERIC_NOT_FOUND', qId);
     const props = effectiveProperties(doc, found);
     let def: unknown = props;
-    for (const part of String(path)
-      .split('/')
-      .filter((p) => p !== ''))
+    for (const part of path.split('/').filter((p) => p !== ''))
       def = (def as Record<string, unknown> | undefined)?.[part];
     const holder = def as Record<string, unknown> | undefined;
     const resolved = (holder && key in holder ? holder[key] : holder) as Record<string, unknown> | undefined;
-    if (!resolved) throw EngineError.of('LOCERR_HC_INVALID_OBJECT', String(path));
+    if (!resolved) throw EngineError.of('LOCERR_HC_INVALID_OBJECT', path);
     const state =
       typeof resolved.qStateName === 'string' && resolved.qStateName !== ''
         ? resolved.qStateName
@@ -285,12 +270,12 @@ export function objectSelectionHandlers(): HandlerTable {
     doc: OpenDoc,
     fieldName: string,
     state: string,
-    values: unknown,
-    toggle: unknown,
-  ): Record<string, unknown> => {
+    values: number[],
+    toggle: boolean,
+  ): { qSuccess: boolean } => {
     const selector = dataOf(doc).fieldSelector(fieldName, state);
     if (!selector) throw EngineError.of('LOCERR_GENERIC_NOT_FOUND', fieldName);
-    const changed = selector.lowLevelSelect((Array.isArray(values) ? values : []).map(Number), toggle === true);
+    const changed = selector.lowLevelSelect(values, toggle);
     if (changed) selectionsChanged(call, state);
     return { qSuccess: true };
   };
@@ -298,8 +283,8 @@ export function objectSelectionHandlers(): HandlerTable {
     SelectHyperCubeValues: (call, [path, dimNo, values, toggle]) => {
       const { doc, def, state } = target(call, path, 'qHyperCubeDef');
       const dims = (def.qDimensions ?? []) as Record<string, unknown>[];
-      const dimension = dims[Number(dimNo)];
-      if (!dimension) throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', `qDimNo ${String(dimNo)}`);
+      const dimension = dims[dimNo];
+      if (!dimension) throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', `qDimNo ${dimNo}`);
       return selectIn(call, doc, fieldOfDimension(doc, dimension, state), state, values, toggle);
     },
     SelectListObjectValues: (call, [path, values, toggle]) => {
@@ -312,7 +297,7 @@ export function objectSelectionHandlers(): HandlerTable {
       return selectIn(call, doc, fieldName, state, values, toggle);
     },
     ClearSelections: (call, [path]) => {
-      const isList = String(path).includes('ListObject');
+      const isList = path.includes('ListObject');
       const { doc, def, state } = target(call, path, isList ? 'qListObjectDef' : 'qHyperCubeDef');
       const dims = isList ? [def] : ((def.qDimensions ?? []) as Record<string, unknown>[]);
       let changed = false;

@@ -6,9 +6,8 @@ import { NOT_FOUND_INTERFACE } from '../model/engine-object.js';
 import { EngineError } from '../rpc/engine-error.js';
 import { connectionHandlers } from './connection-handlers.js';
 import { emptyScript } from './global-handlers.js';
-import type { Call, Handler, HandlerTable } from './handler.js';
+import type { Call, HandlerTable, MethodHandler } from './handler.js';
 import type { HandlerContext } from './handler-context.js';
-import { objectParam } from './object-param.js';
 
 /** The session's open doc behind a Doc handle. */
 export function docOf(call: Call): OpenDoc {
@@ -18,42 +17,44 @@ export function docOf(call: Call): OpenDoc {
   return doc;
 }
 
-/** Get/Create/Destroy handlers of one library kind (dimension, measure, bookmark). */
-function libraryMethods(
-  kind: LibraryKind,
-  names: { get: string; create: string; destroy: string },
-): Record<string, Handler> {
-  return {
-    [names.get]: (call, [id]) => {
-      const doc = docOf(call);
-      const found = doc.findItem(kind, String(id));
-      return { qReturn: found ? call.connection.bind(doc.itemEntity(kind, found)) : NOT_FOUND_INTERFACE };
-    },
-    [names.create]: (call, [prop]) => {
-      const doc = docOf(call);
-      const found = doc.createItem(kind, objectParam(prop, 'qProp'), 'persistent');
-      return { qInfo: found.stored.properties.qInfo, qReturn: call.connection.bind(doc.itemEntity(kind, found)) };
-    },
-    [names.destroy]: (call, [id]) => {
-      const doc = docOf(call);
-      const found = doc.findItem(kind, String(id));
-      if (found?.persistence !== 'persistent') return { qSuccess: false };
-      doc.destroyItem(kind, found);
-      return { qSuccess: true };
-    },
+/** Get<Item>(qId) of one library kind (dimension, measure, bookmark). */
+function getItem(kind: LibraryKind): MethodHandler<'Doc', 'GetDimension'> {
+  return (call, [id]) => {
+    const doc = docOf(call);
+    const found = doc.findItem(kind, id);
+    return { qReturn: found ? call.connection.bind(doc.itemEntity(kind, found)) : NOT_FOUND_INTERFACE };
+  };
+}
+
+/** Create<Item>(qProp) of one library kind. */
+function createItem(kind: LibraryKind): MethodHandler<'Doc', 'CreateDimension'> {
+  return (call, [prop]) => {
+    const doc = docOf(call);
+    const found = doc.createItem(kind, prop, 'persistent');
+    return { qInfo: found.stored.properties.qInfo, qReturn: call.connection.bind(doc.itemEntity(kind, found)) };
+  };
+}
+
+/** Destroy<Item>(qId) of one library kind. */
+function destroyItem(kind: LibraryKind): MethodHandler<'Doc', 'DestroyDimension'> {
+  return (call, [id]) => {
+    const doc = docOf(call);
+    const found = doc.findItem(kind, id);
+    if (found?.persistence !== 'persistent') return { qSuccess: false };
+    doc.destroyItem(kind, found);
+    return { qSuccess: true };
   };
 }
 
 /** The Doc interface: app properties and script, objects, master items, variables, connections. */
-export function docHandlers(engine: HandlerContext): HandlerTable {
+export function docHandlers(engine: HandlerContext): HandlerTable<'Doc'> {
   return {
     GetAppLayout: (call) => ({ qLayout: appLayout(docOf(call)) }),
     GetAppProperties: (call) => ({ qProp: appProperties(docOf(call)) }),
     SetAppProperties: (call, [prop]) => {
       const doc = docOf(call);
       // Read-only keys the client sends back (from GetAppProperties) are the engine's, not stored.
-      const { qTitle, qLastReloadTime, qMigrationHash, qSavedInProductVersion, qHasSectionAccess, ...rest } =
-        objectParam(prop, 'qProp');
+      const { qTitle, qLastReloadTime, qMigrationHash, qSavedInProductVersion, qHasSectionAccess, ...rest } = prop;
       void [qLastReloadTime, qMigrationHash, qSavedInProductVersion, qHasSectionAccess];
       if (typeof qTitle === 'string' && qTitle !== '') doc.app.title = qTitle;
       doc.app.appProperties = structuredClone(rest);
@@ -64,11 +65,11 @@ export function docHandlers(engine: HandlerContext): HandlerTable {
     GetScriptEx: (call) => ({ qScript: { qScript: docOf(call).app.script, qIsLocked: false } }),
     SetScript: (call, [script]) => {
       const doc = docOf(call);
-      doc.app.script = String(script);
+      doc.app.script = script;
       doc.appChanged(call.connection);
       return {};
     },
-    GetEmptyScript: (_call, [mainSection]) => ({ qReturn: emptyScript(String(mainSection ?? '')) }),
+    GetEmptyScript: (_call, [mainSection]) => ({ qReturn: emptyScript(mainSection) }),
     DoSave: async (call) => {
       const doc = docOf(call);
       await engine.apps.save(doc.app);
@@ -79,35 +80,35 @@ export function docHandlers(engine: HandlerContext): HandlerTable {
     // generic objects
     GetObject: (call, [id]) => {
       const doc = docOf(call);
-      const found = doc.findObject(String(id));
+      const found = doc.findObject(id);
       return { qReturn: found ? call.connection.bind(doc.objectEntity(found)) : NOT_FOUND_INTERFACE };
     },
     CreateObject: (call, [prop]) => {
       const doc = docOf(call);
-      const found = doc.createObject(objectParam(prop, 'qProp'), 'persistent');
+      const found = doc.createObject(prop, 'persistent');
       return { qInfo: found.stored.properties.qInfo, qReturn: call.connection.bind(doc.objectEntity(found)) };
     },
     CreateSessionObject: (call, [prop]) => {
       const doc = docOf(call);
-      const found = doc.createObject(objectParam(prop, 'qProp'), 'session');
+      const found = doc.createObject(prop, 'session');
       return { qReturn: call.connection.bind(doc.objectEntity(found)) };
     },
     DestroyObject: (call, [id]) => {
       const doc = docOf(call);
-      const found = doc.findObject(String(id));
+      const found = doc.findObject(id);
       if (found?.persistence !== 'persistent' || found.stored.parent !== undefined) return { qSuccess: false };
       doc.destroyObject(found);
       return { qSuccess: true };
     },
     DestroySessionObject: (call, [id]) => {
       const doc = docOf(call);
-      const found = doc.findObject(String(id));
+      const found = doc.findObject(id);
       if (found?.persistence !== 'session' || found.stored.parent !== undefined) return { qSuccess: false };
       doc.destroyObject(found);
       return { qSuccess: true };
     },
     GetObjects: (call, [options]) => {
-      const opts = (options ?? {}) as {
+      const opts = options as {
         qTypes?: string[];
         qIncludeSessionObjects?: boolean;
         qData?: Record<string, string>;
@@ -117,20 +118,25 @@ export function docHandlers(engine: HandlerContext): HandlerTable {
     GetAllInfos: (call) => ({ qInfos: infoList(docOf(call)) }),
 
     // master items
-    ...libraryMethods('dimension', { get: 'GetDimension', create: 'CreateDimension', destroy: 'DestroyDimension' }),
-    ...libraryMethods('measure', { get: 'GetMeasure', create: 'CreateMeasure', destroy: 'DestroyMeasure' }),
-    ...libraryMethods('bookmark', { get: 'GetBookmark', create: 'CreateBookmark', destroy: 'DestroyBookmark' }),
+    GetDimension: getItem('dimension'),
+    CreateDimension: createItem('dimension'),
+    DestroyDimension: destroyItem('dimension'),
+    GetMeasure: getItem('measure'),
+    CreateMeasure: createItem('measure'),
+    DestroyMeasure: destroyItem('measure'),
+    GetBookmark: getItem('bookmark'),
+    // CreateBookmark is bookmark-handlers': a bookmark stores the selections.
+    DestroyBookmark: destroyItem('bookmark'),
     GetBookmarks: (call, [options]) => {
       const doc = docOf(call);
-      const opts = (options ?? {}) as { qData?: Record<string, string> };
+      const opts = options as { qData?: Record<string, string> };
       return { qList: doc.allItems('bookmark').map((b) => itemLayoutData(b.stored.properties, opts.qData)) };
     },
 
     ...variableHandlers(),
     // alternate states
-    AddAlternateState: (call, [name]) => {
+    AddAlternateState: (call, [state]) => {
       const doc = docOf(call);
-      const state = String(name);
       if (state === '' || state === '$') throw EngineError.of('LOCERR_GENERIC_INVALID_PARAMETERS', state);
       if (!doc.app.stateNames.includes(state)) doc.app.stateNames.push(state);
       doc.appChanged(call.connection);
@@ -138,7 +144,7 @@ export function docHandlers(engine: HandlerContext): HandlerTable {
     },
     RemoveAlternateState: (call, [name]) => {
       const doc = docOf(call);
-      const index = doc.app.stateNames.indexOf(String(name));
+      const index = doc.app.stateNames.indexOf(name);
       if (index >= 0) doc.app.stateNames.splice(index, 1);
       doc.appChanged(call.connection);
       return {};
@@ -160,28 +166,28 @@ function destroyVariable(
   doc: OpenDoc,
   found: ReturnType<OpenDoc['findItem']>,
   persistence: 'persistent' | 'session',
-): Record<string, unknown> {
+): { qSuccess: boolean } {
   if (!found || found.persistence !== persistence) return { qSuccess: false };
   doc.destroyItem('variable', found);
   return { qSuccess: true };
 }
 
 /** Doc variables: by id or name, created and destroyed, persistent or for the session. */
-function variableHandlers(): HandlerTable {
+function variableHandlers(): HandlerTable<'Doc'> {
   return {
     GetVariableById: (call, [id]) => {
       const doc = docOf(call);
-      const found = doc.findItem('variable', String(id));
+      const found = doc.findItem('variable', id);
       return { qReturn: found ? call.connection.bind(doc.itemEntity('variable', found)) : NOT_FOUND_INTERFACE };
     },
     GetVariableByName: (call, [name]) => {
       const doc = docOf(call);
-      const found = doc.findVariableByName(String(name));
+      const found = doc.findVariableByName(name);
       return { qReturn: found ? call.connection.bind(doc.itemEntity('variable', found)) : NOT_FOUND_INTERFACE };
     },
     CreateVariableEx: (call, [prop]) => {
       const doc = docOf(call);
-      const found = doc.createItem('variable', withVariableType(objectParam(prop, 'qProp')), 'persistent');
+      const found = doc.createItem('variable', withVariableType(prop), 'persistent');
       return {
         qInfo: found.stored.properties.qInfo,
         qReturn: call.connection.bind(doc.itemEntity('variable', found)),
@@ -189,18 +195,18 @@ function variableHandlers(): HandlerTable {
     },
     CreateSessionVariable: (call, [prop]) => {
       const doc = docOf(call);
-      const found = doc.createItem('variable', withVariableType(objectParam(prop, 'qProp')), 'session');
+      const found = doc.createItem('variable', withVariableType(prop), 'session');
       return { qReturn: call.connection.bind(doc.itemEntity('variable', found)) };
     },
     DestroyVariableById: (call, [id]) =>
-      destroyVariable(docOf(call), docOf(call).findItem('variable', String(id)), 'persistent'),
+      destroyVariable(docOf(call), docOf(call).findItem('variable', id), 'persistent'),
     DestroyVariableByName: (call, [name]) =>
-      destroyVariable(docOf(call), docOf(call).findVariableByName(String(name)), 'persistent'),
+      destroyVariable(docOf(call), docOf(call).findVariableByName(name), 'persistent'),
     DestroySessionVariable: (call, [id]) =>
-      destroyVariable(docOf(call), docOf(call).findItem('variable', String(id)), 'session'),
+      destroyVariable(docOf(call), docOf(call).findItem('variable', id), 'session'),
     DestroySessionVariableById: (call, [id]) =>
-      destroyVariable(docOf(call), docOf(call).findItem('variable', String(id)), 'session'),
+      destroyVariable(docOf(call), docOf(call).findItem('variable', id), 'session'),
     DestroySessionVariableByName: (call, [name]) =>
-      destroyVariable(docOf(call), docOf(call).findVariableByName(String(name)), 'session'),
+      destroyVariable(docOf(call), docOf(call).findVariableByName(name), 'session'),
   };
 }

@@ -43,7 +43,7 @@ function setTree(doc: OpenDoc, found: FoundObject, entry: PropertyTreeEntry, cal
 }
 
 /** The GenericObject interface (without the data methods' selections, which need the data engine). */
-export function genericObjectHandlers(): HandlerTable {
+export function genericObjectHandlers(): HandlerTable<'GenericObject'> {
   return {
     GetLayout: (call) => {
       const { doc, found } = objectOf(call);
@@ -59,12 +59,12 @@ export function genericObjectHandlers(): HandlerTable {
     },
     SetProperties: (call, [prop]) => {
       const { doc, found } = objectOf(call);
-      doc.setProperties(found, objectParam(prop, 'qProp'), call.connection);
+      doc.setProperties(found, prop, call.connection);
       return {};
     },
     ApplyPatches: (call, [patches, soft]) => {
       const { doc, found } = objectOf(call);
-      if (soft === true) {
+      if (soft) {
         const base = doc.softPatched.get(found.qId) ?? objectProperties(doc, found);
         doc.setSoftProperties(found, applyPropertyPatches(base, patches), call.connection);
       } else {
@@ -79,38 +79,32 @@ export function genericObjectHandlers(): HandlerTable {
     },
     SetFullPropertyTree: (call, [entry]) => {
       const { doc, found } = objectOf(call);
-      setTree(doc, found, objectParam(entry, 'qPropEntry') as PropertyTreeEntry, call);
+      setTree(doc, found, entry as PropertyTreeEntry, call);
       return {};
     },
     CreateChild: (call, [prop, propForThis]) => {
       const { doc, found } = objectOf(call);
-      const child = doc.createObject(objectParam(prop, 'qProp'), found.persistence, found);
-      if (propForThis !== undefined && propForThis !== null) {
-        doc.setProperties(found, objectParam(propForThis, 'qPropForThis'), call.connection);
-      }
+      const child = doc.createObject(prop, found.persistence, found);
+      if (propForThis !== undefined) doc.setProperties(found, propForThis, call.connection);
       return { qInfo: child.stored.properties.qInfo, qReturn: call.connection.bind(doc.objectEntity(child)) };
     },
     DestroyChild: (call, [id, propForThis]) => {
       const { doc, found } = objectOf(call);
-      const child = doc.findObject(String(id));
+      const child = doc.findObject(id);
       if (!child || child.stored.parent !== found.qId) return { qSuccess: false };
       doc.destroyObject(child);
-      if (propForThis !== undefined && propForThis !== null) {
-        doc.setProperties(found, objectParam(propForThis, 'qPropForThis'), call.connection);
-      }
+      if (propForThis !== undefined) doc.setProperties(found, propForThis, call.connection);
       return { qSuccess: true };
     },
     DestroyAllChildren: (call, [propForThis]) => {
       const { doc, found } = objectOf(call);
       for (const child of doc.childrenOf(found)) doc.destroyObject(child);
-      if (propForThis !== undefined && propForThis !== null) {
-        doc.setProperties(found, objectParam(propForThis, 'qPropForThis'), call.connection);
-      }
+      if (propForThis !== undefined) doc.setProperties(found, propForThis, call.connection);
       return {};
     },
     GetChild: (call, [id]) => {
       const { doc, found } = objectOf(call);
-      const child = doc.findObject(String(id));
+      const child = doc.findObject(id);
       if (!child || child.stored.parent !== found.qId) return { qReturn: NOT_FOUND_INTERFACE };
       return { qReturn: call.connection.bind(doc.objectEntity(child)) };
     },
@@ -133,11 +127,11 @@ export function genericObjectHandlers(): HandlerTable {
     },
     GetHyperCubeData: (call, [path, pages]) => {
       const { doc, found } = objectOf(call);
-      return { qDataPages: dataPages('hypercube', call.session, doc, found, String(path), pages) };
+      return { qDataPages: dataPages('hypercube', call.session, doc, found, path, pages) };
     },
     GetListObjectData: (call, [path, pages]) => {
       const { doc, found } = objectOf(call);
-      return { qDataPages: dataPages('listobject', call.session, doc, found, String(path), pages) };
+      return { qDataPages: dataPages('listobject', call.session, doc, found, path, pages) };
     },
   };
 }

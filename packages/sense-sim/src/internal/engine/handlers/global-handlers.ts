@@ -33,7 +33,7 @@ const BNF_FUNCTIONS: { name: string; aggr: boolean; group: string }[] = [
 ];
 
 /** Global methods about the engine and the machine: versions, product, code pages, BNF … */
-function productHandlers(version: string): HandlerTable {
+function productHandlers(version: string): HandlerTable<'Global'> {
   return {
     EngineVersion: () => ({ qVersion: { qComponentVersion: version } }),
     ProductVersion: () => ({ qReturn: version }),
@@ -62,7 +62,7 @@ function productHandlers(version: string): HandlerTable {
 }
 
 /** The Global interface (handle -1). */
-export function globalHandlers(engine: HandlerContext): HandlerTable {
+export function globalHandlers(engine: HandlerContext): HandlerTable<'Global'> {
   const version = engine.options.version;
   return {
     ...productHandlers(version),
@@ -71,7 +71,7 @@ export function globalHandlers(engine: HandlerContext): HandlerTable {
       return {};
     },
     GetFunctions: (_call, [group]) => ({
-      qFunctions: BNF_FUNCTIONS.filter((f) => group === undefined || group === 'ALL' || f.group === group).map((f) => ({
+      qFunctions: BNF_FUNCTIONS.filter((f) => group === 'ALL' || f.group === group).map((f) => ({
         qName: f.name,
         qGroup: f.group,
         qSignature: `${f.name.toUpperCase()}(${f.aggr ? '[{SetExpression}] [DISTINCT] [TOTAL [<fld {,fld}>]] expr' : 'expr'})`,
@@ -81,11 +81,11 @@ export function globalHandlers(engine: HandlerContext): HandlerTable {
       qStreamList: [...engine.options.site.streams.values()].map((s) => ({ qName: s.name, qId: s.id })),
     }),
     AbortRequest: ({ connection }, [id]) => {
-      connection.running.get(id as number)?.controller.abort();
+      connection.running.get(id)?.controller.abort();
       return {};
     },
     CancelRequest: ({ connection }, [id]) => {
-      connection.running.get(id as number)?.controller.abort();
+      connection.running.get(id)?.controller.abort();
       return {};
     },
     CancelReload: ({ session }) => {
@@ -97,26 +97,24 @@ export function globalHandlers(engine: HandlerContext): HandlerTable {
       return {};
     },
     GetProgress: ({ connection }, [id]) => {
-      const request = connection.running.get(id as number) ?? connection.finished.get(id as number);
-      return { qProgressData: progressData(request, connection.running.has(id as number)) };
+      const request = connection.running.get(id) ?? connection.finished.get(id);
+      return { qProgressData: progressData(request, connection.running.has(id)) };
     },
 
-    OpenDoc: (call, [name, , , , noData]) => {
+    OpenDoc: (call, [docName, , , , noData]) => {
       const { session, connection } = call;
-      const docName = String(name);
       const open = session.doc;
       if (open) {
         // As real engines: the open app again (another socket of the session, a client that
         // re-attached) gets the open Doc; in another mode it is 1009; another app is 1002.
         if (docName !== open.app.id && engine.apps.get(docName) !== open.app)
           throw EngineError.of('LOCERR_APP_ALREADY_OPEN', docName);
-        if (open.noData !== (noData === true))
-          throw EngineError.of('LOCERR_APP_ALREADY_OPEN_IN_DIFFERENT_MODE', docName);
+        if (open.noData !== noData) throw EngineError.of('LOCERR_APP_ALREADY_OPEN_IN_DIFFERENT_MODE', docName);
         return { qReturn: connection.bind(open.entity) };
       }
       const app = engine.apps.get(docName);
       if (!app) throw EngineError.of('LOCERR_APP_NOT_FOUND', docName);
-      const doc = engine.openDoc(session, app, noData === true);
+      const doc = engine.openDoc(session, app, noData);
       return { qReturn: connection.bind(doc.entity) };
     },
     GetActiveDoc: ({ session, connection }) => {
@@ -125,8 +123,8 @@ export function globalHandlers(engine: HandlerContext): HandlerTable {
     },
     CreateSessionApp: (call) => createSessionApp(engine, call, undefined),
     CreateSessionAppFromApp: (call, [source]) => {
-      const app = engine.apps.get(String(source));
-      if (!app) throw EngineError.of('LOCERR_APP_NOT_FOUND', String(source));
+      const app = engine.apps.get(source);
+      if (!app) throw EngineError.of('LOCERR_APP_NOT_FOUND', source);
       return createSessionApp(engine, call, app);
     },
     GetDocList: () => ({
@@ -148,16 +146,14 @@ export function globalHandlers(engine: HandlerContext): HandlerTable {
         qThumbnail: { qUrl: '' },
       })),
     }),
-    CreateApp: async (_call, [name, mainSection]) => {
-      const appName = String(name);
+    CreateApp: async (_call, [appName, mainSection]) => {
       if (appName.trim() === '') throw EngineError.of('LOCERR_APP_INVALID_NAME', appName);
       if (engine.apps.list().some((a) => a.title === appName))
         throw EngineError.of('LOCERR_APP_ALREADY_EXISTS', appName);
-      const app = await engine.apps.create(appName, emptyScript(typeof mainSection === 'string' ? mainSection : ''));
+      const app = await engine.apps.create(appName, emptyScript(mainSection));
       return { qSuccess: true, qAppId: app.id };
     },
-    DeleteApp: async (_call, [id]) => {
-      const appId = String(id);
+    DeleteApp: async (_call, [appId]) => {
       if (!(await engine.apps.delete(appId))) throw EngineError.of('LOCERR_APP_NOT_FOUND', appId);
       return { qSuccess: true };
     },

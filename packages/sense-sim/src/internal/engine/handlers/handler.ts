@@ -1,3 +1,4 @@
+import type { EngineSignatures } from '../../../generated/engine-signatures.js';
 import type { EngineObject, ObjectInterface } from '../model/engine-object.js';
 import type { RunningRequest } from '../rpc/running-request.js';
 import type { EngineSession } from '../session/engine-session.js';
@@ -23,8 +24,34 @@ export interface Call {
   readonly signal: AbortSignal;
 }
 
-/** A method: returns the result keyed by out-parameter names (`{}` when none). */
-export type Handler = (call: Call, args: unknown[]) => Promise<Record<string, unknown>> | Record<string, unknown>;
+/** The QIX interfaces whose methods the simulator serves (the `qType` of a handle). */
+type EngineInterface = keyof EngineSignatures;
 
-/** Handlers of one interface type, by method name. */
-export type HandlerTable = Readonly<Record<string, Handler>>;
+/**
+ * The handler of method `M` of interface `I`, typed by the engine schema (`generated/engine-signatures.ts`):
+ * it gets the arguments normalizeParams made of the request (positional, schema order) and returns the result
+ * keyed by out-parameter names (`{}` when none).
+ *
+ * @example
+ * const getObject: MethodHandler<'Doc', 'GetObject'> = (call, [qId]) => ({ qReturn: find(call, qId) });
+ */
+export type MethodHandler<
+  I extends EngineInterface,
+  M extends keyof EngineSignatures[I],
+> = EngineSignatures[I][M] extends { params: infer P; result: infer R }
+  ? (call: Call, args: P) => R | Promise<R>
+  : never;
+
+/** Handlers of interface `I`, by method name: only methods the schema has, each with its signature. */
+export type HandlerTable<I extends EngineInterface> = {
+  readonly [M in keyof EngineSignatures[I]]?: MethodHandler<I, M>;
+};
+
+/** The handlers of every interface. Methods of the schema missing here answer "Not implemented". */
+export type HandlerTables = { readonly [I in EngineInterface]?: HandlerTable<I> };
+
+/**
+ * A handler as the connection calls it, by the `qType` and method name of a request: with the arguments
+ * normalizeParams made against the same schema table the handler types come from.
+ */
+export type Handler = (call: Call, args: unknown[]) => Promise<Record<string, unknown>> | Record<string, unknown>;

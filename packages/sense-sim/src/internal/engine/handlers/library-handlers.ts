@@ -5,7 +5,6 @@ import { itemLayout, itemProperties } from '../doc/object-views.js';
 import { type FoundItem, infoOf, type OpenDoc } from '../doc/open-doc.js';
 import { EngineError } from '../rpc/engine-error.js';
 import type { Call, HandlerTable } from './handler.js';
-import { objectParam } from './object-param.js';
 
 function itemOf(call: Call): { doc: OpenDoc; found: FoundItem; kind: LibraryKind } {
   const doc = call.session.doc as OpenDoc | undefined;
@@ -15,8 +14,14 @@ function itemOf(call: Call): { doc: OpenDoc; found: FoundItem; kind: LibraryKind
   return { doc, found, kind: entity.kind };
 }
 
-/** Methods every library interface has. */
-function common(): HandlerTable {
+/** The library interfaces: master items and variables. */
+type LibraryInterface = 'GenericDimension' | 'GenericMeasure' | 'GenericVariable' | 'GenericBookmark';
+
+/** Methods every library interface has, with the same signature in each. */
+function common(): Pick<
+  HandlerTable<LibraryInterface>,
+  'GetLayout' | 'GetProperties' | 'SetProperties' | 'ApplyPatches' | 'GetInfo'
+> {
   return {
     GetLayout: (call) => {
       const { doc, found, kind } = itemOf(call);
@@ -28,7 +33,7 @@ function common(): HandlerTable {
     },
     SetProperties: (call, [prop]) => {
       const { doc, found, kind } = itemOf(call);
-      doc.setItemProperties(kind, found, objectParam(prop, 'qProp'), call.connection);
+      doc.setItemProperties(kind, found, prop, call.connection);
       return {};
     },
     ApplyPatches: (call, [patches]) => {
@@ -37,16 +42,12 @@ function common(): HandlerTable {
       return {};
     },
     GetInfo: (call) => ({ qInfo: infoOf(itemOf(call).found.stored.properties) }),
-    GetLinkedObjects: () => ({ qItems: [] }),
   };
 }
 
 /** GenericDimension, GenericMeasure, GenericVariable and GenericBookmark. */
-export function libraryHandlers(): Record<
-  'GenericDimension' | 'GenericMeasure' | 'GenericVariable' | 'GenericBookmark',
-  HandlerTable
-> {
-  const setDefinition = (call: Call, definition: string): Record<string, unknown> => {
+export function libraryHandlers(): { [I in LibraryInterface]: HandlerTable<I> } {
+  const setDefinition = (call: Call, definition: string): Record<string, never> => {
     const { doc, found } = itemOf(call);
     doc.setItemProperties('variable', found, { ...found.stored.properties, qDefinition: definition }, call.connection);
     return {};
@@ -54,21 +55,22 @@ export function libraryHandlers(): Record<
   return {
     GenericDimension: {
       ...common(),
+      GetLinkedObjects: () => ({ qItems: [] }),
       GetDimension: (call) => ({ qDim: itemProperties('dimension', itemOf(call).found).qDim ?? {} }),
     },
     GenericMeasure: {
       ...common(),
+      GetLinkedObjects: () => ({ qItems: [] }),
       GetMeasure: (call) => ({ qMeasure: itemProperties('measure', itemOf(call).found).qMeasure ?? {} }),
     },
     GenericVariable: {
       ...common(),
       GetRawContent: (call) => ({ qReturn: String(itemOf(call).found.stored.properties.qDefinition ?? '') }),
       // A definition without '=' is the value itself (text, or a number when it reads as one).
-      SetStringValue: (call, [value]) => setDefinition(call, String(value)),
+      SetStringValue: (call, [value]) => setDefinition(call, value),
       SetNumValue: (call, [value]) => setDefinition(call, String(value)),
       // A dual needs both parts: kept as an expression the engine evaluates to that dual.
-      SetDualValue: (call, [text, num]) =>
-        setDefinition(call, `=Dual('${String(text).replace(/'/g, "''")}', ${Number(num)})`),
+      SetDualValue: (call, [text, num]) => setDefinition(call, `=Dual('${text.replace(/'/g, "''")}', ${num})`),
     },
     GenericBookmark: { ...common() },
   };
