@@ -154,7 +154,7 @@ async function runSelect(state: ScriptState, query: SqlQuery): Promise<QueryResu
   if (connection.type.toLowerCase() === 'folder')
     throw new ExecutionError(`SQL needs a database connection, '${connection.name}' is a folder`);
   const folder = await state.folder.databaseFolder(connection);
-  const table = await runSql(query.text, folder, connection.name, {
+  const table = await runSql(query, folder, connection.name, {
     pacer: state.guard,
     contain: (file, shownAs) => state.folder.containFile(file, shownAs),
   });
