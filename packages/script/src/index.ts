@@ -129,6 +129,14 @@ export type { ParseScriptOptions, ParseScriptResult } from './parse-script.js';
 export { parseScript } from './parse-script.js';
 export type { ParseStatementResult } from './parse-statement.js';
 export { parseStatement } from './parse-statement.js';
+export type {
+  PlacedTable,
+  QualifyRule,
+  TablePlacement,
+  TablePlacementInput,
+  UnresolvedTarget,
+} from './place-table.js';
+export { isQualified, placeTable, qualifyFieldNames, qualifyRule, uniqueTableName } from './place-table.js';
 export { printExpression, printSetExpression } from './print-expression.js';
 export { printScript } from './print-script.js';
 export type { SqlClauseColumns, SqlColumnRef, SqlSelect, SqlSelectItem } from './read-sql-select.js';

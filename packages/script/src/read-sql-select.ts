@@ -193,6 +193,15 @@ export interface SqlSelect {
   /** The SELECT list, in order. */
   readonly items: readonly SqlSelectItem[];
   readonly clauses: SqlClauseColumns;
+  /**
+   * What the outermost query has besides `SELECT list FROM tables`, upper-cased, in order: the word
+   * before SELECT (`WITH` …), the list's `DISTINCT` / `ALL` / `TOP`, a `(` or `,` in the FROM part
+   * (a derived table or table function, a table list), then every clause word at the outermost
+   * level (`INNER`, `JOIN`, `ON`, `USING`, `WHERE`, `GROUP BY`, `HAVING`, `ORDER BY`) and the set
+   * operation or paging word where reading stops (`UNION`, `LIMIT` …). Empty for a plain projection
+   * such as `SELECT a, b AS c FROM s.t x`.
+   */
+  readonly extras: readonly string[];
 }
 
 type Clause = keyof SqlClauseColumns;
@@ -220,7 +229,11 @@ export function readSqlSelect(sql: string): SqlSelect | null {
   const tokens = tokenize(sql);
   const bounds = selectListBounds(tokens);
   if (!bounds) return null;
-  return { items: selectItems(tokens.slice(bounds.start, bounds.end)), clauses: clauseColumns(tokens, bounds.end) };
+  const extras: string[] = [];
+  const lead = tokens.slice(0, bounds.start - 1).find((t) => t.kind !== 'ws');
+  if (lead) extras.push(lead.kind === 'ident' ? lead.value.toUpperCase() : lead.text);
+  const items = selectItems(tokens.slice(bounds.start, bounds.end), extras);
+  return { items, clauses: clauseColumns(tokens, bounds.end, extras), extras };
 }
 
 /** Where the outermost SELECT list starts and ends (at its FROM, or the end). */
@@ -240,7 +253,8 @@ function selectListBounds(tokens: readonly Tok[]): { start: number; end: number 
   return start < 0 ? null : { start, end: tokens.length };
 }
 
-function selectItems(tokens: readonly Tok[]): SqlSelectItem[] {
+/** The items of a SELECT list; its DISTINCT / ALL / TOP go to `extras`. */
+function selectItems(tokens: readonly Tok[], extras: string[]): SqlSelectItem[] {
   let list = [...tokens];
   // DISTINCT / ALL / TOP n [PERCENT]
   for (;;) {
@@ -248,6 +262,7 @@ function selectItems(tokens: readonly Tok[]): SqlSelectItem[] {
     const t = list[first];
     if (t?.kind !== 'ident') break;
     const up = t.value.toUpperCase();
+    if (up === 'DISTINCT' || up === 'ALL' || up === 'TOP') extras.push(up);
     if (up === 'DISTINCT' || up === 'ALL') list = list.slice(first + 1);
     else if (up === 'TOP') {
       let k = first + 1;
@@ -278,14 +293,19 @@ function selectItems(tokens: readonly Tok[]): SqlSelectItem[] {
   return items;
 }
 
-/** The columns of the clauses after FROM, at the outermost level (a `(SELECT …)` is skipped whole). */
-function clauseColumns(tokens: readonly Tok[], from: number): SqlClauseColumns {
+/**
+ * The columns of the clauses after FROM, at the outermost level (a `(SELECT …)` is skipped whole);
+ * the clause words, and a `(` or `,` in the FROM part, go to `extras`.
+ */
+function clauseColumns(tokens: readonly Tok[], from: number, extras: string[]): SqlClauseColumns {
   const found: Record<Clause, Tok[]> = { where: [], groupBy: [], having: [], orderBy: [], joinOn: [] };
   let clause: Clause | null = null;
+  let inFrom = true;
   let depth = 0;
   for (let k = from; k < tokens.length; k++) {
     const t = tokens[k] as Tok;
     if (t.kind === 'ws') continue;
+    if (inFrom && depth === 0 && (t.text === '(' || t.text === ',')) extras.push(t.text);
     if (t.text === '(' && nextWord(tokens, k + 1) === 'SELECT') {
       k = closing(tokens, k);
       continue;
@@ -300,7 +320,10 @@ function clauseColumns(tokens: readonly Tok[], from: number): SqlClauseColumns {
       continue;
     }
     if (depth === 0 && up !== '') {
-      if (END_OF_QUERY.has(up)) break;
+      if (END_OF_QUERY.has(up)) {
+        extras.push(up);
+        break;
+      }
       const next = nextWord(tokens, k + 1);
       const started: Clause | null | undefined =
         up === 'WHERE'
@@ -317,7 +340,9 @@ function clauseColumns(tokens: readonly Tok[], from: number): SqlClauseColumns {
                   ? null
                   : undefined;
       if (started !== undefined) {
+        extras.push(up === 'GROUP' || up === 'ORDER' ? `${up} BY` : up);
         clause = started;
+        inFrom = false;
         continue;
       }
     }

@@ -56,6 +56,27 @@ describe('readSqlSelect: the columns of the clauses', () => {
     expect(read?.clauses.orderBy).toEqual([]);
   });
 
+  it('lists what the query has besides a plain projection (extras), outermost level only', () => {
+    const extras = (sql: string) => readSqlSelect(sql)?.extras;
+    expect(extras('SELECT a, [b c] AS d, t.e f FROM [dbo].[T] t;')).toEqual([]);
+    expect(extras('SELECT * FROM dbo.T x')).toEqual([]);
+    expect(extras('SELECT DISTINCT TOP 5 a FROM t')).toEqual(['DISTINCT', 'TOP']);
+    expect(extras('WITH r AS (SELECT a FROM t WHERE b = 1) SELECT a FROM r')).toEqual(['WITH']);
+    expect(extras('SELECT a FROM (SELECT a FROM t) x, u')).toEqual(['(', ',']);
+    expect(extras('SELECT a FROM t INNER JOIN u ON t.k = u.k WHERE 1 = 1 GROUP BY a HAVING COUNT(*) > 1')).toEqual([
+      'INNER',
+      'JOIN',
+      'ON',
+      'WHERE',
+      'GROUP BY',
+      'HAVING',
+    ]);
+    expect(extras('SELECT a FROM t WHERE b IN (SELECT c FROM u WHERE d = 1) ORDER BY a UNION SELECT a FROM v')).toEqual(
+      ['WHERE', 'ORDER BY', 'UNION'],
+    );
+    expect(extras('SELECT fn(a) FROM t')).toEqual([]);
+  });
+
   it('answers null without a SELECT, and refuses what is not text', () => {
     expect(readSqlSelect('EXEC dbo.LoadAll')).toBeNull();
     expect(() => readSqlSelect(42 as unknown as string)).toThrow(TypeError);

@@ -4,6 +4,7 @@ import {
   findExpansions,
   type LoadStatement,
   parseScript,
+  qualifyRule,
   type Statement,
   type StoreStatement,
 } from '@qixflow/script';
@@ -319,10 +320,8 @@ class ScriptWalker {
         for (const p of s.pairs) ctx.aliases.set(p.from, p.to);
         return;
       case 'Qualify':
-        ctx.qualify.push({ patterns: s.fields, on: true });
-        return;
       case 'Unqualify':
-        ctx.qualify.push({ patterns: s.fields, on: false });
+        ctx.qualify.push(qualifyRule(s));
         return;
       case 'Binary': {
         const stmt = this.#statementNode('binary', original, rawSlice, own, flags);

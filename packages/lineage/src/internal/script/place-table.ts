@@ -1,4 +1,10 @@
-import type { LoadPrefix, LoadStatement } from '@qixflow/script';
+import {
+  placeTable as decidePlacement,
+  isQualified,
+  type LoadPrefix,
+  type LoadStatement,
+  type TablePlacement,
+} from '@qixflow/script';
 import { evaluateConstant } from './evaluate-constant.js';
 import { addKeepEdges } from './indirect-edges.js';
 import {
@@ -68,12 +74,7 @@ function writeColumn(
 /** The name a column of this statement gets in the table (QUALIFY applied). */
 function finalName(ctx: ScriptContext, table: TableState, name: string): string {
   if (table.mapping) return name;
-  return ctx.qualified(name) ? `${table.name}.${name}` : name;
-}
-
-function qualifiedName(ctx: ScriptContext, tableName: string, mapping: boolean, name: string): string {
-  if (mapping) return name;
-  return ctx.qualified(name) ? `${tableName}.${name}` : name;
+  return isQualified(ctx.qualify, name) ? `${table.name}.${name}` : name;
 }
 
 function transformationOf(column: Column, renamed: boolean): Transformation {
@@ -82,9 +83,10 @@ function transformationOf(column: Column, renamed: boolean): Transformation {
 }
 
 /**
- * Places the rows of a LOAD/SELECT in the table model: a new table, a concatenation (explicit, or
- * implicit when the field set equals an existing table's), a JOIN/KEEP, or a mapping table — with
- * QUALIFY applied — and writes the DERIVES and PRODUCES edges.
+ * Places the rows of a LOAD/SELECT in the table model where `@qixflow/script`'s `placeTable`
+ * decides — a new table, a concatenation (explicit, or implicit when the field set equals an
+ * existing table's), a JOIN/KEEP, or a mapping table, with QUALIFY applied — and writes the
+ * DERIVES and PRODUCES edges.
  */
 export function placeTable(
   ctx: ScriptContext,
@@ -99,8 +101,31 @@ export function placeTable(
     relation = crossTable(relation, cross.attributeField, cross.dataField, Number.isFinite(n) ? n : 1);
   }
   notePrefixes(ctx, statement, stmt);
-  const p: Placement = { ctx, statement, relation, stmt, mapping: prefix(statement, 'MappingPrefix') !== undefined };
-  return placeJoined(p) ?? placeConcatenated(p) ?? placeNew(p, cross !== undefined);
+  const last = ctx.lastTable && !ctx.lastTable.dropped ? ctx.lastTable : undefined;
+  const placement = decidePlacement({
+    statement,
+    defaultName: relation.defaultName,
+    fields: relation.columns.map((c) => c.name),
+    open: relation.open,
+    tables: ctx.tables.filter((t) => !t.dropped),
+    lastTable: last,
+    qualify: ctx.qualify,
+    findTable: (name) => ctx.table(name),
+  });
+  const p: Placement = { ctx, statement, relation, stmt };
+  if (placement.unresolved) {
+    const { prefix: word, table } = placement.unresolved;
+    ctx.diagnose(
+      'unresolved-table',
+      'warning',
+      `${word} target ${table ?? '(previous table)'} not found; loaded as a new table`,
+      stmt,
+    );
+  }
+  if (placement.kind === 'join') return placeJoined(p, placement.target, placement.fields);
+  if (placement.kind === 'concatenate')
+    return placeConcatenated(p, placement.target, placement.fields, placement.implicit);
+  return placeNew(p, placement, cross !== undefined);
 }
 
 /** What placing one statement's rows needs. */
@@ -109,7 +134,6 @@ interface Placement {
   readonly statement: LoadStatement;
   readonly relation: Relation;
   readonly stmt: StatementContext;
-  readonly mapping: boolean;
 }
 
 /** Prefixes analysed as a plain LOAD, and a prefix that stayed a `$(…)`, as diagnostics. */
@@ -151,100 +175,57 @@ function produce(
   ctx.lastTable = table;
 }
 
-/** JOIN (not of a mapping): the columns go into the target table; undefined without a JOIN or target. */
-function placeJoined(p: Placement): TableState | undefined {
-  const { ctx, statement, relation, stmt } = p;
-  const join = prefix(statement, 'JoinPrefix');
-  if (!join || p.mapping) return undefined;
-  const target =
-    join.table !== null ? ctx.table(join.table) : ctx.lastTable && !ctx.lastTable.dropped ? ctx.lastTable : undefined;
-  if (!target) {
-    ctx.diagnose(
-      'unresolved-table',
-      'warning',
-      `JOIN target ${join.table ?? '(previous table)'} not found; loaded as a new table`,
-      stmt,
-    );
-    return undefined;
-  }
-  for (const column of relation.columns) {
-    const name = qualifiedName(ctx, statement.label ?? target.name, false, column.name);
+/** JOIN (not of a mapping): the columns go into the target table. */
+function placeJoined(p: Placement, target: TableState, names: readonly string[]): TableState {
+  const { ctx, relation, stmt } = p;
+  relation.columns.forEach((column, i) => {
+    const name = names[i] ?? column.name;
     const isKey = target.fieldIds.has(name);
     const transformation = isKey ? 'join-key' : transformationOf(column, name !== (column.sourceName ?? name));
     writeColumn(ctx, target, column, name, transformation, 'join', stmt);
-  }
+  });
   produce(p, target, 'join', 'join');
   return target;
 }
 
-/**
- * CONCATENATE, or implicit concatenation onto a table with the same field set (not after
- * NOCONCATENATE or KEEP, nor for unlisted columns): the rows go to the target table.
- */
-function placeConcatenated(p: Placement): TableState | undefined {
-  const { ctx, statement, relation, stmt, mapping } = p;
-  const concat = prefix(statement, 'ConcatenatePrefix');
-  const noConcat = prefix(statement, 'NoConcatenatePrefix') !== undefined;
-  const keep = prefix(statement, 'KeepPrefix');
-  const label = statement.label ?? relation.defaultName;
-  const names = relation.columns.map((c) => qualifiedName(ctx, label, mapping, c.name));
-  let target: TableState | undefined;
-  if (concat && !mapping) {
-    const last = ctx.lastTable && !ctx.lastTable.dropped ? ctx.lastTable : undefined;
-    target = concat.table !== null ? ctx.table(concat.table) : last;
-    if (!target)
-      ctx.diagnose(
-        'unresolved-table',
-        'warning',
-        `CONCATENATE target ${concat.table ?? '(previous table)'} not found; loaded as a new table`,
-        stmt,
-      );
-  } else if (!noConcat && !keep && !relation.open && names.length > 0) {
-    const wanted = [...new Set(names)].sort().join('\u0000');
-    target = ctx.tables.find(
-      (t) => !t.dropped && t.mapping === mapping && !t.open && [...t.fields].sort().join('\u0000') === wanted,
-    );
-  }
-  if (!target) return undefined;
-  const into = target;
+/** CONCATENATE, or implicit concatenation onto a table with the same field set: the rows go to the target table. */
+function placeConcatenated(p: Placement, into: TableState, names: readonly string[], implicit: boolean): TableState {
+  const { ctx, relation, stmt } = p;
   relation.columns.forEach((column, i) => {
     const name = names[i] ?? column.name;
     const t = transformationOf(column, name !== (column.sourceName ?? name));
     writeColumn(ctx, into, column, name, t === 'identity' ? 'concatenate' : t, 'concatenate', stmt);
   });
   produce(p, into, 'concatenate', 'concatenate');
-  if (!(concat && !mapping))
+  if (implicit)
     ctx.diagnose('implicit-concatenation', 'info', `same fields as ${into.name}: the rows are appended to it`, stmt);
   return into;
 }
 
 /** A new table (named after the label, `-1`, `-2` … when taken), with KEEP's INDIRECT edges. */
-function placeNew(p: Placement, cross: boolean): TableState {
-  const { ctx, statement, relation, stmt, mapping } = p;
-  const keep = prefix(statement, 'KeepPrefix');
-  const label = statement.label ?? relation.defaultName;
-  let name = label;
-  if (ctx.table(name)) {
-    let n = 1;
-    while (ctx.table(`${label}-${n}`)) n++;
-    name = `${label}-${n}`;
-  }
+function placeNew(
+  p: Placement,
+  placement: Extract<TablePlacement<TableState>, { kind: 'new' }>,
+  cross: boolean,
+): TableState {
+  const { ctx, relation, stmt } = p;
+  const { name, mapping, keep } = placement;
   const table = ctx.newTable(name, mapping, stmt.id);
   const operation: Operation = mapping ? 'mapping' : keep ? 'keep' : cross ? 'crosstable' : 'load';
-  for (const column of relation.columns) {
-    const fieldName = qualifiedName(ctx, name, mapping, column.name);
+  relation.columns.forEach((column, i) => {
+    const fieldName = placement.fields[i] ?? column.name;
     const renamed = fieldName !== (column.sourceName ?? fieldName);
     const op = fieldName !== column.name ? 'qualify' : operation;
     writeColumn(ctx, table, column, fieldName, transformationOf(column, renamed), op, stmt);
-  }
+  });
   produce(p, table, mapping ? 'mapping' : keep ? 'keep' : cross ? 'crosstable' : 'create', operation);
-  const other = keep && keep.table !== null ? ctx.table(keep.table) : undefined;
+  const other = keep?.target;
   if (keep && other) {
-    addKeepEdges(ctx, stmt, table, other, keep.type);
+    addKeepEdges(ctx, stmt, table, other, keep.prefix.type);
     ctx.diagnose(
       'keep',
       'info',
-      `${keep.type ?? ''} KEEP with ${other.name}: rows filtered, fields unchanged`.trim(),
+      `${keep.prefix.type ?? ''} KEEP with ${other.name}: rows filtered, fields unchanged`.trim(),
       stmt,
     );
   }

@@ -1,5 +1,5 @@
 import { redact } from '@qixflow/core';
-import { wildcardMatch } from '@qixflow/script';
+import { isQualified, type QualifyRule } from '@qixflow/script';
 import type {
   DerivesAttributes,
   IndirectAttributes,
@@ -137,7 +137,7 @@ export class ScriptContext {
   readonly diagnostics: LineageDiagnostic[] = [];
   readonly tables: TableState[] = [];
   lastTable: TableState | null = null;
-  readonly qualify: { readonly patterns: readonly string[]; readonly on: boolean }[] = [];
+  readonly qualify: QualifyRule[] = [];
   readonly aliases = new Map<string, string>();
   connection: { readonly name: string; readonly id: string } | null = null;
   readonly sources: SourceUse[] = [];
@@ -344,11 +344,6 @@ export class ScriptContext {
 
   /** Whether QUALIFY applies to a field name now. */
   qualified(field: string): boolean {
-    let on = false;
-    // Field names are case-sensitive, so QUALIFY patterns are too.
-    for (const q of this.qualify) if (q.patterns.some((p) => wildcardMatch(field, p, CASE_SENSITIVE))) on = q.on;
-    return on;
+    return isQualified(this.qualify, field);
   }
 }
-
-const CASE_SENSITIVE = { caseSensitive: true } as const;

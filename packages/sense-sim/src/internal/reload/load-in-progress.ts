@@ -1,9 +1,8 @@
-import type { LoadPrefix, LoadQuery, LoadStatement } from '@qixflow/script';
+import { type LoadPrefix, type LoadQuery, type LoadStatement, placeTable, type QualifyRule } from '@qixflow/script';
 import { type ScriptTableView, valueKey } from '../data/functions/script-host.js';
 import type { Cell } from '../data/loaded-model.js';
 import type { ColumnTable } from './column-table.js';
 import type { RecordScope } from './record-scope.js';
-import { sameFieldSet } from './table-algebra.js';
 import type { WorkTable } from './work-table.js';
 
 /**
@@ -118,7 +117,7 @@ export interface LoadContext {
   readonly loadStatement: LoadStatement | undefined;
   readonly tables: readonly WorkTable[];
   readonly lastTable: WorkTable | undefined;
-  qualifiedNames(fields: string[], name: string): string[];
+  readonly qualify: readonly QualifyRule[];
   loading: LoadInProgress | undefined;
 }
 
@@ -159,11 +158,16 @@ function concatenationBase(
   outputs: readonly string[],
   name: string,
 ): WorkTable | undefined {
-  const concatenate = statement.prefixes.find((p) => p.kind === 'ConcatenatePrefix');
-  if (concatenate) {
-    return concatenate.table === null ? state.lastTable : state.tables.find((t) => t.name === concatenate.table);
-  }
-  if (statement.prefixes.some((p) => OWN_TABLE_PREFIXES.has(p.kind))) return undefined;
-  const fields = name === '' ? [...outputs] : state.qualifiedNames([...outputs], name);
-  return state.tables.find((t) => sameFieldSet(t.fields, fields));
+  const explicit = statement.prefixes.some((p) => p.kind === 'ConcatenatePrefix');
+  if (!explicit && statement.prefixes.some((p) => OWN_TABLE_PREFIXES.has(p.kind))) return undefined;
+  // Without a label the table's own name is not known yet: its names are compared unqualified.
+  const placement = placeTable({
+    statement,
+    defaultName: name,
+    fields: outputs,
+    tables: state.tables,
+    lastTable: state.lastTable,
+    qualify: name === '' ? [] : state.qualify,
+  });
+  return placement.kind === 'concatenate' ? placement.target : undefined;
 }

@@ -1,11 +1,13 @@
 import { basename } from 'node:path';
 import {
+  placeTable as decidePlacement,
   type Expression,
   type FileFormat,
   fileFormatOptions,
   type LoadQuery,
   type LoadStatement,
   type SqlQuery,
+  type UnresolvedTarget,
 } from '@qixflow/script';
 import { ColumnBuilder } from '../data/column-builder.js';
 import { IntBuffer } from '../data/int-buffer.js';
@@ -20,7 +22,7 @@ import { runSql } from './run-sql.js';
 import { ExecutionError } from './script-error.js';
 import type { ScriptState } from './script-state.js';
 import { toNumber, truthy } from './script-values.js';
-import { concatenate, crossTable, joinTables, keepTables, sameFieldSet } from './table-algebra.js';
+import { concatenate, crossTable, joinTables, keepTables } from './table-algebra.js';
 import { WorkTable } from './work-table.js';
 
 interface QueryResult {
@@ -154,7 +156,7 @@ async function runSelect(state: ScriptState, query: SqlQuery): Promise<QueryResu
   if (connection.type.toLowerCase() === 'folder')
     throw new ExecutionError(`SQL needs a database connection, '${connection.name}' is a folder`);
   const folder = await state.folder.databaseFolder(connection);
-  const table = await runSql(query.text, folder, connection.name, {
+  const table = await runSql(query, folder, connection.name, {
     pacer: state.guard,
     contain: (file, shownAs) => state.folder.containFile(file, shownAs),
   });
@@ -163,7 +165,10 @@ async function runSelect(state: ScriptState, query: SqlQuery): Promise<QueryResu
   return { table, defaultName: sqlTable.split('.').pop() ?? sqlTable, sourceName: connection.name };
 }
 
-/** Puts a loaded table where its prefixes say: mapping, join, keep, concatenation, crosstable, or a new table. */
+/**
+ * Puts a loaded table where its prefixes say: mapping, join, keep, concatenation, crosstable, or a
+ * new table — the target and the field names (QUALIFY) as `@qixflow/script`'s `placeTable` decides.
+ */
 async function placeTable(
   state: ScriptState,
   statement: LoadStatement,
@@ -191,51 +196,64 @@ async function placeTable(
     state.mappings.set(name, map);
     return;
   }
-  table = state.qualify(table, name);
-  const join = prefixes.find((p) => p.kind === 'JoinPrefix' || p.kind === 'KeepPrefix');
-  if (join && (join.kind === 'JoinPrefix' || join.kind === 'KeepPrefix')) {
-    const target = join.table ? state.table(join.table) : state.lastTable;
-    if (!target) throw new ExecutionError('JOIN/KEEP without a previous table');
-    if (join.kind === 'JoinPrefix') {
-      const width = target.fields.length + table.fields.filter((f) => !target.fields.includes(f)).length;
-      const joined = await joinTables(target, table, join.type ?? 'outer', {
-        pacer,
-        grow: state.growth(width, target),
-      });
-      target.replaceWith(joined);
-      await keepDistinct(target, distinct, pacer);
-      state.lastTable = target;
-    } else {
-      const kept = await keepTables(target, table, join.type ?? 'inner', pacer);
-      if (kept.left !== target) target.replaceWith(kept.left);
-      state.addTable(new WorkTable(state.uniqueName(name), kept.right, distinct));
-    }
+  const placement = decidePlacement({
+    statement,
+    defaultName: name,
+    fields: table.fields,
+    tables: state.tables,
+    lastTable: state.lastTable,
+    qualify: state.qualify,
+  });
+  if (placement.unresolved) throw unresolved(placement.unresolved);
+  table = renamed(table, placement.fields);
+  if (placement.kind === 'join') {
+    const target = placement.target;
+    const width = target.fields.length + table.fields.filter((f) => !target.fields.includes(f)).length;
+    const joined = await joinTables(target, table, placement.prefix.type ?? 'outer', {
+      pacer,
+      grow: state.growth(width, target),
+    });
+    target.replaceWith(joined);
+    await keepDistinct(target, distinct, pacer);
+    state.lastTable = target;
     return;
   }
-  const target = concatenationTarget(state, statement, table);
-  if (target && replaces(statement)) {
-    state.tables.splice(state.tables.indexOf(target), 1);
-    if (state.lastTable === target) state.lastTable = undefined;
-  } else if (target) {
+  if (placement.kind === 'concatenate' && !replaces(statement)) {
+    const target = placement.target;
     const width = target.fields.length + table.fields.filter((f) => !target.fields.includes(f)).length;
     await concatenate(target, table, { pacer, grow: state.growth(width, target) });
     await keepDistinct(target, distinct, pacer);
     state.lastTable = target;
     return;
   }
-  state.addTable(new WorkTable(state.uniqueName(name), ownColumns(state, table), distinct));
+  if (placement.kind === 'concatenate') {
+    // REPLACE: the table it would add its rows to is dropped, and a new one made
+    state.tables.splice(state.tables.indexOf(placement.target), 1);
+    if (state.lastTable === placement.target) state.lastTable = undefined;
+    state.addTable(new WorkTable(state.uniqueName(name), ownColumns(state, table), distinct));
+    return;
+  }
+  if (placement.keep) {
+    const { prefix, target } = placement.keep;
+    if (!target) throw unresolved({ prefix: 'JOIN', table: prefix.table });
+    const kept = await keepTables(target, table, prefix.type ?? 'inner', pacer);
+    if (kept.left !== target) target.replaceWith(kept.left);
+    state.addTable(new WorkTable(placement.name, kept.right, distinct));
+    return;
+  }
+  state.addTable(new WorkTable(placement.name, ownColumns(state, table), distinct));
 }
 
-/** The table a LOAD adds its rows to: CONCATENATE's, or one with the same fields unless NOCONCATENATE. */
-function concatenationTarget(state: ScriptState, statement: LoadStatement, table: ColumnTable): WorkTable | undefined {
-  const concat = statement.prefixes.find((p) => p.kind === 'ConcatenatePrefix');
-  if (concat && concat.kind === 'ConcatenatePrefix') {
-    const target = concat.table ? state.table(concat.table) : state.lastTable;
-    if (!target) throw new ExecutionError('CONCATENATE without a previous table');
-    return target;
-  }
-  if (statement.prefixes.some((p) => p.kind === 'NoConcatenatePrefix')) return undefined;
-  return state.tables.find((t) => sameFieldSet(t.fields, table.fields));
+/** The error for a JOIN, KEEP or CONCATENATE whose table is not there. */
+function unresolved(target: UnresolvedTarget): ExecutionError {
+  if (target.table !== null) return new ExecutionError(`Table '${target.table}' not found`);
+  return new ExecutionError(`${target.prefix === 'JOIN' ? 'JOIN/KEEP' : target.prefix} without a previous table`);
+}
+
+/** `table` with its fields called `names` (QUALIFY), sharing its columns. */
+function renamed(table: ColumnTable, names: readonly string[]): ColumnTable {
+  if (names.every((n, i) => n === table.fields[i])) return table;
+  return new ColumnTable([...names], table.columns, table.rowCount);
 }
 
 /**

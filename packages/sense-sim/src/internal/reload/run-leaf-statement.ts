@@ -1,4 +1,4 @@
-import type { Statement } from '@qixflow/script';
+import { qualifyRule, type Statement } from '@qixflow/script';
 import { runDeclare, runDerive } from './derive-fields.js';
 import { runLoad } from './load-statement.js';
 import { runBinary } from './run-binary.js';
@@ -80,16 +80,7 @@ export async function runLeafStatement(
 
 /** QUALIFY / UNQUALIFY: which field names later LOADs prefix with their table's name. */
 function qualify(state: ScriptState, node: Extract<Statement, { kind: 'Qualify' | 'Unqualify' }>): void {
-  for (const f of node.fields) {
-    if (f === '*') {
-      state.qualified = { all: node.kind === 'Qualify', fields: new Set(), except: new Set() };
-    } else if (node.kind === 'Qualify') {
-      state.qualified.fields.add(f);
-    } else {
-      state.qualified.fields.delete(f);
-      state.qualified.except.add(f);
-    }
-  }
+  state.qualify.push(qualifyRule(node));
 }
 
 /** `SLEEP n`: waits n milliseconds (at most an hour, as Qlik caps it), in slices an abort ends at once. */

@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readSqlSelect, type SqlQuery } from '@qixflow/script';
 import { ColumnBuilder } from '../data/column-builder.js';
 import { ColumnTable } from './column-table.js';
 import { readDataFile } from './read-data-file.js';
@@ -10,10 +11,11 @@ import { ExecutionError } from './script-error.js';
  * The simulator's database connections: a connection's tables are CSV files in
  * `<data>/db/<ConnectionName>/<schema.table>.csv`. This answers the `SELECT` subset load scripts
  * use against them — a column list (`*`, `col`, `col AS alias`, `t.col`) from one table; anything
- * else is a clear error, never a guess.
+ * else is a clear error, never a guess. The SELECT list is read by `readSqlSelect`, the table by the
+ * script parser (`query.tables`), as lineage reads them.
  */
 export async function runSql(
-  sql: string,
+  query: Pick<SqlQuery, 'text' | 'tables'>,
   databaseDir: string,
   connection: string,
   options: {
@@ -22,15 +24,15 @@ export async function runSql(
     contain?: (file: string, shownAs: string) => Promise<void>;
   } = {},
 ): Promise<ColumnTable> {
-  const text = sql.replace(/\s+/g, ' ').trim().replace(/;$/, '');
-  const match = /^SELECT (.+?) FROM ([^\s]+)(?: (?:AS )?([A-Za-z_]\w*))?$/i.exec(text);
-  if (!match) {
+  const read = readSqlSelect(query.text);
+  const [from, ...more] = query.tables;
+  if (!read || read.extras.length > 0 || !from || more.length > 0) {
+    const text = query.text.replace(/\s+/g, ' ').trim();
     throw new ExecutionError(
       `SQL not supported by the simulator's ${connection} connection (only SELECT columns FROM one table): ${text.slice(0, 120)}`,
     );
   }
-  const [, columns = '', tableName = ''] = match;
-  const table = tableName.replace(/[[\]"`]/g, '');
+  const table = from.name;
   const file = await findTableFile(databaseDir, table);
   if (!file) throw new ExecutionError(`SQL error (${connection}): table '${table}' does not exist`);
   const shownAs = `${connection}: ${table}`;
@@ -40,18 +42,15 @@ export async function runSql(
     { fileType: 'txt', labels: 'embedded', delimiter: ',' },
     { shownAs, ...(options.pacer ? { pacer: options.pacer } : {}) },
   );
-  if (columns.trim() === '*') return data;
-  const selected = columns.split(',').map((part) => {
-    const column = /^\s*([\w."[\]`]+)(?:\s+AS\s+([\w"[\]`]+))?\s*$/i.exec(part);
-    if (!column) throw new ExecutionError(`SQL not supported by the simulator: column '${part.trim()}'`);
-    const source =
-      (column[1] ?? '')
-        .replace(/[[\]"`]/g, '')
-        .split('.')
-        .pop() ?? '';
+  const [only] = read.items;
+  if (read.items.length === 1 && only?.star && only.starOf === null) return data;
+  const selected = read.items.map((item) => {
+    const source = item.columns[0]?.name;
+    if (item.star || !item.plain || source === undefined)
+      throw new ExecutionError(`SQL not supported by the simulator: column '${item.text}'`);
     const index = data.fields.findIndex((f) => f.toLowerCase() === source.toLowerCase());
     if (index < 0) throw new ExecutionError(`SQL error (${connection}): invalid column name '${source}' in ${table}`);
-    return { index, name: (column[2] ?? data.fields[index] ?? source).replace(/[[\]"`]/g, '') };
+    return { index, name: item.aliased ? item.name : (data.fields[index] ?? source) };
   });
   const out = new ColumnTable(selected.map((s) => s.name));
   const copies = selected.map((s, c) => {

@@ -1,10 +1,10 @@
-import { type Expression, expand, type LoadStatement, parseExpression } from '@qixflow/script';
+import { type Expression, expand, type LoadStatement, parseExpression, type QualifyRule } from '@qixflow/script';
 import type { BoundExpression } from '../data/compile-expression.js';
 import { formatSettings } from '../data/format-settings.js';
 import { TextInterpreter } from '../data/interpret-text.js';
 import type { Cell, LineageRow, SectionAccessData } from '../data/loaded-model.js';
 import { MAX_TEXT_LENGTH } from '../data/text-limit.js';
-import { ColumnTable } from './column-table.js';
+import type { ColumnTable } from './column-table.js';
 import { DataFolder } from './data-folder.js';
 import type { Derivation, FieldDefinition } from './field-definition.js';
 import type { LoadInProgress } from './load-in-progress.js';
@@ -32,11 +32,8 @@ export class ScriptState {
   readonly lineage: LineageRow[] = [];
   readonly fieldComments = new Map<string, string>();
   readonly fieldTags = new Map<string, string[]>();
-  qualified: { all: boolean; fields: Set<string>; except: Set<string> } = {
-    all: false,
-    fields: new Set(),
-    except: new Set(),
-  };
+  /** The QUALIFY / UNQUALIFY statements run so far, in order. */
+  readonly qualify: QualifyRule[] = [];
   connection: ReloadConnection | undefined;
   lastTable: WorkTable | undefined;
   /** The section the script is in (`Section Access;` / `Section Application;`). */
@@ -155,19 +152,6 @@ export class ScriptState {
     return (produced) => {
       if (produced > room) this.guard.hold(held.rows + produced, held.cells + produced * width);
     };
-  }
-
-  /** QUALIFY: field names prefixed with the table name where the script asked for it. */
-  qualify(table: ColumnTable, name: string): ColumnTable {
-    const names = this.qualifiedNames(table.fields, name);
-    return names === table.fields ? table : new ColumnTable(names, table.columns, table.rowCount);
-  }
-
-  /** The field names QUALIFY gives `fields` of a table named `name` (`fields` itself when unchanged). */
-  qualifiedNames(fields: string[], name: string): string[] {
-    const { all, fields: qualified, except } = this.qualified;
-    if (!all && qualified.size === 0) return fields;
-    return fields.map((f) => ((all || qualified.has(f)) && !except.has(f) ? `${name}.${f}` : f));
   }
 
   /**

@@ -16,13 +16,6 @@ export interface TableWork {
   grow: (produced: number) => void;
 }
 
-/** True when both tables have the same fields in any order (implicit concatenation). */
-export function sameFieldSet(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  const set = new Set(a);
-  return b.every((f) => set.has(f));
-}
-
 /** Appends `table`'s rows to `target`, adding the fields `target` lacks (null in its old rows). */
 export async function concatenate(target: ColumnTable, table: ColumnTable, work: TableWork): Promise<void> {
   for (const f of table.fields) {

@@ -1,10 +1,18 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseScript, type SqlQuery } from '@qixflow/script';
 import { describe, expect, it } from 'vitest';
 import { tableRows } from '../../../src/internal/data/table-rows.js';
 import { readDataFile, serializeTable } from '../../../src/internal/reload/read-data-file.js';
 import { runSql } from '../../../src/internal/reload/run-sql.js';
+
+/** The parsed `SQL …` query the executor hands to runSql. */
+function sql(text: string): SqlQuery {
+  const [statement] = parseScript(`SQL ${text}`).ast.body;
+  if (statement?.kind !== 'LoadStatement' || statement.query.kind !== 'Sql') throw new Error(`not SQL: ${text}`);
+  return statement.query;
+}
 
 async function dir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'qixflow-reload-'));
@@ -69,9 +77,9 @@ describe('SQL against the simulated databases', () => {
   it('answers SELECT columns (with aliases) FROM schema.table from the connection folder', async () => {
     const d = await dir();
     await writeFile(join(d, 'dbo.Orders.csv'), 'OrderID,Status,Amount\n1,open,10\n2,closed,20\n');
-    const all = await runSql('SELECT * FROM dbo.Orders;', d, 'SalesDB');
+    const all = await runSql(sql('SELECT * FROM dbo.Orders;'), d, 'SalesDB');
     expect(all.fields).toEqual(['OrderID', 'Status', 'Amount']);
-    const some = await runSql('SELECT\n  OrderID,\n  Status AS OrderStatus\nFROM [dbo].[Orders]', d, 'SalesDB');
+    const some = await runSql(sql('SELECT\n  OrderID,\n  Status AS OrderStatus\nFROM [dbo].[Orders]'), d, 'SalesDB');
     expect(some.fields).toEqual(['OrderID', 'OrderStatus']);
     expect(tableRows(some.toData('')).map((r) => r.map((c) => c?.text))).toEqual([
       ['1', 'open'],
@@ -82,11 +90,23 @@ describe('SQL against the simulated databases', () => {
   it('refuses what it does not support and unknown tables/columns, with clear messages', async () => {
     const d = await dir();
     await writeFile(join(d, 'dbo.Orders.csv'), 'OrderID\n1\n');
-    await expect(runSql('SELECT * FROM dbo.Orders o JOIN dbo.Lines l ON o.id = l.id', d, 'SalesDB')).rejects.toThrow(
-      "SQL not supported by the simulator's SalesDB connection",
+    await expect(
+      runSql(sql('SELECT * FROM dbo.Orders o JOIN dbo.Lines l ON o.id = l.id'), d, 'SalesDB'),
+    ).rejects.toThrow("SQL not supported by the simulator's SalesDB connection");
+    for (const refused of [
+      'SELECT DISTINCT OrderID FROM dbo.Orders',
+      'SELECT OrderID FROM dbo.Orders WHERE OrderID = 1',
+      'SELECT OrderID FROM dbo.Orders, dbo.Lines',
+      'SELECT OrderID FROM (SELECT OrderID FROM dbo.Orders) o',
+      'SELECT OrderID * 2 AS Twice FROM dbo.Orders',
+      'SELECT o.* FROM dbo.Orders o',
+    ]) {
+      await expect(runSql(sql(refused), d, 'SalesDB'), refused).rejects.toThrow('SQL not supported by the simulator');
+    }
+    await expect(runSql(sql('SELECT * FROM dbo.Nope'), d, 'SalesDB')).rejects.toThrow(
+      "table 'dbo.Nope' does not exist",
     );
-    await expect(runSql('SELECT * FROM dbo.Nope', d, 'SalesDB')).rejects.toThrow("table 'dbo.Nope' does not exist");
-    await expect(runSql('SELECT Missing FROM dbo.Orders', d, 'SalesDB')).rejects.toThrow(
+    await expect(runSql(sql('SELECT Missing FROM dbo.Orders'), d, 'SalesDB')).rejects.toThrow(
       "invalid column name 'Missing'",
     );
   });

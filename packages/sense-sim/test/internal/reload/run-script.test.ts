@@ -187,6 +187,18 @@ const STATEMENTS: {
     },
   },
   {
+    kind: 'QUALIFY with wildcards, the last matching statement deciding',
+    script: `QUALIFY ?;\nUNQUALIFY *;\nQUALIFY V*;\nUNQUALIFY V;\nQUALIFY V;\n${INLINE_T}`,
+    tables: {
+      T: [
+        ['K', 'T.V'],
+        ['a', '1'],
+        ['b', '2'],
+        ['c', '3'],
+      ],
+    },
+  },
+  {
     kind: 'STORE',
     script: `${INLINE_T}STORE K FROM T INTO [lib://Data/out/t.csv] (txt);`,
     tables: {
