@@ -136,7 +136,11 @@ export interface Simulator {
   readonly control: SimulatorControl;
   /** Live proxy sessions. */
   sessions(): SimulatorSessionInfo[];
-  /** Ends timed-out sessions now (they are also swept every `sweepIntervalMs`). Returns how many. */
+  /**
+   * Ends timed-out sessions now (they are also swept every `sweepIntervalMs`): proxy sessions past
+   * their inactivity timeout, and engine sessions past their linger (`/ttl`, session-app grace) by
+   * the clock. Returns how many proxy sessions ended.
+   */
   sweep(): number;
   /** Stops listening, closes every socket, removes its temporary folder. */
   close(): Promise<void>;
@@ -189,7 +193,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     // Start: listen, then sweep timed-out sessions.
     const port = await listen(server, config.port, config.host);
     const directPort = direct ? await listen(direct, config.directEnginePort, config.host) : undefined;
-    const sweeper = setInterval(() => parts.sessions.sweep(), config.sweepIntervalMs);
+    const sweeper = setInterval(() => parts.sweep(), config.sweepIntervalMs);
     sweeper.unref();
 
     let closed: Promise<void> | undefined;
@@ -228,6 +232,8 @@ interface SimulatorParts {
   tenant: CloudTenant | undefined;
   control: SimulatorControl;
   stats(): SimulatorStats;
+  /** Ends timed-out proxy sessions and engine sessions whose linger is over; returns how many proxy sessions ended. */
+  sweep(): number;
   /** Stops the parts (not the listeners): notifications, tenant, engine, open websockets. */
   close(): Promise<void>;
 }
@@ -251,6 +257,7 @@ async function createParts(config: ResolvedOptions, workDir: string): Promise<Si
     reloadBudgets: siteReloadBudgets(site.reloadBudgets, config),
     calculations: config.calculations,
     sessionAppGraceSeconds: config.sessionAppGraceSeconds,
+    clock,
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayload });
   const notifications = new QrsNotifications(site);
@@ -319,6 +326,10 @@ async function createParts(config: ResolvedOptions, workDir: string): Promise<Si
     tenant,
     control: new SimulatorControl(sessions, faults, engine),
     stats: () => simulatorStats(engine, sessions, notifications),
+    sweep: () => {
+      engine.sessions.sweep();
+      return sessions.sweep();
+    },
     close: async () => {
       notifications.close();
       tenant?.close();
@@ -396,7 +407,7 @@ function simulatorHandle(
         lastSeen: s.lastSeen,
         sockets: s.sockets.size,
       })),
-    sweep: () => sessions.sweep(),
+    sweep: parts.sweep,
     close: listening.close,
   };
 }
