@@ -1,13 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Simulator } from '@qixflow/sense-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliError } from '../src/cli-error.js';
-import { writeSimulatorFiles } from '../src/commands/sim.js';
 import { escapeControl, escapeControlInLines } from '../src/output/escape-control.js';
 import { formatTable } from '../src/output/format-table.js';
 import { redactOutput } from '../src/output/redact.js';
@@ -164,30 +161,17 @@ describe('a proxy that echoes the CSRF token and the cookie in its refusal', () 
 });
 
 describe('the simulator key file', () => {
-  const fakeSim = { keys: { privateKey: 'PRIVATE', certificate: 'CERT' }, ca: 'CA' } as unknown as Simulator;
-
-  it('is rewritten 0600 even when an earlier file was 0644', async () => {
-    const dir = await mkdtemp(join(work, 'keys-'));
-    await writeFile(join(dir, 'jwt-private-key.pem'), 'old', { mode: 0o644 });
-    const files = await writeSimulatorFiles(fakeSim, dir);
-    expect((await stat(files.key)).mode & 0o777).toBe(0o600);
-    expect(await readFile(files.key, 'utf8')).toBe('PRIVATE');
-  });
-
-  it('is never written through a symbolic link', async () => {
+  it('is never written through a symbolic link: qixflow sim refuses to start', { timeout: 60_000 }, async () => {
     const dir = await mkdtemp(join(work, 'keys-'));
     const target = join(work, 'elsewhere.txt');
     await writeFile(target, 'untouched', { mode: 0o644 });
     await symlink(target, join(dir, 'jwt-private-key.pem'));
-    const error = await writeSimulatorFiles(fakeSim, dir).then(
-      () => undefined,
-      (e: unknown) => e,
+    const { code, stderr } = await runQixflow(['sim', '--port', '0', '--http', '--no-check', '--out', dir]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `error ERR_CONFIG: ${join(dir, 'jwt-private-key.pem')} is a symbolic link: not writing through it`,
     );
-    expect(error).toBeInstanceOf(CliError);
-    expect((error as CliError).code).toBe('ERR_CONFIG');
-    expect((error as CliError).message).toBe(
-      `${join(dir, 'jwt-private-key.pem')} is a symbolic link: not writing through it`,
-    );
+    expect(stderr).toContain('fix: remove the link or the foreign file, or pick another --out folder');
     expect(await readFile(target, 'utf8')).toBe('untouched');
     expect((await lstat(join(dir, 'jwt-private-key.pem'))).isSymbolicLink()).toBe(true);
   });

@@ -4,13 +4,17 @@
  * `qixflow-sim --demo` serves the demo site, writes the JWT key and the CA to `--out`, and
  * proves the setup with a real handshake + websocket before waiting for clients.
  */
-import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { createSimulator, type Simulator } from './create-simulator.js';
+import type { Simulator } from './create-simulator.js';
 import { selfCheck } from './internal/cli/self-check.js';
-import type { SimulatorOptions } from './options.js';
-import { describeApps, describeReloadFailures, type SimulatorFiles, writeSimulatorFiles } from './simulator-files.js';
+import { describeApps, type SimulatorFiles } from './simulator-files.js';
+import {
+  type CliSimulator,
+  describeSimulator,
+  SimulatorStartUpError,
+  startSimulatorForCli,
+} from './simulator-start-up.js';
 
 interface CliOptions {
   config?: string;
@@ -47,69 +51,34 @@ const program = new Command()
 async function main(): Promise<void> {
   program.parse();
   const opts = program.opts<CliOptions>();
-  let options: SimulatorOptions = {};
-  if (opts.config) {
-    try {
-      options = JSON.parse(await readFile(opts.config, 'utf8')) as SimulatorOptions;
-    } catch (error) {
-      fail(`cannot read config ${opts.config}: ${(error as Error).message}`);
-    }
-  }
-  options = {
-    ...options,
-    ...(opts.demo ? { site: 'demo' } : {}),
-    ...(opts.site ? { site: opts.site } : {}),
-    ...(opts.host ? { host: opts.host } : {}),
-    ...(opts.http ? { https: false } : {}),
-    ...(opts.tenant && !options.tenant ? { tenant: {} } : {}),
-    port: options.port ?? opts.port,
-  };
-
+  let started: CliSimulator & { files: SimulatorFiles };
   try {
-    sim = await createSimulator(options);
+    started = await startSimulatorForCli(
+      {
+        config: opts.config || undefined,
+        site: opts.site || (opts.demo ? 'demo' : undefined),
+        // Undefined unless given, so that the config file's port counts.
+        port: program.getOptionValueSource('port') === 'default' ? undefined : opts.port,
+        host: opts.host || undefined,
+        http: opts.http,
+        tenant: opts.tenant,
+        out: opts.out,
+      },
+      { signal: stop.signal },
+    );
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'EADDRINUSE') fail(`port ${options.port} is in use: pass --port <n> (or --port 0 for any free port)`);
-    fail((error as Error).message);
+    // Stopped while starting: the simulator is closed already (and its work folder gone).
+    if (stop.signal.aborted && error === stop.signal.reason) process.exit(0);
+    fail(startUpMessage(error, opts));
   }
-  if (stopping) {
+  sim = started.sim;
+  if (stop.signal.aborted) {
     await sim.close();
     process.exit(0);
   }
-  let files: SimulatorFiles;
-  try {
-    files = await writeSimulatorFiles(sim, opts.out);
-  } catch (error) {
-    await sim.close();
-    fail(`${(error as Error).message} (pick another --out folder)`);
-  }
-  const show = (p: string) => relative(process.cwd(), p) || p;
-
-  const lines = [`qixflow simulator listening on ${sim.url}`, ''];
-  for (const p of sim.proxies) {
-    lines.push(
-      `  virtual proxy ${p.prefix === '' ? '(central)' : `/${p.prefix}`}: cookie ${p.cookieName}, csrf ${p.csrf}, licence ${p.licence}`,
-    );
-  }
-  if (sim.tenant)
-    lines.push(`  Qlik Cloud tenant at ${sim.tenant.url} (issuer ${sim.tenant.issuer}, kid ${sim.tenant.keyId})`);
-  lines.push(
-    `  ${describeApps(sim.apps)}`,
-    '',
-    'Connect:',
-    `  sign a JWT (RS256) with ${show(files.key)}, claims {"${sim.proxies[0]?.userIdAttribute}": "<user>", "${sim.proxies[0]?.userDirectoryAttribute}": "<directory>"}`,
-    `  (the proxy's JWT certificate is ${show(files.certificate)})${files.ca ? `; trust ${show(files.ca)} as the CA` : ''}`,
-    `  1. GET ${sim.proxies[0]?.url}/qps/csrftoken with "Authorization: Bearer <jwt>" -> session cookie + qlik-csrf-token header`,
-    `  2. ${sim.proxies[0]?.wsUrl}<appId>?qlik-csrf-token=<token> with "Cookie: <name>=<value>" and "Origin: ${sim.url.replace('127.0.0.1', 'localhost')}"`,
-    `  QRS: ${sim.proxies[0]?.url}/qrs/app/full?xrfkey=<16 chars> with the same "X-Qlik-Xrfkey" header and the cookie`,
-    ...(sim.engineUrl
-      ? [`  Engine without authentication (plain enigma.js, like Qlik Core): ${sim.engineUrl}/app/<appId>`]
-      : []),
-    `  Faults: POST ${sim.url}/__sim/control/<action> with header "x-sim-control-token: ${sim.controlToken}"`,
-  );
-  console.log(lines.join('\n'));
+  console.log(instructions(sim, started.files).join('\n'));
   // Stderr: a failed start-up reload leaves its app without data, which a client would only notice later.
-  for (const line of describeReloadFailures(sim.reloads())) console.error(line);
+  for (const line of started.reloadFailures) console.error(line);
 
   if (opts.check && sim.proxies.length > 0) {
     try {
@@ -127,6 +96,47 @@ async function main(): Promise<void> {
   console.log('\nPress Ctrl-C to stop.');
 }
 
+/** What `qixflow-sim` prints on stdout once it listens: where, and how a client connects. */
+function instructions(sim: Simulator, files: SimulatorFiles): string[] {
+  const show = (p: string) => relative(process.cwd(), p) || p;
+  const proxy = sim.proxies[0];
+  return [
+    `qixflow simulator listening on ${sim.url}`,
+    '',
+    ...describeSimulator(sim),
+    `  ${describeApps(sim.apps)}`,
+    '',
+    'Connect:',
+    `  sign a JWT (RS256) with ${show(files.key)}, claims {"${proxy?.userIdAttribute}": "<user>", "${proxy?.userDirectoryAttribute}": "<directory>"}`,
+    `  (the proxy's JWT certificate is ${show(files.certificate)})${files.ca ? `; trust ${show(files.ca)} as the CA` : ''}`,
+    `  1. GET ${proxy?.url}/qps/csrftoken with "Authorization: Bearer <jwt>" -> session cookie + qlik-csrf-token header`,
+    `  2. ${proxy?.wsUrl}<appId>?qlik-csrf-token=<token> with "Cookie: <name>=<value>" and "Origin: ${sim.url.replace('127.0.0.1', 'localhost')}"`,
+    `  QRS: ${proxy?.url}/qrs/app/full?xrfkey=<16 chars> with the same "X-Qlik-Xrfkey" header and the cookie`,
+    ...(sim.engineUrl
+      ? [`  Engine without authentication (plain enigma.js, like Qlik Core): ${sim.engineUrl}/app/<appId>`]
+      : []),
+    `  Faults: POST ${sim.url}/__sim/control/<action> with header "x-sim-control-token: ${sim.controlToken}"`,
+  ];
+}
+
+/** The one line `qixflow-sim` prints when the simulator did not start. */
+function startUpMessage(error: unknown, opts: CliOptions): string {
+  if (!(error instanceof SimulatorStartUpError)) return (error as Error).message;
+  const detail = error.cause instanceof Error ? error.cause.message : error.message;
+  switch (error.reason) {
+    case 'config-unreadable':
+    case 'config-invalid':
+      return `cannot read config ${opts.config}: ${detail}`;
+    case 'port-in-use':
+      return `${error.message}: pass --port <n> (or --port 0 for any free port)`;
+    case 'unsafe-file':
+    case 'files':
+      return `${detail} (pick another --out folder)`;
+    default:
+      return detail;
+  }
+}
+
 /**
  * How long the simulator may take to close after SIGINT/SIGTERM before the process exits anyway: a
  * supervisor or a developer's Ctrl-C must never have to fall back to SIGKILL.
@@ -136,18 +146,18 @@ const STOP_DEADLINE_MS = 1000;
 // Armed before anything starts, so that a signal during the start-up reloads or the self-check also
 // ends the process; `sim` is set once the simulator listens.
 let sim: Simulator | undefined;
-let stopping = false;
+const stop = new AbortController();
 function onSignal(signal: NodeJS.Signals): void {
   // 128 + the signal number, as shells report a process a signal ended.
   const forcedCode = signal === 'SIGINT' ? 130 : 143;
-  if (stopping) process.exit(forcedCode);
-  stopping = true;
+  if (stop.signal.aborted) process.exit(forcedCode);
+  stop.abort();
   setTimeout(() => {
     console.error(`qixflow-sim: did not stop within ${STOP_DEADLINE_MS} ms of ${signal}: exiting`);
     process.exit(forcedCode);
   }, STOP_DEADLINE_MS).unref();
-  // Still starting: main() closes it as soon as it listens (so its work folder goes too), or the
-  // deadline ends the process first.
+  // Still starting: the start-up closes it as soon as it listens (so its work folder goes too), or
+  // the deadline ends the process first.
   if (sim === undefined) return;
   sim.close().then(
     () => process.exit(0),

@@ -1,11 +1,10 @@
 import { createPublicKey } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { AuditLog } from './audit-log.js';
 import type { CloudApiDeps } from './internal/cloud/cloud-api-routes.js';
@@ -14,10 +13,8 @@ import { CloudListings } from './internal/cloud/cloud-listings.js';
 import { CloudTenant } from './internal/cloud/cloud-tenant.js';
 import { CloudWebhooks } from './internal/cloud/cloud-webhooks.js';
 import { CLOUD_AUDIENCE } from './internal/cloud/verify-cloud-jwt.js';
-import { handleControlRequest } from './internal/control/control-api.js';
-import { parseAppPath } from './internal/engine/engine.js';
 import { QixEngine } from './internal/engine/qix-engine.js';
-import { originHost, refuseUpgrade, sendText } from './internal/http/respond.js';
+import { engineOnlyRoutes, type ListenerRoutes, simulatorRoutes } from './internal/http/simulator-routes.js';
 import { ProxyFaults } from './internal/proxy/proxy-faults.js';
 import { VirtualProxy } from './internal/proxy/virtual-proxy.js';
 import { QrsNotifications } from './internal/qrs/qrs-notifications.js';
@@ -31,8 +28,9 @@ import {
   defaultTlsCredentials,
   type SigningKeys,
   signingKeysFrom,
+  type TlsCredentials,
 } from './internal/tls/generate-credentials.js';
-import { resolveOptions, type SimulatorOptions, siteReloadBudgets } from './options.js';
+import { type ResolvedOptions, resolveOptions, type SimulatorOptions, siteReloadBudgets } from './options.js';
 import { SimulatorControl } from './simulator-control.js';
 
 export type { SigningKeys } from './internal/tls/generate-credentials.js';
@@ -138,7 +136,11 @@ export interface Simulator {
   readonly control: SimulatorControl;
   /** Live proxy sessions. */
   sessions(): SimulatorSessionInfo[];
-  /** Ends timed-out sessions now (they are also swept every `sweepIntervalMs`). Returns how many. */
+  /**
+   * Ends timed-out sessions now (they are also swept every `sweepIntervalMs`): proxy sessions past
+   * their inactivity timeout, and engine sessions past their linger (`/ttl`, session-app grace) by
+   * the clock. Returns how many proxy sessions ended.
+   */
   sweep(): number;
   /** Stops listening, closes every socket, removes its temporary folder. */
   close(): Promise<void>;
@@ -157,290 +159,301 @@ export interface Simulator {
  * ```
  */
 export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  // Options: validated once, then one fully-defaulted object.
   const config = resolveOptions(options);
   const ownsWorkDir = config.workDir === undefined;
   const workDir = config.workDir ?? (await mkdtemp(join(tmpdir(), 'qixflow-sim-')));
   try {
-    const keys = config.signingKey ? await signingKeysFrom(config.signingKey) : await defaultSigningKeys();
-    const tls = config.https ? (config.tls ?? (await defaultTlsCredentials(config.hostname))) : undefined;
-    const site = config.site === undefined ? Site.empty() : await Site.load(config.site, workDir);
+    const parts = await createParts(config, workDir);
+    const { tls } = parts;
 
-    const { clock } = config;
-    const audit = new AuditLog(clock);
-    const sessions = new ProxySessionStore(clock, audit);
-    const licences = new LicencePool(clock);
-    const faults = new ProxyFaults();
-    const engine = await QixEngine.start({
-      version: config.engineVersion,
-      site,
-      workDir,
-      reloadOnStart: config.reloadOnStart,
-      reloadBudgets: siteReloadBudgets(site.reloadBudgets, config),
-      calculations: config.calculations,
-      sessionAppGraceSeconds: config.sessionAppGraceSeconds,
-    });
-    const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayload });
-    const notifications = new QrsNotifications(site);
-    const qrs = new QrsRouter(site, audit, {
-      writes: {
-        notifications,
-        actions: {
-          startTask: (idOrName) => {
-            const task = engine.tasks.find(idOrName);
-            if (!task) return false;
-            void engine.tasks.start(task.id);
-            return true;
-          },
-          deleteApp: (id) => engine.apps.delete(id),
-          copyApp: async (id, name) => (await engine.apps.copy(id, name))?.id,
-          publishApp: (id, stream, name) => engine.apps.publish(id, stream, name),
-        },
-      },
-    });
-    const defaultKey = createPublicKey(keys.publicKey);
-
-    const proxies = config.virtualProxies.map(
-      (vp) =>
-        new VirtualProxy(vp, {
-          https: config.https,
-          clock,
-          audit,
-          sessions,
-          licences,
-          engine,
-          wss,
-          qrs,
-          faults,
-          fatalCloseCode: config.fatalCloseCode,
-          defaultKey,
-        }),
-    );
-    const byPrefix = new Map(proxies.map((p) => [p.config.prefix, p]));
-    const tenant = config.tenant
-      ? new CloudTenant(config.tenant, {
-          https: config.https,
-          clock,
-          audit,
-          sessions,
-          engine,
-          wss,
-          key: config.tenant.publicKey ? createPublicKey(config.tenant.publicKey) : defaultKey,
-          ownHosts: [config.hostname, 'localhost', '127.0.0.1'],
-          api: cloudApi(site, engine, config.hostname, config.tenant.auditsReadable),
-        })
-      : undefined;
-    sessions.onEnded((session) => {
-      if (session.proxy === 'cloud') tenant?.sessionEnded(session);
-      else byPrefix.get(session.proxy)?.sessionEnded(session);
-    });
-
-    type Route =
-      | { kind: 'proxy'; proxy: VirtualProxy; segments: string[] }
-      | { kind: 'tenant'; segments: string[] }
-      | undefined;
-    const route = (segments: string[]): Route => {
-      if (tenant?.owns(segments)) return { kind: 'tenant', segments };
-      const first = segments[0] ?? '';
-      const prefixed = first === '' ? undefined : byPrefix.get(first);
-      if (prefixed) return { kind: 'proxy', proxy: prefixed, segments: segments.slice(1) };
-      const central = byPrefix.get('');
-      return central ? { kind: 'proxy', proxy: central, segments } : undefined;
-    };
-
-    const control = new SimulatorControl(sessions, faults, engine);
-    const stats = (): SimulatorStats => {
-      const engineSessions = engine.sessions.list();
-      const connections = engineSessions.flatMap((s) => [...s.connections]);
-      return {
-        engine: {
-          sessions: engineSessions.length,
-          connections: engine.counters.openConnections,
-          handles: connections.reduce((n, c) => n + c.handleCount, 0),
-          runningRequests: connections.reduce((n, c) => n + c.running.size, 0),
-          dependencyRecords: engineSessions.reduce((n, s) => n + s.dependencyCount, 0),
-          appListeners: engine.apps.list().reduce((n, a) => n + a.watchers, 0),
-          requests: engine.counters.requests,
-          completed: { ...engine.counters.completed },
-          aborted: { ...engine.counters.aborted },
-          busyMs: { ...engine.counters.busyMs },
-        },
-        proxy: {
-          sessions: sessions.live().length,
-          sockets: sessions.live().reduce((n, s) => n + s.sockets.size, 0),
-        },
-        qrs: {
-          subscriptions: notifications.list().length,
-          callbacksDelivered: notifications.delivered,
-          callbacksFailed: notifications.failed,
-        },
-      };
-    };
-
-    const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-      const parsed = parseTarget(req);
-      const target = parsed && route(parsed.segments);
-      const work = async (): Promise<void> => {
-        if (parsed?.segments[0] === '__sim') {
-          const action = parsed.segments[1] === 'control' ? (parsed.segments[2] ?? '') : (parsed.segments[1] ?? '');
-          await handleControlRequest(req, res, action, control, config.controlToken, () => ({ ...stats() }));
-        } else if (!parsed) sendText(res, 400, '400 Bad Request: malformed URL');
-        else if (!target) sendText(res, 404, '404 Not Found');
-        else if (target.kind === 'tenant') await tenant?.handleRequest(req, res, target.segments);
-        else await target.proxy.handleRequest(req, res, target.segments, parsed.url);
-      };
-      work().catch((error: unknown) => {
-        // A bug must not take the server down: answer this request and keep serving the others.
-        process.emitWarning(`qixflow-sim: request failed: ${(error as Error)?.message ?? String(error)}`);
-        if (!res.headersSent) sendText(res, 500, '500 Internal Server Error');
-        else res.destroy();
-      });
-    };
-
-    const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-      socket.on('error', () => socket.destroy());
-      const parsed = parseTarget(req);
-      const target = parsed && route(parsed.segments);
-      const work = async (): Promise<void> => {
-        if (!parsed) refuseUpgrade(socket, 400, '400 Bad Request: malformed URL');
-        else if (!target) refuseUpgrade(socket, 404, '404 Not Found');
-        else if (target.kind === 'tenant') await tenant?.handleUpgrade(req, socket, head, target.segments, parsed.url);
-        else await target.proxy.handleUpgrade(req, socket, head, target.segments, parsed.url);
-      };
-      work().catch((error: unknown) => {
-        process.emitWarning(`qixflow-sim: upgrade failed: ${(error as Error)?.message ?? String(error)}`);
-        refuseUpgrade(socket, 500, '500 Internal Server Error');
-      });
-    };
-
-    const server: Server = tls
-      ? createHttpsServer({ cert: tls.cert, key: tls.key }, onRequest)
-      : createHttpServer(onRequest);
-    server.on('upgrade', onUpgrade);
+    // Listeners: the main one (proxies, tenant, control) and the optional engine-only one.
+    const server: Server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }) : createHttpServer();
     server.keepAliveTimeout = 30_000;
-    await new Promise<void>((resolveListen, rejectListen) => {
-      server.once('error', rejectListen);
-      server.listen(config.port, config.host, () => {
-        server.off('error', rejectListen);
-        resolveListen();
-      });
-    });
-    const port = (server.address() as AddressInfo).port;
-    const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
-    const url = `${config.https ? 'https' : 'http'}://${hostForUrl}:${port}`;
-    const wsBase = url.replace(/^http/, 'ws');
+    const direct = config.directEngine ? createHttpServer() : undefined;
 
-    // The engine-only listener: unauthenticated websockets, like a Qlik Core engine on its own port.
-    let direct: Server | undefined;
-    if (config.directEngine) {
-      direct = createHttpServer((_req, res) => sendText(res, 404, '404 Not Found: websocket only'));
-      direct.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-        socket.on('error', () => socket.destroy());
-        // Unauthenticated, so a browser page on any site could otherwise drive it (cross-site
-        // websockets are not bound by CORS); clients outside browsers send no Origin.
-        const origin = originHost(req);
-        if (origin !== undefined && (origin === null || !config.directEngineHostAllowList.includes(origin))) {
-          return refuseUpgrade(
-            socket,
-            403,
-            `403 Forbidden: Origin ${JSON.stringify(req.headers.origin)} is not allowed on the engine-only listener (allowed hosts: ${config.directEngineHostAllowList.join(', ')})`,
-          );
-        }
-        const parsed = parseTarget(req);
-        const app = parsed && parseAppPath(parsed.segments);
-        if (!parsed || !app) return refuseUpgrade(socket, 404, '404 Not Found');
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          ws.on('error', () => ws.terminate());
-          engine.accept(ws, { proxy: 'direct', user: directUser(req), ...app, path: parsed.segments.join('/') });
-        });
-      });
-      const listener = direct;
-      await new Promise<void>((resolveListen, rejectListen) => {
-        listener.once('error', rejectListen);
-        listener.listen(config.directEnginePort, config.host, () => {
-          listener.off('error', rejectListen);
-          resolveListen();
-        });
-      });
+    // Routing: which request goes where.
+    route(
+      server,
+      simulatorRoutes({
+        proxies: parts.proxies,
+        tenant: parts.tenant,
+        control: parts.control,
+        controlToken: config.controlToken,
+        stats: () => ({ ...parts.stats() }),
+      }),
+    );
+    if (direct) {
+      route(
+        direct,
+        engineOnlyRoutes({ engine: parts.engine, wss: parts.wss, hostAllowList: config.directEngineHostAllowList }),
+      );
     }
-    const engineUrl = direct ? `ws://${hostForUrl}:${(direct.address() as AddressInfo).port}` : undefined;
 
-    const sweeper = setInterval(() => sessions.sweep(), config.sweepIntervalMs);
+    // Start: listen, then sweep timed-out sessions.
+    const port = await listen(server, config.port, config.host);
+    const directPort = direct ? await listen(direct, config.directEnginePort, config.host) : undefined;
+    const sweeper = setInterval(() => parts.sweep(), config.sweepIntervalMs);
     sweeper.unref();
 
     let closed: Promise<void> | undefined;
-    const simulator: Simulator = {
-      url,
-      port,
-      https: config.https,
-      ca: tls?.cert,
-      keys,
-      proxies: proxies.map((p) => ({
-        prefix: p.config.prefix,
-        url: p.config.prefix === '' ? url : `${url}/${p.config.prefix}`,
-        wsUrl: `${wsBase}${p.config.prefix === '' ? '' : `/${p.config.prefix}`}/app/`,
-        cookieName: p.cookieName,
-        csrf: p.config.csrf,
-        licence: p.config.licence.kind,
-        userIdAttribute: p.config.jwt.userIdAttribute,
-        userDirectoryAttribute: p.config.jwt.userDirectoryAttribute,
-        hostAllowList: [...p.config.hostAllowList],
-      })),
-      tenant: config.tenant
-        ? { url, issuer: config.tenant.issuer, keyId: config.tenant.keyId, audience: CLOUD_AUDIENCE }
-        : undefined,
-      get apps() {
-        return [...site.apps.values()].map((a) => ({ id: a.id, name: a.name, stream: a.stream?.name }));
-      },
-      reloads: () =>
-        site.reloads.apps().map((r) => ({
-          appId: r.appId,
-          appName: r.appName,
-          trigger: r.trigger,
-          status: r.status === 'FinishedSuccess' ? 'succeeded' : r.status === 'FinishedFail' ? 'failed' : 'aborted',
-          startTime: r.startTime,
-          stopTime: r.stopTime,
-          ...(r.error ? { error: { line: r.error.line, message: r.error.message } } : {}),
-        })),
-      engineUrl,
-      controlToken: config.controlToken,
-      audit,
-      control,
-      stats,
-      sessions: () =>
-        sessions.live().map((s) => ({
-          ref: s.ref,
-          proxy: s.proxy,
-          user: { userDirectory: s.user.userDirectory, userId: s.user.userId },
-          createdAt: s.createdAt,
-          lastSeen: s.lastSeen,
-          sockets: s.sockets.size,
-        })),
-      sweep: () => sessions.sweep(),
-      close: () => {
-        closed ??= (async () => {
-          clearInterval(sweeper);
-          notifications.close();
-          tenant?.close();
-          await engine.close();
-          for (const client of wss.clients) client.terminate();
-          wss.close();
-          for (const listener of [server, direct]) {
-            if (!listener) continue;
-            await new Promise<void>((done) => {
-              listener.close(() => done());
-              listener.closeAllConnections();
-            });
-          }
-          if (ownsWorkDir) await rm(workDir, { recursive: true, force: true });
-        })();
-        return closed;
-      },
+    const close = (): Promise<void> => {
+      closed ??= (async () => {
+        clearInterval(sweeper);
+        await parts.close();
+        for (const listener of [server, direct]) {
+          if (!listener) continue;
+          await new Promise<void>((done) => {
+            listener.close(() => done());
+            listener.closeAllConnections();
+          });
+        }
+        if (ownsWorkDir) await rm(workDir, { recursive: true, force: true });
+      })();
+      return closed;
     };
-    return simulator;
+    return simulatorHandle(config, parts, { port, directPort, close });
   } catch (error) {
     if (ownsWorkDir) await rm(workDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** The simulator's parts, each given its collaborators. */
+interface SimulatorParts {
+  keys: SigningKeys;
+  tls: TlsCredentials | undefined;
+  site: Site;
+  audit: AuditLog;
+  sessions: ProxySessionStore;
+  engine: QixEngine;
+  wss: WebSocketServer;
+  proxies: VirtualProxy[];
+  tenant: CloudTenant | undefined;
+  control: SimulatorControl;
+  stats(): SimulatorStats;
+  /** Ends timed-out proxy sessions and engine sessions whose linger is over; returns how many proxy sessions ended. */
+  sweep(): number;
+  /** Stops the parts (not the listeners): notifications, tenant, engine, open websockets. */
+  close(): Promise<void>;
+}
+
+/** The composition root's wiring: builds every part and hands each its collaborators. */
+async function createParts(config: ResolvedOptions, workDir: string): Promise<SimulatorParts> {
+  const keys = config.signingKey ? await signingKeysFrom(config.signingKey) : await defaultSigningKeys();
+  const tls = config.https ? (config.tls ?? (await defaultTlsCredentials(config.hostname))) : undefined;
+  const site = config.site === undefined ? Site.empty() : await Site.load(config.site, workDir);
+
+  const { clock } = config;
+  const audit = new AuditLog(clock);
+  const sessions = new ProxySessionStore(clock, audit);
+  const licences = new LicencePool(clock);
+  const faults = new ProxyFaults();
+  const engine = await QixEngine.start({
+    version: config.engineVersion,
+    site,
+    workDir,
+    reloadOnStart: config.reloadOnStart,
+    reloadBudgets: siteReloadBudgets(site.reloadBudgets, config),
+    calculations: config.calculations,
+    sessionAppGraceSeconds: config.sessionAppGraceSeconds,
+    clock,
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayload });
+  const notifications = new QrsNotifications(site);
+  const qrs = new QrsRouter(site, audit, {
+    writes: {
+      notifications,
+      actions: {
+        startTask: (idOrName) => {
+          const task = engine.tasks.find(idOrName);
+          if (!task) return false;
+          void engine.tasks.start(task.id);
+          return true;
+        },
+        deleteApp: (id) => engine.apps.delete(id),
+        copyApp: async (id, name) => (await engine.apps.copy(id, name))?.id,
+        publishApp: (id, stream, name) => engine.apps.publish(id, stream, name),
+      },
+    },
+  });
+  const defaultKey = createPublicKey(keys.publicKey);
+
+  const proxies = config.virtualProxies.map(
+    (vp) =>
+      new VirtualProxy(vp, {
+        https: config.https,
+        clock,
+        audit,
+        sessions,
+        licences,
+        engine,
+        wss,
+        qrs,
+        faults,
+        fatalCloseCode: config.fatalCloseCode,
+        defaultKey,
+      }),
+  );
+  const byPrefix = new Map(proxies.map((p) => [p.config.prefix, p]));
+  const tenant = config.tenant
+    ? new CloudTenant(config.tenant, {
+        https: config.https,
+        clock,
+        audit,
+        sessions,
+        engine,
+        wss,
+        key: config.tenant.publicKey ? createPublicKey(config.tenant.publicKey) : defaultKey,
+        ownHosts: [config.hostname, 'localhost', '127.0.0.1'],
+        api: cloudApi(site, engine, config.hostname, config.tenant.auditsReadable),
+      })
+    : undefined;
+  sessions.onEnded((session) => {
+    if (session.proxy === 'cloud') tenant?.sessionEnded(session);
+    else byPrefix.get(session.proxy)?.sessionEnded(session);
+  });
+
+  return {
+    keys,
+    tls,
+    site,
+    audit,
+    sessions,
+    engine,
+    wss,
+    proxies,
+    tenant,
+    control: new SimulatorControl(sessions, faults, engine),
+    stats: () => simulatorStats(engine, sessions, notifications),
+    sweep: () => {
+      engine.sessions.sweep();
+      return sessions.sweep();
+    },
+    close: async () => {
+      notifications.close();
+      tenant?.close();
+      await engine.close();
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+    },
+  };
+}
+
+/** Hands a listener its routes. */
+function route(listener: Server, routes: ListenerRoutes): void {
+  listener.on('request', routes.request);
+  listener.on('upgrade', routes.upgrade);
+}
+
+/** Listens on `port` (0: any free one) and answers the port it got. */
+async function listen(listener: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolveListen, rejectListen) => {
+    listener.once('error', rejectListen);
+    listener.listen(port, host, () => {
+      listener.off('error', rejectListen);
+      resolveListen();
+    });
+  });
+  return (listener.address() as AddressInfo).port;
+}
+
+/** The running simulator as its caller sees it: addresses, keys, what it holds, and close(). */
+function simulatorHandle(
+  config: ResolvedOptions,
+  parts: SimulatorParts,
+  listening: { port: number; directPort: number | undefined; close: () => Promise<void> },
+): Simulator {
+  const { port, directPort } = listening;
+  const { site, sessions } = parts;
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `${config.https ? 'https' : 'http'}://${hostForUrl}:${port}`;
+  const wsBase = url.replace(/^http/, 'ws');
+  return {
+    url,
+    port,
+    https: config.https,
+    ca: parts.tls?.cert,
+    keys: parts.keys,
+    proxies: parts.proxies.map((p) => ({
+      prefix: p.config.prefix,
+      url: p.config.prefix === '' ? url : `${url}/${p.config.prefix}`,
+      wsUrl: `${wsBase}${p.config.prefix === '' ? '' : `/${p.config.prefix}`}/app/`,
+      cookieName: p.cookieName,
+      csrf: p.config.csrf,
+      licence: p.config.licence.kind,
+      userIdAttribute: p.config.jwt.userIdAttribute,
+      userDirectoryAttribute: p.config.jwt.userDirectoryAttribute,
+      hostAllowList: [...p.config.hostAllowList],
+    })),
+    tenant: config.tenant
+      ? { url, issuer: config.tenant.issuer, keyId: config.tenant.keyId, audience: CLOUD_AUDIENCE }
+      : undefined,
+    get apps() {
+      return [...site.apps.values()].map((a) => ({ id: a.id, name: a.name, stream: a.stream?.name }));
+    },
+    reloads: () => site.reloads.apps().map(reloadInfo),
+    engineUrl: directPort === undefined ? undefined : `ws://${hostForUrl}:${directPort}`,
+    controlToken: config.controlToken,
+    audit: parts.audit,
+    control: parts.control,
+    stats: parts.stats,
+    sessions: () =>
+      sessions.live().map((s) => ({
+        ref: s.ref,
+        proxy: s.proxy,
+        user: { userDirectory: s.user.userDirectory, userId: s.user.userId },
+        createdAt: s.createdAt,
+        lastSeen: s.lastSeen,
+        sockets: s.sockets.size,
+      })),
+    sweep: parts.sweep,
+    close: listening.close,
+  };
+}
+
+function reloadInfo(r: ReloadRecord): SimulatorReloadInfo {
+  return {
+    appId: r.appId,
+    appName: r.appName,
+    trigger: r.trigger,
+    status: r.status === 'FinishedSuccess' ? 'succeeded' : r.status === 'FinishedFail' ? 'failed' : 'aborted',
+    startTime: r.startTime,
+    stopTime: r.stopTime,
+    ...(r.error ? { error: { line: r.error.line, message: r.error.message } } : {}),
+  };
+}
+
+function simulatorStats(
+  engine: QixEngine,
+  sessions: ProxySessionStore,
+  notifications: QrsNotifications,
+): SimulatorStats {
+  const engineSessions = engine.sessions.list();
+  const connections = engineSessions.flatMap((s) => [...s.connections]);
+  return {
+    engine: {
+      sessions: engineSessions.length,
+      connections: engine.counters.openConnections,
+      handles: connections.reduce((n, c) => n + c.handleCount, 0),
+      runningRequests: connections.reduce((n, c) => n + c.running.size, 0),
+      dependencyRecords: engineSessions.reduce((n, s) => n + s.dependencyCount, 0),
+      appListeners: engine.apps.list().reduce((n, a) => n + a.watchers, 0),
+      requests: engine.counters.requests,
+      completed: { ...engine.counters.completed },
+      aborted: { ...engine.counters.aborted },
+      busyMs: { ...engine.counters.busyMs },
+    },
+    proxy: {
+      sessions: sessions.live().length,
+      sockets: sessions.live().reduce((n, s) => n + s.sockets.size, 0),
+    },
+    qrs: {
+      subscriptions: notifications.list().length,
+      callbacksDelivered: notifications.delivered,
+      callbacksFailed: notifications.failed,
+    },
+  };
 }
 
 /** The tenant's REST listings, webhooks and audit log over the site's apps and reloads. */
@@ -451,27 +464,4 @@ function cloudApi(site: Site, engine: QixEngine, hostname: string, auditsReadabl
   const webhooks = new CloudWebhooks(site, 'com.qlik/qixflow-sim', reloadIdOf);
   const audits = new CloudAudits(site, tenantId, reloadIdOf);
   return { site, listings, webhooks, audits, auditsReadable };
-}
-
-/** The user of a direct engine socket: `X-Qlik-User: UserDirectory=X; UserId=Y` when sent, else anonymous. */
-function directUser(req: IncomingMessage): {
-  userDirectory: string;
-  userId: string;
-  attributes: Record<string, string[]>;
-} {
-  const header = req.headers['x-qlik-user'];
-  const text = Array.isArray(header) ? header[0] : header;
-  const dir = text && /UserDirectory=([^;]+)/i.exec(text)?.[1]?.trim();
-  const id = text && /UserId=([^;]+)/i.exec(text)?.[1]?.trim();
-  return { userDirectory: dir || 'DIRECT', userId: id || 'anonymous', attributes: {} };
-}
-
-function parseTarget(req: IncomingMessage): { url: URL; segments: string[] } | undefined {
-  try {
-    const url = new URL(req.url ?? '/', 'http://sim.invalid');
-    const segments = url.pathname.split('/').slice(1).map(decodeURIComponent);
-    return { url, segments };
-  } catch {
-    return undefined;
-  }
 }

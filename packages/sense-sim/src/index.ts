@@ -26,3 +26,11 @@ export type { SessionSelector } from './simulator-control.js';
 export { SimulatorControl } from './simulator-control.js';
 export type { SimulatorFiles } from './simulator-files.js';
 export { describeApps, describeReloadFailures, UnsafeFileError, writeSimulatorFiles } from './simulator-files.js';
+export type { CliSimulator, SimulatorStartUpFailure, SimulatorStartUpFlags } from './simulator-start-up.js';
+export {
+  DEFAULT_SIMULATOR_PORT,
+  describeSimulator,
+  SimulatorStartUpError,
+  simulatorOptionsFromFlags,
+  startSimulatorForCli,
+} from './simulator-start-up.js';

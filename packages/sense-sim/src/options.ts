@@ -15,7 +15,10 @@ export type { ReloadBudgets } from './internal/reload/reload-budget.js';
 export interface SimulatorOptions extends Omit<SimulatorConfig, 'site'> {
   /** A site: `'demo'`, a path to a site file, or a site fixture object. Default: no apps. */
   site?: string | SimSiteFixture;
-  /** Time source for timeouts, cool-downs and token checks. Default: the system clock. */
+  /**
+   * Time source for timeouts (proxy inactivity, engine sessions' `/ttl` and session-app grace),
+   * cool-downs and token checks. Default: the system clock.
+   */
   clock?: Clock;
   /**
    * The key pair the default JWT certificate and the tenant's key come from. Default: a new

@@ -34,7 +34,7 @@ export async function demoCommand(flags: DemoFlags, context: CliContext): Promis
   const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   const outDir = resolve(flags.out);
 
-  const sim = await startSimulator({ site: 'demo', port: flags.port });
+  const { sim } = await startSimulator({ site: 'demo', port: flags.port });
   let exitCode: ExitCode = EXIT_CODES.ok;
   let html: string | undefined;
   try {

@@ -1,12 +1,11 @@
 import { createSite } from '@qixflow/core';
-import type { Simulator, SimulatorOptions } from '@qixflow/sense-sim';
+import type { Simulator, SimulatorFiles } from '@qixflow/sense-sim';
 import type { CliContext } from '../cli-context.js';
-import { CliError } from '../cli-error.js';
 import { describeError } from '../describe-error.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { checkConnection } from '../internal/check-connection.js';
 import { untilAborted } from '../internal/interrupt.js';
-import { loadSimulator, readSimulatorConfig, simulatorSiteOptions, startSimulator } from '../internal/simulator.js';
+import { loadSimulator, simulatorSiteOptions, startSimulator } from '../internal/simulator.js';
 
 /** Flags of `qixflow sim`. */
 export interface SimFlags {
@@ -19,13 +18,6 @@ export interface SimFlags {
   out: string;
   config?: string;
   check: boolean;
-}
-
-/** Files `qixflow sim` writes for clients. */
-export interface SimulatorFiles {
-  key: string;
-  certificate: string;
-  ca: string | undefined;
 }
 
 // The start-up check signs in as its own user, so that it takes none of the demo user's 5 slots.
@@ -56,28 +48,18 @@ export async function simCommand(flags: SimFlags, context: CliContext): Promise<
 }
 
 async function runSimulator(flags: SimFlags, context: CliContext): Promise<ExitCode> {
-  const fromFile = flags.config === undefined ? {} : await readSimulatorConfig(flags.config);
-  const options: SimulatorOptions = {
-    ...fromFile,
-    site: flags.site,
-    // A port in the config file (0 included) counts unless --port was given.
-    port: flags.port ?? fromFile.port ?? DEFAULT_SIM_PORT,
-    ...(flags.host === undefined ? {} : { host: flags.host }),
-    ...(flags.http === true ? { https: false } : {}),
-    ...(flags.tenant === true && fromFile.tenant === undefined ? { tenant: {} } : {}),
-  };
   const { terminal } = context;
-  const sim = await startSimulator(options);
+  const { sim, files, reloadFailures } = await startSimulator(flags);
   try {
-    const files = await writeSimulatorFiles(sim, flags.out);
-    const { describeApps, describeReloadFailures } = await loadSimulator();
+    const { describeApps, describeSimulator } = await loadSimulator();
     const instructions = connectInstructions(sim, files, flags.site, {
       command: selfCommand(context.env),
       apps: describeApps(sim.apps),
+      listeners: describeSimulator(sim),
     });
     for (const line of instructions) terminal.out(line);
     // A failed start-up reload leaves its app without data: say so now, not when a client finds out.
-    for (const line of describeReloadFailures(sim.reloads())) terminal.err(line);
+    for (const line of reloadFailures) terminal.err(line);
     if (flags.check && sim.proxies.length > 0) {
       const site = createSite({ ...simulatorSiteOptions(sim, CHECK_USER), logoutOnClose: true });
       try {
@@ -129,57 +111,23 @@ function armStopDeadline(context: CliContext): () => void {
 }
 
 /**
- * Writes the JWT private key (mode 0600, also over an existing file of another mode), its
- * certificate and the CA into `dir`, never through a symbolic link — the simulator's own start-up
- * files, shared with its `qixflow-sim` command line.
- *
- * @throws CliError `ERR_CONFIG` (exit 2) when a target is a symbolic link or not a regular file.
- *
- * @example
- * ```ts
- * const files = await writeSimulatorFiles(sim, '.qixflow-sim');
- * ```
- */
-export async function writeSimulatorFiles(sim: Pick<Simulator, 'keys' | 'ca'>, dir: string): Promise<SimulatorFiles> {
-  const { writeSimulatorFiles: write, UnsafeFileError } = await loadSimulator();
-  try {
-    return await write(sim, dir);
-  } catch (error) {
-    if (error instanceof UnsafeFileError) {
-      throw new CliError('ERR_CONFIG', error.message, {
-        fix: 'remove the link or the foreign file, or pick another --out folder',
-        cause: error,
-      });
-    }
-    throw error;
-  }
-}
-
-/**
  * What `qixflow sim` prints: where it listens, its proxies and apps, and the exact variables and
  * commands to connect with.
  *
  * @example
  * ```ts
- * for (const line of connectInstructions(sim, files, 'demo', { command: 'qixflow', apps: '5 apps: …' })) console.log(line);
+ * const how = { command: 'qixflow', apps: describeApps(sim.apps), listeners: describeSimulator(sim) };
+ * for (const line of connectInstructions(sim, files, 'demo', how)) console.log(line);
  * ```
  */
 export function connectInstructions(
   sim: Simulator,
   files: SimulatorFiles,
   siteName: string,
-  how: { command: string; apps: string },
+  how: { command: string; apps: string; listeners: string[] },
 ): string[] {
   const { command } = how;
-  const lines = [`qixflow simulator listening on ${sim.url} (site: ${siteName})`];
-  for (const p of sim.proxies) {
-    lines.push(
-      `  virtual proxy ${p.prefix === '' ? '(central)' : `/${p.prefix}`}: cookie ${p.cookieName}, csrf ${p.csrf}, licence ${p.licence}`,
-    );
-  }
-  if (sim.tenant !== undefined) {
-    lines.push(`  Qlik Cloud tenant at ${sim.tenant.url} (issuer ${sim.tenant.issuer}, kid ${sim.tenant.keyId})`);
-  }
+  const lines = [`qixflow simulator listening on ${sim.url} (site: ${siteName})`, ...how.listeners];
   lines.push(`  ${how.apps}${sim.apps.length > 8 ? ` ('${command} apps' lists them all)` : ''}`);
   lines.push(
     `  wrote ${files.key} (JWT signing key), ${files.certificate}${files.ca === undefined ? '' : `, ${files.ca} (TLS CA)`}`,
@@ -224,9 +172,6 @@ export function connectInstructions(
   lines.push(`  faults: POST ${sim.url}/__sim/control/<action> with header "x-sim-control-token: ${sim.controlToken}"`);
   return lines;
 }
-
-/** The port `qixflow sim` listens on when neither --port nor the config file says. */
-export const DEFAULT_SIM_PORT = 4431;
 
 /**
  * How the user can run qixflow again from where they are: `pnpm qixflow` when this run came

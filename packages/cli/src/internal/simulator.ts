@@ -1,6 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import type { SiteOptions } from '@qixflow/core';
-import type { Simulator, SimulatorOptions } from '@qixflow/sense-sim';
+import type {
+  CliSimulator,
+  Simulator,
+  SimulatorFiles,
+  SimulatorStartUpError,
+  SimulatorStartUpFlags,
+} from '@qixflow/sense-sim';
 import { CliError } from '../cli-error.js';
 
 type SenseSim = typeof import('@qixflow/sense-sim');
@@ -34,74 +39,58 @@ export interface SimulatorUser {
 export const DEMO_USER: SimulatorUser = { userId: 'demo', userDirectory: 'DEMO' };
 
 /**
- * Starts the simulator, turning its failures into CLI errors: a bad option or site fixture is bad
+ * Starts the simulator as both command lines do (config file, flags over it, key files into
+ * `flags.out`), turning its failures into CLI errors: a bad option, config or site fixture is bad
  * usage (exit 2), a busy port says which flag to use.
  *
  * @example
  * ```ts
- * const sim = await startSimulator({ site: 'demo', port: 0 });
+ * const { sim } = await startSimulator({ site: 'demo', port: 0 });
  * ```
  */
-export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
-  const { createSimulator, SiteFixtureError } = await loadSimulator();
+export async function startSimulator(flags: SimulatorStartUpFlags & { out: string }): Promise<CliSimulatorWithFiles>;
+export async function startSimulator(flags: SimulatorStartUpFlags): Promise<CliSimulator>;
+export async function startSimulator(flags: SimulatorStartUpFlags): Promise<CliSimulator> {
+  const { startSimulatorForCli, SimulatorStartUpError } = await loadSimulator();
   try {
-    return await createSimulator(options);
+    return await startSimulatorForCli(flags);
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'EADDRINUSE') {
-      throw new CliError('ERR_PORT_IN_USE', `port ${String(options.port)} is in use`, {
-        fix: 'pass --port <n>, or --port 0 for any free port',
-        cause: error,
-      });
-    }
-    if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      throw new CliError(
-        'ERR_USAGE',
-        `cannot listen on ${options.host ?? '127.0.0.1'}:${String(options.port)} (${String(code)})`,
-        {
-          fix: 'pick another --host / --port',
-          cause: error,
-        },
-      );
-    }
-    if (error instanceof TypeError || error instanceof SiteFixtureError) {
-      throw new CliError('ERR_CONFIG', error.message, {
-        fix: "check --site (a site fixture, schemas/sim-site.schema.json, or 'demo') and --config (schemas/sim-config.schema.json)",
-        cause: error,
-      });
-    }
-    throw new CliError('ERR_SIMULATOR', `the simulator did not start: ${(error as Error).message}`, { cause: error });
+    if (!(error instanceof SimulatorStartUpError)) throw error;
+    throw toCliError(error);
   }
 }
 
-/**
- * Reads a simulator config file (`schemas/sim-config.schema.json`; validated by the simulator).
- *
- * @throws CliError `ERR_CONFIG` (exit 2) when the file cannot be read or is not JSON.
- *
- * @example
- * ```ts
- * const options = await readSimulatorConfig('sim.json');
- * ```
- */
-export async function readSimulatorConfig(path: string): Promise<SimulatorOptions> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new CliError('ERR_CONFIG', `cannot read the simulator config ${JSON.stringify(path)}`, {
-      fix: 'give the path of a JSON file (schemas/sim-config.schema.json)',
-      cause: error,
-    });
-  }
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-    return parsed as SimulatorOptions;
-  } catch {
-    throw new CliError('ERR_CONFIG', `the simulator config ${JSON.stringify(path)} is not a JSON object`, {
-      fix: 'see schemas/sim-config.schema.json',
-    });
+type CliSimulatorWithFiles = CliSimulator & { files: SimulatorFiles };
+
+function toCliError(error: SimulatorStartUpError): unknown {
+  const { message, cause } = error;
+  switch (error.reason) {
+    case 'config-unreadable':
+      return new CliError('ERR_CONFIG', message, {
+        fix: 'give the path of a JSON file (schemas/sim-config.schema.json)',
+        cause,
+      });
+    case 'config-invalid':
+      return new CliError('ERR_CONFIG', message, { fix: 'see schemas/sim-config.schema.json' });
+    case 'port-in-use':
+      return new CliError('ERR_PORT_IN_USE', message, { fix: 'pass --port <n>, or --port 0 for any free port', cause });
+    case 'cannot-listen':
+      return new CliError('ERR_USAGE', message, { fix: 'pick another --host / --port', cause });
+    case 'invalid-options':
+      return new CliError('ERR_CONFIG', message, {
+        fix: "check --site (a site fixture, schemas/sim-site.schema.json, or 'demo') and --config (schemas/sim-config.schema.json)",
+        cause,
+      });
+    case 'unsafe-file':
+      return new CliError('ERR_CONFIG', message, {
+        fix: 'remove the link or the foreign file, or pick another --out folder',
+        cause,
+      });
+    case 'files':
+      // Not the user's doing: reported as it came.
+      return cause;
+    default:
+      return new CliError('ERR_SIMULATOR', message, { cause });
   }
 }
 

@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeApps, type Simulator } from '@qixflow/sense-sim';
+import { describeApps, describeSimulator, type Simulator } from '@qixflow/sense-sim';
 import { describe, expect, it } from 'vitest';
 import { connectInstructions, selfCommand } from '../../src/commands/sim.js';
 import { startQixflow } from '../support/run-qixflow.js';
@@ -33,7 +33,11 @@ function fakeSim(apps: number): Simulator {
 describe('what qixflow sim prints', () => {
   it('does not list 300 app names on one line', () => {
     const sim = fakeSim(300);
-    const lines = connectInstructions(sim, files, 'big', { command: 'qixflow', apps: describeApps(sim.apps) });
+    const lines = connectInstructions(sim, files, 'big', {
+      command: 'qixflow',
+      apps: describeApps(sim.apps),
+      listeners: describeSimulator(sim),
+    });
     const apps = lines.find((l) => l.includes('apps:')) ?? '';
     expect(apps).toBe(
       "  300 apps: App 1, App 2, App 3, App 4, App 5, App 6, App 7, App 8, … and 292 more ('qixflow apps' lists them all)",
@@ -47,7 +51,11 @@ describe('what qixflow sim prints', () => {
     expect(selfCommand({ npm_lifecycle_event: 'qixflow' })).toBe('pnpm qixflow');
     expect(selfCommand({})).toBe('qixflow');
     const sim = fakeSim(5);
-    const lines = connectInstructions(sim, files, 'demo', { command: 'pnpm qixflow', apps: describeApps(sim.apps) });
+    const lines = connectInstructions(sim, files, 'demo', {
+      command: 'pnpm qixflow',
+      apps: describeApps(sim.apps),
+      listeners: describeSimulator(sim),
+    });
     expect(lines).toContain('  pnpm qixflow login');
     expect(lines).toContain('  pnpm qixflow lineage --all --out lineage-output');
     expect(lines.filter((l) => /^ {2}qixflow /.test(l))).toEqual([]);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { WebSocket } from 'ws';
+import { type Clock, systemClock } from '../../clock.js';
 import { binarySourcesFirst } from '../reload/binary-sources-first.js';
 import { recordReload } from '../reload/record-reload.js';
 import { reloadApp } from '../reload/reload-app.js';
@@ -33,6 +34,8 @@ export interface QixEngineOptions {
   calculations?: 'inline' | 'queued';
   /** Seconds a session on a `/app/SessionApp_<id>` URL outlives its last socket (default 0). */
   sessionAppGraceSeconds?: number;
+  /** The simulator's clock: engine sessions' activity and linger (`/ttl`, session-app grace) read it. */
+  clock?: Clock;
 }
 
 /** Counters the simulator exposes for leak checks. */
@@ -77,6 +80,7 @@ export class QixEngine implements Engine, HandlerContext {
       budgets: options.reloadBudgets,
     });
     this.sessions = new SessionRegistry((session) => this.#sessionCreated(session), {
+      clock: options.clock ?? systemClock,
       ...(options.sessionAppGraceSeconds !== undefined
         ? { sessionAppGraceSeconds: options.sessionAppGraceSeconds }
         : {}),

@@ -1,3 +1,4 @@
+import type { Clock } from '../../../clock.js';
 import type { AppDoc } from '../app/app-doc.js';
 import type { EngineObject } from '../model/engine-object.js';
 import type { SessionConnection } from './session-connection.js';
@@ -18,6 +19,9 @@ export interface OpenDocLike {
   /** Stops listening to the app and forgets session state. */
   close(): void;
 }
+
+/** setTimeout's longest delay (a longer one fires at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * An engine session: one user + app + identity. Connections with the same key share it (and its
@@ -42,7 +46,8 @@ export class EngineSession {
    */
   readonly sessionAppGraceSeconds: number;
   doc: OpenDocLike | undefined;
-  lastActivity = Date.now();
+  /** When the session last saw traffic, by the simulator's clock. */
+  lastActivity: number;
   /** Set when the session is gone for good. */
   ended = false;
   #handleCounter = 0;
@@ -51,6 +56,9 @@ export class EngineSession {
   /** dependency key → object keys whose last layout read it. */
   readonly #dependents = new Map<string, Set<string>>();
   readonly #onEmpty: (session: EngineSession) => void;
+  readonly #clock: Clock;
+  /** While the session lingers without a socket: when it ends, by the simulator's clock. */
+  #lingerUntil: number | undefined;
   #ttlTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -61,6 +69,7 @@ export class EngineSession {
       urlAppId: string | undefined;
       ttlSeconds: number;
       sessionAppGraceSeconds?: number;
+      clock: Clock;
     },
     onEmpty: (session: EngineSession) => void,
   ) {
@@ -70,6 +79,8 @@ export class EngineSession {
     this.urlAppId = init.urlAppId;
     this.ttlSeconds = init.ttlSeconds;
     this.sessionAppGraceSeconds = init.sessionAppGraceSeconds ?? 0;
+    this.#clock = init.clock;
+    this.lastActivity = init.clock.now();
     this.#onEmpty = onEmpty;
   }
 
@@ -80,12 +91,13 @@ export class EngineSession {
   }
 
   touch(): void {
-    this.lastActivity = Date.now();
+    this.lastActivity = this.#clock.now();
   }
 
   attach(connection: SessionConnection): void {
     if (this.#ttlTimer) clearTimeout(this.#ttlTimer);
     this.#ttlTimer = undefined;
+    this.#lingerUntil = undefined;
     this.connections.add(connection);
   }
 
@@ -94,11 +106,38 @@ export class EngineSession {
     if (this.connections.size > 0 || this.ended) return;
     const linger = this.lingerSeconds;
     if (linger > 0) {
-      this.#ttlTimer = setTimeout(() => this.#onEmpty(this), linger * 1000);
-      this.#ttlTimer.unref();
+      this.#lingerUntil = this.#clock.now() + linger * 1000;
+      this.#armLingerTimer();
     } else {
       this.#onEmpty(this);
     }
+  }
+
+  /**
+   * Ends the session if it lingers without a socket and its linger is over by the simulator's
+   * clock (a sweep). Returns whether it ended.
+   */
+  expireIfDue(): boolean {
+    if (this.#lingerUntil === undefined || this.ended || this.connections.size > 0) return false;
+    if (this.#clock.now() < this.#lingerUntil) return false;
+    this.#onEmpty(this);
+    return true;
+  }
+
+  /**
+   * A real timer for the rest of the linger. The clock decides: when the timer fires before the
+   * clock says the linger is over (a test's ManualClock that did not move), it waits again.
+   */
+  #armLingerTimer(): void {
+    const left = (this.#lingerUntil ?? 0) - this.#clock.now();
+    this.#ttlTimer = setTimeout(
+      () => {
+        this.#ttlTimer = undefined;
+        if (!this.expireIfDue() && this.#lingerUntil !== undefined && !this.ended) this.#armLingerTimer();
+      },
+      Math.min(Math.max(left, 0), MAX_TIMER_MS),
+    );
+    this.#ttlTimer.unref();
   }
 
   /**

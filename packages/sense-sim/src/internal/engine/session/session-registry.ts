@@ -1,3 +1,4 @@
+import type { Clock } from '../../../clock.js';
 import type { EngineConnectionContext } from '../engine.js';
 import { EngineSession, type EngineUser } from './engine-session.js';
 
@@ -12,10 +13,12 @@ export class SessionRegistry {
   readonly #sessions = new Map<string, EngineSession>();
   readonly #onCreated: (session: EngineSession) => void;
   readonly #sessionAppGraceSeconds: number;
+  readonly #clock: Clock;
 
-  constructor(onCreated: (session: EngineSession) => void, options: { sessionAppGraceSeconds?: number } = {}) {
+  constructor(onCreated: (session: EngineSession) => void, options: { sessionAppGraceSeconds?: number; clock: Clock }) {
     this.#onCreated = onCreated;
     this.#sessionAppGraceSeconds = options.sessionAppGraceSeconds ?? 0;
+    this.#clock = options.clock;
   }
 
   /** Finds the session a new socket belongs to, or creates it. */
@@ -40,6 +43,7 @@ export class SessionRegistry {
         urlAppId: context.appId,
         ttlSeconds: context.ttlSeconds ?? 0,
         sessionAppGraceSeconds: this.#sessionAppGraceSeconds,
+        clock: this.#clock,
       },
       (s) => this.end(s),
     );
@@ -51,6 +55,13 @@ export class SessionRegistry {
   end(session: EngineSession): void {
     session.end();
     if (this.#sessions.get(session.key) === session) this.#sessions.delete(session.key);
+  }
+
+  /** Ends every session whose linger without a socket is over by the clock. Returns how many ended. */
+  sweep(): number {
+    let ended = 0;
+    for (const session of [...this.#sessions.values()]) if (session.expireIfDue()) ended++;
+    return ended;
   }
 
   endAll(): void {
