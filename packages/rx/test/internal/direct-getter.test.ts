@@ -17,7 +17,7 @@ type Kpi = ReturnType<typeof kpi>;
 
 /** A plain enigma.js session on the simulator with extra enigma.js configuration (mixins, interceptors). */
 async function openWith(
-  config: Partial<enigma.IConfig>,
+  config: Record<string, unknown>,
 ): Promise<{ session: EnigmaJS.Session; doc: Qix; sent: Record<string, unknown>[] }> {
   const session = enigma.create({
     schema,
