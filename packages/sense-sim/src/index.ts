@@ -14,6 +14,7 @@ export type {
 export { createSimulator } from './create-simulator.js';
 export { demoSitePath, SiteFixtureError } from './internal/site/site.js';
 export type {
+  CalculationModel,
   ReloadBudgets,
   SimAppFixture,
   SimSiteFixture,

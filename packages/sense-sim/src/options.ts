@@ -9,6 +9,35 @@ export type { SimAppFixture, SimSiteFixture, SimulatorConfig, Tenant, VirtualPro
 export type { ReloadBudgets } from './internal/reload/reload-budget.js';
 
 /**
+ * How the engine schedules calculations (GetLayout, GetAppLayout, Get…Data).
+ * - `inline` (default): every request is handled as soon as it is read, in order — simple and
+ *   deterministic; a calculation is over before the next request is read, so there is nothing
+ *   to cancel (a change read right behind it is listed with its answer).
+ * - `queued`: calculations take turns in one calculation slot while every other request (a
+ *   selection, `CancelRequest`) is answered at once. A calculation request counts as the client's
+ *   look at the object from the moment it is accepted: a change while it waits or runs lists the
+ *   handle (the client cannot know whether the answer will include it). A turn computes the
+ *   answer from the state at its start, then lasts as long again — the time a real engine's
+ *   calculation thread keeps working while its socket thread answers others. A `CancelRequest`
+ *   ends a turn early or removes a waiting calculation, which is then never computed; either is
+ *   answered `LOCERR_GENERIC_ABORTED`. A calculation still waiting when the selections change
+ *   computes the new state: work the client asked for before the change is not wasted.
+ * - `concurrent`: as `queued`, but a calculation answers for the selections of the moment it was
+ *   read, as a real engine's, which starts every request when it reads it (requests on one socket
+ *   are processed concurrently, sharing the engine's threads). The simulator, with one thread,
+ *   still computes them one at a time in arrival order, so a calculation the client no longer
+ *   needs costs the engine — and delays the ones behind it — until it is cancelled. This is the
+ *   model in which cancelling superseded requests pays off (benchmarks: `pnpm bench`, rx paced
+ *   selections).
+ *
+ * Whether a real engine also aborts a running calculation by itself when the selections change
+ * (answering `LOCERR_GENERIC_ABORTED`) is not modelled: no model does that.
+ */
+export type CalculationModel = 'inline' | 'queued' | 'concurrent';
+
+const CALCULATION_MODELS: readonly unknown[] = ['inline', 'queued', 'concurrent'] satisfies CalculationModel[];
+
+/**
  * Options of {@link createSimulator}: everything of the JSON config (`schemas/sim-config.schema.json`)
  * plus what only code can pass.
  */
@@ -39,21 +68,10 @@ export interface SimulatorOptions extends Omit<SimulatorConfig, 'site'> {
    */
   reloadBudgets?: Partial<ReloadBudgets>;
   /**
-   * How the engine schedules calculations (GetLayout, GetAppLayout, Get…Data).
-   * - `inline` (default): every request is handled as soon as it is read, in order — simple and
-   *   deterministic; a calculation is over before the next request is read, so there is nothing
-   *   to cancel (a change read right behind it is listed with its answer).
-   * - `queued`: as a real engine, calculations take turns in one calculation slot while every
-   *   other request (a selection, `CancelRequest`) is answered at once. A calculation request
-   *   counts as the client's look at the object from the moment it is accepted: a change while it
-   *   waits or runs lists the handle (the client cannot know whether the answer will include it).
-   *   A turn computes the answer from the state at its start, then lasts as long again — the time
-   *   a real engine's calculation thread keeps working while its socket thread answers others. A
-   *   `CancelRequest` ends a turn early or removes a waiting calculation, which is then never
-   *   computed; either is answered `LOCERR_GENERIC_ABORTED`. Superseded work then costs the engine
-   *   what it costs a real one (benchmarks of cancellation: `pnpm bench`, rx paced selections).
+   * How the engine schedules calculations (GetLayout, GetAppLayout, Get…Data); see
+   * {@link CalculationModel}.
    */
-  calculations?: 'inline' | 'queued';
+  calculations?: CalculationModel;
 }
 
 /** @internal A virtual proxy with every default applied. */
@@ -121,7 +139,7 @@ export interface ResolvedOptions {
   reloadBudgets: Readonly<ReloadBudgets>;
   /** The budgets the caller set itself (they win over a site fixture's `reloadBudgets`). */
   reloadBudgetOverrides: Readonly<Partial<ReloadBudgets>>;
-  calculations: 'inline' | 'queued';
+  calculations: CalculationModel;
   sessionAppGraceSeconds: number;
 }
 
@@ -157,9 +175,9 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   if (clock !== undefined && typeof clock?.now !== 'function') {
     throw new TypeError('createSimulator: options.clock must have a now() method');
   }
-  if (calculations !== undefined && calculations !== 'inline' && calculations !== 'queued') {
+  if (calculations !== undefined && !CALCULATION_MODELS.includes(calculations)) {
     throw new TypeError(
-      `createSimulator: options.calculations must be 'inline' or 'queued', got ${JSON.stringify(calculations)}`,
+      `createSimulator: options.calculations must be 'inline', 'queued' or 'concurrent', got ${JSON.stringify(calculations)}`,
     );
   }
   if (tls !== undefined && (typeof tls.cert !== 'string' || typeof tls.key !== 'string')) {

@@ -9,7 +9,8 @@
  *   4. churn — heap per live subscription, then 10 000 subscribe/unsubscribe cycles;
  *   5. bundle — minified + gzipped size of rx's ESM entry and UMD bundle next to RxQ's.
  * `BENCH_ROUNDS` (default 5) sets the measured rounds, `BENCH_SCALE` the sizes, `BENCH_RX` a
- * comma-separated subset of the scenarios (`quick,paced,fan-out,churn,bundle`). rx runs compiled,
+ * comma-separated subset of the scenarios (`quick,paced,fan-out,churn,bundle`), `BENCH_PACED` the
+ * engine calculation models scenario 2 runs in (`concurrent,queued`). rx runs compiled,
  * as shipped (`lib/built-package.ts`), not from its sources through tsx.
  */
 import { importBuilt } from '../lib/built-package.js';
@@ -34,10 +35,14 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? '5'));
 const WARM_UPS = 1;
 const SCENARIOS = new Set((process.env.BENCH_RX ?? 'quick,paced,fan-out,churn,bundle').split(','));
 const RX = '@qixflow/rx';
+/** The calculation models scenario 2 runs in (`BENCH_PACED`, default both). */
+const PACED_MODELS = (process.env.BENCH_PACED ?? 'concurrent,queued')
+  .split(',')
+  .filter((m): m is 'concurrent' | 'queued' => m === 'concurrent' || m === 'queued');
 
 /** Runs `fn` against a simulator of the suite's apps in its own process, then stops it. */
 async function withSimulator(
-  calculations: 'inline' | 'queued',
+  calculations: 'inline' | 'queued' | 'concurrent',
   fn: (context: RunContext) => Promise<void>,
 ): Promise<void> {
   const sim = await startServer(
@@ -94,22 +99,26 @@ export async function rxSuite(scale: number): Promise<Row[]> {
     });
   }
   if (SCENARIOS.has('paced')) {
-    // The queued calculation model: selections are answered while layouts compute, so a superseded
-    // layout keeps the engine busy unless the client cancels it (see SimulatorOptions.calculations).
-    await withSimulator('queued', async (context) => {
-      const k = Math.max(4, Math.round(10 * scale));
-      const selections = 25;
-      const runs = await alternate(rounds('paced'), (c) =>
-        selectionRun(context, c, { app: HEAVY_APP, objects: k, selections, intervalMs: 20 }),
-      );
-      rows.push(
-        ...selectionRows(
-          `2. ${k} heavy cubes, ${selections} selections 20 ms apart (queued engine): time from the last to final`,
-          runs,
-          plain,
-        ),
-      );
-    });
+    // Selections are answered while layouts compute, so a superseded layout keeps the engine busy
+    // unless the client cancels it. `concurrent` (a real engine's: a calculation answers for the
+    // selections it was read under) first, then `queued` (a waiting calculation computes the newest
+    // selections: superseded requests cost nothing extra) — see SimulatorOptions.calculations.
+    for (const model of PACED_MODELS) {
+      await withSimulator(model, async (context) => {
+        const k = Math.max(4, Math.round(10 * scale));
+        const selections = 25;
+        const runs = await alternate(rounds(`paced (${model})`), (c) =>
+          selectionRun(context, c, { app: HEAVY_APP, objects: k, selections, intervalMs: 20 }),
+        );
+        rows.push(
+          ...selectionRows(
+            `2${model === 'concurrent' ? '' : 'b'}. ${k} heavy cubes, ${selections} selections 20 ms apart (${model} engine): time from the last to final`,
+            runs,
+            plain,
+          ),
+        );
+      });
+    }
   }
   if (SCENARIOS.has('bundle')) {
     const sizes = await bundleSizes();

@@ -234,6 +234,38 @@ describe('QIX JSON-RPC protocol (raw frames on the direct engine listener)', () 
   });
 });
 
+const handleOf = (frame: Record<string, unknown>) => (frame.result as { qReturn: { qHandle: number } }).qReturn.qHandle;
+const cube = (n: number) => ({
+  qInfo: { qType: 'chart' },
+  qHyperCubeDef: {
+    qDimensions: [{ qDef: { qFieldDefs: ['G'] } }],
+    qMeasures: [{ qDef: { qDef: `Sum(Id)*${n}` } }],
+    qInitialDataFetch: [{ qTop: 0, qLeft: 0, qWidth: 2, qHeight: 10 }],
+  },
+});
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A session app with enough rows that a layout takes the engine several ms. */
+async function heavyApp(sim: Simulator, rows = 100_000): Promise<{ raw: RawEngine; charts: number[]; field: number }> {
+  const raw = await openRaw(sim);
+  await raw.call('CreateSessionApp');
+  const script = `T: LOAD RecNo() as Id, Mod(RecNo(), 5) as F, Mod(RecNo(), 997) as G AUTOGENERATE ${rows};`;
+  await raw.call('SetScript', [script], { handle: 1 });
+  await raw.call('DoReload', [], { handle: 1 });
+  const charts = [
+    handleOf(await raw.call('CreateSessionObject', [cube(1)], { handle: 1 })),
+    handleOf(await raw.call('CreateSessionObject', [cube(2)], { handle: 1 })),
+  ];
+  for (const chart of charts) await raw.call('GetLayout', [], { handle: chart });
+  return { raw, charts, field: handleOf(await raw.call('GetField', ['F'], { handle: 1 })) };
+}
+
+/** The grand total of a one-measure cube's layout answer. */
+function grandTotal(frame: Record<string, unknown>): number {
+  const layout = (frame.result as { qLayout: { qHyperCube: { qGrandTotalRow: { qNum: number }[] } } }).qLayout;
+  return layout.qHyperCube.qGrandTotalRow[0]?.qNum ?? Number.NaN;
+}
+
 describe("the 'queued' calculation model", () => {
   let sim: Simulator;
   beforeAll(async () => {
@@ -241,35 +273,8 @@ describe("the 'queued' calculation model", () => {
   });
   afterAll(() => sim.close());
 
-  const handleOf = (frame: Record<string, unknown>) =>
-    (frame.result as { qReturn: { qHandle: number } }).qReturn.qHandle;
-  const cube = (n: number) => ({
-    qInfo: { qType: 'chart' },
-    qHyperCubeDef: {
-      qDimensions: [{ qDef: { qFieldDefs: ['G'] } }],
-      qMeasures: [{ qDef: { qDef: `Sum(Id)*${n}` } }],
-      qInitialDataFetch: [{ qTop: 0, qLeft: 0, qWidth: 2, qHeight: 10 }],
-    },
-  });
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-  /** A session app with enough rows that a layout takes the engine several ms. */
-  async function heavyApp(rows = 100_000): Promise<{ raw: RawEngine; charts: number[]; field: number }> {
-    const raw = await openRaw(sim);
-    await raw.call('CreateSessionApp');
-    const script = `T: LOAD RecNo() as Id, Mod(RecNo(), 5) as F, Mod(RecNo(), 997) as G AUTOGENERATE ${rows};`;
-    await raw.call('SetScript', [script], { handle: 1 });
-    await raw.call('DoReload', [], { handle: 1 });
-    const charts = [
-      handleOf(await raw.call('CreateSessionObject', [cube(1)], { handle: 1 })),
-      handleOf(await raw.call('CreateSessionObject', [cube(2)], { handle: 1 })),
-    ];
-    for (const chart of charts) await raw.call('GetLayout', [], { handle: chart });
-    return { raw, charts, field: handleOf(await raw.call('GetField', ['F'], { handle: 1 })) };
-  }
-
   it('never computes a calculation cancelled while it waits for the slot', async () => {
-    const { raw, charts } = await heavyApp();
+    const { raw, charts } = await heavyApp(sim);
     const before = sim.stats().engine;
     sim.control.delayResponses({ method: 'GetLayout', ms: 400, count: 1 }); // holds the slot
     const first = raw.call('GetLayout', [], { handle: charts[0] as number, id: 700 });
@@ -287,7 +292,7 @@ describe("the 'queued' calculation model", () => {
   it('answers a selection during a calculation, lists its handle, and ends the turn on CancelRequest', async () => {
     // Enough rows that the turn (the calculation, then as long again) outlasts a busy machine's
     // timer jitter: the selection must land inside it.
-    const { raw, charts, field } = await heavyApp(600_000);
+    const { raw, charts, field } = await heavyApp(sim, 600_000);
     const chart = charts[0] as number;
     const before = sim.stats().engine;
     const layout = raw.call('GetLayout', [], { handle: chart, id: 800 });
@@ -305,9 +310,65 @@ describe("the 'queued' calculation model", () => {
     await raw.close();
   });
 
+  it('computes a waiting calculation from the selections at the start of its turn', async () => {
+    const { raw, charts, field } = await heavyApp(sim, 20_000);
+    const before = grandTotal(await raw.call('GetLayout', [], { handle: charts[1] as number }));
+    sim.control.delayResponses({ method: 'GetLayout', ms: 300, count: 1 }); // holds the slot
+    const first = raw.call('GetLayout', [], { handle: charts[0] as number });
+    const waiting = raw.call('GetLayout', [], { handle: charts[1] as number });
+    const selected = await raw.call('SelectValues', [[{ qNumber: 1, qIsNumeric: true }]], { handle: field });
+    expect(selected.change).toContain(charts[1]);
+    await first;
+    expect(grandTotal(await waiting)).toBeLessThan(before);
+    await raw.close();
+  });
+
   it('rejects an unknown calculation model', async () => {
     await expect(createSimulator({ calculations: 'parallel' as never })).rejects.toThrow(
-      "createSimulator: options.calculations must be 'inline' or 'queued', got \"parallel\"",
+      "createSimulator: options.calculations must be 'inline', 'queued' or 'concurrent', got \"parallel\"",
     );
+  });
+});
+
+describe("the 'concurrent' calculation model", () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await createSimulator({ site: 'demo', calculations: 'concurrent' });
+  });
+  afterAll(() => sim.close());
+
+  it('answers a calculation for the selections of the moment it was read, and lists its handle on a later change', async () => {
+    const { raw, charts, field } = await heavyApp(sim, 20_000);
+    const [held, chart] = charts as [number, number];
+    const before = grandTotal(await raw.call('GetLayout', [], { handle: chart }));
+    sim.control.delayResponses({ method: 'GetLayout', ms: 300, count: 1 }); // holds the slot
+    const first = raw.call('GetLayout', [], { handle: held });
+    const waiting = raw.call('GetLayout', [], { handle: chart, id: 950 });
+    const selected = await raw.call('SelectValues', [[{ qNumber: 1, qIsNumeric: true }]], { handle: field });
+    // Read before the selection: its answer cannot include it, so the selection lists the handle.
+    expect(selected.change).toContain(chart);
+    expect(raw.frames.some((f) => f.id === 950)).toBe(false);
+    await first;
+    expect(grandTotal(await waiting)).toBe(before);
+    // The selection itself stands: a calculation read after it computes it.
+    const after = grandTotal(await raw.call('GetLayout', [], { handle: chart }));
+    expect(after).toBeLessThan(before);
+    expect(grandTotal(await raw.call('GetLayout', [], { handle: held }))).toBe(after / 2);
+    await raw.close();
+  });
+
+  it('never computes a superseded calculation cancelled while it waits', async () => {
+    const { raw, charts } = await heavyApp(sim, 20_000);
+    const before = sim.stats().engine;
+    sim.control.delayResponses({ method: 'GetLayout', ms: 300, count: 1 });
+    const first = raw.call('GetLayout', [], { handle: charts[0] as number });
+    const waiting = raw.call('GetLayout', [], { handle: charts[1] as number, id: 960 });
+    await raw.call('CancelRequest', [960]);
+    expect((await waiting).error).toMatchObject({ code: 15 });
+    await first;
+    const after = sim.stats().engine;
+    expect((after.aborted.GetLayout ?? 0) - (before.aborted.GetLayout ?? 0)).toBe(1);
+    expect((after.completed.GetLayout ?? 0) - (before.completed.GetLayout ?? 0)).toBe(1);
+    await raw.close();
   });
 });

@@ -37,7 +37,7 @@ import {
 } from './model-info.js';
 import { type Expression, fieldsOf } from './script-bridge.js';
 import { type SelectionObjectLayout, selectionObject } from './selection-object.js';
-import { SelectionState, type SelectOptions } from './selection-state.js';
+import { type SelectionMark, SelectionState, type SelectOptions } from './selection-state.js';
 import { toNumber } from './value-ops.js';
 import { runStepsPaced, type WorkPacer } from './work-steps.js';
 
@@ -85,6 +85,9 @@ export interface FieldSelector {
   isLocked(): boolean;
   getCardinal(): number;
 }
+
+/** The selections of every state of a {@link DataEngine} at one moment. */
+export type DataMark = ReadonlyMap<string, { readonly state: SelectionState; readonly mark: SelectionMark }>;
 
 /**
  * The in-memory data engine of one loaded app: the associative model built from a reload's tables,
@@ -143,6 +146,25 @@ export class DataEngine {
   /** Names of the alternate states (`qStateNames`), without `$`. */
   alternateStates(): string[] {
     return [...this.states.keys()].filter((name) => name !== '$');
+  }
+
+  /** The selections of every state at this moment, to compute against later ({@link computeAt}). */
+  mark(): DataMark {
+    return new Map([...this.states].map(([name, state]) => [name, { state, mark: state.mark() }]));
+  }
+
+  /**
+   * Runs `compute` (synchronous) with every state's selections as they were at `mark` — a
+   * calculation that started then — and puts the current ones back. A state added since is
+   * computed as it is now.
+   */
+  computeAt<T>(mark: DataMark, compute: () => T): T {
+    let run = compute;
+    for (const { state, mark: at } of mark.values()) {
+      const inner = run;
+      run = () => state.computeAt(at, inner);
+    }
+    return run();
   }
 
   /** The chart context of a state: what expressions, hypercubes and list objects are computed in. */

@@ -9,6 +9,15 @@ interface Snapshot {
   readonly locked: ReadonlySet<number>;
 }
 
+/**
+ * The selections of a state at one moment ({@link SelectionState.mark}): what a calculation that
+ * started then computes against ({@link SelectionState.computeAt}).
+ */
+export interface SelectionMark {
+  readonly snapshot: Snapshot;
+  readonly version: number;
+}
+
 /** Options every selecting call takes. */
 export interface SelectOptions {
   /** Select even in a locked field. */
@@ -35,8 +44,8 @@ export class SelectionState {
   private readonly forward: Snapshot[] = [];
   private cachedVersion = -1;
   private cachedMasks: RowMasks | undefined;
-  private readonly cachedStates = new Map<number, Uint8Array>();
-  private readonly cachedFlags = new Map<number, Uint8Array>();
+  private cachedStates = new Map<number, Uint8Array>();
+  private cachedFlags = new Map<number, Uint8Array>();
 
   constructor(model: AssociativeModel, name = '$') {
     this.model = model;
@@ -132,6 +141,41 @@ export class SelectionState {
       if (flags) map.set(fieldIndex, flags);
     }
     return map;
+  }
+
+  // ── Computing at an earlier moment ───────────────────────────────────────────────────────────
+
+  /** The selections of this moment, to compute against later ({@link computeAt}). Cheap: selections are never mutated in place. */
+  mark(): SelectionMark {
+    return { snapshot: this.snapshot(), version: this.version };
+  }
+
+  /**
+   * Runs `compute` with the selections of `mark` in place of the current ones — a calculation
+   * that started at that moment — then puts the current selections and their caches back. The
+   * caches built meanwhile belong to the marked selections and are dropped. `compute` must be
+   * synchronous.
+   */
+  computeAt<T>(mark: SelectionMark, compute: () => T): T {
+    if (mark.version === this.version) return compute();
+    const { selections, locked, version, cachedVersion, cachedMasks, cachedStates, cachedFlags } = this;
+    this.selections = mark.snapshot.selections as Map<number, Int32Array>;
+    this.locked = mark.snapshot.locked as Set<number>;
+    this.version = mark.version;
+    this.cachedVersion = -1;
+    this.cachedStates = new Map();
+    this.cachedFlags = new Map();
+    try {
+      return compute();
+    } finally {
+      this.selections = selections;
+      this.locked = locked;
+      this.version = version;
+      this.cachedVersion = cachedVersion;
+      this.cachedMasks = cachedMasks;
+      this.cachedStates = cachedStates;
+      this.cachedFlags = cachedFlags;
+    }
   }
 
   // ── Mutations ────────────────────────────────────────────────────────────────────────────────

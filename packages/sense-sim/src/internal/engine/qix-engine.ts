@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { WebSocket } from 'ws';
 import { type Clock, systemClock } from '../../clock.js';
+import type { CalculationModel } from '../../options.js';
 import { binarySourcesFirst } from '../reload/binary-sources-first.js';
 import { recordReload } from '../reload/record-reload.js';
 import { reloadApp } from '../reload/reload-app.js';
@@ -31,7 +32,7 @@ export interface QixEngineOptions {
   /** Limits of every reload; the defaults when absent. */
   reloadBudgets?: Readonly<ReloadBudgets>;
   /** How calculations are scheduled (see `SimulatorOptions.calculations`); default `inline`. */
-  calculations?: 'inline' | 'queued';
+  calculations?: CalculationModel;
   /** Seconds a session on a `/app/SessionApp_<id>` URL outlives its last socket (default 0). */
   sessionAppGraceSeconds?: number;
   /** The simulator's clock: engine sessions' activity and linger (`/ttl`, session-app grace) read it. */
@@ -90,7 +91,9 @@ export class QixEngine implements Engine, HandlerContext {
       handlers: (qType) => handlersByName(tables, qType),
       faults: this.faults,
       counters: this.counters,
-      ...(options.calculations === 'queued' ? { calculations: new CalculationSlot() } : {}),
+      ...(options.calculations === 'queued' || options.calculations === 'concurrent'
+        ? { calculations: new CalculationSlot(options.calculations) }
+        : {}),
     };
   }
 

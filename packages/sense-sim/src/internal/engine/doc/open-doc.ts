@@ -5,7 +5,7 @@ import type { AppDoc, LibraryKind, StoredObject } from '../app/app-doc.js';
 import type { StoredItem } from '../app/stored-item.js';
 import type { EngineObject } from '../model/engine-object.js';
 import { EngineError } from '../rpc/engine-error.js';
-import type { EngineSession, OpenDocLike } from '../session/engine-session.js';
+import type { EngineSession, OpenDocLike, Pinned } from '../session/engine-session.js';
 import type { SessionConnection } from '../session/session-connection.js';
 import { dep } from './dependency-keys.js';
 import {
@@ -80,6 +80,14 @@ export class OpenDoc implements OpenDocLike {
       if (dependency.startsWith(DESTROYED)) session.destroyed([dependency.slice(DESTROYED.length)]);
       else session.changed(dependency);
     });
+  }
+
+  pinSelections(): Pinned {
+    const data = this.#data;
+    if (!data) return (compute) => compute();
+    const mark = data.mark();
+    // After a reload the data engine is new and selections start over: nothing to go back to.
+    return (compute) => (this.#data === data ? data.computeAt(mark, compute) : compute());
   }
 
   /**

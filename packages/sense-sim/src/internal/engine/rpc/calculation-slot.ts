@@ -1,7 +1,7 @@
 import { EngineError } from './engine-error.js';
 
 /**
- * The engine's calculation slot in the `queued` calculation model: calculations (GetLayout,
+ * The engine's calculation slot in the `queued` and `concurrent` calculation models: calculations (GetLayout,
  * Get…Data) take turns, one at a time — the simulator has one thread — while every other request
  * (a selection, CancelRequest) is answered as soon as it is read, as the real engine's socket
  * thread does. Each turn starts in a macrotask of its own, so frames that arrived meanwhile are
@@ -9,8 +9,17 @@ import { EngineError } from './engine-error.js';
  * and is answered `LOCERR_GENERIC_ABORTED` without being computed.
  */
 export class CalculationSlot {
+  /**
+   * `queued`: a calculation computes the selections at the start of its turn; `concurrent`: those
+   * of the moment it was read.
+   */
+  readonly model: 'queued' | 'concurrent';
   readonly #waiting: { start: () => void; signal: AbortSignal; onAbort: () => void }[] = [];
   #busy = false;
+
+  constructor(model: 'queued' | 'concurrent' = 'queued') {
+    this.model = model;
+  }
 
   /** Waits for the slot; resolves with the function that gives it back (call it exactly once). */
   acquire(signal: AbortSignal): Promise<() => void> {

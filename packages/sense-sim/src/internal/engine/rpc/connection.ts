@@ -36,8 +36,8 @@ export interface ConnectionDeps {
     delayFor(method: string): number;
   };
   /**
-   * The calculation slot of the `queued` calculation model; absent in the default `inline` model,
-   * where every request is handled as soon as it is read.
+   * The calculation slot of the `queued` and `concurrent` calculation models; absent in the default
+   * `inline` model, where every request is handled as soon as it is read.
    */
   calculations?: CalculationSlot;
   /** Counts for leak checks and benchmarks. */
@@ -220,6 +220,8 @@ export class Connection implements CallConnection {
     // Queued: the request itself validates the handle — from the moment it is accepted, a change is
     // listed (the client cannot know whether its calculation will see it), so it can be cancelled.
     if (slot && validating) validating.valid = true;
+    // Concurrent: the calculation answers for the selections of this moment, whenever it runs.
+    const pinned = slot?.model === 'concurrent' ? this.session.doc?.pinSelections() : undefined;
     let release: (() => void) | undefined;
     let outcome: { result: Record<string, unknown> } | { error: ReturnType<EngineError['toJSON']> };
     try {
@@ -233,19 +235,22 @@ export class Connection implements CallConnection {
       // Valid from the moment the handler reads the state, not from its answer: a change that lands
       // in between (another frame of the same read, handled before this call's continuation) must
       // list the handle, or the client keeps the layout of the state before it, unnotified.
-      if (validating) validating.valid = true;
+      // (Concurrent: it reads the selections pinned when it was read; a change since listed it.)
+      if (validating && !pinned) validating.valid = true;
       const started = performance.now();
-      const answer = handler(
-        {
-          connection: this,
-          session: this.session,
-          target: entry.object,
-          handle,
-          request: running,
-          signal: running.controller.signal,
-        },
-        normalized.args,
-      );
+      const call = () =>
+        handler(
+          {
+            connection: this,
+            session: this.session,
+            target: entry.object,
+            handle,
+            request: running,
+            signal: running.controller.signal,
+          },
+          normalized.args,
+        );
+      const answer = pinned ? pinned(call) : call();
       // The synchronous part only: awaiting would add the work of every frame read in the same chunk.
       const spent = performance.now() - started;
       const { busyMs } = this.#deps.counters;

@@ -18,7 +18,15 @@ export interface OpenDocLike {
   readonly noData: boolean;
   /** Stops listening to the app and forgets session state. */
   close(): void;
+  /**
+   * This moment's selections (every state), as a function that runs a synchronous calculation
+   * against them later: what a calculation that starts now sees (`concurrent` calculation model).
+   */
+  pinSelections(): Pinned;
 }
+
+/** Runs a synchronous calculation against the selections of an earlier moment. */
+export type Pinned = <T>(compute: () => T) => T;
 
 /** setTimeout's longest delay (a longer one fires at once). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
