@@ -15,6 +15,7 @@ export { createSimulator } from './create-simulator.js';
 export { demoSitePath, SiteFixtureError } from './internal/site/site.js';
 export type {
   CalculationModel,
+  CalculationOptions,
   ReloadBudgets,
   SimAppFixture,
   SimSiteFixture,

@@ -30,12 +30,42 @@ export type { ReloadBudgets } from './internal/reload/reload-budget.js';
  *   model in which cancelling superseded requests pays off (benchmarks: `pnpm bench`, rx paced
  *   selections).
  *
- * Whether a real engine also aborts a running calculation by itself when the selections change
- * (answering `LOCERR_GENERIC_ABORTED`) is not modelled: no model does that.
+ * Whether a real engine also aborts a calculation by itself when a change makes it outdated is
+ * not documented ("the QIX Engine may abort calls at any moment depending on other calls (like
+ * selections)", enigma.js's retry-aborted example): {@link CalculationOptions.abortOnChange}.
  */
 export type CalculationModel = 'inline' | 'queued' | 'concurrent';
 
+/** A {@link CalculationModel} with its knobs. */
+export interface CalculationOptions {
+  model: CalculationModel;
+  /**
+   * A change that lists a handle (a selection, a property change) also aborts the calculations
+   * on that handle still waiting or running: they answer `LOCERR_GENERIC_ABORTED`, and the client
+   * retries (enigma.js's retry-aborted interceptor, core's getter retries). Default false. Has
+   * no effect in the `inline` model, where no calculation is running when a change is made.
+   */
+  abortOnChange?: boolean;
+}
+
 const CALCULATION_MODELS: readonly unknown[] = ['inline', 'queued', 'concurrent'] satisfies CalculationModel[];
+
+function resolveCalculations(
+  calculations: CalculationModel | CalculationOptions | undefined,
+): Required<CalculationOptions> {
+  const given = typeof calculations === 'object' && calculations !== null ? calculations : { model: calculations };
+  const model = given.model ?? 'inline';
+  if (!CALCULATION_MODELS.includes(model)) {
+    throw new TypeError(
+      `createSimulator: options.calculations must be 'inline', 'queued' or 'concurrent' (or { model, abortOnChange }), got ${JSON.stringify(calculations)}`,
+    );
+  }
+  const abortOnChange = 'abortOnChange' in given ? given.abortOnChange : undefined;
+  if (abortOnChange !== undefined && typeof abortOnChange !== 'boolean') {
+    throw new TypeError('createSimulator: options.calculations.abortOnChange must be a boolean');
+  }
+  return { model, abortOnChange: abortOnChange ?? false };
+}
 
 /**
  * Options of {@link createSimulator}: everything of the JSON config (`schemas/sim-config.schema.json`)
@@ -69,9 +99,14 @@ export interface SimulatorOptions extends Omit<SimulatorConfig, 'site'> {
   reloadBudgets?: Partial<ReloadBudgets>;
   /**
    * How the engine schedules calculations (GetLayout, GetAppLayout, Get…Data); see
-   * {@link CalculationModel}.
+   * {@link CalculationModel} and {@link CalculationOptions}.
+   *
+   * @example
+   * ```ts
+   * await createSimulator({ calculations: { model: 'concurrent', abortOnChange: true } });
+   * ```
    */
-  calculations?: CalculationModel;
+  calculations?: CalculationModel | CalculationOptions;
 }
 
 /** @internal A virtual proxy with every default applied. */
@@ -139,7 +174,7 @@ export interface ResolvedOptions {
   reloadBudgets: Readonly<ReloadBudgets>;
   /** The budgets the caller set itself (they win over a site fixture's `reloadBudgets`). */
   reloadBudgetOverrides: Readonly<Partial<ReloadBudgets>>;
-  calculations: CalculationModel;
+  calculations: Required<CalculationOptions>;
   sessionAppGraceSeconds: number;
 }
 
@@ -175,11 +210,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   if (clock !== undefined && typeof clock?.now !== 'function') {
     throw new TypeError('createSimulator: options.clock must have a now() method');
   }
-  if (calculations !== undefined && !CALCULATION_MODELS.includes(calculations)) {
-    throw new TypeError(
-      `createSimulator: options.calculations must be 'inline', 'queued' or 'concurrent', got ${JSON.stringify(calculations)}`,
-    );
-  }
+  const calculationOptions = resolveCalculations(calculations);
   if (tls !== undefined && (typeof tls.cert !== 'string' || typeof tls.key !== 'string')) {
     throw new TypeError('createSimulator: options.tls must be { cert: string, key: string } (PEM)');
   }
@@ -225,7 +256,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     tls,
     reloadBudgets: resolveReloadBudgets(reloadBudgets),
     reloadBudgetOverrides: Object.freeze({ ...reloadBudgets }),
-    calculations: calculations ?? 'inline',
+    calculations: calculationOptions,
     sessionAppGraceSeconds: json.sessionAppGraceSeconds ?? DEFAULT_SESSION_APP_GRACE_SECONDS,
   };
 }

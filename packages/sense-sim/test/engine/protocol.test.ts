@@ -324,8 +324,11 @@ describe("the 'queued' calculation model", () => {
   });
 
   it('rejects an unknown calculation model', async () => {
+    await expect(
+      createSimulator({ calculations: { model: 'concurrent', abortOnChange: 'yes' as never } }),
+    ).rejects.toThrow('createSimulator: options.calculations.abortOnChange must be a boolean');
     await expect(createSimulator({ calculations: 'parallel' as never })).rejects.toThrow(
-      "createSimulator: options.calculations must be 'inline', 'queued' or 'concurrent', got \"parallel\"",
+      "createSimulator: options.calculations must be 'inline', 'queued' or 'concurrent' (or { model, abortOnChange }), got \"parallel\"",
     );
   });
 });
@@ -369,6 +372,37 @@ describe("the 'concurrent' calculation model", () => {
     const after = sim.stats().engine;
     expect((after.aborted.GetLayout ?? 0) - (before.aborted.GetLayout ?? 0)).toBe(1);
     expect((after.completed.GetLayout ?? 0) - (before.completed.GetLayout ?? 0)).toBe(1);
+    await raw.close();
+  });
+});
+
+describe('calculations aborted by a change (abortOnChange)', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await createSimulator({ site: 'demo', calculations: { model: 'concurrent', abortOnChange: true } });
+  });
+  afterAll(() => sim.close());
+
+  it('aborts the running and the waiting calculation a selection makes outdated', async () => {
+    const { raw, charts, field } = await heavyApp(sim, 20_000);
+    const [running, waitingOn] = charts as [number, number];
+    const before = sim.stats().engine;
+    const unselected = grandTotal(await raw.call('GetLayout', [], { handle: waitingOn }));
+    sim.control.delayResponses({ method: 'GetLayout', ms: 300, count: 1 });
+    const first = raw.call('GetLayout', [], { handle: running });
+    const waiting = raw.call('GetLayout', [], { handle: waitingOn });
+    await sleep(20);
+    const seen = raw.frames.length;
+    await raw.call('SelectValues', [[{ qNumber: 1, qIsNumeric: true }]], { handle: field });
+    expect((await first).error).toMatchObject({ code: 15 });
+    expect((await waiting).error).toMatchObject({ code: 15 });
+    // Listed with whichever frame went out first (an abort's answer or the selection's).
+    const listed = raw.frames.slice(seen).flatMap((frame) => (frame.change as number[] | undefined) ?? []);
+    expect(listed).toEqual(expect.arrayContaining([running, waitingOn]));
+    // The retry computes the new selections.
+    expect(grandTotal(await raw.call('GetLayout', [], { handle: waitingOn }))).toBeLessThan(unselected);
+    const after = sim.stats().engine;
+    expect((after.aborted.GetLayout ?? 0) - (before.aborted.GetLayout ?? 0)).toBe(2);
     await raw.close();
   });
 });

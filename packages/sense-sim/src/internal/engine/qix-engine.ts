@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { WebSocket } from 'ws';
 import { type Clock, systemClock } from '../../clock.js';
-import type { CalculationModel } from '../../options.js';
+import type { CalculationOptions } from '../../options.js';
 import { binarySourcesFirst } from '../reload/binary-sources-first.js';
 import { recordReload } from '../reload/record-reload.js';
 import { reloadApp } from '../reload/reload-app.js';
@@ -32,7 +32,7 @@ export interface QixEngineOptions {
   /** Limits of every reload; the defaults when absent. */
   reloadBudgets?: Readonly<ReloadBudgets>;
   /** How calculations are scheduled (see `SimulatorOptions.calculations`); default `inline`. */
-  calculations?: CalculationModel;
+  calculations?: CalculationOptions;
   /** Seconds a session on a `/app/SessionApp_<id>` URL outlives its last socket (default 0). */
   sessionAppGraceSeconds?: number;
   /** The simulator's clock: engine sessions' activity and linger (`/ttl`, session-app grace) read it. */
@@ -91,9 +91,10 @@ export class QixEngine implements Engine, HandlerContext {
       handlers: (qType) => handlersByName(tables, qType),
       faults: this.faults,
       counters: this.counters,
-      ...(options.calculations === 'queued' || options.calculations === 'concurrent'
-        ? { calculations: new CalculationSlot(options.calculations) }
+      ...(options.calculations?.model === 'queued' || options.calculations?.model === 'concurrent'
+        ? { calculations: new CalculationSlot(options.calculations.model) }
         : {}),
+      abortOnChange: options.calculations?.abortOnChange === true,
     };
   }
 

@@ -40,6 +40,8 @@ export interface ConnectionDeps {
    * `inline` model, where every request is handled as soon as it is read.
    */
   calculations?: CalculationSlot;
+  /** A change that lists a handle aborts the calculations waiting or running on it. */
+  abortOnChange?: boolean;
   /** Counts for leak checks and benchmarks. */
   counters: {
     requests: number;
@@ -139,6 +141,14 @@ export class Connection implements CallConnection {
       entry.valid = false;
       this.#pendingChange.add(entry.handle);
       this.#scheduleFlush();
+      if (this.#deps.abortOnChange) this.#abortCalculations(entry.handle);
+    }
+  }
+
+  /** Aborts the calculations on a handle that a change made outdated (they answer LOCERR_GENERIC_ABORTED). */
+  #abortCalculations(handle: number): void {
+    for (const request of this.running.values()) {
+      if (request.handle === handle && VALIDATING.has(request.method)) request.controller.abort();
     }
   }
 
