@@ -17,24 +17,25 @@
  * `unknown`: the handlers build them from stored, loosely typed properties.
  */
 
-type ValueType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'any';
+// The normalizer's own type check: a default is checked as an argument would be.
+import { hasType, type ParamType } from '../../packages/sense-sim/src/internal/engine/api/param-type.js';
 
 /** A parameter as `engine-methods.json` stores it (only what is read here). */
 interface SignatureParam {
   name: string;
   optional: boolean;
   default?: unknown;
-  type: ValueType;
+  type: ParamType;
   enum?: string;
-  items?: { type: ValueType };
+  items?: { type: ParamType };
 }
 
 /** A result out-parameter: its value type, struct name and element type (`any` for untyped methods). */
 export interface SignatureResult {
   name: string;
-  type: ValueType;
+  type: ParamType;
   ref?: string;
-  items?: { type: ValueType; ref?: string };
+  items?: { type: ParamType; ref?: string };
 }
 
 export interface SignatureMethod {
@@ -53,25 +54,6 @@ function quote(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-function fits(value: unknown, type: ValueType): boolean {
-  switch (type) {
-    case 'string':
-      return typeof value === 'string';
-    case 'integer':
-      return Number.isInteger(value);
-    case 'number':
-      return typeof value === 'number';
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'object':
-      return typeof value === 'object' && value !== null && !Array.isArray(value);
-    case 'array':
-      return Array.isArray(value);
-    case 'any':
-      return true;
-  }
-}
-
 function paramType(p: SignatureParam, shorts: (name: string) => string[], where: string): string {
   let type: string;
   if (p.enum) type = shorts(p.enum).map(quote).join(' | ');
@@ -81,7 +63,7 @@ function paramType(p: SignatureParam, shorts: (name: string) => string[], where:
   if (!p.optional || type === 'unknown') return type;
   if (p.default === undefined) return `${type} | undefined`;
   // The type claims the default fills the parameter: it must be a value of that type.
-  const ok = p.enum ? shorts(p.enum).includes(p.default as string) : fits(p.default, p.type);
+  const ok = p.enum ? shorts(p.enum).includes(p.default as string) : hasType(p.default, p.type);
   if (!ok) throw new Error(`engine-schema: ${where}(${p.name}) has a default that is not a ${p.type}`);
   return type;
 }

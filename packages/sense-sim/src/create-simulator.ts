@@ -190,9 +190,18 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       );
     }
 
-    // Start: listen, then sweep timed-out sessions.
-    const port = await listen(server, config.port, config.host);
-    const directPort = direct ? await listen(direct, config.directEnginePort, config.host) : undefined;
+    // Start: listen, then sweep timed-out sessions. When a listener cannot listen (its port is in use …), what
+    // started already stops (the parts, the other listener) before the error goes up.
+    let port: number;
+    let directPort: number | undefined;
+    try {
+      port = await listen(server, config.port, config.host);
+      directPort = direct ? await listen(direct, config.directEnginePort, config.host) : undefined;
+    } catch (error) {
+      await parts.close();
+      await closeListeners([server, direct]);
+      throw error;
+    }
     const sweeper = setInterval(() => parts.sweep(), config.sweepIntervalMs);
     sweeper.unref();
 
@@ -201,13 +210,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       closed ??= (async () => {
         clearInterval(sweeper);
         await parts.close();
-        for (const listener of [server, direct]) {
-          if (!listener) continue;
-          await new Promise<void>((done) => {
-            listener.close(() => done());
-            listener.closeAllConnections();
-          });
-        }
+        await closeListeners([server, direct]);
         if (ownsWorkDir) await rm(workDir, { recursive: true, force: true });
       })();
       return closed;
@@ -344,6 +347,17 @@ async function createParts(config: ResolvedOptions, workDir: string): Promise<Si
 function route(listener: Server, routes: ListenerRoutes): void {
   listener.on('request', routes.request);
   listener.on('upgrade', routes.upgrade);
+}
+
+/** Stops the listeners (one that is not listening is passed over) and ends their open connections. */
+async function closeListeners(listeners: readonly (Server | undefined)[]): Promise<void> {
+  for (const listener of listeners) {
+    if (!listener) continue;
+    await new Promise<void>((done) => {
+      listener.close(() => done());
+      listener.closeAllConnections();
+    });
+  }
 }
 
 /** Listens on `port` (0: any free one) and answers the port it got. */

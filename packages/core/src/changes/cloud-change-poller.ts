@@ -1,5 +1,6 @@
 import { QixflowError } from '../errors.js';
 import type { CloudRestClient } from '../qrs/cloud-rest-client.js';
+import { advanceCursor, type CursorState, callOptions, PolledCursor } from './cursor-poll.js';
 import type { SiteChangeCursor, SiteChangeEvent } from './site-change-events.js';
 
 const NEVER = '1970-01-01T00:00:00.000Z';
@@ -43,7 +44,6 @@ interface Page<T> {
   links?: { next?: { href?: string } };
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
 /** The cursor's `cloud` part as the poller writes it. */
 interface CloudPart {
   pending: string[];
@@ -52,7 +52,7 @@ interface CloudPart {
   spaces?: Record<string, string>;
   audits?: { type: string; since: string } | null;
 }
-type State = Omit<Mutable<SiteChangeCursor>, 'cloud'> & { cloud: CloudPart };
+type State = Omit<CursorState, 'cloud'> & { cloud: CloudPart };
 type Signal = AbortSignal | undefined;
 
 const FINISHED = new Set(['SUCCEEDED', 'FAILED', 'CANCELED', 'EXCEEDED_LIMIT']);
@@ -87,7 +87,7 @@ export class CloudChangePoller {
   readonly #logTailLines: number;
   readonly #sweepEvery: number;
   readonly #overlapMs: number;
-  #state: State | undefined;
+  readonly #cursor: PolledCursor<State>;
   /** Polls since the last full listing (audits unreadable); a restart sweeps at once. */
   #sinceSweep = Number.POSITIVE_INFINITY;
 
@@ -98,34 +98,31 @@ export class CloudChangePoller {
     this.#overlapMs = options.auditOverlapMs ?? 300_000;
     if (cursor && cursor.cloud === undefined)
       throw new TypeError('site.changes: this cursor is of a QSEoW site, not of a Qlik Cloud tenant');
-    this.#state = cursor ? (structuredClone(cursor) as State) : undefined;
+    this.#cursor = new PolledCursor(cursor);
   }
 
   /** Where the poller stands (a copy), or undefined before the first poll. */
   cursor(): SiteChangeCursor | undefined {
-    return this.#state ? structuredClone(this.#state) : undefined;
+    return this.#cursor.current();
   }
 
   /** One poll: the changes since the cursor, oldest first ([] for the first poll without a cursor). */
-  async poll(signal?: AbortSignal): Promise<SiteChangeEvent[]> {
-    if (!this.#state) {
-      this.#state = await this.#bootstrap(signal);
-      return [];
-    }
-    const next = structuredClone(this.#state);
-    const events: SiteChangeEvent[] = [];
-    if (next.cloud.audits === undefined) next.cloud.audits = await this.#auditStart(signal);
-    const reloads = await this.#reloads(next, events, signal);
-    const items = await this.#changedItems(next.appsSince, signal);
-    await this.#items(next, events, items, reloads, signal);
-    await this.#deletions(next, events, signal);
-    this.#state = next;
-    return events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  poll(signal?: AbortSignal): Promise<SiteChangeEvent[]> {
+    return this.#cursor.poll(
+      () => this.#bootstrap(signal),
+      async (next, events) => {
+        if (next.cloud.audits === undefined) next.cloud.audits = await this.#auditStart(signal);
+        const reloads = await this.#reloads(next, events, signal);
+        const items = await this.#changedItems(next.appsSince, signal);
+        await this.#items(next, events, items, reloads, signal);
+        await this.#deletions(next, events, signal);
+      },
+    );
   }
 
   async #bootstrap(signal: Signal): Promise<State> {
     const items = await this.#changedItems(NEVER, signal);
-    const first = await this.#cloud.get<Page<CloudReload>>('reloads', opts({ limit: PAGE }, signal));
+    const first = await this.#cloud.get<Page<CloudReload>>('reloads', callOptions({ limit: PAGE }, signal));
     const state: State = {
       version: 1,
       appsSince: NEVER,
@@ -143,10 +140,10 @@ export class CloudChangePoller {
       state.apps[item.resourceId] = { name: item.name, stream, created: item.createdAt };
       const reloaded = item.resourceAttributes?.lastReloadTime;
       if (reloaded) state.cloud.lastReloads[item.resourceId] = reloaded;
-      advance(state, 'apps', item.updatedAt, item.resourceId);
+      advanceCursor(state, 'apps', item.updatedAt, item.resourceId);
     }
     for (const reload of first.data) {
-      advance(state, 'runs', reload.creationTime, reload.id);
+      advanceCursor(state, 'runs', reload.creationTime, reload.id);
       if (FINISHED.has(reload.status)) continue;
       state.cloud.pending.push(reload.id);
       if (reload.startTime) state.cloud.started?.push(reload.id);
@@ -160,13 +157,13 @@ export class CloudChangePoller {
    */
   async #auditStart(signal: Signal): Promise<{ type: string; since: string } | null> {
     try {
-      const types = await this.#cloud.get<{ data?: unknown }>('audits/types', opts(undefined, signal));
+      const types = await this.#cloud.get<{ data?: unknown }>('audits/types', callOptions(undefined, signal));
       const known = Array.isArray(types.data) ? types.data : [];
       const type = DELETED_TYPES.find((t) => known.includes(t));
       if (type === undefined) return null;
       const newest = await this.#cloud.get<Page<CloudAudit>>(
         'audits',
-        opts({ eventType: type, sort: '-eventTime', limit: 1 }, signal),
+        callOptions({ eventType: type, sort: '-eventTime', limit: 1 }, signal),
       );
       return { type, since: newest.data[0]?.eventTime ?? NEVER };
     } catch (error) {
@@ -182,13 +179,13 @@ export class CloudChangePoller {
     const pending: string[] = [];
     for (const id of state.cloud.pending) {
       const reload = await this.#cloud
-        .get<CloudReload>(`reloads/${encodeURIComponent(id)}`, opts(undefined, signal))
+        .get<CloudReload>(`reloads/${encodeURIComponent(id)}`, callOptions(undefined, signal))
         .catch(() => undefined);
       if (reload === undefined) continue; // gone (its app deleted): nothing more to tell
       seen.push(reload);
     }
     for (const reload of fresh.reverse()) {
-      advance(state, 'runs', reload.creationTime, reload.id);
+      advanceCursor(state, 'runs', reload.creationTime, reload.id);
       seen.push(reload);
     }
     const started = new Set(state.cloud.started ?? []);
@@ -261,7 +258,7 @@ export class CloudChangePoller {
     const since = state.appsSince;
     const changed = items.filter((i) => i.updatedAt > since || !state.appsAtSince.includes(i.resourceId)).reverse();
     for (const item of changed) {
-      advance(state, 'apps', item.updatedAt, item.resourceId);
+      advanceCursor(state, 'apps', item.updatedAt, item.resourceId);
       const id = item.resourceId;
       const known = state.apps[id];
       const stream = await this.#streamOf(state, item, signal);
@@ -367,7 +364,7 @@ export class CloudChangePoller {
       if (pages >= MAX_PAGES || seen.has(next))
         throw new QixflowError('ERR_PROTOCOL', `the tenant's /api/v1/${path} listing does not end (${pages} pages)`);
       seen.add(next);
-      const page: Page<T> = await this.#cloud.get<Page<T>>(next, opts(q, signal));
+      const page: Page<T> = await this.#cloud.get<Page<T>>(next, callOptions(q, signal));
       yield* page.data ?? [];
       next = page.links?.next?.href;
       q = undefined;
@@ -382,7 +379,7 @@ export class CloudChangePoller {
     const known = spaces[item.spaceId];
     if (known !== undefined) return known;
     const space = await this.#cloud
-      .get<{ name?: unknown }>(`spaces/${encodeURIComponent(item.spaceId)}`, opts(undefined, signal))
+      .get<{ name?: unknown }>(`spaces/${encodeURIComponent(item.spaceId)}`, callOptions(undefined, signal))
       .catch((error: unknown) => {
         if (unreadable(error)) return undefined;
         throw error;
@@ -403,17 +400,4 @@ function parseDuration(value: string | undefined): number {
   const m = value ? /^PT(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?$/.exec(value) : null;
   if (!m) return 0;
   return Math.round((Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0)) * 1000);
-}
-
-function advance(state: State, which: 'apps' | 'runs', at: string, id: string): void {
-  const sinceKey = which === 'apps' ? 'appsSince' : 'runsSince';
-  const atKey = which === 'apps' ? 'appsAtSince' : 'runsAtSince';
-  if (at > state[sinceKey]) {
-    state[sinceKey] = at;
-    state[atKey] = [id];
-  } else if (at === state[sinceKey] && !state[atKey].includes(id)) state[atKey].push(id);
-}
-
-function opts(query: Record<string, string | number> | undefined, signal: Signal) {
-  return { ...(query ? { query } : {}), ...(signal ? { signal } : {}) };
 }

@@ -1,4 +1,5 @@
 import type { QrsClient } from '../qrs/qrs-client.js';
+import { advanceCursor, type CursorState, callOptions, PolledCursor } from './cursor-poll.js';
 import type { SiteChangeCursor, SiteChangeEvent } from './site-change-events.js';
 
 /** QRS's "never" (a task that never ran, an app never reloaded). */
@@ -33,8 +34,7 @@ interface QrsRun {
   details?: { message?: string; detailsType?: number }[];
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
-type State = Mutable<SiteChangeCursor>;
+type State = CursorState;
 
 /** What a successful task run tells the app.reloaded event of its app. */
 interface RunInfo {
@@ -53,38 +53,35 @@ interface RunInfo {
 export class QrsChangePoller {
   readonly #qrs: QrsClient;
   readonly #logTailLines: number;
-  #state: State | undefined;
+  readonly #cursor: PolledCursor<State>;
 
   constructor(qrs: QrsClient, cursor: SiteChangeCursor | undefined, options: { logTailLines?: number } = {}) {
     this.#qrs = qrs;
     this.#logTailLines = options.logTailLines ?? 20;
-    this.#state = cursor ? (structuredClone(cursor) as State) : undefined;
+    this.#cursor = new PolledCursor(cursor);
   }
 
   /** Where the poller stands (a copy), or undefined before the first poll. */
   cursor(): SiteChangeCursor | undefined {
-    return this.#state ? structuredClone(this.#state) : undefined;
+    return this.#cursor.current();
   }
 
   /** One poll: the changes since the cursor, oldest first ([] for the first poll without a cursor). */
-  async poll(signal?: AbortSignal): Promise<SiteChangeEvent[]> {
-    if (!this.#state) {
-      this.#state = await this.#bootstrap(signal);
-      return [];
-    }
-    const next = structuredClone(this.#state);
-    const events: SiteChangeEvent[] = [];
-    const reloads = await this.#runs(next, events, signal);
-    await this.#apps(next, events, reloads, signal);
-    await this.#deletions(next, events, signal);
-    this.#state = next;
-    return events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  poll(signal?: AbortSignal): Promise<SiteChangeEvent[]> {
+    return this.#cursor.poll(
+      () => this.#bootstrap(signal),
+      async (next, events) => {
+        const reloads = await this.#runs(next, events, signal);
+        await this.#apps(next, events, reloads, signal);
+        await this.#deletions(next, events, signal);
+      },
+    );
   }
 
   async #bootstrap(signal: AbortSignal | undefined): Promise<State> {
-    const apps = await this.#qrs.get<QrsApp[]>('/app/full', opts(undefined, signal));
-    const runs = await this.#qrs.get<QrsRun[]>('/executionresult/full', opts(undefined, signal));
-    const tasks = await this.#qrs.get<{ id: string; name: string }[]>('/reloadtask', opts(undefined, signal));
+    const apps = await this.#qrs.get<QrsApp[]>('/app/full', callOptions(undefined, signal));
+    const runs = await this.#qrs.get<QrsRun[]>('/executionresult/full', callOptions(undefined, signal));
+    const tasks = await this.#qrs.get<{ id: string; name: string }[]>('/reloadtask', callOptions(undefined, signal));
     const state: State = {
       version: 1,
       appsSince: NEVER,
@@ -97,9 +94,9 @@ export class QrsChangePoller {
     };
     for (const app of apps) {
       state.apps[app.id] = { name: app.name, stream: streamOf(app), created: app.createdDate };
-      advance(state, 'apps', app.modifiedDate, app.id);
+      advanceCursor(state, 'apps', app.modifiedDate, app.id);
     }
-    for (const run of runs) advance(state, 'runs', run.modifiedDate, run.id);
+    for (const run of runs) advanceCursor(state, 'runs', run.modifiedDate, run.id);
     return state;
   }
 
@@ -108,13 +105,13 @@ export class QrsChangePoller {
     const filter = `modifiedDate ge '${state.runsSince}'`;
     const runs = await this.#qrs.get<QrsRun[]>(
       '/executionresult/full',
-      opts({ filter, orderby: 'modifiedDate' }, signal),
+      callOptions({ filter, orderby: 'modifiedDate' }, signal),
     );
     const successes = new Map<string, RunInfo>();
     const sinceBefore = state.runsSince;
     for (const run of runs) {
       if (run.modifiedDate === state.runsSince && state.runsAtSince.includes(run.id)) continue;
-      advance(state, 'runs', run.modifiedDate, run.id);
+      advanceCursor(state, 'runs', run.modifiedDate, run.id);
       const app = state.apps[run.appID];
       const base = { appId: run.appID, appName: app?.name ?? '', stream: app?.stream, taskId: run.taskID };
       const taskName = await this.#taskName(state, run.taskID, signal);
@@ -148,10 +145,10 @@ export class QrsChangePoller {
   ): Promise<void> {
     const since = state.appsSince;
     const filter = `modifiedDate ge '${since}'`;
-    const apps = await this.#qrs.get<QrsApp[]>('/app/full', opts({ filter, orderby: 'modifiedDate' }, signal));
+    const apps = await this.#qrs.get<QrsApp[]>('/app/full', callOptions({ filter, orderby: 'modifiedDate' }, signal));
     for (const app of apps) {
       if (app.modifiedDate === since && state.appsAtSince.includes(app.id)) continue;
-      advance(state, 'apps', app.modifiedDate, app.id);
+      advanceCursor(state, 'apps', app.modifiedDate, app.id);
       const known = state.apps[app.id];
       const stream = streamOf(app);
       const base = { appId: app.id, appName: app.name, stream };
@@ -194,7 +191,7 @@ export class QrsChangePoller {
    * (only those apps); apps the cursor knows without a creation date are looked up by id.
    */
   async #deletions(state: State, events: SiteChangeEvent[], signal: AbortSignal | undefined): Promise<void> {
-    const { value } = await this.#qrs.get<{ value: number }>('/app/count', opts(undefined, signal));
+    const { value } = await this.#qrs.get<{ value: number }>('/app/count', callOptions(undefined, signal));
     if (value === Object.keys(state.apps).length) return;
     const dated = Object.entries(state.apps)
       .filter(([, app]) => app.created !== undefined)
@@ -223,10 +220,10 @@ export class QrsChangePoller {
     const last = range[range.length - 1];
     if (!first || !last) return gone;
     const filter = `createdDate ge '${first.created}' and createdDate le '${last.created}'`;
-    const { value } = await this.#qrs.get<{ value: number }>('/app/count', opts({ filter }, signal));
+    const { value } = await this.#qrs.get<{ value: number }>('/app/count', callOptions({ filter }, signal));
     if (value >= range.length) return gone;
     if (first.created === last.created) {
-      const present = await this.#qrs.get<{ id: string }[]>('/app', opts({ filter }, signal));
+      const present = await this.#qrs.get<{ id: string }[]>('/app', callOptions({ filter }, signal));
       const ids = new Set(present.map((a) => a.id));
       for (const app of range) if (!ids.has(app.id)) gone.add(app.id);
       return gone;
@@ -244,14 +241,17 @@ export class QrsChangePoller {
   }
 
   async #exists(id: string, signal: AbortSignal | undefined): Promise<boolean> {
-    const { value } = await this.#qrs.get<{ value: number }>('/app/count', opts({ filter: `id eq ${id}` }, signal));
+    const { value } = await this.#qrs.get<{ value: number }>(
+      '/app/count',
+      callOptions({ filter: `id eq ${id}` }, signal),
+    );
     return value > 0;
   }
 
   async #taskName(state: State, taskId: string, signal: AbortSignal | undefined): Promise<string> {
     const known = state.tasks[taskId];
     if (known !== undefined) return known;
-    const task = await this.#qrs.get<{ name: string }>(`/reloadtask/${taskId}`, opts(undefined, signal));
+    const task = await this.#qrs.get<{ name: string }>(`/reloadtask/${taskId}`, callOptions(undefined, signal));
     state.tasks[taskId] = task.name;
     return task.name;
   }
@@ -262,9 +262,12 @@ export class QrsChangePoller {
     try {
       const { value } = await this.#qrs.get<{ value: string }>(
         `/reloadtask/${run.taskID}/scriptlog`,
-        opts({ fileReferenceId: run.fileReferenceID }, signal),
+        callOptions({ fileReferenceId: run.fileReferenceID }, signal),
       );
-      const log = await this.#qrs.getText(`/download/reloadtask/${value}/scriptlog.txt`, opts(undefined, signal));
+      const log = await this.#qrs.getText(
+        `/download/reloadtask/${value}/scriptlog.txt`,
+        callOptions(undefined, signal),
+      );
       return log
         .split(/\r?\n/)
         .filter((line) => line.trim() !== '')
@@ -286,18 +289,4 @@ function runOfReload(
 
 function streamOf(app: QrsApp): string | undefined {
   return app.published === true && app.stream?.name ? app.stream.name : undefined;
-}
-
-/** Moves a cursor past an entity's modifiedDate. */
-function advance(state: State, which: 'apps' | 'runs', modified: string, id: string): void {
-  const sinceKey = which === 'apps' ? 'appsSince' : 'runsSince';
-  const atKey = which === 'apps' ? 'appsAtSince' : 'runsAtSince';
-  if (modified > state[sinceKey]) {
-    state[sinceKey] = modified;
-    state[atKey] = [id];
-  } else if (modified === state[sinceKey] && !state[atKey].includes(id)) state[atKey].push(id);
-}
-
-function opts(query: Record<string, string> | undefined, signal: AbortSignal | undefined) {
-  return { ...(query ? { query } : {}), ...(signal ? { signal } : {}) };
 }

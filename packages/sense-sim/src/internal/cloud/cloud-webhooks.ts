@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { CallbackDelivery } from '../http/callback-delivery.js';
 import type { ReloadRecord } from '../site/reload-history.js';
 import type { Site } from '../site/site.js';
 import type { RepositoryChange } from '../site/site-changes.js';
@@ -44,21 +45,17 @@ export type ReloadIdOf = (record: ReloadRecord) => string;
  */
 export class CloudWebhooks {
   readonly #hooks = new Map<string, CloudWebhook>();
-  readonly #queues = new Map<string, Promise<void>>();
-  readonly #retryDelaysMs: readonly number[];
+  readonly #delivery: CallbackDelivery;
   readonly #stop: (() => void)[] = [];
   readonly #site: Site;
   readonly #source: string;
   readonly #reloadIdOf: ReloadIdOf;
-  /** Deliveries answered 2xx; deliveries given up on after their retries. */
-  delivered = 0;
-  failed = 0;
 
   constructor(site: Site, source: string, reloadIdOf: ReloadIdOf, retryDelaysMs?: readonly number[]) {
     this.#site = site;
     this.#source = source;
     this.#reloadIdOf = reloadIdOf;
-    this.#retryDelaysMs = retryDelaysMs ?? [1000, 2000, 4000, 8000, 16000];
+    this.#delivery = new CallbackDelivery((id) => this.#hooks.has(id), { retryDelaysMs, timeoutMs: 10_000 });
     this.#stop.push(site.changes.listen((change) => this.#onChange(change)));
     this.#stop.push(site.reloads.listen((record) => this.#onReload(record)));
   }
@@ -95,6 +92,16 @@ export class CloudWebhooks {
     };
     this.#hooks.set(hook.id, hook);
     return hook;
+  }
+
+  /** Deliveries answered 2xx. */
+  get delivered(): number {
+    return this.#delivery.delivered;
+  }
+
+  /** Deliveries given up on after their retries. */
+  get failed(): number {
+    return this.#delivery.failed;
   }
 
   /** A webhook by id. */
@@ -172,41 +179,11 @@ export class CloudWebhooks {
         extensions: { ownerId: hook.ownerId, spaceId: data.spaceId ?? '' },
         data,
       };
-      const previous = this.#queues.get(hook.id) ?? Promise.resolve();
-      const next = previous.then(() => this.#deliver(hook, JSON.stringify(event)));
-      this.#queues.set(hook.id, next);
-      void next.finally(() => {
-        if (this.#queues.get(hook.id) === next) this.#queues.delete(hook.id);
-      });
+      const body = JSON.stringify(event);
+      const headers: Record<string, string> = { 'user-agent': 'Qlik-Webhooks' };
+      if (hook.secret !== undefined)
+        headers['qlik-signature'] = createHmac('sha256', hook.secret).update(body).digest('hex');
+      this.#delivery.send(hook.id, hook.url, body, headers);
     }
-  }
-
-  async #deliver(hook: CloudWebhook, body: string): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      if (!this.#hooks.has(hook.id)) return;
-      if (await post(hook, body)) {
-        this.delivered += 1;
-        return;
-      }
-      const delay = this.#retryDelaysMs[attempt];
-      if (delay === undefined) {
-        this.failed += 1;
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay).unref());
-    }
-  }
-}
-
-async function post(hook: CloudWebhook, body: string): Promise<boolean> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Qlik-Webhooks' };
-  if (hook.secret !== undefined)
-    headers['qlik-signature'] = createHmac('sha256', hook.secret).update(body).digest('hex');
-  try {
-    const response = await fetch(hook.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
-    await response.arrayBuffer().catch(() => undefined);
-    return response.status >= 200 && response.status < 300;
-  } catch {
-    return false;
   }
 }

@@ -35,7 +35,10 @@ export interface QixEngineOptions {
   calculations?: CalculationOptions;
   /** Seconds a session on a `/app/SessionApp_<id>` URL outlives its last socket (default 0). */
   sessionAppGraceSeconds?: number;
-  /** The simulator's clock: engine sessions' activity and linger (`/ttl`, session-app grace) read it. */
+  /**
+   * The simulator's clock: engine sessions' activity and linger (`/ttl`, session-app grace), bookmarks' modify
+   * time and reload task runs read it.
+   */
   clock?: Clock;
 }
 
@@ -74,14 +77,16 @@ export class QixEngine implements Engine, HandlerContext {
   private constructor(options: QixEngineOptions) {
     this.options = options;
     this.apps = new AppStore(options.site, options.workDir);
+    const clock = options.clock ?? systemClock;
     this.tasks = new ReloadTaskRunner({
       site: options.site,
       apps: this.apps,
       dataDir: () => this.dataDir,
       budgets: options.reloadBudgets,
+      clock,
     });
     this.sessions = new SessionRegistry((session) => this.#sessionCreated(session), {
-      clock: options.clock ?? systemClock,
+      clock,
       ...(options.sessionAppGraceSeconds !== undefined
         ? { sessionAppGraceSeconds: options.sessionAppGraceSeconds }
         : {}),

@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock.js';
 import { recordReload } from '../reload/record-reload.js';
 import { reloadApp } from '../reload/reload-app.js';
 import type { ReloadBudgets } from '../reload/reload-budget.js';
@@ -12,6 +13,8 @@ export interface ReloadTaskRunnerDeps {
   readonly apps: AppStore;
   readonly dataDir: () => string;
   readonly budgets: Readonly<ReloadBudgets> | undefined;
+  /** The simulator's clock: a run's start, its reload's times (and the script's `Now()`) read it. */
+  readonly clock: Clock;
 }
 
 /**
@@ -78,10 +81,11 @@ export class ReloadTaskRunner {
   }
 
   async #run(task: SiteReloadTask): Promise<ReloadRecord | undefined> {
-    const { site, apps } = this.#deps;
+    const { site, apps, clock } = this.#deps;
     const app = apps.get(task.app.id);
     if (!app) return undefined;
-    const startedMs = Date.now();
+    const now = (): number => clock.now();
+    const startedMs = now();
     const startedAt = new Date(startedMs).toISOString();
     site.reloads.started(task.id, startedAt);
     site.changes.emit({
@@ -95,9 +99,10 @@ export class ReloadTaskRunner {
     app.reloading = true;
     try {
       const outcome = busy
-        ? busyOutcome(app.id)
+        ? busyOutcome(app.id, now())
         : await reloadApp(app, site, {
             dataDir: this.#deps.dataDir(),
+            now,
             apps: () => apps.list(),
             ...(this.#deps.budgets ? { budgets: this.#deps.budgets } : {}),
           });
@@ -120,8 +125,7 @@ export class ReloadTaskRunner {
   }
 }
 
-function busyOutcome(appId: string) {
-  const now = Date.now();
+function busyOutcome(appId: string, now: number) {
   return {
     ok: false,
     log: [`The app ${appId} is being reloaded already`],

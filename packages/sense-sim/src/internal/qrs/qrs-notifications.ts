@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CallbackDelivery, type CallbackDeliveryOptions } from '../http/callback-delivery.js';
 import type { Site } from '../site/site.js';
 import type { RepositoryChange, RepositoryChangeType, RepositoryEntityType } from '../site/site-changes.js';
 import { type QrsEntityType, qrsEntities } from './qrs-entities.js';
@@ -17,12 +18,8 @@ export interface QrsSubscription {
   readonly condition: string | undefined;
 }
 
-/** How callbacks are retried: the delays before each retry (default 1 s, 2 s, 4 s, 8 s, 16 s). */
-export interface QrsCallbackOptions {
-  readonly retryDelaysMs?: readonly number[];
-  /** Milliseconds a callback may take before it counts as failed (default 10 s). */
-  readonly timeoutMs?: number;
-}
+/** How callbacks are retried (default after 1 s, 2 s, 4 s, 8 s, 16 s) and timed out (default 10 s). */
+export type QrsCallbackOptions = CallbackDeliveryOptions;
 
 const CHANGE_TYPE_NUMBER: Record<RepositoryChangeType, number> = { Add: 1, Update: 2, Delete: 3 };
 const TYPES: Record<string, { name: RepositoryEntityType; qrs: QrsEntityType }> = {
@@ -49,19 +46,13 @@ export class QrsSubscriptionError extends Error {
 export class QrsNotifications {
   readonly #site: Site;
   readonly #subscriptions = new Map<string, QrsSubscription>();
-  readonly #queues = new Map<string, Promise<void>>();
-  readonly #retryDelaysMs: readonly number[];
-  readonly #timeoutMs: number;
+  readonly #delivery: CallbackDelivery;
   readonly #stopListening: () => void;
   readonly #nodeId = randomUUID();
-  /** Callbacks answered 2xx; callbacks given up on after their retries. */
-  delivered = 0;
-  failed = 0;
 
   constructor(site: Site, options: QrsCallbackOptions = {}) {
     this.#site = site;
-    this.#retryDelaysMs = options.retryDelaysMs ?? [1000, 2000, 4000, 8000, 16000];
-    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#delivery = new CallbackDelivery((handle) => this.#subscriptions.has(handle), options);
     this.#stopListening = site.changes.listen((change) => this.#dispatch(change));
   }
 
@@ -97,6 +88,16 @@ export class QrsNotifications {
     return this.#subscriptions.delete(handle.toLowerCase());
   }
 
+  /** Callbacks answered 2xx. */
+  get delivered(): number {
+    return this.#delivery.delivered;
+  }
+
+  /** Callbacks given up on after their retries. */
+  get failed(): number {
+    return this.#delivery.failed;
+  }
+
   /** Live subscriptions. */
   list(): QrsSubscription[] {
     return [...this.#subscriptions.values()];
@@ -111,12 +112,7 @@ export class QrsNotifications {
   #dispatch(change: RepositoryChange): void {
     for (const subscription of this.#subscriptions.values()) {
       if (!this.#matches(subscription, change)) continue;
-      const previous = this.#queues.get(subscription.handle) ?? Promise.resolve();
-      const next = previous.then(() => this.#deliver(subscription, change));
-      this.#queues.set(subscription.handle, next);
-      void next.finally(() => {
-        if (this.#queues.get(subscription.handle) === next) this.#queues.delete(subscription.handle);
-      });
+      this.#delivery.send(subscription.handle, subscription.url, JSON.stringify([this.#payload(change)]));
     }
   }
 
@@ -146,38 +142,6 @@ export class QrsNotifications {
     if (!entity) return false;
     try {
       return queryEntities([entity], filter, null).length > 0;
-    } catch {
-      return false;
-    }
-  }
-
-  async #deliver(s: QrsSubscription, change: RepositoryChange): Promise<void> {
-    const body = JSON.stringify([this.#payload(change)]);
-    for (let attempt = 0; ; attempt++) {
-      if (!this.#subscriptions.has(s.handle)) return;
-      if (await this.#post(s.url, body)) {
-        this.delivered += 1;
-        return;
-      }
-      const delay = this.#retryDelaysMs[attempt];
-      if (delay === undefined) {
-        this.failed += 1;
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay).unref());
-    }
-  }
-
-  async #post(url: string, body: string): Promise<boolean> {
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-      await response.arrayBuffer().catch(() => undefined);
-      return response.status >= 200 && response.status < 300;
     } catch {
       return false;
     }

@@ -1,8 +1,6 @@
 import methodsFile from '../../../generated/engine-methods.json' with { type: 'json' };
 import structsFile from '../../../generated/engine-structs.json' with { type: 'json' };
-
-/** Value kinds the engine schema types parameters with; `any` for methods only the older npm schema knows. */
-type ParamType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'any';
+import { hasType, isPlainObject, type ParamType } from './param-type.js';
 
 /** One parameter of an engine method (`src/generated/engine-methods.json`). */
 interface ParamSpec {
@@ -110,29 +108,6 @@ export function normalizeEnum(name: string, value: unknown): string | undefined 
     enumLookups.set(name, lookup);
   }
   return typeof value === 'string' || typeof value === 'number' ? lookup.get(value) : undefined;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function hasType(value: unknown, type: ParamType): boolean {
-  switch (type) {
-    case 'string':
-      return typeof value === 'string';
-    case 'integer':
-      return Number.isInteger(value);
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value);
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'object':
-      return isPlainObject(value);
-    case 'array':
-      return Array.isArray(value);
-    case 'any':
-      return true;
-  }
 }
 
 /** Omitted value of an optional parameter; object defaults are copied so a handler may keep or change them. */

@@ -22,7 +22,7 @@ export function bookmarkDocHandlers(): HandlerTable<'Doc'> {
   const create: MethodHandler<'Doc', 'CreateBookmark'> = (call, [prop]) => {
     const doc = docOf(call);
     const found = doc.createItem('bookmark', prop, 'persistent');
-    found.stored.bookmark = { ...captureBookmark(doc, found.stored.properties.qIncludeVariables === true) };
+    found.stored.bookmark = { ...captureBookmark(call, doc, found.stored.properties.qIncludeVariables === true) };
     return { qInfo: found.stored.properties.qInfo, qReturn: call.connection.bind(doc.itemEntity('bookmark', found)) };
   };
   return {
@@ -50,11 +50,11 @@ export function bookmarkHandlers(): HandlerTable<'GenericBookmark'> {
   };
 }
 
-/** The selections (and variables) of the doc's session now, as a bookmark holds them. */
-function captureBookmark(doc: OpenDoc, includeVariables: boolean): BookmarkData {
+/** The selections (and variables) of the doc's session now, as a bookmark holds them, stamped by the simulator's clock. */
+function captureBookmark(call: Call, doc: OpenDoc, includeVariables: boolean): BookmarkData {
   return {
     qStateData: captureSelections(doc.data(), doc.app.stateNames),
-    qUtcModifyTime: qlikTimestamp(Date.now()),
+    qUtcModifyTime: qlikTimestamp(call.session.now()),
     qVariableItems: includeVariables ? captureVariables(doc) : [],
   };
 }

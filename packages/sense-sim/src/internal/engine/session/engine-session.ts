@@ -98,6 +98,11 @@ export class EngineSession {
     return this.#handleCounter;
   }
 
+  /** The simulator's clock time now (ms since the epoch): what the session's requests stamp things with. */
+  now(): number {
+    return this.#clock.now();
+  }
+
   touch(): void {
     this.lastActivity = this.#clock.now();
   }
