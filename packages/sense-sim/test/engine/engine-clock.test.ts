@@ -81,4 +81,22 @@ describe("the engine's stamps follow the simulator's clock", () => {
     // The clock moved on (and only the clock): the next run is stamped with its new time.
     await run(CLOCK_START + 7 * 86_400_000);
   });
+
+  it("a client's DoReload is timed by the clock, and a chart's Now() reads it", async () => {
+    const clock = new ManualClock(CLOCK_START);
+    sim = await createSimulator({ clock, site: SITE });
+    const s = sim;
+    const { session, global } = await openEnigma(s, 'app-clocked/identity/engine-clock');
+    try {
+      const app = (await global.openDoc('app-clocked')) as Qix;
+      clock.advance(3600_000);
+      expect(await app.doReload()).toBe(true);
+      const record = s.reloads().findLast((r) => r.appId === 'app-clocked' && r.trigger === 'engine');
+      expect(record?.startTime).toBe(new Date(CLOCK_START + 3600_000).toISOString());
+      const now = (await app.evaluateEx('Num(Now())')) as { qNumber: number };
+      expect(now.qNumber).toBeCloseTo(serialDay(CLOCK_START + 3600_000), 6);
+    } finally {
+      await session.close();
+    }
+  });
 });

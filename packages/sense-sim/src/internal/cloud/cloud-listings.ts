@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { systemClock } from '../../clock.js';
 import type { QixEngine } from '../engine/qix-engine.js';
 import { recordReload } from '../reload/record-reload.js';
 import { reloadApp } from '../reload/reload-app.js';
@@ -113,18 +114,20 @@ export class CloudListings {
     started.startTime = new Date().toISOString();
     const busy = app.reloading;
     app.reloading = true;
+    const now = () => (this.#engine.options.clock ?? systemClock).now();
     try {
       const outcome = busy
         ? {
             ok: false,
             log: [`The app ${app.id} is being reloaded already`],
             error: undefined,
-            startedAt: Date.now(),
-            stoppedAt: Date.now(),
+            startedAt: now(),
+            stoppedAt: now(),
           }
         : await reloadApp(app, this.#site, {
             dataDir: this.#engine.dataDir,
             apps: () => this.#engine.apps.list(),
+            now,
             ...(this.#engine.options.reloadBudgets ? { budgets: this.#engine.options.reloadBudgets } : {}),
           });
       if (outcome.ok) await this.#engine.apps.save(app, { announce: false });

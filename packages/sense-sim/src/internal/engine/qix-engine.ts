@@ -136,6 +136,7 @@ export class QixEngine implements Engine, HandlerContext {
       const outcome = await reloadApp(app, this.options.site, {
         dataDir: this.dataDir,
         apps: () => this.apps.list(),
+        now: () => (this.options.clock ?? systemClock).now(),
         ...(this.options.reloadBudgets ? { budgets: this.options.reloadBudgets } : {}),
         ...(replayed !== undefined ? { reloadTime: replayed } : {}),
       });

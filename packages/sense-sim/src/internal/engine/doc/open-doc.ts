@@ -98,7 +98,10 @@ export class OpenDoc implements OpenDocLike {
     const loaded = userData(this.app.data, this.session.user);
     if (this.noData || !loaded) return undefined;
     if (!this.#data || this.#dataFor !== loaded) {
-      const engine = new DataEngine(loaded, { variable: (name) => this.#variableDefinition(name) });
+      const engine = new DataEngine(loaded, {
+        variable: (name) => this.#variableDefinition(name),
+        now: () => this.session.now(),
+      });
       for (const state of this.app.stateNames) engine.addState(state);
       this.#data = engine;
       this.#dataFor = loaded;

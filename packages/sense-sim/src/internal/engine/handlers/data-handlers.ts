@@ -144,6 +144,7 @@ async function reload(engine: HandlerContext, call: Call): Promise<{ ok: boolean
       dataDir: engine.dataDir,
       apps: () => engine.apps.list(),
       signal: call.signal,
+      now: () => call.session.now(),
       ...(engine.options.reloadBudgets ? { budgets: engine.options.reloadBudgets } : {}),
       onProgress: (line) => call.request.progress.messages.push(line),
     });
