@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/index.js';
-import { MAX_TEXT_LENGTH } from '../../src/internal/data/text-limit.js';
+import { MAX_TEXT_LENGTH } from '../../src/internal/data/expressions/text-limit.js';
 import { isolated, openRaw, type RawEngine } from '../engine/engine-helpers.js';
 import { HOSTILE_APP, hostileSite } from './hostile-site.js';
 

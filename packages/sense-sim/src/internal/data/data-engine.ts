@@ -1,29 +1,18 @@
 import type { LibraryItems } from '../engine/layout/hypercube-shape.js';
 import type { JsonRecord } from '../engine/layout/json-record.js';
+import type { ChartContext } from './expressions/chart-context.js';
+import { evaluateChartScalar, parseChartExpression, valuesWhere } from './expressions/chart-expression.js';
+import type { EvaluationEnvironment } from './expressions/evaluate-expression.js';
+import { ExpressionError } from './expressions/expression-error.js';
+import { type Expression, fieldsOf } from './expressions/script-bridge.js';
+import { toNumber } from './expressions/value-ops.js';
 import {
   type AssociativeModel,
   associativeModelSteps,
   buildAssociativeModel,
   type ModelField,
-} from './associative-model.js';
-import type { ChartContext } from './chart-context.js';
-import { evaluateChartScalar, parseChartExpression, valuesWhere } from './chart-expression.js';
-import { activeField } from './cube-dimension.js';
-import type { EvaluationEnvironment } from './evaluate-expression.js';
-import { ExpressionError } from './expression-error.js';
-import {
-  type FieldValueInput,
-  type MatchOptions,
-  selectAll,
-  selectAlternative,
-  selectExcluded,
-  selectMatch,
-  selectPossible,
-  selectValues,
-} from './field-selections.js';
-import { HyperCubeData } from './hypercube-data.js';
-import { ListObjectData } from './list-object-data.js';
-import type { Cell, LoadedModel } from './loaded-model.js';
+} from './model/associative-model.js';
+import type { Cell, LoadedModel } from './model/loaded-model.js';
 import {
   type FieldDescription,
   type FieldListOptions,
@@ -34,12 +23,23 @@ import {
   type TablesAndKeysOptions,
   tableData,
   tablesAndKeys,
-} from './model-info.js';
-import { type Expression, fieldsOf } from './script-bridge.js';
-import { type SelectionObjectLayout, selectionObject } from './selection-object.js';
-import { type SelectionMark, SelectionState, type SelectOptions } from './selection-state.js';
-import { toNumber } from './value-ops.js';
-import { runStepsPaced, type WorkPacer } from './work-steps.js';
+} from './model/model-info.js';
+import { runStepsPaced, type WorkPacer } from './model/work-steps.js';
+import {
+  type FieldValueInput,
+  type MatchOptions,
+  selectAll,
+  selectAlternative,
+  selectExcluded,
+  selectMatch,
+  selectPossible,
+  selectValues,
+} from './selections/field-selections.js';
+import { type SelectionMark, SelectionState, type SelectOptions } from './selections/selection-state.js';
+import { activeField } from './views/cube-dimension.js';
+import { HyperCubeData } from './views/hypercube-data.js';
+import { ListObjectData } from './views/list-object-data.js';
+import { type SelectionObjectLayout, selectionObject } from './views/selection-object.js';
 
 /** Options of {@link DataEngine}. */
 export interface DataEngineOptions {

@@ -1,6 +1,6 @@
-import { ColumnBuilder } from '../data/column-builder.js';
-import type { Cell, DataTable } from '../data/loaded-model.js';
-import { runStepsPaced } from '../data/work-steps.js';
+import { ColumnBuilder } from '../data/model/column-builder.js';
+import type { Cell, DataTable } from '../data/model/loaded-model.js';
+import { runStepsPaced } from '../data/model/work-steps.js';
 import type { Pacer } from './reload-budget.js';
 
 /**

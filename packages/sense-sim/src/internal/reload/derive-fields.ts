@@ -1,7 +1,7 @@
 import type { DeclareStatement, DeriveStatement } from '@qixflow/script';
-import { fieldKind, fieldTags } from '../data/field-tags.js';
-import { formatSettings } from '../data/format-settings.js';
-import type { Cell, DerivedFieldSet, Dual } from '../data/loaded-model.js';
+import { formatSettings } from '../data/formats/format-settings.js';
+import { fieldKind, fieldTags } from '../data/model/field-tags.js';
+import type { Cell, DerivedFieldSet, Dual } from '../data/model/loaded-model.js';
 import { ColumnTable } from './column-table.js';
 import type { FieldDefinition } from './field-definition.js';
 import { ExecutionError, ScriptError } from './script-error.js';

@@ -1,6 +1,6 @@
 import type { LoadQuery, SqlQuery } from '@qixflow/script';
-import type { ColumnBuilder } from '../data/column-builder.js';
-import { IntBuffer } from '../data/int-buffer.js';
+import type { ColumnBuilder } from '../data/model/column-builder.js';
+import { IntBuffer } from '../data/model/int-buffer.js';
 import type { ColumnTable } from './column-table.js';
 import type { Pacer } from './reload-budget.js';
 import type { WorkTable } from './work-table.js';

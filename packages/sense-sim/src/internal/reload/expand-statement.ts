@@ -1,5 +1,5 @@
 import { findExpansions } from '@qixflow/script';
-import { MAX_TEXT_LENGTH } from '../data/text-limit.js';
+import { MAX_TEXT_LENGTH } from '../data/expressions/text-limit.js';
 import { ExecutionError } from './script-error.js';
 import type { ScriptState } from './script-state.js';
 

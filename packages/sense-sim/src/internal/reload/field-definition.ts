@@ -1,5 +1,5 @@
 import type { DeclareField } from '@qixflow/script';
-import type { Cell, Dual } from '../data/loaded-model.js';
+import type { Cell, Dual } from '../data/model/loaded-model.js';
 
 /** A field definition made by DECLARE: what DERIVE applies to data fields. */
 export interface FieldDefinition {

@@ -1,14 +1,14 @@
 import type { Expression, FieldRef, FunctionCall, LoadQuery } from '@qixflow/script';
-import type { ColumnBuilder } from '../data/column-builder.js';
-import { ExpressionError } from '../data/expression-error.js';
+import { ExpressionError } from '../data/expressions/expression-error.js';
 import {
   AGGREGATION_NAMES,
   type AggregatorOptions,
   createAggregator,
   type GroupAggregator,
   SORT_WEIGHT_ARGUMENT,
-} from '../data/functions/aggregators.js';
-import type { Cell } from '../data/loaded-model.js';
+} from '../data/expressions/functions/aggregators.js';
+import type { ColumnBuilder } from '../data/model/column-builder.js';
+import type { Cell } from '../data/model/loaded-model.js';
 import { ColumnTable } from './column-table.js';
 import { beginLoad, endLoad } from './load-in-progress.js';
 import type { RecordScope } from './record-scope.js';

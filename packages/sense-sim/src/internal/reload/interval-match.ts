@@ -1,7 +1,7 @@
 import type { Expression, IntervalMatchPrefix } from '@qixflow/script';
-import { valueKey } from '../data/functions/script-host.js';
-import type { Dual } from '../data/loaded-model.js';
-import { toNumber } from '../data/value-ops.js';
+import { valueKey } from '../data/expressions/functions/script-host.js';
+import { toNumber } from '../data/expressions/value-ops.js';
+import type { Dual } from '../data/model/loaded-model.js';
 import { ColumnTable } from './column-table.js';
 import { ExecutionError } from './script-error.js';
 import type { ScriptState } from './script-state.js';

@@ -1,6 +1,6 @@
 import { type LoadPrefix, type LoadQuery, type LoadStatement, placeTable, type QualifyRule } from '@qixflow/script';
-import { type ScriptTableView, valueKey } from '../data/functions/script-host.js';
-import type { Cell } from '../data/loaded-model.js';
+import { type ScriptTableView, valueKey } from '../data/expressions/functions/script-host.js';
+import type { Cell } from '../data/model/loaded-model.js';
 import type { ColumnTable } from './column-table.js';
 import type { RecordScope } from './record-scope.js';
 import type { WorkTable } from './work-table.js';

@@ -1,7 +1,7 @@
 import { type Expression, type LoadFieldItem, type LoadQuery, printExpression } from '@qixflow/script';
-import { ColumnBuilder } from '../data/column-builder.js';
-import type { BoundExpression } from '../data/compile-expression.js';
-import type { Cell } from '../data/loaded-model.js';
+import type { BoundExpression } from '../data/expressions/compile-expression.js';
+import { ColumnBuilder } from '../data/model/column-builder.js';
+import type { Cell } from '../data/model/loaded-model.js';
 import { ColumnTable } from './column-table.js';
 import { groupRows, planGrouping } from './group-by.js';
 import { beginLoad, endLoad } from './load-in-progress.js';

@@ -9,9 +9,9 @@ import {
   type SqlQuery,
   type UnresolvedTarget,
 } from '@qixflow/script';
-import { ColumnBuilder } from '../data/column-builder.js';
-import { IntBuffer } from '../data/int-buffer.js';
-import type { Cell } from '../data/loaded-model.js';
+import { ColumnBuilder } from '../data/model/column-builder.js';
+import { IntBuffer } from '../data/model/int-buffer.js';
+import type { Cell } from '../data/model/loaded-model.js';
 import { ColumnTable } from './column-table.js';
 import { distinctRows, isDistinct, keepDistinct } from './distinct-rows.js';
 import { intervalMatch } from './interval-match.js';

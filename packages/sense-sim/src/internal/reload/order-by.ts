@@ -1,6 +1,6 @@
 import type { LoadQuery, OrderByItem } from '@qixflow/script';
-import type { Cell } from '../data/loaded-model.js';
-import { compareText } from '../data/value-ops.js';
+import { compareText } from '../data/expressions/value-ops.js';
+import type { Cell } from '../data/model/loaded-model.js';
 import type { ColumnTable } from './column-table.js';
 import { pacedSort } from './paced-sort.js';
 import type { RecordScope } from './record-scope.js';

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { FileFormatOptions } from '@qixflow/script';
-import type { ColumnBuilder } from '../data/column-builder.js';
-import { type Cell, type Dual, textDual } from '../data/loaded-model.js';
+import type { ColumnBuilder } from '../data/model/column-builder.js';
+import { type Cell, type Dual, textDual } from '../data/model/loaded-model.js';
 import { ColumnTable } from './column-table.js';
 import { NO_PACING, type Pacer } from './reload-budget.js';
 import { ExecutionError } from './script-error.js';

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { MAX_TEXT_LENGTH } from '../data/text-limit.js';
+import { MAX_TEXT_LENGTH } from '../data/expressions/text-limit.js';
 import { MissingPath } from './data-folder.js';
 import { ExecutionError } from './script-error.js';
 import type { ScriptState } from './script-state.js';

@@ -1,5 +1,5 @@
-import { ColumnBuilder } from '../data/column-builder.js';
-import { type Cell, type DataTable, type LoadedModel, numberDual, textDual } from '../data/loaded-model.js';
+import { ColumnBuilder } from '../data/model/column-builder.js';
+import { type Cell, type DataTable, type LoadedModel, numberDual, textDual } from '../data/model/loaded-model.js';
 import { type ReadOptions, readScriptFile } from './read-data-file.js';
 import { NO_PACING } from './reload-budget.js';
 import { ExecutionError } from './script-error.js';

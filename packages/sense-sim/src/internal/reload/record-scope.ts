@@ -1,5 +1,5 @@
-import type { ScriptHost } from '../data/functions/script-host.js';
-import type { Cell } from '../data/loaded-model.js';
+import type { ScriptHost } from '../data/expressions/functions/script-host.js';
+import type { Cell } from '../data/model/loaded-model.js';
 import type { ColumnTable } from './column-table.js';
 import type { RowScope } from './reload-environment.js';
 

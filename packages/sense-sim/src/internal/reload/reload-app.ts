@@ -1,5 +1,5 @@
 import { prepareModel } from '../data/data-engine.js';
-import type { LoadedModel } from '../data/loaded-model.js';
+import type { LoadedModel } from '../data/model/loaded-model.js';
 import type { AppDoc } from '../engine/app/app-doc.js';
 import type { Site } from '../site/site.js';
 import { appBinaryLoader } from './app-binary-loader.js';

@@ -1,7 +1,7 @@
 import type { Expression } from '@qixflow/script';
-import type { BoundExpression } from '../data/compile-expression.js';
-import type { ScriptHost } from '../data/functions/script-host.js';
-import type { Cell, LoadedModel } from '../data/loaded-model.js';
+import type { BoundExpression } from '../data/expressions/compile-expression.js';
+import type { ScriptHost } from '../data/expressions/functions/script-host.js';
+import type { Cell, LoadedModel } from '../data/model/loaded-model.js';
 import type { DataFolderMapping } from './folder-mappings.js';
 import type { ReloadBudgets, ReloadGuard } from './reload-budget.js';
 

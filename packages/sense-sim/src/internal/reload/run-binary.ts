@@ -1,5 +1,5 @@
 import type { BinaryStatement } from '@qixflow/script';
-import type { LoadedModel } from '../data/loaded-model.js';
+import type { LoadedModel } from '../data/model/loaded-model.js';
 import { ColumnTable } from './column-table.js';
 import { MissingPath, UnmappedConnection } from './data-folder.js';
 import { readQvfFile } from './read-qvf-file.js';

@@ -14,7 +14,7 @@ import type {
   Statement,
   SubStatement,
 } from '@qixflow/script';
-import { type Cell, type DataTable, type LoadedModel, numberDual } from '../data/loaded-model.js';
+import { type Cell, type DataTable, type LoadedModel, numberDual } from '../data/model/loaded-model.js';
 import { derivedFieldSets } from './derive-fields.js';
 import { forEachValues } from './for-each-values.js';
 import { readIncludeFile } from './read-include-file.js';

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSqlSelect, type SqlQuery } from '@qixflow/script';
-import { ColumnBuilder } from '../data/column-builder.js';
+import { ColumnBuilder } from '../data/model/column-builder.js';
 import { ColumnTable } from './column-table.js';
 import { readDataFile } from './read-data-file.js';
 import type { Pacer } from './reload-budget.js';

@@ -1,9 +1,13 @@
 import type { Expression } from '@qixflow/script';
-import { type BoundExpression, compiledRowBinder, compiledRowEvaluator } from '../data/compile-expression.js';
-import type { EvaluationEnvironment, RowContext } from '../data/evaluate-expression.js';
-import { formatSettings } from '../data/format-settings.js';
-import { callScriptFunction } from '../data/functions/script-functions.js';
-import type { Cell } from '../data/loaded-model.js';
+import {
+  type BoundExpression,
+  compiledRowBinder,
+  compiledRowEvaluator,
+} from '../data/expressions/compile-expression.js';
+import type { EvaluationEnvironment, RowContext } from '../data/expressions/evaluate-expression.js';
+import { callScriptFunction } from '../data/expressions/functions/script-functions.js';
+import { formatSettings } from '../data/formats/format-settings.js';
+import type { Cell } from '../data/model/loaded-model.js';
 import type { EvaluateRow, RowScope } from './reload-environment.js';
 
 /**

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
-import type { ColumnBuilder } from '../data/column-builder.js';
-import { type ScriptFile, type ScriptHost, type ScriptTableView, valueKey } from '../data/functions/script-host.js';
-import type { Cell, Dual } from '../data/loaded-model.js';
+import {
+  type ScriptFile,
+  type ScriptHost,
+  type ScriptTableView,
+  valueKey,
+} from '../data/expressions/functions/script-host.js';
+import type { ColumnBuilder } from '../data/model/column-builder.js';
+import type { Cell, Dual } from '../data/model/loaded-model.js';
 import type { DataFolder } from './data-folder.js';
 import type { LoadInProgress } from './load-in-progress.js';
 import type { ReloadGuard } from './reload-budget.js';

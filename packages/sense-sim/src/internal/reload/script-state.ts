@@ -1,9 +1,9 @@
 import { type Expression, expand, type LoadStatement, parseExpression, type QualifyRule } from '@qixflow/script';
-import type { BoundExpression } from '../data/compile-expression.js';
-import { formatSettings } from '../data/format-settings.js';
-import { TextInterpreter } from '../data/interpret-text.js';
-import type { Cell, LineageRow, SectionAccessData } from '../data/loaded-model.js';
-import { MAX_TEXT_LENGTH } from '../data/text-limit.js';
+import type { BoundExpression } from '../data/expressions/compile-expression.js';
+import { MAX_TEXT_LENGTH } from '../data/expressions/text-limit.js';
+import { formatSettings } from '../data/formats/format-settings.js';
+import { TextInterpreter } from '../data/formats/interpret-text.js';
+import type { Cell, LineageRow, SectionAccessData } from '../data/model/loaded-model.js';
 import type { ColumnTable } from './column-table.js';
 import { DataFolder } from './data-folder.js';
 import type { Derivation, FieldDefinition } from './field-definition.js';

@@ -1,5 +1,5 @@
 import type { ScannedText } from '@qixflow/script';
-import { ExpressionError } from '../data/expression-error.js';
+import { ExpressionError } from '../data/expressions/expression-error.js';
 import type { ExpandedText } from './expand-statement.js';
 import { BudgetExceeded, ExecutionError, ScriptError } from './script-error.js';
 

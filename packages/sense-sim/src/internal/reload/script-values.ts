@@ -1,4 +1,4 @@
-import type { Cell } from '../data/loaded-model.js';
+import type { Cell } from '../data/model/loaded-model.js';
 
 /** Qlik truth: a number other than 0 is true; null and text are false. */
 export function truthy(cell: Cell): boolean {

@@ -1,4 +1,4 @@
-import type { SectionAccessData } from '../data/loaded-model.js';
+import type { SectionAccessData } from '../data/model/loaded-model.js';
 import type { ScriptState } from './script-state.js';
 
 /**

@@ -1,6 +1,6 @@
-import { ColumnBuilder } from '../data/column-builder.js';
-import { IntBuffer } from '../data/int-buffer.js';
-import { textDual } from '../data/loaded-model.js';
+import { ColumnBuilder } from '../data/model/column-builder.js';
+import { IntBuffer } from '../data/model/int-buffer.js';
+import { textDual } from '../data/model/loaded-model.js';
 import { ColumnTable } from './column-table.js';
 import type { Pacer } from './reload-budget.js';
 

@@ -1,5 +1,5 @@
 import { fileFormatOptions, type Statement } from '@qixflow/script';
-import type { Cell } from '../data/loaded-model.js';
+import type { Cell } from '../data/model/loaded-model.js';
 import { fieldName } from './load-projection.js';
 import { serializedChunks } from './read-data-file.js';
 import { ExecutionError } from './script-error.js';

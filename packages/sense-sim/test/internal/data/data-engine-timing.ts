@@ -12,8 +12,8 @@ import {
   type LoadedModel,
   numberDual,
   textDual,
-} from '../../../src/internal/data/loaded-model.js';
-import { dataTableOf } from '../../../src/internal/data/table-rows.js';
+} from '../../../src/internal/data/model/loaded-model.js';
+import { dataTableOf } from '../../../src/internal/data/model/table-rows.js';
 import { buildHyperCubeLayout } from '../../../src/internal/engine/layout/hypercube-shape.js';
 
 const ROWS = 1_000_000;

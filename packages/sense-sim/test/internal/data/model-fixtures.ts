@@ -1,5 +1,5 @@
-import { type Cell, type LoadedModel, numberDual, textDual } from '../../../src/internal/data/loaded-model.js';
-import { dataTableOf } from '../../../src/internal/data/table-rows.js';
+import { type Cell, type LoadedModel, numberDual, textDual } from '../../../src/internal/data/model/loaded-model.js';
+import { dataTableOf } from '../../../src/internal/data/model/table-rows.js';
 
 /** A cell from a plain value: numbers become numeric duals, strings text (or numeric text), null NULL. */
 export function cell(value: string | number | null | Cell): Cell {

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { DataEngine, isModelPrepared, prepareModel } from '../../../src/internal/data/data-engine.js';
+import { compareText } from '../../../src/internal/data/expressions/value-ops.js';
 import {
   type AssociativeModel,
   buildAssociativeModel,
   EAGER_TEXT_RANK_CARDINAL,
-} from '../../../src/internal/data/associative-model.js';
-import { DataEngine, isModelPrepared, prepareModel } from '../../../src/internal/data/data-engine.js';
-import { type Cell, type LoadedModel, numberDual, textDual } from '../../../src/internal/data/loaded-model.js';
-import { dataTableOf } from '../../../src/internal/data/table-rows.js';
-import { numberShard, textShard, ValueIndex } from '../../../src/internal/data/value-index.js';
-import { compareText } from '../../../src/internal/data/value-ops.js';
-import { rankSteps, runSteps, type WorkPacer } from '../../../src/internal/data/work-steps.js';
+} from '../../../src/internal/data/model/associative-model.js';
+import { type Cell, type LoadedModel, numberDual, textDual } from '../../../src/internal/data/model/loaded-model.js';
+import { dataTableOf } from '../../../src/internal/data/model/table-rows.js';
+import { numberShard, textShard, ValueIndex } from '../../../src/internal/data/model/value-index.js';
+import { rankSteps, runSteps, type WorkPacer } from '../../../src/internal/data/model/work-steps.js';
 import { loadedModel, salesModel } from './model-fixtures.js';
 
 /** A pacer that pauses at every offer, counting the pauses; `stopAfter` pauses it throws. */

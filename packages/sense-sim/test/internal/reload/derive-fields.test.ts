@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DataEngine } from '../../../src/internal/data/data-engine.js';
-import type { DerivedFieldSet, LoadedModel } from '../../../src/internal/data/loaded-model.js';
+import type { DerivedFieldSet, LoadedModel } from '../../../src/internal/data/model/loaded-model.js';
 import { runScript } from '../../../src/internal/reload/run-script.js';
 import { ScriptError } from '../../../src/internal/reload/script-error.js';
 import { scriptEvaluator } from '../../../src/internal/reload/script-evaluator.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseScript, type SqlQuery } from '@qixflow/script';
 import { describe, expect, it } from 'vitest';
-import { tableRows } from '../../../src/internal/data/table-rows.js';
+import { tableRows } from '../../../src/internal/data/model/table-rows.js';
 import { readDataFile, serializeTable } from '../../../src/internal/reload/read-data-file.js';
 import { runSql } from '../../../src/internal/reload/run-sql.js';
 

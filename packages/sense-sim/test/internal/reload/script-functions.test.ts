@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadedModel } from '../../../src/internal/data/loaded-model.js';
-import { tableRows } from '../../../src/internal/data/table-rows.js';
+import type { LoadedModel } from '../../../src/internal/data/model/loaded-model.js';
+import { tableRows } from '../../../src/internal/data/model/table-rows.js';
 import { runScript } from '../../../src/internal/reload/run-script.js';
 import { ScriptError } from '../../../src/internal/reload/script-error.js';
 import { scriptEvaluator } from '../../../src/internal/reload/script-evaluator.js';

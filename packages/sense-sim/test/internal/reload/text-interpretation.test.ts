@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoadedModel } from '../../../src/internal/data/loaded-model.js';
-import { tableRows } from '../../../src/internal/data/table-rows.js';
+import type { LoadedModel } from '../../../src/internal/data/model/loaded-model.js';
+import { tableRows } from '../../../src/internal/data/model/table-rows.js';
 import { runScript } from '../../../src/internal/reload/run-script.js';
 import { scriptEvaluator } from '../../../src/internal/reload/script-evaluator.js';
 

@@ -1,5 +1,5 @@
 import type { PropertyTree, SimAppFixture } from '../../../generated/schemas.js';
-import type { LoadedModel } from '../../data/loaded-model.js';
+import type { LoadedModel } from '../../data/model/loaded-model.js';
 import { syncScriptVariables } from './script-variables.js';
 import type { StoredItem } from './stored-item.js';
 

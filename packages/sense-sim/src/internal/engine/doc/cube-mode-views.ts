@@ -1,10 +1,10 @@
-import { cubeMode } from '../../data/cube-subsets.js';
 import type { DataEngine } from '../../data/data-engine.js';
-import { ExpressionError } from '../../data/expression-error.js';
-import { STATE } from '../../data/field-value-states.js';
-import { type PivotAxis, PivotCube } from '../../data/pivot-cube.js';
-import { DEFAULT_MAX_STACK_CELLS, StackCube } from '../../data/stack-cube.js';
-import { TreeCube } from '../../data/tree-cube.js';
+import { ExpressionError } from '../../data/expressions/expression-error.js';
+import { STATE } from '../../data/selections/field-value-states.js';
+import { cubeMode } from '../../data/views/cube-subsets.js';
+import { type PivotAxis, PivotCube } from '../../data/views/pivot-cube.js';
+import { DEFAULT_MAX_STACK_CELLS, StackCube } from '../../data/views/stack-cube.js';
+import { TreeCube } from '../../data/views/tree-cube.js';
 import { asRecord, asRecords, type JsonRecord } from '../layout/json-record.js';
 import { EngineError } from '../rpc/engine-error.js';
 import type { EngineSession } from '../session/engine-session.js';

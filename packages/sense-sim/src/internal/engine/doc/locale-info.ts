@@ -1,4 +1,4 @@
-import { formatSettings } from '../../data/format-settings.js';
+import { formatSettings } from '../../data/formats/format-settings.js';
 import type { AppDoc } from '../app/app-doc.js';
 import type { JsonRecord } from '../layout/json-record.js';
 

@@ -1,7 +1,7 @@
-import { bookmarkLayoutParts } from '../../data/bookmark-state.js';
-import { hyperCubeLayout, treeDataLayout } from '../../data/cube-modes.js';
-import { cubeMode } from '../../data/cube-subsets.js';
 import { DataEngine } from '../../data/data-engine.js';
+import { bookmarkLayoutParts } from '../../data/selections/bookmark-state.js';
+import { hyperCubeLayout, treeDataLayout } from '../../data/views/cube-modes.js';
+import { cubeMode } from '../../data/views/cube-subsets.js';
 import type { LibraryKind } from '../app/app-doc.js';
 import { computeLayout, computeLibraryLayout, type LayoutContext } from '../layout/compute-layout.js';
 import { fillPropertyDefaults } from '../layout/fill-defaults.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataEngine } from '../../data/data-engine.js';
-import type { LoadedModel } from '../../data/loaded-model.js';
+import type { LoadedModel } from '../../data/model/loaded-model.js';
 import type { AppDoc, LibraryKind, StoredObject } from '../app/app-doc.js';
 import type { StoredItem } from '../app/stored-item.js';
 import type { EngineObject } from '../model/engine-object.js';

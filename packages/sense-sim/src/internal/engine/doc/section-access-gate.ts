@@ -1,6 +1,6 @@
-import type { LoadedModel } from '../../data/loaded-model.js';
-import { modelForUser } from '../../data/reduce-model.js';
-import type { AccessUser } from '../../data/section-access-grant.js';
+import type { LoadedModel } from '../../data/model/loaded-model.js';
+import { modelForUser } from '../../data/model/reduce-model.js';
+import type { AccessUser } from '../../data/model/section-access-grant.js';
 import type { AppDoc } from '../app/app-doc.js';
 import { EngineError } from '../rpc/engine-error.js';
 import type { EngineUser } from '../session/engine-session.js';

@@ -5,7 +5,7 @@ import {
   bookmarkDataOf,
   captureSelections,
   qlikTimestamp,
-} from '../../data/bookmark-state.js';
+} from '../../data/selections/bookmark-state.js';
 import { dep } from '../doc/dependency-keys.js';
 import type { LibraryEntity } from '../doc/entities.js';
 import type { FoundItem, OpenDoc } from '../doc/open-doc.js';

@@ -1,4 +1,4 @@
-import type { PivotAxis } from '../../data/pivot-cube.js';
+import type { PivotAxis } from '../../data/views/pivot-cube.js';
 import { expandPivot, pivotPages, selectPivotCells, stackPages, treeNodes } from '../doc/cube-mode-views.js';
 import { dep } from '../doc/dependency-keys.js';
 import { objectOf } from './generic-object-handlers.js';

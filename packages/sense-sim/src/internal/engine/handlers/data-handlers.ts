@@ -1,6 +1,6 @@
 import { parseScript } from '@qixflow/script';
 import type { DataEngine } from '../../data/data-engine.js';
-import { ExpressionError } from '../../data/expression-error.js';
+import { ExpressionError } from '../../data/expressions/expression-error.js';
 import { recordReload } from '../../reload/record-reload.js';
 import { reloadApp } from '../../reload/reload-app.js';
 import { scriptLogPath } from '../../reload/script-log.js';
