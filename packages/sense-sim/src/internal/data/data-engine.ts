@@ -1,11 +1,10 @@
-import type { LibraryItems } from '../engine/layout/hypercube-shape.js';
-import type { JsonRecord } from '../engine/layout/json-record.js';
 import type { ChartContext } from './expressions/chart-context.js';
 import { evaluateChartScalar, parseChartExpression, valuesWhere } from './expressions/chart-expression.js';
 import type { EvaluationEnvironment } from './expressions/evaluate-expression.js';
 import { ExpressionError } from './expressions/expression-error.js';
 import { type Expression, fieldsOf } from './expressions/script-bridge.js';
 import { toNumber } from './expressions/value-ops.js';
+import type { JsonRecord } from './json-record.js';
 import {
   type AssociativeModel,
   associativeModelSteps,
@@ -38,6 +37,7 @@ import {
 import { type SelectionMark, SelectionState, type SelectOptions } from './selections/selection-state.js';
 import { activeField } from './views/cube-dimension.js';
 import { HyperCubeData } from './views/hypercube-data.js';
+import type { LibraryItems } from './views/hypercube-shape.js';
 import { ListObjectData } from './views/list-object-data.js';
 import { type SelectionObjectLayout, selectionObject } from './views/selection-object.js';
 

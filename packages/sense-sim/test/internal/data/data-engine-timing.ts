@@ -14,7 +14,7 @@ import {
   textDual,
 } from '../../../src/internal/data/model/loaded-model.js';
 import { dataTableOf } from '../../../src/internal/data/model/table-rows.js';
-import { buildHyperCubeLayout } from '../../../src/internal/engine/layout/hypercube-shape.js';
+import { buildHyperCubeLayout } from '../../../src/internal/data/views/hypercube-shape.js';
 
 const ROWS = 1_000_000;
 

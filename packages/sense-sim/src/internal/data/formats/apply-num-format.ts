@@ -1,7 +1,7 @@
-import type { NumberFormat } from '../../engine/layout/hypercube-shape.js';
-import { asText, type JsonRecord } from '../../engine/layout/json-record.js';
+import { asText, type JsonRecord } from '../json-record.js';
 import type { ModelField } from '../model/associative-model.js';
 import { formatNumber } from '../model/loaded-model.js';
+import type { NumberFormat } from '../views/hypercube-shape.js';
 import { formatDateTime, formatInterval } from './date-format.js';
 import type { FormatSettings } from './format-settings.js';
 import { formatNumberPattern } from './number-format.js';

@@ -1,13 +1,13 @@
-import type { DimensionFacts, NumberFormat, NxCell } from '../../engine/layout/hypercube-shape.js';
-import { type JsonRecord, nxNumber } from '../../engine/layout/json-record.js';
 import type { ChartContext } from '../expressions/chart-context.js';
 import type { Expression } from '../expressions/script-bridge.js';
 import { compareText, toNumber } from '../expressions/value-ops.js';
 import { applyNumFormat, fieldNumberFormat } from '../formats/apply-num-format.js';
+import { type JsonRecord, nxNumber } from '../json-record.js';
 import type { ModelField } from '../model/associative-model.js';
 import type { Cell } from '../model/loaded-model.js';
 import { countStates } from '../selections/field-value-states.js';
 import type { RowMasks } from '../selections/propagate-selections.js';
+import type { DimensionFacts, NumberFormat, NxCell } from './hypercube-shape.js';
 
 // The cells, columns, row sort and facts of a straight hypercube (hypercube-data.ts builds them).
 

@@ -1,12 +1,12 @@
-import type { LibraryItems } from '../../engine/layout/hypercube-shape.js';
-import { asRecord, asRecords, asStrings, asText, type JsonRecord } from '../../engine/layout/json-record.js';
 import type { ChartContext } from '../expressions/chart-context.js';
 import { ExpressionError } from '../expressions/expression-error.js';
 import type { Expression } from '../expressions/script-bridge.js';
 import { isFixedFormat } from '../formats/apply-num-format.js';
+import { asRecord, asRecords, asStrings, asText, type JsonRecord } from '../json-record.js';
 import type { ModelField } from '../model/associative-model.js';
 import { STATE } from '../selections/field-value-states.js';
 import { calculatedField } from './calculated-dimension.js';
+import type { LibraryItems } from './hypercube-shape.js';
 
 /** A dimension of the cube, resolved from its definition (or master item). */
 export interface CubeDimension {

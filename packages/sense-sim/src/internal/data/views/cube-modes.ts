@@ -1,7 +1,7 @@
-import { buildHyperCubeLayout, type LibraryItems, noDataView } from '../../engine/layout/hypercube-shape.js';
-import type { JsonRecord } from '../../engine/layout/json-record.js';
 import type { DataEngine } from '../data-engine.js';
+import type { JsonRecord } from '../json-record.js';
 import { cubeMode } from './cube-subsets.js';
+import { buildHyperCubeLayout, type LibraryItems, noDataView } from './hypercube-shape.js';
 import { PivotCube } from './pivot-cube.js';
 import { StackCube } from './stack-cube.js';
 import { TreeCube } from './tree-cube.js';

@@ -1,7 +1,7 @@
-import type { LibraryItems, NxCell } from '../../engine/layout/hypercube-shape.js';
-import { asRecords, asText, type JsonRecord } from '../../engine/layout/json-record.js';
 import type { ChartContext } from '../expressions/chart-context.js';
+import { asRecords, asText, type JsonRecord } from '../json-record.js';
 import { HyperCubeData } from './hypercube-data.js';
+import type { LibraryItems, NxCell } from './hypercube-shape.js';
 
 /** One row of a straight cube over some of a definition's dimensions: its key, dimension and measure cells. */
 export interface SubsetRow {

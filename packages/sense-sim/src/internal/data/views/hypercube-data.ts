@@ -1,15 +1,3 @@
-import type {
-  CellState,
-  DimensionFacts,
-  LayoutDataView,
-  LibraryItems,
-  MeasureFacts,
-  NumberFormat,
-  NxCell,
-  Rect,
-} from '../../engine/layout/hypercube-shape.js';
-import { emptyDimensionFacts } from '../../engine/layout/hypercube-shape.js';
-import { asRecord, asRecords, asText, type JsonRecord, nxNumber } from '../../engine/layout/json-record.js';
 import type { ChartContext } from '../expressions/chart-context.js';
 import { ChartEvaluator } from '../expressions/chart-evaluator.js';
 import { parseChartExpression } from '../expressions/chart-expression.js';
@@ -20,6 +8,7 @@ import { evaluateInterRecord, usesInterRecord } from '../expressions/inter-recor
 import type { Expression } from '../expressions/script-bridge.js';
 import { compareText, numberCell, toNumber } from '../expressions/value-ops.js';
 import { applyNumFormat, isFixedFormat } from '../formats/apply-num-format.js';
+import { asRecord, asRecords, asText, type JsonRecord, nxNumber } from '../json-record.js';
 import type { Cell } from '../model/loaded-model.js';
 import { joinTables } from '../model/record-join.js';
 import { STATE, STATE_LETTERS } from '../selections/field-value-states.js';
@@ -40,6 +29,17 @@ import {
   totalCell,
 } from './cube-cells.js';
 import { type CubeDimension, resolveDimension } from './cube-dimension.js';
+import type {
+  CellState,
+  DimensionFacts,
+  LayoutDataView,
+  LibraryItems,
+  MeasureFacts,
+  NumberFormat,
+  NxCell,
+  Rect,
+} from './hypercube-shape.js';
+import { emptyDimensionFacts } from './hypercube-shape.js';
 import { elementComparator, elementRanks, type SortInputs } from './sort-values.js';
 
 export { dimensionFacts, frequencies } from './cube-cells.js';

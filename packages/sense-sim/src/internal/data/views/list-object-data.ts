@@ -1,3 +1,15 @@
+import type { ChartContext } from '../expressions/chart-context.js';
+import { ChartEvaluator } from '../expressions/chart-evaluator.js';
+import { parseChartExpression } from '../expressions/chart-expression.js';
+import { groupsOf } from '../expressions/chart-groups.js';
+import { ExpressionError } from '../expressions/expression-error.js';
+import { toNumber } from '../expressions/value-ops.js';
+import { applyNumFormat, isFixedFormat } from '../formats/apply-num-format.js';
+import { asRecord, asRecords, asStrings, asText, type JsonRecord, nxNumber } from '../json-record.js';
+import type { ModelField } from '../model/associative-model.js';
+import type { Cell } from '../model/loaded-model.js';
+import { STATE, STATE_LETTERS } from '../selections/field-value-states.js';
+import { dimensionFacts, frequencies } from './hypercube-data.js';
 import type {
   CellState,
   DimensionFacts,
@@ -6,20 +18,8 @@ import type {
   MeasureFacts,
   NxCell,
   Rect,
-} from '../../engine/layout/hypercube-shape.js';
-import { emptyDimensionFacts } from '../../engine/layout/hypercube-shape.js';
-import { asRecord, asRecords, asStrings, asText, type JsonRecord, nxNumber } from '../../engine/layout/json-record.js';
-import type { ChartContext } from '../expressions/chart-context.js';
-import { ChartEvaluator } from '../expressions/chart-evaluator.js';
-import { parseChartExpression } from '../expressions/chart-expression.js';
-import { groupsOf } from '../expressions/chart-groups.js';
-import { ExpressionError } from '../expressions/expression-error.js';
-import { toNumber } from '../expressions/value-ops.js';
-import { applyNumFormat, isFixedFormat } from '../formats/apply-num-format.js';
-import type { ModelField } from '../model/associative-model.js';
-import type { Cell } from '../model/loaded-model.js';
-import { STATE, STATE_LETTERS } from '../selections/field-value-states.js';
-import { dimensionFacts, frequencies } from './hypercube-data.js';
+} from './hypercube-shape.js';
+import { emptyDimensionFacts } from './hypercube-shape.js';
 import { elementComparator, type SortInputs } from './sort-values.js';
 
 // What a list object sorts by when its definition gives no criteria: selected values first, then

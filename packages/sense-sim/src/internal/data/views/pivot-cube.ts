@@ -1,26 +1,14 @@
-import {
-  buildHyperCubeLayout,
-  type LibraryItems,
-  type NxCell,
-  type Rect,
-} from '../../engine/layout/hypercube-shape.js';
-import {
-  asRecord,
-  asRecords,
-  asText,
-  type JsonRecord,
-  type NxNumber,
-  nxNumber,
-} from '../../engine/layout/json-record.js';
 import type { ChartContext } from '../expressions/chart-context.js';
 import { ChartEvaluator } from '../expressions/chart-evaluator.js';
 import { parseChartExpression } from '../expressions/chart-expression.js';
 import { singleGroup } from '../expressions/chart-groups.js';
 import { ExpressionError } from '../expressions/expression-error.js';
 import { toNumber } from '../expressions/value-ops.js';
+import { asRecord, asRecords, asText, type JsonRecord, type NxNumber, nxNumber } from '../json-record.js';
 import { cellText } from './cube-cells.js';
 import { elemKey, SubsetCubes, type SubsetRow } from './cube-subsets.js';
 import { HyperCubeData } from './hypercube-data.js';
+import { buildHyperCubeLayout, type LibraryItems, type NxCell, type Rect } from './hypercube-shape.js';
 import { PivotExpansion } from './pivot-expansion.js';
 import { PivotInterRecord, type PivotLeaf, type PivotMeasure, pivotMeasures } from './pivot-inter-record.js';
 

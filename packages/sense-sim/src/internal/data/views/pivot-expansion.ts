@@ -1,4 +1,4 @@
-import { asRecord, asRecords, asText, type JsonRecord } from '../../engine/layout/json-record.js';
+import { asRecord, asRecords, asText, type JsonRecord } from '../json-record.js';
 import { elemKey } from './cube-subsets.js';
 
 /** The expansion of one dimension's nodes: the listed paths are expanded, or (exclude list) all but them. */

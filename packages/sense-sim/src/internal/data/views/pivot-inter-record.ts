@@ -1,5 +1,3 @@
-import type { LibraryItems } from '../../engine/layout/hypercube-shape.js';
-import { asRecord, asRecords, asText, type JsonRecord } from '../../engine/layout/json-record.js';
 import type { ChartContext } from '../expressions/chart-context.js';
 import { parseChartExpression } from '../expressions/chart-expression.js';
 import { type EvaluationScope, evaluateNode, ScopeBase } from '../expressions/evaluate-expression.js';
@@ -9,9 +7,11 @@ import { isTotalArgument, rankSegment, usesInterRecord } from '../expressions/in
 import type { Expression, FunctionCall } from '../expressions/script-bridge.js';
 import { numberCell, toNumber } from '../expressions/value-ops.js';
 import { isFixedFormat } from '../formats/apply-num-format.js';
+import { asRecord, asRecords, asText, type JsonRecord } from '../json-record.js';
 import type { Cell } from '../model/loaded-model.js';
 import type { SubsetCubes } from './cube-subsets.js';
 import type { HyperCubeData } from './hypercube-data.js';
+import type { LibraryItems } from './hypercube-shape.js';
 
 /** A leaf of a pivot axis (a data row or a data column) as the inter-record functions see it. */
 export interface PivotLeaf {

@@ -1,5 +1,5 @@
-import { asRecord, type JsonRecord } from '../../engine/layout/json-record.js';
 import { compareText, toNumber } from '../expressions/value-ops.js';
+import { asRecord, type JsonRecord } from '../json-record.js';
 import type { ModelField } from '../model/associative-model.js';
 import type { Cell } from '../model/loaded-model.js';
 import { STATE } from '../selections/field-value-states.js';

@@ -1,7 +1,7 @@
-import { buildHyperCubeLayout, type LibraryItems, type NxCell } from '../../engine/layout/hypercube-shape.js';
-import { asRecords, type JsonRecord } from '../../engine/layout/json-record.js';
 import type { ChartContext } from '../expressions/chart-context.js';
+import { asRecords, type JsonRecord } from '../json-record.js';
 import { HyperCubeData } from './hypercube-data.js';
+import { buildHyperCubeLayout, type LibraryItems, type NxCell } from './hypercube-shape.js';
 
 /** A node of the stacked tree: the root, a dimension value or the measure value under the last dimension. */
 interface StackNode {

@@ -1,8 +1,8 @@
-import { buildHyperCubeLayout, type LibraryItems, type NxCell } from '../../engine/layout/hypercube-shape.js';
-import { asRecord, asRecords, type JsonRecord } from '../../engine/layout/json-record.js';
 import type { ChartContext } from '../expressions/chart-context.js';
+import { asRecord, asRecords, type JsonRecord } from '../json-record.js';
 import { elemKey } from './cube-subsets.js';
 import { HyperCubeData } from './hypercube-data.js';
+import { buildHyperCubeLayout, type LibraryItems, type NxCell } from './hypercube-shape.js';
 
 /** A node of the tree: a value of the dimension on its level, with that dimension's value expressions. */
 interface TreeNode {

@@ -1,11 +1,11 @@
 import type { DataEngine } from '../../data/data-engine.js';
 import { ExpressionError } from '../../data/expressions/expression-error.js';
+import { asRecord, asRecords, type JsonRecord } from '../../data/json-record.js';
 import { STATE } from '../../data/selections/field-value-states.js';
 import { cubeMode } from '../../data/views/cube-subsets.js';
 import { type PivotAxis, PivotCube } from '../../data/views/pivot-cube.js';
 import { DEFAULT_MAX_STACK_CELLS, StackCube } from '../../data/views/stack-cube.js';
 import { TreeCube } from '../../data/views/tree-cube.js';
-import { asRecord, asRecords, type JsonRecord } from '../layout/json-record.js';
 import { EngineError } from '../rpc/engine-error.js';
 import type { EngineSession } from '../session/engine-session.js';
 import { dep } from './dependency-keys.js';

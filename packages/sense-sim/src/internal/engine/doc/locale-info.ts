@@ -1,6 +1,6 @@
 import { formatSettings } from '../../data/formats/format-settings.js';
+import type { JsonRecord } from '../../data/json-record.js';
 import type { AppDoc } from '../app/app-doc.js';
-import type { JsonRecord } from '../layout/json-record.js';
 
 const DEFAULT_NUMERICAL_ABBREVIATION =
   '3:k;6:M;9:G;12:T;15:P;18:E;21:Z;24:Y;-3:m;-6:μ;-9:n;-12:p;-15:f;-18:a;-21:z;-24:y';

@@ -1,17 +1,17 @@
 import { DataEngine } from '../../data/data-engine.js';
+import type { JsonRecord } from '../../data/json-record.js';
 import { bookmarkLayoutParts } from '../../data/selections/bookmark-state.js';
 import { hyperCubeLayout, treeDataLayout } from '../../data/views/cube-modes.js';
 import { cubeMode } from '../../data/views/cube-subsets.js';
-import type { LibraryKind } from '../app/app-doc.js';
-import { computeLayout, computeLibraryLayout, type LayoutContext } from '../layout/compute-layout.js';
-import { fillPropertyDefaults } from '../layout/fill-defaults.js';
 import {
   buildHyperCubeLayout,
   buildListObjectLayout,
   type LibraryItems,
   noDataView,
-} from '../layout/hypercube-shape.js';
-import type { JsonRecord } from '../layout/json-record.js';
+} from '../../data/views/hypercube-shape.js';
+import type { LibraryKind } from '../app/app-doc.js';
+import { computeLayout, computeLibraryLayout, type LayoutContext } from '../layout/compute-layout.js';
+import { fillPropertyDefaults } from '../layout/fill-defaults.js';
 import { EngineError } from '../rpc/engine-error.js';
 import type { EngineSession } from '../session/engine-session.js';
 import { dep } from './dependency-keys.js';

@@ -1,4 +1,3 @@
-import { dynamicProperty } from './dynamic-properties.js';
 import {
   asRecord,
   asStrings,
@@ -9,7 +8,8 @@ import {
   type NxNumber,
   nxNumber,
   setEntry,
-} from './json-record.js';
+} from '../../data/json-record.js';
+import { dynamicProperty } from './dynamic-properties.js';
 
 /** Evaluates expressions for the current selection state (the data engine's job). */
 interface ExpressionEvaluator {

@@ -1,6 +1,6 @@
+import { isJsonRecord, type JsonRecord, setEntry } from '../../data/json-record.js';
 import { dynamicProperty } from './dynamic-properties.js';
 import { engineStructTable } from './engine-struct-table.js';
-import { isJsonRecord, type JsonRecord, setEntry } from './json-record.js';
 import type { FieldSpec } from './struct-table.js';
 
 /**

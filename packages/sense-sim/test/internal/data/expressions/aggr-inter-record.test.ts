@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DataEngine } from '../../../../src/internal/data/data-engine.js';
 import { rankSegment } from '../../../../src/internal/data/expressions/inter-record.js';
+import type { JsonRecord } from '../../../../src/internal/data/json-record.js';
 import type { Cell } from '../../../../src/internal/data/model/loaded-model.js';
-import type { JsonRecord } from '../../../../src/internal/engine/layout/json-record.js';
 import { loadedModel } from '../model-fixtures.js';
 
 /** Per customer: Ann 150, Bob 200 (North 350); Cid 150, Dan 120 (South 270); months 1: 420, 2: 200. */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DataEngine } from '../../../../src/internal/data/data-engine.js';
+import type { JsonRecord } from '../../../../src/internal/data/json-record.js';
 import {
   buildHyperCubeLayout,
   type LibraryItems,
   type NxCell,
-} from '../../../../src/internal/engine/layout/hypercube-shape.js';
-import type { JsonRecord } from '../../../../src/internal/engine/layout/json-record.js';
+} from '../../../../src/internal/data/views/hypercube-shape.js';
 import { golden } from '../../engine/layout/corectl-inputs.js';
 import { corectlModel, loadedModel, salesModel } from '../model-fixtures.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DataEngine } from '../../../../src/internal/data/data-engine.js';
-import { buildListObjectLayout, type NxCell } from '../../../../src/internal/engine/layout/hypercube-shape.js';
-import type { JsonRecord } from '../../../../src/internal/engine/layout/json-record.js';
+import type { JsonRecord } from '../../../../src/internal/data/json-record.js';
+import { buildListObjectLayout, type NxCell } from '../../../../src/internal/data/views/hypercube-shape.js';
 import { alphaModel, salesModel } from '../model-fixtures.js';
 
 function rows(engine: DataEngine, def: JsonRecord): string[] {

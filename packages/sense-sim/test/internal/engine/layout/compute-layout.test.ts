@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { JsonRecord } from '../../../../src/internal/data/json-record.js';
+import { noDataView } from '../../../../src/internal/data/views/hypercube-shape.js';
 import {
   computeLayout,
   computeLibraryLayout,
   type LayoutContext,
 } from '../../../../src/internal/engine/layout/compute-layout.js';
 import { fillPropertyDefaults } from '../../../../src/internal/engine/layout/fill-defaults.js';
-import { noDataView } from '../../../../src/internal/engine/layout/hypercube-shape.js';
-import type { JsonRecord } from '../../../../src/internal/engine/layout/json-record.js';
 import {
   bookmark,
   bookmarkLayoutGolden,

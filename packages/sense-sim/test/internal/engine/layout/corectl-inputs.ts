@@ -4,7 +4,7 @@
 // goldens need; the second chart of the sheet keeps the verbose Sense-client form (`qv: ""`, false
 // flags, zero sort flags) to show what the engine drops.
 import { readFileSync } from 'node:fs';
-import type { JsonRecord } from '../../../../src/internal/engine/layout/json-record.js';
+import type { JsonRecord } from '../../../../src/internal/data/json-record.js';
 
 /** A golden file of ./golden, parsed. */
 export function golden(name: string): JsonRecord {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { JsonRecord } from '../../../../src/internal/data/json-record.js';
 import { engineStructTable } from '../../../../src/internal/engine/layout/engine-struct-table.js';
 import { fillPropertyDefaults } from '../../../../src/internal/engine/layout/fill-defaults.js';
-import type { JsonRecord } from '../../../../src/internal/engine/layout/json-record.js';
 import {
   bookmark,
   bookmarkPropertiesGolden,

@@ -1,3 +1,4 @@
+import type { JsonRecord } from '../../../../src/internal/data/json-record.js';
 import type {
   DimensionFacts,
   LayoutDataView,
@@ -5,8 +6,7 @@ import type {
   NumberFormat,
   NxCell,
   StateCounts,
-} from '../../../../src/internal/engine/layout/hypercube-shape.js';
-import type { JsonRecord } from '../../../../src/internal/engine/layout/json-record.js';
+} from '../../../../src/internal/data/views/hypercube-shape.js';
 
 interface RecordedDimensionInfo {
   qApprMaxGlyphCount: number;

@@ -1,10 +1,10 @@
-import type { LayoutContext, LibraryLayoutContext } from '../../../../src/internal/engine/layout/compute-layout.js';
 import {
   buildHyperCubeLayout,
   buildListObjectLayout,
   type LayoutDataView,
   noDataView,
-} from '../../../../src/internal/engine/layout/hypercube-shape.js';
+} from '../../../../src/internal/data/views/hypercube-shape.js';
+import type { LayoutContext, LibraryLayoutContext } from '../../../../src/internal/engine/layout/compute-layout.js';
 
 /** The privileges qlikcore shows in `qMeta` of persistent entities (CTL goldens). */
 const PRIVILEGES: readonly string[] = ['read', 'update', 'delete', 'exportdata'];

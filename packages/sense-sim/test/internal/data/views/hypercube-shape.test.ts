@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { fillPropertyDefaults } from '../../../../src/internal/engine/layout/fill-defaults.js';
+import type { JsonRecord } from '../../../../src/internal/data/json-record.js';
 import {
   buildHyperCubeLayout,
   buildListObjectLayout,
   type LayoutDataView,
   noDataView,
-} from '../../../../src/internal/engine/layout/hypercube-shape.js';
-import type { JsonRecord } from '../../../../src/internal/engine/layout/json-record.js';
-import { golden } from './corectl-inputs.js';
-import { replayDataView } from './replay-data-view.js';
-import { firstShapeMismatch } from './shape-compare.js';
+} from '../../../../src/internal/data/views/hypercube-shape.js';
+import { fillPropertyDefaults } from '../../../../src/internal/engine/layout/fill-defaults.js';
+import { golden } from '../../engine/layout/corectl-inputs.js';
+import { replayDataView } from '../../engine/layout/replay-data-view.js';
+import { firstShapeMismatch } from '../../engine/layout/shape-compare.js';
 
 const hyperCubeDef = (def: JsonRecord): JsonRecord => fillPropertyDefaults('HyperCubeDef', def);
 const listObjectDef = (def: JsonRecord): JsonRecord => fillPropertyDefaults('ListObjectDef', def);

@@ -9,7 +9,7 @@ import {
   type NxNumber,
   nxNumber,
   setEntry,
-} from './json-record.js';
+} from '../json-record.js';
 
 /** Cell and value states: locked, selected, optional, deselected, alternative, excluded and the excluded variants. */
 export type CellState = 'L' | 'S' | 'O' | 'D' | 'A' | 'X' | 'XS' | 'XL';
