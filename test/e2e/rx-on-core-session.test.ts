@@ -1,9 +1,9 @@
 import { createSite, type Site } from '@qixflow/core';
+import { type GenericObjectLayout, objectLayout, objectList, type SessionState, sessionState } from '@qixflow/rx';
 import { createSimulator, type Simulator } from '@qixflow/sense-sim';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GenericObjectLayout, objectLayout, objectList, type SessionState, sessionState } from '../src/index.js';
-import { eventually, KPI, SALES, SHEET_OVERVIEW } from './helpers.js';
+import { eventually, KPI, SALES, SHEET_OVERVIEW } from '../../packages/rx/test/helpers.js';
 
 // rx over a Doc from @qixflow/core: JWT through the simulator's virtual proxy, the proxy's
 // session cookie on the websocket, core's automatic resume after a socket drop.
