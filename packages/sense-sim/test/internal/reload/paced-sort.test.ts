@@ -27,7 +27,8 @@ describe('pacedSort', () => {
         if (pauses === 3) throw new Error('aborted');
       },
     };
-    const items = Array.from({ length: 100 }, (_, i) => 100 - i);
+    // Big enough for several offers to pause (one per 1 024 comparisons).
+    const items = Array.from({ length: 10_000 }, (_, i) => 10_000 - i);
     await expect(pacedSort(items, (a, b) => a - b, pacer)).rejects.toThrow('aborted');
     expect(pauses).toBe(3);
   });

@@ -42,10 +42,11 @@ export async function runStepsPaced<T>(steps: WorkSteps<T>, pacer: WorkPacer): P
 }
 
 /**
- * The rank of each of `n` items under `compare` (a total order: ties must be broken), by a
- * bottom-up merge sort that yields between runs; equal to sorting `0..n-1` with `compare`.
+ * The order of `n` items under `compare` (a total order: ties must be broken): the item numbers
+ * `0..n-1` sorted, by a bottom-up merge sort that yields between runs; equal to sorting `0..n-1`
+ * with `compare`.
  */
-export function* rankSteps(n: number, compare: (a: number, b: number) => number): WorkSteps<Int32Array> {
+export function* sortedOrderSteps(n: number, compare: (a: number, b: number) => number): WorkSteps<Int32Array> {
   let from = new Int32Array(n);
   for (let i = 0; i < n; i++) from[i] = i;
   let to = new Int32Array(n);
@@ -69,7 +70,13 @@ export function* rankSteps(n: number, compare: (a: number, b: number) => number)
     }
     [from, to] = [to, from];
   }
-  const ranks = to;
-  for (let rank = 0; rank < n; rank++) ranks[from[rank] as number] = rank;
+  return from;
+}
+
+/** The rank of each of `n` items under `compare` (a total order: ties must be broken). */
+export function* rankSteps(n: number, compare: (a: number, b: number) => number): WorkSteps<Int32Array> {
+  const order = yield* sortedOrderSteps(n, compare);
+  const ranks = new Int32Array(n);
+  for (let rank = 0; rank < n; rank++) ranks[order[rank] as number] = rank;
   return ranks;
 }

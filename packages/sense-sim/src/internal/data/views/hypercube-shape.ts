@@ -10,6 +10,7 @@ import {
   nxNumber,
   setEntry,
 } from '../json-record.js';
+import type { StateCounts } from '../selections/field-value-states.js';
 
 /** Cell and value states: locked, selected, optional, deselected, alternative, excluded and the excluded variants. */
 export type CellState = 'L' | 'S' | 'O' | 'D' | 'A' | 'X' | 'XS' | 'XL';
@@ -38,18 +39,6 @@ export interface NumberFormat {
   qFmt?: string;
   qDec?: string;
   qThou?: string;
-}
-
-/** How many values of a field are in each state. */
-export interface StateCounts {
-  qLocked: number;
-  qSelected: number;
-  qOption: number;
-  qDeselected: number;
-  qAlternative: number;
-  qExcluded: number;
-  qSelectedExcluded: number;
-  qLockedExcluded: number;
 }
 
 /** A rectangle of a cube: columns `qLeft…qLeft+qWidth-1`, rows `qTop…qTop+qHeight-1`. */

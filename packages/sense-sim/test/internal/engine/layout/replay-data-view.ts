@@ -1,11 +1,11 @@
 import type { JsonRecord } from '../../../../src/internal/data/json-record.js';
+import type { StateCounts } from '../../../../src/internal/data/selections/field-value-states.js';
 import type {
   DimensionFacts,
   LayoutDataView,
   MeasureFacts,
   NumberFormat,
   NxCell,
-  StateCounts,
 } from '../../../../src/internal/data/views/hypercube-shape.js';
 
 interface RecordedDimensionInfo {
