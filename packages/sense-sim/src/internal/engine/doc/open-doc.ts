@@ -83,7 +83,7 @@ export class OpenDoc implements OpenDocLike {
   }
 
   pinSelections(): Pinned {
-    const data = this.#data;
+    const data = this.data();
     if (!data) return (compute) => compute();
     const mark = data.mark();
     // After a reload the data engine is new and selections start over: nothing to go back to.
