@@ -1,6 +1,6 @@
 import type { ChartContext } from '../expressions/chart-context.js';
 import type { Expression } from '../expressions/script-bridge.js';
-import { compareText, toNumber } from '../expressions/value-ops.js';
+import { toNumber } from '../expressions/value-ops.js';
 import { applyNumFormat, fieldNumberFormat } from '../formats/apply-num-format.js';
 import { type JsonRecord, nxNumber } from '../json-record.js';
 import type { ModelField } from '../model/associative-model.js';
@@ -70,17 +70,6 @@ export function sortRows(rows: Int32Array, steps: readonly SortStep[]): Int32Arr
     return a - b;
   });
   return Int32Array.from(list);
-}
-
-/** Orders two sort keys (numbers before texts, NULL last) in direction `dir` (1 or -1). */
-export function compareSortCells(a: Cell, b: Cell, dir: number): number {
-  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
-  const x = toNumber(a);
-  const y = toNumber(b);
-  if (!Number.isNaN(x) && !Number.isNaN(y)) return (x - y) * dir;
-  if (!Number.isNaN(x)) return -1;
-  if (!Number.isNaN(y)) return 1;
-  return compareText(a.text, b.text) * dir;
 }
 
 /** An attribute expression's value as the engine sends it in `qAttrExps.qValues`. */

@@ -17,7 +17,6 @@ import {
   attributeValue,
   autoFormat,
   cellText,
-  compareSortCells,
   dimensionFacts,
   EMPTY_COLUMN,
   errorColumn,
@@ -40,7 +39,7 @@ import type {
   Rect,
 } from './hypercube-shape.js';
 import { emptyDimensionFacts } from './hypercube-shape.js';
-import { elementComparator, elementRanks, type SortInputs } from './sort-values.js';
+import { compareSortCells, elementComparator, elementRanks, type SortInputs } from './sort-values.js';
 
 export { dimensionFacts, frequencies } from './cube-cells.js';
 

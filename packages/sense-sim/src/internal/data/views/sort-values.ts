@@ -31,8 +31,8 @@ function direction(value: unknown, reverse: boolean): number {
   return (value > 0 ? 1 : -1) * (reverse ? -1 : 1);
 }
 
-/** Compares two cells: numbers numerically before texts alphabetically; NULL always last. */
-function compareCellsForSort(a: Cell, b: Cell, dir: number): number {
+/** Orders two sort keys in direction `dir` (1 or -1): numbers numerically before texts alphabetically; NULL always last. */
+export function compareSortCells(a: Cell, b: Cell, dir: number): number {
   if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
   const x = toNumber(a);
   const y = toNumber(b);
@@ -64,7 +64,7 @@ export function elementComparator(
   const byExpression = direction(c.qSortByExpression, reverse);
   if (byExpression !== 0) {
     const values = inputs.expression(c);
-    steps.push((a, b) => compareCellsForSort(values[a] ?? null, values[b] ?? null, byExpression));
+    steps.push((a, b) => compareSortCells(values[a] ?? null, values[b] ?? null, byExpression));
   }
   const byFrequency = direction(c.qSortByFrequency, reverse);
   if (byFrequency !== 0) {
