@@ -53,8 +53,10 @@ const CALCULATION_MODELS: readonly unknown[] = ['inline', 'queued', 'concurrent'
 function resolveCalculations(
   calculations: CalculationModel | CalculationOptions | undefined,
 ): Required<CalculationOptions> {
-  const given = typeof calculations === 'object' && calculations !== null ? calculations : { model: calculations };
-  const model = given.model ?? 'inline';
+  const given =
+    typeof calculations === 'object' && calculations !== null ? calculations : { model: calculations ?? 'inline' };
+  // An object must name its model: `{ abortOnChange: true }` alone would silently mean `inline`.
+  const model = given.model;
   if (!CALCULATION_MODELS.includes(model)) {
     throw new TypeError(
       `createSimulator: options.calculations must be 'inline', 'queued' or 'concurrent' (or { model, abortOnChange }), got ${JSON.stringify(calculations)}`,

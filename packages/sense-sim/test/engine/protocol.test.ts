@@ -327,6 +327,9 @@ describe("the 'queued' calculation model", () => {
     await expect(
       createSimulator({ calculations: { model: 'concurrent', abortOnChange: 'yes' as never } }),
     ).rejects.toThrow('createSimulator: options.calculations.abortOnChange must be a boolean');
+    await expect(createSimulator({ calculations: { abortOnChange: true } as never })).rejects.toThrow(
+      "createSimulator: options.calculations must be 'inline', 'queued' or 'concurrent' (or { model, abortOnChange }), got {\"abortOnChange\":true}",
+    );
     await expect(createSimulator({ calculations: 'parallel' as never })).rejects.toThrow(
       "createSimulator: options.calculations must be 'inline', 'queued' or 'concurrent' (or { model, abortOnChange }), got \"parallel\"",
     );
